@@ -1,0 +1,41 @@
+package dev.accord.server.backend;
+
+import java.util.List;
+
+/**
+ * The store of truth behind Accord. Every implementation has the same semantics (one contract test suite runs
+ * against all of them) and takes only validated commands, so input rules live in one place: the command types.
+ *
+ * <p>Lease times come from the store's own clock, so servers with skewed clocks agree. Methods throw
+ * {@link LeaseRejectedException} for a refused handle and {@link BackendUnavailableException} when the store
+ * cannot answer; anything else is a bug.
+ */
+public interface Backend extends AutoCloseable {
+  /**
+   * Grants a lease when the resource is new, or not done and its lease has expired (the new grant gets a new handle
+   * and num_acquired + 1); otherwise reports it HELD or DONE. Metadata merges over what is stored, on grants only.
+   */
+  AcquireResult acquire(AcquireCommand command);
+
+  /** Sets the current grant's expiry to now + TTL (0 releases it) and merges metadata. */
+  void renew(RenewCommand command);
+
+  /** Marks the resource done through its current grant and merges metadata. */
+  void done(DoneCommand command);
+
+  /**
+   * One page of a List: up to {@code limit} matching resources, newest first. The first page ({@code after} null)
+   * skips {@code query.offset()} matches; each next page passes the last resource of the page before as
+   * {@code after}. A page shorter than {@code limit} is the last.
+   */
+  List<Resource> list(ListQuery query, Resource after, int limit);
+
+  /** Checks the store answers now; throws {@link BackendUnavailableException} saying why when it does not. */
+  void checkHealth();
+
+  /** A line for the logs saying what this backend is, with no secret in it. */
+  String describe();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,181 @@
+package dev.accord.server.backend.memory;
+
+import dev.accord.server.backend.AcquireCommand;
+import dev.accord.server.backend.AcquireResult;
+import dev.accord.server.backend.AcquireResult.Outcome;
+import dev.accord.server.backend.Backend;
+import dev.accord.server.backend.DoneCommand;
+import dev.accord.server.backend.GrantCheck;
+import dev.accord.server.backend.HandleId;
+import dev.accord.server.backend.LeaseRejectedException;
+import dev.accord.server.backend.ListQuery;
+import dev.accord.server.backend.RenewCommand;
+import dev.accord.server.backend.Resource;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NavigableMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Keeps everything in this process's memory, with the semantics of the PostgreSQL backend: for trials, demos and
+ * tests of what sits above the backend. State is lost when the process ends, and the process's clock is the lease
+ * clock, so it serves one server replica only.
+ */
+public final class MemoryBackend implements Backend {
+  private record Key(String namespace, String name) {}
+
+  /** One resource; every field is read and written under the slot's monitor. */
+  private static final class Slot {
+    final long id;
+    final String namespace;
+    final String name;
+    String owner = "";
+    long grant;
+    int nonce;
+    long expiresAt;
+    long doneAt;
+    Map<String, String> metadata = Map.of();
+
+    Slot(long id, String namespace, String name) {
+      this.id = id;
+      this.namespace = namespace;
+      this.name = name;
+    }
+
+    Resource snapshot() {
+      return new Resource(new HandleId(id, grant, nonce), namespace, name, owner, expiresAt, doneAt, grant, metadata);
+    }
+
+    void mergeMetadata(Map<String, String> update) {
+      if (!update.isEmpty()) {
+        Map<String, String> merged = new HashMap<>(metadata);
+        merged.putAll(update);
+        metadata = Map.copyOf(merged);
+      }
+    }
+  }
+
+  private final Clock clock;
+  private final AtomicLong ids = new AtomicLong();
+  private final ConcurrentHashMap<Key, Slot> byKey = new ConcurrentHashMap<>();
+  private final ConcurrentSkipListMap<Long, Slot> byId = new ConcurrentSkipListMap<>();
+
+  public MemoryBackend() {
+    this(Clock.systemUTC());
+  }
+
+  public MemoryBackend(Clock clock) {
+    this.clock = clock;
+  }
+
+  @Override
+  public AcquireResult acquire(AcquireCommand command) {
+    Slot slot = byKey.computeIfAbsent(new Key(command.namespace(), command.name()), key -> {
+      Slot created = new Slot(ids.incrementAndGet(), key.namespace(), key.name());
+      byId.put(created.id, created);
+      return created;
+    });
+    synchronized (slot) {
+      long now = clock.millis();
+      if (slot.doneAt != 0) {
+        return new AcquireResult(Outcome.DONE, slot.snapshot());
+      }
+      if (slot.grant > 0 && slot.expiresAt > now) {
+        return new AcquireResult(Outcome.HELD, slot.snapshot());
+      }
+      slot.grant++;
+      slot.nonce = ThreadLocalRandom.current().nextInt();
+      slot.owner = command.owner();
+      slot.expiresAt = now + command.ttlSeconds() * 1000L;
+      slot.mergeMetadata(command.metadata());
+      return new AcquireResult(Outcome.GRANTED, slot.snapshot());
+    }
+  }
+
+  @Override
+  public void renew(RenewCommand command) {
+    Slot slot = lockable(command.handleId());
+    synchronized (slot) {
+      check(slot, command.handleId(), command.owner());
+      slot.expiresAt = clock.millis() + command.ttlSeconds() * 1000L;
+      slot.mergeMetadata(command.metadata());
+    }
+  }
+
+  @Override
+  public void done(DoneCommand command) {
+    Slot slot = lockable(command.handleId());
+    synchronized (slot) {
+      check(slot, command.handleId(), command.owner());
+      slot.doneAt = clock.millis();
+      slot.mergeMetadata(command.metadata());
+    }
+  }
+
+  private Slot lockable(HandleId handle) {
+    Slot slot = byId.get(handle.resourceId());
+    if (slot == null) {
+      throw GrantCheck.unknown();
+    }
+    return slot;
+  }
+
+  private static void check(Slot slot, HandleId handle, String owner) {
+    LeaseRejectedException refusal =
+        GrantCheck.refusal(handle, owner, slot.grant, slot.nonce, slot.owner, slot.doneAt != 0);
+    if (refusal != null) {
+      throw refusal;
+    }
+  }
+
+  @Override
+  public List<Resource> list(ListQuery query, Resource after, int limit) {
+    NavigableMap<Long, Slot> older =
+        after == null ? byId.descendingMap() : byId.headMap(after.handleId().resourceId(), false).descendingMap();
+    long toSkip = after == null ? query.offset() : 0;
+    List<Resource> page = new ArrayList<>(Math.min(limit, 1024));
+    for (Slot slot : older.values()) {
+      Resource resource;
+      synchronized (slot) {
+        if (slot.grant == 0) {
+          continue; // created by an acquire that has not granted it yet
+        }
+        resource = slot.snapshot();
+      }
+      if (!query.matches(resource)) {
+        continue;
+      }
+      if (toSkip > 0) {
+        toSkip--;
+        continue;
+      }
+      page.add(resource);
+      if (page.size() == limit) {
+        break;
+      }
+    }
+    return page;
+  }
+
+  @Override
+  public void checkHealth() {
+    // Memory always answers.
+  }
+
+  @Override
+  public String describe() {
+    return "memory (state is lost when the process stops; one replica only)";
+  }
+
+  @Override
+  public void close() {
+    byKey.clear();
+    byId.clear();
+  }
+}

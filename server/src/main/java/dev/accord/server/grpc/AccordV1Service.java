@@ -1,0 +1,112 @@
+package dev.accord.server.grpc;
+
+import dev.accord.api.v1.AcquireRequest;
+import dev.accord.api.v1.AcquireResponse;
+import dev.accord.api.v1.DoneRequest;
+import dev.accord.api.v1.DoneResponse;
+import dev.accord.api.v1.Handle;
+import dev.accord.api.v1.ListRequest;
+import dev.accord.api.v1.RenewRequest;
+import dev.accord.api.v1.RenewResponse;
+import dev.accord.api.v1.Status;
+import dev.accord.api.v1.V1Grpc;
+import dev.accord.server.backend.AcquireCommand;
+import dev.accord.server.backend.AcquireResult;
+import dev.accord.server.backend.Backend;
+import dev.accord.server.backend.DoneCommand;
+import dev.accord.server.backend.InvalidArgumentException;
+import dev.accord.server.backend.ListQuery;
+import dev.accord.server.backend.RenewCommand;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+
+/** The V1 API, wire-compatible with the Go implementation, over any {@link Backend}. */
+public final class AccordV1Service extends V1Grpc.V1ImplBase {
+  /** Rows List reads per query: a bound on what a stream holds in memory while its reader is slow. */
+  static final int LIST_PAGE_SIZE = 256;
+
+  private final Backend backend;
+
+  public AccordV1Service(Backend backend) {
+    this.backend = backend;
+  }
+
+  @Override
+  public void acquire(AcquireRequest request, StreamObserver<AcquireResponse> response) {
+    AcquireResponse answer;
+    try {
+      AcquireCommand command = AcquireCommand.of(request.getOwner(), request.getNamespace(), request.getName(),
+          Integer.toUnsignedLong(request.getTtl()), request.getMetadataMap());
+      AcquireResult result = backend.acquire(command);
+      answer = switch (result.outcome()) {
+        case GRANTED -> AcquireResponse.newBuilder()
+            .setStatus(Status.OK)
+            .setHandle(Handles.toProto(result.resource(), true))
+            .build();
+        // The resource as it stands, without the handle ID: that belongs to another grant.
+        case HELD -> AcquireResponse.newBuilder()
+            .setStatus(Status.HELD)
+            .setHandle(Handles.toProto(result.resource(), false))
+            .build();
+        case DONE -> AcquireResponse.newBuilder()
+            .setStatus(Status.DONE)
+            .setHandle(Handles.toProto(result.resource(), false))
+            .build();
+      };
+    } catch (RuntimeException e) {
+      response.onError(StatusErrors.toStatus("Acquire", e));
+      return;
+    }
+    response.onNext(answer);
+    response.onCompleted();
+  }
+
+  @Override
+  public void renew(RenewRequest request, StreamObserver<RenewResponse> response) {
+    try {
+      backend.renew(RenewCommand.of(request.getOwner(), request.getHandleId().toByteArray(),
+          Integer.toUnsignedLong(request.getTtl()), request.getMetadataMap()));
+    } catch (RuntimeException e) {
+      response.onError(StatusErrors.toStatus("Renew", e));
+      return;
+    }
+    response.onNext(RenewResponse.getDefaultInstance());
+    response.onCompleted();
+  }
+
+  @Override
+  public void done(DoneRequest request, StreamObserver<DoneResponse> response) {
+    try {
+      backend.done(DoneCommand.of(request.getOwner(), request.getHandleId().toByteArray(), request.getMetadataMap()));
+    } catch (RuntimeException e) {
+      response.onError(StatusErrors.toStatus("Done", e));
+      return;
+    }
+    response.onNext(DoneResponse.getDefaultInstance());
+    response.onCompleted();
+  }
+
+  @Override
+  public void list(ListRequest request, StreamObserver<Handle> response) {
+    ListQuery query;
+    try {
+      query = toQuery(request);
+    } catch (RuntimeException e) {
+      response.onError(StatusErrors.toStatus("List", e));
+      return;
+    }
+    new ListStream(backend, query, LIST_PAGE_SIZE, (ServerCallStreamObserver<Handle>) response).start();
+  }
+
+  private static ListQuery toQuery(ListRequest request) {
+    ListRequest.Filter filter = request.getFilter();
+    ListQuery.StateFilter state = switch (filter.getStatus()) {
+      case ALL -> ListQuery.StateFilter.ALL;
+      case DONE -> ListQuery.StateFilter.DONE;
+      case PENDING -> ListQuery.StateFilter.PENDING;
+      case UNRECOGNIZED -> throw new InvalidArgumentException(
+          "filter.status", "unknown value " + filter.getStatusValue() + ", expected ALL, DONE or PENDING");
+    };
+    return new ListQuery(filter.getPrefix(), state, filter.getMetadataMap(), request.getOffset());
+  }
+}

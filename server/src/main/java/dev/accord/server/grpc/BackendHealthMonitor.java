@@ -1,0 +1,84 @@
+package dev.accord.server.grpc;
+
+import dev.accord.api.v1.V1Grpc;
+import dev.accord.server.backend.Backend;
+import dev.accord.server.backend.BackendUnavailableException;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.protobuf.services.HealthStatusManager;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the standard gRPC health service honest: SERVING only while the backend answers. Checks on a fixed
+ * interval and logs each change once, with what to do, instead of once per failed check.
+ */
+public final class BackendHealthMonitor implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(BackendHealthMonitor.class);
+  /** The service names a health check may ask for: the whole server and the V1 API. */
+  static final String[] SERVICES = {HealthStatusManager.SERVICE_NAME_ALL_SERVICES, V1Grpc.SERVICE_NAME};
+
+  private final Backend backend;
+  private final HealthStatusManager health;
+  private final ScheduledExecutorService scheduler;
+  private final Duration interval;
+  private Boolean serving; // null until the first check; only the scheduler thread touches it after start
+
+  public BackendHealthMonitor(Backend backend, HealthStatusManager health, Duration interval) {
+    this.backend = backend;
+    this.health = health;
+    this.interval = interval;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "accord-health");
+      thread.setDaemon(true);
+      return thread;
+    });
+    for (String service : SERVICES) {
+      health.setStatus(service, ServingStatus.NOT_SERVING);
+    }
+  }
+
+  /** Checks once now, on the caller's thread, then every interval in the background. */
+  public void start() {
+    check();
+    scheduler.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  private synchronized void check() {
+    try {
+      backend.checkHealth();
+      if (!Boolean.TRUE.equals(serving)) {
+        if (serving != null) {
+          log.info("Database reachable again: serving");
+        }
+        setAll(ServingStatus.SERVING);
+        serving = true;
+      }
+    } catch (BackendUnavailableException e) {
+      if (!Boolean.FALSE.equals(serving)) {
+        log.error("{}. Calls answer UNAVAILABLE and health NOT_SERVING until it answers again; check that "
+            + "PostgreSQL is running and that ACCORD_BACKEND points at it", e.getMessage());
+        setAll(ServingStatus.NOT_SERVING);
+        serving = false;
+      }
+    } catch (RuntimeException e) {
+      log.error("Health check failed unexpectedly; reporting NOT_SERVING", e);
+      setAll(ServingStatus.NOT_SERVING);
+      serving = false;
+    }
+  }
+
+  private void setAll(ServingStatus status) {
+    for (String service : SERVICES) {
+      health.setStatus(service, status);
+    }
+  }
+
+  @Override
+  public void close() {
+    scheduler.shutdownNow();
+  }
+}
