@@ -36,8 +36,11 @@ import org.slf4j.LoggerFactory;
 public final class PostgresBackend implements Backend {
   private static final Logger log = LoggerFactory.getLogger(PostgresBackend.class);
 
-  /** A concurrent insert we could not see yet makes an acquire find nothing; it is seen on the next try. */
-  private static final int ACQUIRE_ATTEMPTS = 5;
+  /**
+   * A statement that raced with a concurrent change to its row (an insert it could not see yet, a grant that moved
+   * between an update and the read explaining its refusal) is tried again this many times at most.
+   */
+  private static final int MAX_ATTEMPTS = 5;
 
   private final HikariDataSource pool;
   private final SchemaMigrator schema;
@@ -111,14 +114,19 @@ public final class PostgresBackend implements Backend {
       ) m ON true""";
 
   /**
-   * Acquire in one statement: insert, or take over an expired lease, and otherwise read why not. The read sees
-   * the statement's snapshot: a row inserted concurrently and committed after it is invisible, and the statement
-   * returns nothing; the next attempt sees it.
+   * Acquire in one statement: read the resource; unless that shows it held or done, insert it or take over its
+   * expired lease (the upsert re-checks against the latest committed row). A resource found held or done costs a
+   * read only: no row lock, no WAL, no commit flush. Reads see the statement's snapshot, so a row inserted
+   * concurrently and committed after it is invisible to them and the statement can return nothing; the next
+   * attempt sees it.
    */
   static final String ACQUIRE_SQL = """
-      WITH granted AS (
+      WITH current AS (
+        SELECT c.* FROM accord_resource c WHERE c.namespace = ? AND c.name = ?
+      ), granted AS (
         INSERT INTO accord_resource AS r (namespace, name, owner, num_acquired, grant_nonce, expires_at, metadata)
-        VALUES (?, ?, ?, 1, ?, now() + ? * interval '1 second', jsonb_object(?::text[], ?::text[]))
+        SELECT ?, ?, ?, 1, ?, now() + ? * interval '1 second', jsonb_object(?::text[], ?::text[])
+         WHERE NOT EXISTS (SELECT 1 FROM current WHERE done_at IS NOT NULL OR expires_at > now())
         ON CONFLICT (namespace, name) DO UPDATE
            SET owner = excluded.owner,
                num_acquired = r.num_acquired + 1,
@@ -130,8 +138,8 @@ public final class PostgresBackend implements Backend {
       ), o AS (
         SELECT 'G' AS outcome, g.* FROM granted g
         UNION ALL
-        SELECT CASE WHEN c.done_at IS NULL THEN 'H' ELSE 'D' END, c.* FROM accord_resource c
-         WHERE c.namespace = ? AND c.name = ? AND NOT EXISTS (SELECT 1 FROM granted)
+        SELECT CASE WHEN c.done_at IS NULL THEN 'H' ELSE 'D' END, c.* FROM current c
+         WHERE NOT EXISTS (SELECT 1 FROM granted)
       )
       SELECT o.outcome, %s
         FROM o %s""".formatted(RESOURCE_COLUMNS, METADATA_JOIN);
@@ -156,13 +164,13 @@ public final class PostgresBackend implements Backend {
         PreparedStatement statement = connection.prepareStatement(ACQUIRE_SQL)) {
       statement.setString(1, command.namespace());
       statement.setString(2, command.name());
-      statement.setString(3, command.owner());
-      statement.setInt(5, command.ttlSeconds());
-      setMetadata(connection, statement, 6, command.metadata());
-      statement.setString(8, command.namespace());
-      statement.setString(9, command.name());
-      for (int attempt = 1; attempt <= ACQUIRE_ATTEMPTS; attempt++) {
-        statement.setInt(4, ThreadLocalRandom.current().nextInt());
+      statement.setString(3, command.namespace());
+      statement.setString(4, command.name());
+      statement.setString(5, command.owner());
+      statement.setInt(7, command.ttlSeconds());
+      setMetadata(connection, statement, 8, command.metadata());
+      for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+        statement.setInt(6, ThreadLocalRandom.current().nextInt());
         try (ResultSet rows = statement.executeQuery()) {
           if (rows.next()) {
             Outcome outcome = switch (rows.getString(1)) {
@@ -207,7 +215,7 @@ public final class PostgresBackend implements Backend {
     schema.ensureMigrated();
     try (Connection connection = pool.getConnection()) {
       // The grant may change between the update and the read that explains a refusal: then look again.
-      for (int attempt = 1; attempt <= ACQUIRE_ATTEMPTS; attempt++) {
+      for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
           int where = binder.bind(connection, statement);
           statement.setLong(where, handle.resourceId());

@@ -1,0 +1,390 @@
+package dev.accord.server.backend;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.accord.server.backend.AcquireResult.Outcome;
+import dev.accord.server.backend.LeaseRejectedException.Reason;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * The semantics every backend must have. Each implementation runs these same cases through a subclass; each test
+ * works in a namespace of its own, so they share one store per class.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+public abstract class BackendContract {
+  private static final AtomicInteger namespaces = new AtomicInteger();
+  protected Backend backend;
+  /** This test's own namespace. */
+  protected String ns;
+
+  protected abstract Backend openBackend();
+
+  @BeforeAll
+  void openStore() {
+    backend = openBackend();
+  }
+
+  @AfterAll
+  void closeStore() {
+    backend.close();
+  }
+
+  @BeforeEach
+  void pickNamespace(TestInfo test) {
+    ns = "contract-" + namespaces.incrementAndGet() + "-" + test.getTestMethod().orElseThrow().getName();
+  }
+
+  protected AcquireResult acquire(String owner, String name) {
+    return acquire(owner, name, 60, Map.of());
+  }
+
+  protected AcquireResult acquire(String owner, String name, int ttl, Map<String, String> metadata) {
+    return backend.acquire(new AcquireCommand(owner, ns, name, ttl, metadata));
+  }
+
+  protected Resource granted(String owner, String name) {
+    AcquireResult result = acquire(owner, name);
+    assertThat(result.outcome()).as("acquire of %s by %s", name, owner).isEqualTo(Outcome.GRANTED);
+    return result.resource();
+  }
+
+  protected List<Resource> listAll(ListQuery query) {
+    List<Resource> all = new ArrayList<>();
+    Resource after = null;
+    while (true) {
+      List<Resource> page = backend.list(query, after, 2);
+      all.addAll(page);
+      if (page.size() < 2) {
+        return all;
+      }
+      after = page.get(page.size() - 1);
+    }
+  }
+
+  protected List<String> names(List<Resource> resources) {
+    return resources.stream().map(Resource::name).toList();
+  }
+
+  @Test
+  void firstAcquireCreatesTheResourceAndGrantsIt() {
+    long before = System.currentTimeMillis();
+    AcquireResult result = acquire("alice", "file-1", 30, Map.of("k", "v"));
+    long after = System.currentTimeMillis();
+
+    assertThat(result.outcome()).isEqualTo(Outcome.GRANTED);
+    Resource resource = result.resource();
+    assertThat(resource.namespace()).isEqualTo(ns);
+    assertThat(resource.name()).isEqualTo("file-1");
+    assertThat(resource.owner()).isEqualTo("alice");
+    assertThat(resource.numAcquired()).isEqualTo(1);
+    assertThat(resource.handleId().grant()).isEqualTo(1);
+    assertThat(resource.doneAtMillis()).isZero();
+    assertThat(resource.metadata()).containsExactlyEntriesOf(Map.of("k", "v"));
+    // The store's clock, which on this one machine agrees with ours to well within a few seconds.
+    assertThat(resource.expiresAtMillis()).isBetween(before + 30_000 - 5_000, after + 30_000 + 5_000);
+  }
+
+  @Test
+  void aResourceUnderAnUnexpiredLeaseIsHeldEvenForItsOwnOwner() {
+    Resource grant = granted("alice", "file-1");
+
+    AcquireResult byOther = acquire("bob", "file-1");
+    AcquireResult byOwner = acquire("alice", "file-1");
+
+    assertThat(byOther.outcome()).isEqualTo(Outcome.HELD);
+    assertThat(byOwner.outcome()).isEqualTo(Outcome.HELD);
+    assertThat(byOther.resource().numAcquired()).isEqualTo(1);
+    assertThat(byOther.resource().owner()).isEqualTo("alice");
+    assertThat(byOther.resource().expiresAtMillis()).isEqualTo(grant.expiresAtMillis());
+  }
+
+  @Test
+  void releasingWithTtlZeroLetsTheNextAcquireTakeOverWithAHigherFencingToken() {
+    Resource first = granted("alice", "file-1");
+    backend.renew(new RenewCommand("alice", first.handleId(), 0, Map.of()));
+
+    Resource second = granted("bob", "file-1");
+
+    assertThat(second.numAcquired()).isEqualTo(2);
+    assertThat(second.owner()).isEqualTo("bob");
+    assertThat(second.handleId()).isNotEqualTo(first.handleId());
+    assertThat(second.handleId().resourceId()).isEqualTo(first.handleId().resourceId());
+  }
+
+  @Test
+  void anExpiredLeaseIsTakenOverAndTheOldHandleIsRefusedAsSuperseded() {
+    Resource first = acquire("alice", "file-1", 1, Map.of()).resource();
+
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        .until(() -> acquire("bob", "file-1").outcome() == Outcome.GRANTED);
+
+    AcquireResult again = acquire("carol", "file-1");
+    assertThat(again.outcome()).isEqualTo(Outcome.HELD);
+    assertThat(again.resource().owner()).isEqualTo("bob");
+    assertThat(again.resource().numAcquired()).isEqualTo(2);
+    assertRefused(() -> backend.renew(new RenewCommand("alice", first.handleId(), 60, Map.of())), Reason.SUPERSEDED);
+    assertRefused(() -> backend.done(new DoneCommand("alice", first.handleId(), Map.of())), Reason.SUPERSEDED);
+  }
+
+  @Test
+  void fencingTokensStrictlyIncreaseOverManyGrants() {
+    long previous = 0;
+    for (int i = 0; i < 5; i++) {
+      Resource grant = granted("worker-" + i, "file-1");
+      assertThat(grant.numAcquired()).isGreaterThan(previous);
+      previous = grant.numAcquired();
+      backend.renew(new RenewCommand("worker-" + i, grant.handleId(), 0, Map.of()));
+    }
+    assertThat(previous).isEqualTo(5);
+  }
+
+  @Test
+  void anExpiredButNotSupersededGrantMayStillRenewAndFinish() {
+    Resource grant = acquire("alice", "file-1", 1, Map.of()).resource();
+    backend.renew(new RenewCommand("alice", grant.handleId(), 0, Map.of()));
+
+    backend.renew(new RenewCommand("alice", grant.handleId(), 60, Map.of()));
+
+    assertThat(acquire("bob", "file-1").outcome()).isEqualTo(Outcome.HELD);
+  }
+
+  @Test
+  void renewExtendsTheLeaseAndMergesMetadata() {
+    Resource grant = acquire("alice", "file-1", 5, Map.of("a", "1", "b", "1")).resource();
+
+    backend.renew(new RenewCommand("alice", grant.handleId(), 3600, Map.of("b", "2", "c", "2")));
+
+    Resource held = acquire("bob", "file-1").resource();
+    assertThat(held.expiresAtMillis()).isGreaterThan(grant.expiresAtMillis() + 3_000_000);
+    assertThat(held.metadata()).containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "b", "2", "c", "2"));
+  }
+
+  @Test
+  void acquireMetadataMergesOverWhatIsStored() {
+    Resource first = acquire("alice", "file-1", 60, Map.of("a", "1", "b", "1")).resource();
+    backend.renew(new RenewCommand("alice", first.handleId(), 0, Map.of()));
+
+    Resource second = acquire("bob", "file-1", 60, Map.of("b", "2", "c", "2")).resource();
+
+    assertThat(second.metadata()).containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "b", "2", "c", "2"));
+  }
+
+  @Test
+  void doneMarksTheResourceAndMergesMetadata() {
+    Resource grant = acquire("alice", "file-1", 60, Map.of("a", "1")).resource();
+    long before = System.currentTimeMillis();
+
+    backend.done(new DoneCommand("alice", grant.handleId(), Map.of("result", "s3://out/1")));
+
+    AcquireResult after = acquire("bob", "file-1");
+    assertThat(after.outcome()).isEqualTo(Outcome.DONE);
+    assertThat(after.resource().doneAtMillis()).isBetween(before - 5_000, System.currentTimeMillis() + 5_000);
+    assertThat(after.resource().metadata()).containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "result", "s3://out/1"));
+  }
+
+  @Test
+  void aDoneResourceIsNeverGrantedAgainNotEvenAfterItsLeaseWouldHaveExpired() {
+    Resource grant = acquire("alice", "file-1", 1, Map.of()).resource();
+    backend.done(new DoneCommand("alice", grant.handleId(), Map.of()));
+
+    assertRefused(() -> backend.renew(new RenewCommand("alice", grant.handleId(), 0, Map.of())), Reason.DONE);
+    assertRefused(() -> backend.done(new DoneCommand("alice", grant.handleId(), Map.of())), Reason.DONE);
+    // Past the 1 s lease, the answer stays DONE for everyone.
+    await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+        .until(() -> acquire("bob", "file-1").outcome() == Outcome.DONE);
+    assertThat(acquire("alice", "file-1").resource().numAcquired()).isEqualTo(1);
+  }
+
+  @Test
+  void anotherOwnerCannotRenewOrFinishSomeoneElsesGrant() {
+    Resource grant = granted("alice", "file-1");
+
+    assertRefused(() -> backend.renew(new RenewCommand("mallory", grant.handleId(), 60, Map.of())), Reason.NOT_OWNER);
+    assertRefused(() -> backend.done(new DoneCommand("mallory", grant.handleId(), Map.of())), Reason.NOT_OWNER);
+    assertThat(acquire("bob", "file-1").resource().doneAtMillis()).isZero();
+  }
+
+  @Test
+  void handlesThatWereNeverIssuedAreUnknown() {
+    Resource grant = granted("alice", "file-1");
+    HandleId wrongNonce = new HandleId(grant.handleId().resourceId(), 1, grant.handleId().nonce() + 1);
+    HandleId futureGrant = new HandleId(grant.handleId().resourceId(), 7, grant.handleId().nonce());
+    HandleId noSuchResource = new HandleId(Long.MAX_VALUE, 1, 42);
+
+    for (HandleId handle : List.of(wrongNonce, futureGrant, noSuchResource)) {
+      assertRefused(() -> backend.renew(new RenewCommand("alice", handle, 60, Map.of())), Reason.UNKNOWN_HANDLE);
+      assertRefused(() -> backend.done(new DoneCommand("alice", handle, Map.of())), Reason.UNKNOWN_HANDLE);
+    }
+  }
+
+  @Test
+  void theSameNameInTwoNamespacesIsTwoResources() {
+    Resource here = granted("alice", "shared");
+    AcquireResult elsewhere = backend.acquire(new AcquireCommand("bob", ns + "-other", "shared", 60, Map.of()));
+
+    assertThat(elsewhere.outcome()).isEqualTo(Outcome.GRANTED);
+    assertThat(elsewhere.resource().handleId().resourceId()).isNotEqualTo(here.handleId().resourceId());
+  }
+
+  @Test
+  void namesAreStoredVerbatim() {
+    List<String> names = List.of(
+        "Grüße/日本語/emoji-🚀",
+        "it's \"quoted\"",
+        "'; DROP TABLE accord_resource; --",
+        "back\\slash and 100% _under_",
+        " leading and trailing spaces ",
+        "tab\tand\nnewline",
+        "x".repeat(Limits.MAX_NAME_CHARS),
+        "🚀".repeat(Limits.MAX_NAME_CHARS));
+    for (String name : names) {
+      assertThat(acquire("alice", name).outcome()).as(name).isEqualTo(Outcome.GRANTED);
+    }
+
+    List<Resource> listed = listAll(new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of(), 0));
+
+    assertThat(names(listed)).containsExactlyInAnyOrderElementsOf(names);
+    for (String name : names) {
+      assertThat(acquire("bob", name).outcome()).as(name).isEqualTo(Outcome.HELD);
+    }
+  }
+
+  @Test
+  void listReturnsNewestFirstAndPagesWithoutGapsOrRepeats() {
+    for (int i = 1; i <= 7; i++) {
+      granted("alice", "file-" + i);
+    }
+
+    List<Resource> paged = listAll(new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of(), 0));
+    List<Resource> onePage = backend.list(new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of(), 0), null, 100);
+
+    assertThat(names(paged)).containsExactly("file-7", "file-6", "file-5", "file-4", "file-3", "file-2", "file-1");
+    assertThat(names(onePage)).isEqualTo(names(paged));
+  }
+
+  @Test
+  void listSkipsOffsetMatches() {
+    for (int i = 1; i <= 5; i++) {
+      granted("alice", "file-" + i);
+    }
+
+    assertThat(names(listAll(new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of(), 2))))
+        .containsExactly("file-3", "file-2", "file-1");
+    assertThat(listAll(new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of(), 5))).isEmpty();
+  }
+
+  @Test
+  void listFiltersByState() {
+    Resource done = granted("alice", "done-1");
+    backend.done(new DoneCommand("alice", done.handleId(), Map.of()));
+    granted("alice", "pending-1");
+
+    assertThat(names(listAll(new ListQuery(ns, ListQuery.StateFilter.DONE, Map.of(), 0)))).containsExactly("done-1");
+    assertThat(names(listAll(new ListQuery(ns, ListQuery.StateFilter.PENDING, Map.of(), 0))))
+        .containsExactly("pending-1");
+    assertThat(names(listAll(new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of(), 0))))
+        .containsExactly("pending-1", "done-1");
+  }
+
+  @Test
+  void listFiltersByMetadataContainment() {
+    acquire("alice", "red-big", 60, Map.of("color", "red", "size", "big"));
+    acquire("alice", "red-small", 60, Map.of("color", "red", "size", "small"));
+    acquire("alice", "blue", 60, Map.of("color", "blue"));
+
+    assertThat(names(listAll(new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of("color", "red"), 0))))
+        .containsExactly("red-small", "red-big");
+    assertThat(names(listAll(new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of("color", "red", "size", "big"), 0))))
+        .containsExactly("red-big");
+    assertThat(listAll(new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of("color", "green"), 0))).isEmpty();
+  }
+
+  @Test
+  void listPrefixIsLiteralWithNoWildcards() {
+    String[] spaces = {"%", "_", "\\", "a%", "a_b", "axb", "a\\b", "abc"};
+    for (String space : spaces) {
+      backend.acquire(new AcquireCommand("alice", ns + space, "r", 60, Map.of()));
+    }
+
+    assertThat(namespacesListed(ns + "%")).containsExactly(ns + "%");
+    assertThat(namespacesListed(ns + "_")).containsExactly(ns + "_");
+    assertThat(namespacesListed(ns + "\\")).containsExactly(ns + "\\");
+    assertThat(namespacesListed(ns + "a_")).containsExactly(ns + "a_b");
+    assertThat(namespacesListed(ns + "a%")).containsExactly(ns + "a%");
+    assertThat(namespacesListed(ns + "a")).containsExactlyInAnyOrder(ns + "a%", ns + "a_b", ns + "axb", ns + "a\\b", ns + "abc");
+    assertThat(namespacesListed(ns)).hasSize(spaces.length);
+  }
+
+  private List<String> namespacesListed(String prefix) {
+    return listAll(new ListQuery(prefix, ListQuery.StateFilter.ALL, Map.of(), 0)).stream()
+        .map(Resource::namespace).toList();
+  }
+
+  @Test
+  void racingWorkersGetExactlyOneGrantPerName() throws Exception {
+    int threads = 32;
+    int names = 1_000;
+    ConcurrentHashMap<String, AtomicInteger> grants = new ConcurrentHashMap<>();
+    AtomicInteger held = new AtomicInteger();
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> workers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String owner = "worker-" + t;
+        int offset = t * 31;
+        workers.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < names; i++) {
+            String name = "file-" + ((offset + i) % names);
+            AcquireResult result = acquire(owner, name);
+            switch (result.outcome()) {
+              case GRANTED -> grants.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
+              case HELD -> held.incrementAndGet();
+              case DONE -> throw new AssertionError("nothing was marked done, yet " + name + " is DONE");
+            }
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> worker : workers) {
+        worker.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(grants).hasSize(names);
+    assertThat(grants.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
+    assertThat(held.get()).isEqualTo(threads * names - names);
+    Map<String, Long> tokens = new HashMap<>();
+    for (Resource resource : listAll(new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of(), 0))) {
+      tokens.put(resource.name(), resource.numAcquired());
+    }
+    assertThat(tokens).hasSize(names).allSatisfy((name, token) -> assertThat(token).isEqualTo(1));
+  }
+
+  private static void assertRefused(Runnable call, Reason reason) {
+    assertThatThrownBy(call::run)
+        .isInstanceOfSatisfying(LeaseRejectedException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+  }
+}
