@@ -47,9 +47,10 @@ public final class PostgresBackend implements Backend {
   private final String description;
   private final AutoCloseable onClose;
 
-  private PostgresBackend(HikariDataSource pool, String description, AutoCloseable onClose) {
+  private PostgresBackend(PostgresSettings settings, HikariDataSource pool, String description,
+      AutoCloseable onClose) {
     this.pool = pool;
-    this.schema = new SchemaMigrator(pool);
+    this.schema = new SchemaMigrator(settings);
     this.description = description;
     this.onClose = onClose;
   }
@@ -82,7 +83,7 @@ public final class PostgresBackend implements Backend {
     // A database host that vanishes mid-query must not hang a call for the minutes TCP takes to notice.
     addDefault(settings.jdbcUrl(), config, "socketTimeout", "30");
     addDefault(settings.jdbcUrl(), config, "tcpKeepAlive", "true");
-    return new PostgresBackend(new HikariDataSource(config), description + ", pool " + settings.poolSize(), onClose);
+    return new PostgresBackend(settings, new HikariDataSource(config), description + ", pool " + settings.poolSize(), onClose);
   }
 
   private static void addDefault(String url, HikariConfig config, String property, String value) {

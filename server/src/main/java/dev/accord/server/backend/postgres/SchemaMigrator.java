@@ -1,7 +1,6 @@
 package dev.accord.server.backend.postgres;
 
 import dev.accord.server.backend.BackendUnavailableException;
-import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -21,18 +20,22 @@ final class SchemaMigrator {
   /** After a failed attempt, calls fail fast for this long instead of each waiting on the database again. */
   private static final long RETRY_AFTER_MILLIS = 1_000;
 
-  private final DataSource dataSource;
+  private final PostgresSettings settings;
   private volatile boolean migrated;
   private long lastFailureAt;
   private BackendUnavailableException lastFailure;
 
-  SchemaMigrator(DataSource dataSource) {
-    this.dataSource = dataSource;
+  SchemaMigrator(PostgresSettings settings) {
+    this.settings = settings;
   }
 
-  static Flyway flyway(DataSource dataSource) {
+  /**
+   * Flyway on connections of its own, not the pool's: it holds two at once (one for its lock), which a small pool
+   * could not spare.
+   */
+  static Flyway flyway(PostgresSettings settings) {
     return Flyway.configure()
-        .dataSource(dataSource)
+        .dataSource(settings.jdbcUrl(), settings.user(), settings.password())
         .locations(LOCATION)
         .table(HISTORY_TABLE)
         .ignoreMigrationPatterns("*:future")
@@ -52,7 +55,7 @@ final class SchemaMigrator {
         throw lastFailure;
       }
       try {
-        MigrateResult result = flyway(dataSource).migrate();
+        MigrateResult result = flyway(settings).migrate();
         migrated = true;
         lastFailure = null;
         log.info("Database schema at version {} ({} migration(s) applied now)",
