@@ -3,6 +3,7 @@ package dev.accord.server;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.grpc.AccordV1Service;
 import dev.accord.server.grpc.BackendHealthMonitor;
+import dev.accord.server.grpc.MalformedRequests;
 import io.grpc.Server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -52,7 +53,7 @@ public final class AccordServer implements AutoCloseable {
     ExecutorService callExecutor = Executors.newFixedThreadPool(callThreads, namedThreads("accord-call-"));
     Server server = NettyServerBuilder.forAddress(listen)
         .executor(callExecutor)
-        .addService(new AccordV1Service(backend))
+        .addService(MalformedRequests.guard(new AccordV1Service(backend).bindService()))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         // Go and Java clients may ping to keep idle connections through load balancers: allow it.

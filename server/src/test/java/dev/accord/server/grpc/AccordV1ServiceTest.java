@@ -24,8 +24,11 @@ import dev.accord.server.backend.ListQuery;
 import dev.accord.server.backend.RenewCommand;
 import dev.accord.server.backend.Resource;
 import dev.accord.server.backend.postgres.PostgresBackend;
+import dev.accord.server.testing.ForwardingBackend;
 import dev.accord.server.testing.TestPostgres;
+import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.Status.Code;
 import io.grpc.StatusRuntimeException;
@@ -33,11 +36,11 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -73,11 +76,11 @@ class AccordV1ServiceTest {
   @BeforeAll
   void start() throws Exception {
     postgres = PostgresBackend.open(TestPostgres.newDatabase(8));
-    backend.delegate = postgres;
+    backend.setDelegate(postgres);
     String name = InProcessServerBuilder.generateName();
     executor = Executors.newFixedThreadPool(8);
     server = InProcessServerBuilder.forName(name).executor(executor)
-        .addService(new AccordV1Service(backend)).build().start();
+        .addService(MalformedRequests.guard(new AccordV1Service(backend).bindService())).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
     stub = V1Grpc.newBlockingStub(channel);
   }
@@ -93,7 +96,7 @@ class AccordV1ServiceTest {
   @BeforeEach
   void freshNamespace() {
     ns = "svc-" + namespaces.incrementAndGet();
-    backend.delegate = postgres;
+    backend.setDelegate(postgres);
   }
 
   private AcquireRequest.Builder acquireRequest(String owner, String name) {
@@ -285,15 +288,52 @@ class AccordV1ServiceTest {
   }
 
   @Test
+  void requestsThatAreNotValidProtobufAreInvalidArgumentAndWriteNothing() {
+    MethodDescriptor<byte[], byte[]> rawAcquire =
+        V1Grpc.getAcquireMethod().toBuilder(RawBytes.INSTANCE, RawBytes.INSTANCE).build();
+    byte[] invalidUtf8Owner = {0x0a, 0x01, (byte) 0xff, 0x12, 0x01, 'n', 0x20, 0x05};
+    byte[] truncated = {0x12, 0x09, 'n'};
+
+    for (byte[] request : List.of(invalidUtf8Owner, truncated)) {
+      assertThatThrownBy(() -> ClientCalls.blockingUnaryCall(channel, rawAcquire, CallOptions.DEFAULT, request))
+          .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+            assertThat(e.getStatus().getCode()).isEqualTo(Code.INVALID_ARGUMENT);
+            assertThat(e.getStatus().getDescription()).startsWith("malformed Acquire request");
+          });
+    }
+    assertThat(list("")).noneMatch(h -> h.getName().equals("n"));
+  }
+
+  /** Sends bytes as they are, to put malformed requests on the wire. */
+  private enum RawBytes implements MethodDescriptor.Marshaller<byte[]> {
+    INSTANCE;
+
+    @Override
+    public java.io.InputStream stream(byte[] value) {
+      return new java.io.ByteArrayInputStream(value);
+    }
+
+    @Override
+    public byte[] parse(java.io.InputStream stream) {
+      try {
+        return stream.readAllBytes();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }
+  }
+
+  @Test
   void aDatabaseOutageIsUnavailableAndABugIsInternalWithoutItsDetails() {
-    backend.delegate = new FailingBackend(new BackendUnavailableException("database unavailable during acquire: refused", null));
+    backend.setDelegate(
+        new FailingBackend(new BackendUnavailableException("database unavailable during acquire: refused", null)));
     assertThatThrownBy(() -> stub.acquire(acquireRequest("alice", "x").build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Code.UNAVAILABLE);
           assertThat(e.getStatus().getDescription()).contains("database unavailable");
         });
 
-    backend.delegate = new FailingBackend(new IllegalStateException("secret internals"));
+    backend.setDelegate(new FailingBackend(new IllegalStateException("secret internals")));
     assertThatThrownBy(() -> stub.acquire(acquireRequest("alice", "x").build()))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(Code.INTERNAL);
@@ -368,45 +408,24 @@ class AccordV1ServiceTest {
     assertThat(listedAtCancel).isLessThan(count);
   }
 
-  /** Passes calls to a real backend, counting the rows List reads. */
-  private static final class CountingBackend implements Backend {
-    volatile Backend delegate;
+  /** Counts the rows List reads. */
+  private static final class CountingBackend extends ForwardingBackend {
     final AtomicInteger rowsListed = new AtomicInteger();
 
-    @Override
-    public AcquireResult acquire(AcquireCommand command) {
-      return delegate.acquire(command);
-    }
-
-    @Override
-    public void renew(RenewCommand command) {
-      delegate.renew(command);
-    }
-
-    @Override
-    public void done(DoneCommand command) {
-      delegate.done(command);
+    CountingBackend() {
+      super(null);
     }
 
     @Override
     public List<Resource> list(ListQuery query, Resource after, int limit) {
-      List<Resource> page = delegate.list(query, after, limit);
+      List<Resource> page = super.list(query, after, limit);
       rowsListed.addAndGet(page.size());
       return page;
     }
 
     @Override
-    public void checkHealth() {
-      delegate.checkHealth();
-    }
-
-    @Override
-    public String describe() {
-      return "counting " + delegate.describe();
-    }
-
-    @Override
     public void close() {
+      // the test closes the real backend itself
     }
   }
 

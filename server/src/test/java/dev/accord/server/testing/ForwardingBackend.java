@@ -1,0 +1,58 @@
+package dev.accord.server.testing;
+
+import dev.accord.server.backend.AcquireCommand;
+import dev.accord.server.backend.AcquireResult;
+import dev.accord.server.backend.Backend;
+import dev.accord.server.backend.DoneCommand;
+import dev.accord.server.backend.ListQuery;
+import dev.accord.server.backend.RenewCommand;
+import dev.accord.server.backend.Resource;
+import java.util.List;
+
+/** Passes every call to another backend; tests override the calls they want to watch or hold up. */
+public class ForwardingBackend implements Backend {
+  protected volatile Backend delegate;
+
+  public ForwardingBackend(Backend delegate) {
+    this.delegate = delegate;
+  }
+
+  public void setDelegate(Backend delegate) {
+    this.delegate = delegate;
+  }
+
+  @Override
+  public AcquireResult acquire(AcquireCommand command) {
+    return delegate.acquire(command);
+  }
+
+  @Override
+  public void renew(RenewCommand command) {
+    delegate.renew(command);
+  }
+
+  @Override
+  public void done(DoneCommand command) {
+    delegate.done(command);
+  }
+
+  @Override
+  public List<Resource> list(ListQuery query, Resource after, int limit) {
+    return delegate.list(query, after, limit);
+  }
+
+  @Override
+  public void checkHealth() {
+    delegate.checkHealth();
+  }
+
+  @Override
+  public String describe() {
+    return "forwarding to " + delegate.describe();
+  }
+
+  @Override
+  public void close() {
+    delegate.close();
+  }
+}
