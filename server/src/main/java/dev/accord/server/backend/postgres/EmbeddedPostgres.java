@@ -63,7 +63,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
           .setServerConfig("listen_addresses", "localhost")
           .setOutputRedirector(logFile)
           .setErrorRedirector(logFile)
-          .setPGStartupWait(Duration.ofSeconds(60));
+          .setPGStartupWait(Duration.ofSeconds(60))
+          // Our owner stops it, after in-flight calls are done; zonky's own hook could stop it under them.
+          .setRegisterShutdownHook(false);
       if (port != 0) {
         builder.setPort(port);
       }

@@ -83,7 +83,8 @@ public final class PostgresBackend implements Backend {
     // A database host that vanishes mid-query must not hang a call for the minutes TCP takes to notice.
     addDefault(settings.jdbcUrl(), config, "socketTimeout", "30");
     addDefault(settings.jdbcUrl(), config, "tcpKeepAlive", "true");
-    return new PostgresBackend(settings, new HikariDataSource(config), description + ", pool " + settings.poolSize(), onClose);
+    return new PostgresBackend(settings, new HikariDataSource(config),
+        description + ", pool " + settings.poolSize(), onClose);
   }
 
   private static void addDefault(String url, HikariConfig config, String property, String value) {
