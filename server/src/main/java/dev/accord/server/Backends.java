@@ -23,7 +23,7 @@ public final class Backends {
     if (spec.equals("embedded")) {
       EmbeddedPostgres postgres = EmbeddedPostgres.start(dataDir, 0);
       return PostgresBackend.open(postgres.settings(poolSize),
-          "embedded PostgreSQL in " + dataDir.toAbsolutePath() + " (port " + postgres.port() + ")", postgres);
+          "embedded PostgreSQL in " + dataDir.toAbsolutePath().normalize() + " (port " + postgres.port() + ")", postgres);
     }
     if (spec.startsWith("postgres://") || spec.startsWith("postgresql://") || spec.startsWith("jdbc:postgresql:")) {
       try {

@@ -59,8 +59,9 @@ public final class BackendHealthMonitor implements AutoCloseable {
       }
     } catch (BackendUnavailableException e) {
       if (!Boolean.FALSE.equals(serving)) {
-        log.error("{}. Calls answer UNAVAILABLE and health NOT_SERVING until it answers again; check that "
-            + "PostgreSQL is running and that ACCORD_BACKEND points at it", e.getMessage());
+        String problem = e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".";
+        log.error("{} Calls answer UNAVAILABLE and health NOT_SERVING until it answers again; check that "
+            + "PostgreSQL is running and that ACCORD_BACKEND points at it", problem);
         setAll(ServingStatus.NOT_SERVING);
         serving = false;
       }

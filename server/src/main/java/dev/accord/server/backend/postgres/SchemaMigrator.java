@@ -42,6 +42,19 @@ final class SchemaMigrator {
         .load();
   }
 
+  /** Flyway's messages span several lines around the driver's own, which says best what is wrong. */
+  private static String rootMessage(Throwable error) {
+    Throwable best = error;
+    for (Throwable cause = error; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+      if (cause instanceof java.sql.SQLException) {
+        best = cause;
+      }
+    }
+    String message = best.getMessage() != null ? best.getMessage() : best.toString();
+    return message.lines().map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("---"))
+        .findFirst().orElse(message);
+  }
+
   void ensureMigrated() {
     if (migrated) {
       return;
@@ -63,7 +76,7 @@ final class SchemaMigrator {
             result.migrationsExecuted);
       } catch (FlywayException e) {
         lastFailureAt = now;
-        lastFailure = new BackendUnavailableException("database schema not ready: " + e.getMessage(), e);
+        lastFailure = new BackendUnavailableException("database schema not ready: " + rootMessage(e), e);
         throw lastFailure;
       }
     }
