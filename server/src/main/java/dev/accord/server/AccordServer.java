@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
@@ -25,22 +26,26 @@ import org.slf4j.LoggerFactory;
  */
 public final class AccordServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AccordServer.class);
+  /** Watch streams only look at the database briefly, between long waits: a couple of threads serve many. */
+  private static final int WATCH_THREADS = 2;
 
   private final Server server;
   private final Backend backend;
   private final HealthStatusManager health;
   private final BackendHealthMonitor monitor;
   private final ExecutorService callExecutor;
+  private final ScheduledExecutorService watchExecutor;
   private final Duration shutdownGrace;
   private volatile boolean stopped;
 
   private AccordServer(Server server, Backend backend, HealthStatusManager health, BackendHealthMonitor monitor,
-      ExecutorService callExecutor, Duration shutdownGrace) {
+      ExecutorService callExecutor, ScheduledExecutorService watchExecutor, Duration shutdownGrace) {
     this.server = server;
     this.backend = backend;
     this.health = health;
     this.monitor = monitor;
     this.callExecutor = callExecutor;
+    this.watchExecutor = watchExecutor;
     this.shutdownGrace = shutdownGrace;
   }
 
@@ -51,9 +56,11 @@ public final class AccordServer implements AutoCloseable {
     BackendHealthMonitor monitor = new BackendHealthMonitor(backend, health, healthInterval);
     monitor.start();
     ExecutorService callExecutor = Executors.newFixedThreadPool(callThreads, namedThreads("accord-call-"));
+    ScheduledExecutorService watchExecutor =
+        Executors.newScheduledThreadPool(WATCH_THREADS, namedThreads("accord-watch-"));
     Server server = NettyServerBuilder.forAddress(listen)
         .executor(callExecutor)
-        .addService(MalformedRequests.guard(new AccordV1Service(backend).bindService()))
+        .addService(MalformedRequests.guard(new AccordV1Service(backend, watchExecutor).bindService()))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         // Go and Java clients may ping to keep idle connections through load balancers: allow it.
@@ -68,10 +75,11 @@ public final class AccordServer implements AutoCloseable {
     } catch (IOException e) {
       monitor.close();
       callExecutor.shutdownNow();
+      watchExecutor.shutdownNow();
       throw new IOException("cannot listen on " + listen + ": " + e.getMessage()
           + " (is another server on that port? set ACCORD_LISTEN)", e);
     }
-    return new AccordServer(server, backend, health, monitor, callExecutor, shutdownGrace);
+    return new AccordServer(server, backend, health, monitor, callExecutor, watchExecutor, shutdownGrace);
   }
 
   private static ThreadFactory namedThreads(String prefix) {
@@ -125,6 +133,7 @@ public final class AccordServer implements AutoCloseable {
       clean = false;
     }
     callExecutor.shutdownNow();
+    watchExecutor.shutdownNow();
     backend.close();
     return clean;
   }

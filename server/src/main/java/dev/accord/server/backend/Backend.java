@@ -30,6 +30,27 @@ public interface Backend extends AutoCloseable {
    */
   List<Resource> list(ListQuery query, Resource after, int limit);
 
+  /**
+   * Where a Watch that starts now begins: every done mark before it is visible to a List run after this call, and
+   * every later one will be returned by {@link #donesAfter}.
+   */
+  DoneCursor currentDoneCursor();
+
+  /**
+   * Up to {@code limit} done marks of {@code namespace} (exactly) after {@code after}, oldest first. A mark becomes
+   * available only once every mark before it is, so a cursor never skips one that commits late.
+   *
+   * @throws CursorExpiredException when {@code after} is not this store's or is too old to resume from
+   */
+  DonePage donesAfter(String namespace, DoneCursor after, int limit);
+
+  /**
+   * Calls {@code listener} with a namespace when a done mark in it may have become available, or with null when any
+   * may have (say, after a lost connection); on any thread, possibly more often than needed, never with a lock held.
+   * Closing the returned handle stops the calls.
+   */
+  AutoCloseable subscribeDone(java.util.function.Consumer<String> listener);
+
   /** Checks the store answers now; throws {@link BackendUnavailableException} saying why when it does not. */
   void checkHealth();
 

@@ -26,7 +26,7 @@ public final class Limits {
     return requireText(field, value, maxChars);
   }
 
-  static String requireText(String field, String value, int maxChars) {
+  public static String requireText(String field, String value, int maxChars) {
     if (value == null) {
       throw new InvalidArgumentException(field, "must be set");
     }

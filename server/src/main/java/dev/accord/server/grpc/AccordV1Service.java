@@ -10,15 +10,20 @@ import dev.accord.api.v1.RenewRequest;
 import dev.accord.api.v1.RenewResponse;
 import dev.accord.api.v1.Status;
 import dev.accord.api.v1.V1Grpc;
+import dev.accord.api.v1.WatchRequest;
+import dev.accord.api.v1.WatchResponse;
 import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.AcquireResult;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.DoneCommand;
+import dev.accord.server.backend.DoneCursor;
+import dev.accord.server.backend.Limits;
 import dev.accord.server.backend.InvalidArgumentException;
 import dev.accord.server.backend.ListQuery;
 import dev.accord.server.backend.RenewCommand;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.concurrent.ScheduledExecutorService;
 
 /** The V1 API, wire-compatible with the Go implementation, over any {@link Backend}. */
 public final class AccordV1Service extends V1Grpc.V1ImplBase {
@@ -26,9 +31,12 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
   static final int LIST_PAGE_SIZE = 256;
 
   private final Backend backend;
+  private final ScheduledExecutorService watchExecutor;
 
-  public AccordV1Service(Backend backend) {
+  /** {@code watchExecutor} runs the Watch streams' looks at the backend. */
+  public AccordV1Service(Backend backend, ScheduledExecutorService watchExecutor) {
     this.backend = backend;
+    this.watchExecutor = watchExecutor;
   }
 
   @Override
@@ -96,6 +104,23 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
       return;
     }
     new ListStream(backend, query, LIST_PAGE_SIZE, (ServerCallStreamObserver<Handle>) response).start();
+  }
+
+  @Override
+  public void watch(WatchRequest request, StreamObserver<WatchResponse> response) {
+    String namespace;
+    DoneCursor cursor;
+    try {
+      namespace = Limits.requireText("namespace", request.getNamespace(), Limits.MAX_NAMESPACE_CHARS);
+      cursor = request.getCursor().isEmpty()
+          ? backend.currentDoneCursor()
+          : DoneCursor.fromBytes("cursor", request.getCursor().toByteArray());
+    } catch (RuntimeException e) {
+      response.onError(StatusErrors.toStatus("Watch", e));
+      return;
+    }
+    new WatchStream(backend, namespace, cursor, (ServerCallStreamObserver<WatchResponse>) response, watchExecutor)
+        .start();
   }
 
   private static ListQuery toQuery(ListRequest request) {

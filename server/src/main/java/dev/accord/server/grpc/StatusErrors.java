@@ -5,6 +5,7 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import dev.accord.server.backend.BackendUnavailableException;
+import dev.accord.server.backend.CursorExpiredException;
 import dev.accord.server.backend.InvalidArgumentException;
 import dev.accord.server.backend.LeaseRejectedException;
 import io.grpc.StatusRuntimeException;
@@ -22,6 +23,8 @@ import org.slf4j.LoggerFactory;
 public final class StatusErrors {
   /** {@code ErrorInfo.domain} of every error this server attaches details to. */
   public static final String DOMAIN = "accord.dev";
+  /** {@code ErrorInfo.reason} of a Watch cursor the store cannot resume from. */
+  public static final String CURSOR_EXPIRED = "CURSOR_EXPIRED";
   private static final Logger log = LoggerFactory.getLogger(StatusErrors.class);
 
   private StatusErrors() {}
@@ -38,6 +41,12 @@ public final class StatusErrors {
       return status(Code.FAILED_PRECONDITION, rejected.getMessage(), Any.pack(ErrorInfo.newBuilder()
           .setDomain(DOMAIN)
           .setReason(rejected.reason().name())
+          .build()));
+    }
+    if (error instanceof CursorExpiredException expired) {
+      return status(Code.FAILED_PRECONDITION, expired.getMessage(), Any.pack(ErrorInfo.newBuilder()
+          .setDomain(DOMAIN)
+          .setReason(CURSOR_EXPIRED)
           .build()));
     }
     if (error instanceof BackendUnavailableException unavailable) {

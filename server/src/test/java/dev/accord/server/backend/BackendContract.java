@@ -383,6 +383,100 @@ public abstract class BackendContract {
     assertThat(tokens).hasSize(names).allSatisfy((name, token) -> assertThat(token).isEqualTo(1));
   }
 
+  protected void markDone(String namespace, String name) {
+    Resource grant = backend.acquire(new AcquireCommand("marker", namespace, name, 60, Map.of())).resource();
+    backend.done(new DoneCommand("marker", grant.handleId(), Map.of()));
+  }
+
+  /** Follows the done stream of {@code namespace} from {@code cursor} until nothing is pending; returns the cursor. */
+  protected DoneCursor follow(String namespace, DoneCursor cursor, int limit, List<String> into) {
+    DonePage page;
+    do {
+      page = backend.donesAfter(namespace, cursor, limit);
+      into.addAll(page.names());
+      cursor = page.next();
+    } while (page.morePending());
+    return cursor;
+  }
+
+  @Test
+  void theDoneStreamDeliversMarksAfterItsCursorInOrderAndOnlyOnce() {
+    markDone(ns, "before");
+    DoneCursor start = backend.currentDoneCursor();
+    for (int i = 1; i <= 5; i++) {
+      markDone(ns, "after-" + i);
+    }
+    markDone(ns + "-other", "elsewhere");
+    List<String> seen = new ArrayList<>();
+
+    DoneCursor end = follow(ns, start, 2, seen);
+    DonePage again = backend.donesAfter(ns, end, 2);
+
+    assertThat(seen).containsExactly("after-1", "after-2", "after-3", "after-4", "after-5");
+    assertThat(again.names()).isEmpty();
+    markDone(ns, "later");
+    assertThat(follow(ns, again.next(), 10, new ArrayList<>())).isNotNull();
+    List<String> later = new ArrayList<>();
+    follow(ns, end, 10, later);
+    assertThat(later).containsExactly("later");
+  }
+
+  @Test
+  void aCursorFromAnotherStoreIsRefusedSoTheClientListsAgain() {
+    DoneCursor foreign = new DoneCursor(java.util.UUID.randomUUID(), 1, 0);
+
+    assertThatThrownBy(() -> backend.donesAfter(ns, foreign, 10)).isInstanceOf(CursorExpiredException.class);
+  }
+
+  @Test
+  void subscribersHearOfDoneMarksInTheirNamespace() throws Exception {
+    List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (AutoCloseable subscription = backend.subscribeDone(heard::add)) {
+      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+        markDone(ns, "file-" + System.nanoTime());
+        assertThat(heard).contains(ns);
+      });
+    }
+  }
+
+  @Test
+  void aReaderFollowingConcurrentDoneMarksGetsEachExactlyOnce() throws Exception {
+    int threads = 8;
+    int perThread = 50;
+    DoneCursor cursor = backend.currentDoneCursor();
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    List<String> seen = new ArrayList<>();
+    try {
+      List<Future<?>> writers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        writers.add(pool.submit(() -> {
+          for (int i = 0; i < perThread; i++) {
+            markDone(ns, "t" + thread + "-" + i);
+          }
+          return null;
+        }));
+      }
+      while (!writers.stream().allMatch(Future::isDone)) {
+        DonePage page = backend.donesAfter(ns, cursor, 7);
+        seen.addAll(page.names());
+        cursor = page.next();
+      }
+      for (Future<?> writer : writers) {
+        writer.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    DoneCursor last = cursor;
+    await().atMost(Duration.ofSeconds(10)).until(() -> {
+      follow(ns, last, 7, seen);
+      return seen.size() >= threads * perThread;
+    });
+
+    assertThat(seen).hasSize(threads * perThread).doesNotHaveDuplicates();
+  }
+
   private static void assertRefused(Runnable call, Reason reason) {
     assertThatThrownBy(call::run)
         .isInstanceOfSatisfying(LeaseRejectedException.class, e -> assertThat(e.reason()).isEqualTo(reason));

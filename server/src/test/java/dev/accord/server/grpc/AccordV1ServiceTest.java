@@ -19,9 +19,7 @@ import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.AcquireResult;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.BackendUnavailableException;
-import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.ListQuery;
-import dev.accord.server.backend.RenewCommand;
 import dev.accord.server.backend.Resource;
 import dev.accord.server.backend.postgres.PostgresBackend;
 import dev.accord.server.testing.ForwardingBackend;
@@ -46,6 +44,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -68,6 +67,7 @@ class AccordV1ServiceTest {
   private PostgresBackend postgres;
   private final CountingBackend backend = new CountingBackend();
   private ExecutorService executor;
+  private ScheduledExecutorService watchExecutor;
   private Server server;
   private ManagedChannel channel;
   private V1Grpc.V1BlockingStub stub;
@@ -79,8 +79,9 @@ class AccordV1ServiceTest {
     backend.setDelegate(postgres);
     String name = InProcessServerBuilder.generateName();
     executor = Executors.newFixedThreadPool(8);
+    watchExecutor = Executors.newScheduledThreadPool(1);
     server = InProcessServerBuilder.forName(name).executor(executor)
-        .addService(MalformedRequests.guard(new AccordV1Service(backend).bindService())).build().start();
+        .addService(MalformedRequests.guard(new AccordV1Service(backend, watchExecutor).bindService())).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
     stub = V1Grpc.newBlockingStub(channel);
   }
@@ -90,6 +91,7 @@ class AccordV1ServiceTest {
     channel.shutdownNow();
     server.shutdownNow();
     executor.shutdownNow();
+    watchExecutor.shutdownNow();
     postgres.close();
   }
 
@@ -430,39 +432,22 @@ class AccordV1ServiceTest {
   }
 
   /** Fails every call with the given error. */
-  private record FailingBackend(RuntimeException error) implements Backend {
+  private static final class FailingBackend extends ForwardingBackend {
+    private final RuntimeException error;
+
+    FailingBackend(RuntimeException error) {
+      super(null);
+      this.error = error;
+    }
+
     @Override
     public AcquireResult acquire(AcquireCommand command) {
       throw error;
     }
 
     @Override
-    public void renew(RenewCommand command) {
-      throw error;
-    }
-
-    @Override
-    public void done(DoneCommand command) {
-      throw error;
-    }
-
-    @Override
     public List<Resource> list(ListQuery query, Resource after, int limit) {
       throw error;
-    }
-
-    @Override
-    public void checkHealth() {
-      throw error;
-    }
-
-    @Override
-    public String describe() {
-      return "failing";
-    }
-
-    @Override
-    public void close() {
     }
   }
 }

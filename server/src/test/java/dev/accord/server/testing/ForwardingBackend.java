@@ -4,10 +4,13 @@ import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.AcquireResult;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.DoneCommand;
+import dev.accord.server.backend.DoneCursor;
+import dev.accord.server.backend.DonePage;
 import dev.accord.server.backend.ListQuery;
 import dev.accord.server.backend.RenewCommand;
 import dev.accord.server.backend.Resource;
 import java.util.List;
+import java.util.function.Consumer;
 
 /** Passes every call to another backend; tests override the calls they want to watch or hold up. */
 public class ForwardingBackend implements Backend {
@@ -39,6 +42,21 @@ public class ForwardingBackend implements Backend {
   @Override
   public List<Resource> list(ListQuery query, Resource after, int limit) {
     return delegate.list(query, after, limit);
+  }
+
+  @Override
+  public DoneCursor currentDoneCursor() {
+    return delegate.currentDoneCursor();
+  }
+
+  @Override
+  public DonePage donesAfter(String namespace, DoneCursor after, int limit) {
+    return delegate.donesAfter(namespace, after, limit);
+  }
+
+  @Override
+  public AutoCloseable subscribeDone(Consumer<String> listener) {
+    return delegate.subscribeDone(listener);
   }
 
   @Override

@@ -12,7 +12,15 @@ import dev.accord.server.backend.ListQuery;
 import dev.accord.server.backend.RenewCommand;
 import dev.accord.server.backend.Resource;
 import java.time.Clock;
+import dev.accord.server.backend.CursorExpiredException;
+import dev.accord.server.backend.DoneCursor;
+import dev.accord.server.backend.DonePage;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -62,7 +70,12 @@ public final class MemoryBackend implements Backend {
   }
 
   private final Clock clock;
+  private final UUID store = UUID.randomUUID();
   private final AtomicLong ids = new AtomicLong();
+  /** Done marks by namespace and revision; revisions are handed out and published under the log's own lock. */
+  private final Map<String, NavigableMap<Long, String>> doneLog = new HashMap<>();
+  private long revision;
+  private final List<Consumer<String>> doneListeners = new CopyOnWriteArrayList<>();
   private final ConcurrentHashMap<Key, Slot> byKey = new ConcurrentHashMap<>();
   private final ConcurrentSkipListMap<Long, Slot> byId = new ConcurrentSkipListMap<>();
 
@@ -115,7 +128,50 @@ public final class MemoryBackend implements Backend {
       check(slot, command.handleId(), command.owner());
       slot.doneAt = clock.millis();
       slot.mergeMetadata(command.metadata());
+      synchronized (doneLog) {
+        doneLog.computeIfAbsent(slot.namespace, ns -> new TreeMap<>()).put(++revision, slot.name);
+      }
     }
+    for (Consumer<String> listener : doneListeners) {
+      listener.accept(slot.namespace);
+    }
+  }
+
+  // A revision's key is (revision, 1): the horizon cursor (revision + 1, 0) is after every published mark.
+  @Override
+  public DoneCursor currentDoneCursor() {
+    synchronized (doneLog) {
+      return new DoneCursor(store, revision + 1, 0);
+    }
+  }
+
+  @Override
+  public DonePage donesAfter(String namespace, DoneCursor after, int limit) {
+    if (!after.store().equals(store)) {
+      throw new CursorExpiredException("cursor was issued by another store (this memory store started "
+          + "afresh): list again");
+    }
+    synchronized (doneLog) {
+      DoneCursor horizon = new DoneCursor(store, revision + 1, 0);
+      NavigableMap<Long, String> log = doneLog.getOrDefault(namespace, Collections.emptyNavigableMap());
+      long first = after.tiebreak() == 0 ? after.position() : after.position() + 1;
+      List<String> names = new ArrayList<>();
+      long last = -1;
+      for (Map.Entry<Long, String> entry : log.tailMap(first, true).entrySet()) {
+        if (names.size() == limit) {
+          return new DonePage(names, new DoneCursor(store, last, 1), true);
+        }
+        names.add(entry.getValue());
+        last = entry.getKey();
+      }
+      return new DonePage(names, after.isAtOrAfter(horizon) ? after : horizon, false);
+    }
+  }
+
+  @Override
+  public AutoCloseable subscribeDone(Consumer<String> listener) {
+    doneListeners.add(listener);
+    return () -> doneListeners.remove(listener);
   }
 
   private Slot lockable(HandleId handle) {
@@ -177,5 +233,6 @@ public final class MemoryBackend implements Backend {
   public void close() {
     byKey.clear();
     byId.clear();
+    doneListeners.clear();
   }
 }

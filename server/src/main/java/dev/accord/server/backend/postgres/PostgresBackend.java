@@ -7,6 +7,9 @@ import dev.accord.server.backend.AcquireResult;
 import dev.accord.server.backend.AcquireResult.Outcome;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.BackendUnavailableException;
+import dev.accord.server.backend.CursorExpiredException;
+import dev.accord.server.backend.DoneCursor;
+import dev.accord.server.backend.DonePage;
 import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.GrantCheck;
 import dev.accord.server.backend.HandleId;
@@ -23,7 +26,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +49,8 @@ public final class PostgresBackend implements Backend {
 
   private final HikariDataSource pool;
   private final SchemaMigrator schema;
+  private final DoneNotifier notifier;
+  private volatile UUID store;
   private final String description;
   private final AutoCloseable onClose;
 
@@ -51,6 +58,7 @@ public final class PostgresBackend implements Backend {
       AutoCloseable onClose) {
     this.pool = pool;
     this.schema = new SchemaMigrator(settings);
+    this.notifier = new DoneNotifier(settings);
     this.description = description;
     this.onClose = onClose;
   }
@@ -151,10 +159,39 @@ public final class PostgresBackend implements Backend {
          SET expires_at = now() + ? * interval '1 second', metadata = metadata || jsonb_object(?::text[], ?::text[])
        WHERE id = ? AND num_acquired = ? AND grant_nonce = ? AND owner = ? AND done_at IS NULL""";
 
+  /** Marks done and tells every replica's watchers, on commit, which namespace to look at. */
   static final String DONE_SQL = """
-      UPDATE accord_resource
-         SET done_at = now(), metadata = metadata || jsonb_object(?::text[], ?::text[])
-       WHERE id = ? AND num_acquired = ? AND grant_nonce = ? AND owner = ? AND done_at IS NULL""";
+      WITH marked AS (
+        UPDATE accord_resource
+           SET done_at = now(), done_xid = pg_current_xact_id(),
+               metadata = metadata || jsonb_object(?::text[], ?::text[])
+         WHERE id = ? AND num_acquired = ? AND grant_nonce = ? AND owner = ? AND done_at IS NULL
+        RETURNING namespace
+      )
+      SELECT pg_notify('%s', namespace) FROM marked""".formatted(DoneNotifier.CHANNEL);
+
+  /**
+   * A page of done marks after a cursor, in transaction order, taking only those older than the snapshot's xmin:
+   * every transaction below it has ended, so no mark can still appear before the returned cursor. Also says whether
+   * marks exist at or past the horizon, which the next call will return once it moves.
+   */
+  static final String DONES_AFTER_SQL = """
+      WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)
+      SELECT h.horizon::text::bigint,
+             EXISTS (SELECT 1 FROM accord_resource p
+                      WHERE p.namespace = ? AND p.done_xid IS NOT NULL AND p.done_xid >= h.horizon),
+             page.names, page.xids, page.ids
+        FROM h
+        LEFT JOIN LATERAL (
+          SELECT array_agg(r.name ORDER BY r.done_xid, r.id) AS names,
+                 array_agg(r.done_xid::text::bigint ORDER BY r.done_xid, r.id) AS xids,
+                 array_agg(r.id ORDER BY r.done_xid, r.id) AS ids
+            FROM (SELECT name, done_xid, id FROM accord_resource
+                   WHERE namespace = ? AND done_xid IS NOT NULL
+                     AND (done_xid, id) > (?::text::xid8, ?) AND done_xid < h.horizon
+                   ORDER BY done_xid, id
+                   LIMIT ?) r
+        ) page ON true""";
 
   private static final String CURRENT_GRANT_SQL =
       "SELECT owner, num_acquired, grant_nonce, done_at IS NOT NULL FROM accord_resource WHERE id = ?";
@@ -224,7 +261,7 @@ public final class PostgresBackend implements Backend {
           statement.setLong(where + 1, handle.grant());
           statement.setInt(where + 2, handle.nonce());
           statement.setString(where + 3, owner);
-          if (statement.executeUpdate() == 1) {
+          if (changedOneRow(statement)) {
             return;
           }
         }
@@ -236,6 +273,16 @@ public final class PostgresBackend implements Backend {
       throw new BackendUnavailableException(operation + " kept racing with concurrent changes to its resource", null);
     } catch (SQLException e) {
       throw SqlErrors.translate(operation, e);
+    }
+  }
+
+  /** Counts the rows an UPDATE changed, or a statement returned (one row per changed row). */
+  private static boolean changedOneRow(PreparedStatement statement) throws SQLException {
+    if (!statement.execute()) {
+      return statement.getUpdateCount() == 1;
+    }
+    try (ResultSet rows = statement.getResultSet()) {
+      return rows.next();
     }
   }
 
@@ -337,6 +384,74 @@ public final class PostgresBackend implements Backend {
   }
 
   @Override
+  public DoneCursor currentDoneCursor() {
+    schema.ensureMigrated();
+    try (Connection connection = pool.getConnection();
+        PreparedStatement statement = connection.prepareStatement(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint");
+        ResultSet rows = statement.executeQuery()) {
+      rows.next();
+      return new DoneCursor(store(connection), rows.getLong(1), 0);
+    } catch (SQLException e) {
+      throw SqlErrors.translate("watch", e);
+    }
+  }
+
+  @Override
+  public DonePage donesAfter(String namespace, DoneCursor after, int limit) {
+    schema.ensureMigrated();
+    try (Connection connection = pool.getConnection()) {
+      if (!after.store().equals(store(connection))) {
+        throw new CursorExpiredException("cursor was issued by another Accord database: list again");
+      }
+      try (PreparedStatement statement = connection.prepareStatement(DONES_AFTER_SQL)) {
+        statement.setString(1, namespace);
+        statement.setString(2, namespace);
+        statement.setString(3, Long.toString(after.position()));
+        statement.setLong(4, after.tiebreak());
+        statement.setInt(5, limit);
+        try (ResultSet rows = statement.executeQuery()) {
+          rows.next();
+          long horizon = rows.getLong(1);
+          boolean pendingPastHorizon = rows.getBoolean(2);
+          Array names = rows.getArray(3);
+          if (names == null) {
+            DoneCursor atHorizon = new DoneCursor(after.store(), horizon, 0);
+            return new DonePage(List.of(), after.isAtOrAfter(atHorizon) ? after : atHorizon, pendingPastHorizon);
+          }
+          List<String> page = List.of((String[]) names.getArray());
+          if (page.size() == limit) {
+            Long[] xids = (Long[]) rows.getArray(4).getArray();
+            Long[] ids = (Long[]) rows.getArray(5).getArray();
+            return new DonePage(page, new DoneCursor(after.store(), xids[limit - 1], ids[limit - 1]), true);
+          }
+          return new DonePage(page, new DoneCursor(after.store(), horizon, 0), pendingPastHorizon);
+        }
+      }
+    } catch (SQLException e) {
+      throw SqlErrors.translate("watch", e);
+    }
+  }
+
+  private UUID store(Connection connection) throws SQLException {
+    UUID known = store;
+    if (known == null) {
+      try (PreparedStatement statement = connection.prepareStatement("SELECT id FROM accord_store");
+          ResultSet rows = statement.executeQuery()) {
+        rows.next();
+        known = rows.getObject(1, UUID.class);
+        store = known;
+      }
+    }
+    return known;
+  }
+
+  @Override
+  public AutoCloseable subscribeDone(Consumer<String> listener) {
+    return notifier.subscribe(listener);
+  }
+
+  @Override
   public void checkHealth() {
     schema.ensureMigrated();
     try (Connection connection = pool.getConnection();
@@ -355,6 +470,7 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public void close() {
+    notifier.close();
     pool.close();
     try {
       onClose.close();

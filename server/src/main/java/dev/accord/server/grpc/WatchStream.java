@@ -1,0 +1,123 @@
+package dev.accord.server.grpc;
+
+import com.google.protobuf.ByteString;
+import dev.accord.api.v1.WatchResponse;
+import dev.accord.server.backend.Backend;
+import dev.accord.server.backend.DoneCursor;
+import dev.accord.server.backend.DonePage;
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One Watch call: sends the done marks of a namespace after its cursor, as the backend makes them available.
+ *
+ * <p>It looks when told a mark may be there (the backend's done notifications), when the client can take more
+ * (flow control), soon again while marks are pending past the backend's horizon, and on a slow timer in case a
+ * notification was lost. Looks run on the shared watch executor, one at a time per stream; the stream holds no
+ * database connection between them. While nothing happens it sends a bookmark now and then, so a client's cursor
+ * stays close to the present.
+ */
+final class WatchStream {
+  private static final Logger log = LoggerFactory.getLogger(WatchStream.class);
+  static final int PAGE_SIZE = 1_000;
+  private static final long TIMER_MILLIS = 2_000;
+  private static final long PENDING_RETRY_MILLIS = 25;
+  private static final long BOOKMARK_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+  private final Backend backend;
+  private final String namespace;
+  private final ServerCallStreamObserver<WatchResponse> call;
+  private final ScheduledExecutorService executor;
+  private final AtomicBoolean lookScheduled = new AtomicBoolean();
+  private DoneCursor cursor;
+  private long lastSentAt;
+  private volatile boolean finished;
+  private AutoCloseable subscription;
+  private ScheduledFuture<?> timer;
+
+  WatchStream(Backend backend, String namespace, DoneCursor cursor, ServerCallStreamObserver<WatchResponse> call,
+      ScheduledExecutorService executor) {
+    this.backend = backend;
+    this.namespace = namespace;
+    this.cursor = cursor;
+    this.call = call;
+    this.executor = executor;
+  }
+
+  /** Called in the service method: wires callbacks, then the first look sends at least the starting bookmark. */
+  void start() {
+    call.setOnCancelHandler(this::finish);
+    call.setOnReadyHandler(this::wake);
+    subscription = backend.subscribeDone(changed -> {
+      if (changed == null || changed.equals(namespace)) {
+        wake();
+      }
+    });
+    timer = executor.scheduleWithFixedDelay(this::wake, TIMER_MILLIS, TIMER_MILLIS, TimeUnit.MILLISECONDS);
+    executor.execute(() -> look(true));
+  }
+
+  private void wake() {
+    if (!finished && lookScheduled.compareAndSet(false, true)) {
+      executor.execute(() -> {
+        lookScheduled.set(false);
+        look(false);
+      });
+    }
+  }
+
+  private synchronized void look(boolean first) {
+    if (finished) {
+      return;
+    }
+    try {
+      boolean sent = false;
+      while (call.isReady()) {
+        DonePage page = backend.donesAfter(namespace, cursor, PAGE_SIZE);
+        cursor = page.next();
+        if (!page.names().isEmpty()) {
+          send(WatchResponse.newBuilder().addAllNames(page.names()));
+          sent = true;
+        }
+        if (!page.morePending()) {
+          break;
+        }
+        if (page.names().isEmpty()) {
+          // Marks are committed past the horizon: an older transaction is still open. Look again shortly.
+          executor.schedule(this::wake, PENDING_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+          break;
+        }
+      }
+      if (!sent && call.isReady() && (first || System.nanoTime() - lastSentAt > BOOKMARK_EVERY_NANOS)) {
+        send(WatchResponse.newBuilder());
+      }
+    } catch (RuntimeException e) {
+      finish();
+      call.onError(StatusErrors.toStatus("Watch", e));
+    }
+  }
+
+  private void send(WatchResponse.Builder response) {
+    call.onNext(response.setCursor(ByteString.copyFrom(cursor.toBytes())).build());
+    lastSentAt = System.nanoTime();
+  }
+
+  private void finish() {
+    finished = true;
+    if (timer != null) {
+      timer.cancel(false);
+    }
+    if (subscription != null) {
+      try {
+        subscription.close();
+      } catch (Exception e) {
+        log.warn("Could not stop listening for done marks of a finished Watch", e);
+      }
+    }
+  }
+}
