@@ -30,6 +30,7 @@ public final class AccordServer implements AutoCloseable {
   private static final int WATCH_THREADS = 2;
 
   private final Server server;
+  private final AccordV1Service service;
   private final Backend backend;
   private final HealthStatusManager health;
   private final BackendHealthMonitor monitor;
@@ -38,9 +39,10 @@ public final class AccordServer implements AutoCloseable {
   private final Duration shutdownGrace;
   private volatile boolean stopped;
 
-  private AccordServer(Server server, Backend backend, HealthStatusManager health, BackendHealthMonitor monitor,
+  private AccordServer(Server server, AccordV1Service service, Backend backend, HealthStatusManager health, BackendHealthMonitor monitor,
       ExecutorService callExecutor, ScheduledExecutorService watchExecutor, Duration shutdownGrace) {
     this.server = server;
+    this.service = service;
     this.backend = backend;
     this.health = health;
     this.monitor = monitor;
@@ -58,9 +60,10 @@ public final class AccordServer implements AutoCloseable {
     ExecutorService callExecutor = Executors.newFixedThreadPool(callThreads, namedThreads("accord-call-"));
     ScheduledExecutorService watchExecutor =
         Executors.newScheduledThreadPool(WATCH_THREADS, namedThreads("accord-watch-"));
+    AccordV1Service service = new AccordV1Service(backend, watchExecutor);
     Server server = NettyServerBuilder.forAddress(listen)
         .executor(callExecutor)
-        .addService(MalformedRequests.guard(new AccordV1Service(backend, watchExecutor).bindService()))
+        .addService(MalformedRequests.guard(service.bindService()))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())
         // Go and Java clients may ping to keep idle connections through load balancers: allow it.
@@ -79,7 +82,7 @@ public final class AccordServer implements AutoCloseable {
       throw new IOException("cannot listen on " + listen + ": " + e.getMessage()
           + " (is another server on that port? set ACCORD_LISTEN)", e);
     }
-    return new AccordServer(server, backend, health, monitor, callExecutor, watchExecutor, shutdownGrace);
+    return new AccordServer(server, service, backend, health, monitor, callExecutor, watchExecutor, shutdownGrace);
   }
 
   private static ThreadFactory namedThreads(String prefix) {
@@ -119,6 +122,7 @@ public final class AccordServer implements AutoCloseable {
     health.enterTerminalState();
     monitor.close();
     server.shutdown();
+    service.endWatches();
     boolean clean;
     try {
       clean = server.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS);

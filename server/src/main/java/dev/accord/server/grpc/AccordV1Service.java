@@ -23,7 +23,11 @@ import dev.accord.server.backend.ListQuery;
 import dev.accord.server.backend.RenewCommand;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
 
 /** The V1 API, wire-compatible with the Go implementation, over any {@link Backend}. */
 public final class AccordV1Service extends V1Grpc.V1ImplBase {
@@ -32,6 +36,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
 
   private final Backend backend;
   private final ScheduledExecutorService watchExecutor;
+  private final Set<WatchStream> watches = ConcurrentHashMap.newKeySet();
 
   /** {@code watchExecutor} runs the Watch streams' looks at the backend. */
   public AccordV1Service(Backend backend, ScheduledExecutorService watchExecutor) {
@@ -119,8 +124,22 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
       response.onError(StatusErrors.toStatus("Watch", e));
       return;
     }
-    new WatchStream(backend, namespace, cursor, (ServerCallStreamObserver<WatchResponse>) response, watchExecutor)
-        .start();
+    AtomicReference<WatchStream> self = new AtomicReference<>();
+    WatchStream stream = new WatchStream(backend, namespace, cursor,
+        (ServerCallStreamObserver<WatchResponse>) response, watchExecutor, () -> watches.remove(self.get()));
+    self.set(stream);
+    watches.add(stream);
+    stream.start();
+  }
+
+  /**
+   * Ends every Watch with UNAVAILABLE, so clients resume from their cursor on another replica at once instead of
+   * holding a shutting-down server for its whole grace period.
+   */
+  public void endWatches() {
+    for (WatchStream stream : List.copyOf(watches)) {
+      stream.end(io.grpc.Status.UNAVAILABLE.withDescription("server shutting down: watch again"));
+    }
   }
 
   private static ListQuery toQuery(ListRequest request) {

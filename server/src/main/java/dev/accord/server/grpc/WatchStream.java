@@ -40,8 +40,11 @@ final class WatchStream {
   private AutoCloseable subscription;
   private ScheduledFuture<?> timer;
 
+  private final Runnable onFinish;
+
   WatchStream(Backend backend, String namespace, DoneCursor cursor, ServerCallStreamObserver<WatchResponse> call,
-      ScheduledExecutorService executor) {
+      ScheduledExecutorService executor, Runnable onFinish) {
+    this.onFinish = onFinish;
     this.backend = backend;
     this.namespace = namespace;
     this.cursor = cursor;
@@ -107,8 +110,17 @@ final class WatchStream {
     lastSentAt = System.nanoTime();
   }
 
+  /** Ends the stream with {@code status}: the server is going away and the client should resume elsewhere. */
+  synchronized void end(io.grpc.Status status) {
+    if (!finished) {
+      finish();
+      call.onError(status.asRuntimeException());
+    }
+  }
+
   private void finish() {
     finished = true;
+    onFinish.run();
     if (timer != null) {
       timer.cancel(false);
     }

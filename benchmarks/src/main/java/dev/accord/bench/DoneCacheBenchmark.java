@@ -1,0 +1,132 @@
+package dev.accord.bench;
+
+import com.google.common.hash.HashFunction;
+import com.google.common.hash.Hashing;
+import dev.accord.client.DoneCache;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Threads;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * {@link DoneCache} at 1,000,000 names, single-threaded. Names are built before measurement so
+ * the figures are hashing plus probing, not string building. Each lookup includes the murmur3
+ * fingerprint of its name, as a real call does.
+ *
+ * <pre>
+ * java -jar benchmarks/target/accord-benchmarks.jar DoneCacheBenchmark -f 1 -wi 2 -i 3 -w 2s -r 2s
+ * </pre>
+ */
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(1)
+@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+public class DoneCacheBenchmark {
+
+  static final int NAMES = 1_000_000;
+
+  private static final HashFunction MURMUR = Hashing.murmur3_128();
+
+  /** A cache grown from the default size to 1M names, as a long-running client's would be. */
+  @State(Scope.Thread)
+  public static class Filled {
+    DoneCache cache;
+    String[] present;
+    String[] absent;
+    int next;
+
+    @Setup(Level.Trial)
+    public void fill() {
+      present = Names.presentNames(NAMES);
+      absent = Names.absentNames(NAMES);
+      cache = new DoneCache();
+      for (String name : present) {
+        cache.add(name);
+      }
+      // A benchmark of a broken cache measures nothing: check before timing.
+      if (cache.size() != NAMES || !cache.contains(present[NAMES - 1]) || cache.contains(absent[0])) {
+        throw new IllegalStateException("DoneCache does not hold the names it was given");
+      }
+      System.out.printf(
+          "%n# DoneCache: %d names, table %d bytes, %.2f bytes/name%n",
+          cache.size(), cache.tableBytes(), (double) cache.tableBytes() / cache.size());
+    }
+  }
+
+  /** Names to add into fresh caches. */
+  @State(Scope.Thread)
+  public static class ToAdd {
+    String[] names;
+
+    @Setup(Level.Trial)
+    public void build() {
+      names = Names.presentNames(NAMES);
+    }
+  }
+
+  @Benchmark
+  public boolean lookupPresent(Filled s) {
+    String name = s.present[s.next];
+    if (++s.next == NAMES) {
+      s.next = 0;
+    }
+    return s.cache.contains(name);
+  }
+
+  @Benchmark
+  public boolean lookupAbsent(Filled s) {
+    String name = s.absent[s.next];
+    if (++s.next == NAMES) {
+      s.next = 0;
+    }
+    return s.cache.contains(name);
+  }
+
+  /**
+   * Baseline: the fingerprint a lookup computes, without the table. The gap to the lookups is
+   * what probing the table costs.
+   */
+  @Benchmark
+  public byte[] fingerprintOnly(Filled s) {
+    String name = s.present[s.next];
+    if (++s.next == NAMES) {
+      s.next = 0;
+    }
+    return MURMUR.hashString(name, StandardCharsets.UTF_8).asBytes();
+  }
+
+  /** Adds per second while filling a default-sized cache to 1M names, resizes included. */
+  @Benchmark
+  @OperationsPerInvocation(NAMES)
+  public DoneCache addGrowing(ToAdd s) {
+    DoneCache cache = new DoneCache();
+    for (String name : s.names) {
+      cache.add(name);
+    }
+    return cache;
+  }
+
+  /** Adds per second into a cache presized for 1M names: no resizes. */
+  @Benchmark
+  @OperationsPerInvocation(NAMES)
+  public DoneCache addPresized(ToAdd s) {
+    DoneCache cache = new DoneCache(NAMES);
+    for (String name : s.names) {
+      cache.add(name);
+    }
+    return cache;
+  }
+}

@@ -1,0 +1,514 @@
+package dev.accord.client;
+
+import com.google.rpc.ErrorInfo;
+import dev.accord.api.v1.AcquireRequest;
+import dev.accord.api.v1.AcquireResponse;
+import dev.accord.api.v1.V1Grpc;
+import io.grpc.Deadline;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.protobuf.StatusProto;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A worker's connection to Accord: acquire resources, hold them with self-renewing {@link Lease}s, mark them done.
+ *
+ * <pre>{@code
+ * try (AccordClient client = AccordClient.fromEnvironment()) {
+ *   AcquireResult result = client.acquire("reports/2026-11-29.csv");
+ *   if (result.isAcquired()) {
+ *     try (Lease lease = result.lease()) {
+ *       process(lease.fencingToken());
+ *       lease.done();
+ *     }
+ *   }
+ * }
+ * }</pre>
+ *
+ * <p>A local done-cache, warmed from the server and kept live by its Watch stream, answers DONE for finished
+ * resources without a call. Calls that meet an unavailable server are retried with capped exponential backoff
+ * and jitter until the call deadline; other errors surface at once with the server's message. Thread-safe; one
+ * client serves many threads and thousands of open leases.
+ */
+public final class AccordClient implements AutoCloseable {
+  public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
+  public static final Duration DEFAULT_CALL_DEADLINE = Duration.ofSeconds(30);
+  public static final String ENV_TARGET = "ACCORD_TARGET";
+  public static final String ENV_NAMESPACE = "ACCORD_NAMESPACE";
+  public static final String ENV_OWNER = "ACCORD_OWNER";
+  public static final String ENV_TTL = "ACCORD_TTL";
+  private static final Logger log = LoggerFactory.getLogger(AccordClient.class);
+  private static final long INITIAL_BACKOFF_MILLIS = 50;
+  private static final long MAX_BACKOFF_MILLIS = 2_000;
+
+  private final ManagedChannel channel;
+  private final AutoCloseable onClose;
+  private final V1Grpc.V1BlockingStub blocking;
+  private final V1Grpc.V1Stub async;
+  private final String owner;
+  private final String namespace;
+  private final Duration ttl;
+  private final Map<String, String> defaultMetadata;
+  private final Duration callDeadline;
+  private final Listener listener;
+  private final ScheduledExecutorService scheduler;
+  private final DoneCache cache;
+  private final DoneFeed feed;
+  private final Set<Lease> open = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  /** Hears what happens in the background, where there is no caller to throw to. */
+  public interface Listener {
+    /** A lease was lost: a renewal was refused, or renewals failed until the lease ran out. */
+    default void leaseLost(Lease lease, LeaseLostException cause) {
+      log.warn("Lost the lease on \"{}\": {}", lease.name(), cause.getMessage());
+    }
+
+    /** Background work failed: the done-cache feed, a renewal being retried, a discard. */
+    default void backgroundError(String what, Throwable error) {
+      log.warn("Accord client: {} failed: {}", what, error.toString());
+    }
+  }
+
+  private AccordClient(Builder builder, ManagedChannel channel) {
+    this.channel = channel;
+    this.onClose = builder.onClose;
+    this.blocking = V1Grpc.newBlockingStub(channel);
+    this.async = V1Grpc.newStub(channel);
+    this.owner = builder.owner;
+    this.namespace = builder.namespace;
+    this.ttl = builder.ttl;
+    this.defaultMetadata = Map.copyOf(builder.defaultMetadata);
+    this.callDeadline = builder.callDeadline;
+    this.listener = builder.listener;
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "accord-client");
+      thread.setDaemon(true);
+      return thread;
+    });
+    this.cache = new DoneCache();
+    this.feed = builder.doneCache ? new DoneFeed(this, cache) : null;
+    if (feed != null) {
+      feed.start();
+    }
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A client configured by {@code ACCORD_TARGET}, {@code ACCORD_NAMESPACE}, {@code ACCORD_OWNER}, {@code ACCORD_TTL}. */
+  public static AccordClient fromEnvironment() {
+    return builderFromEnvironment(System.getenv()).build();
+  }
+
+  /**
+   * A builder configured from {@code env}: {@code ACCORD_TARGET} (required), {@code ACCORD_NAMESPACE},
+   * {@code ACCORD_OWNER} (else {@code HOSTNAME}, else a random UUID), {@code ACCORD_TTL} ({@code 90s}, {@code 10m},
+   * {@code 1h}). This is what the operator injects into annotated pods.
+   *
+   * @throws IllegalArgumentException naming the variable that is missing or malformed and the expected form
+   */
+  public static Builder builderFromEnvironment(Map<String, String> env) {
+    String target = env.get(ENV_TARGET);
+    if (target == null || target.isBlank()) {
+      throw new IllegalArgumentException(ENV_TARGET + " is not set: it must name the Accord server as a gRPC "
+          + "target, e.g. dns:///accord.default.svc:7475 or localhost:7475");
+    }
+    Builder builder = builder().target(target, ENV_TARGET);
+    String namespace = env.get(ENV_NAMESPACE);
+    if (namespace != null) {
+      builder.namespace(namespace, ENV_NAMESPACE);
+    }
+    String owner = env.get(ENV_OWNER);
+    if (owner != null && !owner.isEmpty()) {
+      builder.owner(owner, ENV_OWNER);
+    } else if (env.get("HOSTNAME") != null && !env.get("HOSTNAME").isEmpty()) {
+      builder.owner(env.get("HOSTNAME"), "HOSTNAME");
+    }
+    String ttl = env.get(ENV_TTL);
+    if (ttl != null && !ttl.isEmpty()) {
+      builder.ttl(Durations.parse(ENV_TTL, ttl), ENV_TTL);
+    }
+    return builder;
+  }
+
+  // ---- the API ----
+
+  /** Acquires {@code name} in this client's namespace with the default metadata. */
+  public AcquireResult acquire(String name) {
+    return acquire(name, Map.of());
+  }
+
+  /**
+   * Acquires {@code name} in this client's namespace; {@code metadata} goes over the client's default metadata.
+   * A name the done-cache knows answers DONE without a call.
+   *
+   * @throws AccordException when the server refuses the request or cannot be reached within the call deadline
+   */
+  public AcquireResult acquire(String name, Map<String, String> metadata) {
+    requireOpen();
+    if (cache.contains(name)) {
+      return AcquireResult.done(name);
+    }
+    Map<String, String> merged = new HashMap<>(defaultMetadata);
+    merged.putAll(metadata);
+    AcquireRequest request = AcquireRequest.newBuilder().setOwner(owner).setNamespace(namespace).setName(name)
+        .setTtl(ttlSeconds()).putAllMetadata(merged).build();
+    long sentAt = System.nanoTime();
+    AcquireResponse response = call("acquire " + name, stub -> stub.acquire(request));
+    switch (response.getStatus()) {
+      case OK -> {
+        Lease lease = new Lease(this, response.getHandle(), sentAt);
+        open.add(lease);
+        lease.startRenewing();
+        return AcquireResult.acquired(lease);
+      }
+      case HELD -> {
+        return AcquireResult.held(name, Instant.ofEpochMilli(response.getHandle().getExpTms()));
+      }
+      case DONE -> {
+        cache.add(name);
+        return AcquireResult.done(name);
+      }
+      default -> throw new AccordException("acquire " + name + ": the server answered an unknown status "
+          + response.getStatusValue(), Status.Code.UNKNOWN, null);
+    }
+  }
+
+  /** The lease on {@code name} when it could be acquired, otherwise empty (held by another, or done). */
+  public Optional<Lease> tryAcquire(String name) {
+    return acquire(name).leaseIfAcquired();
+  }
+
+  /** Whether the done-cache knows {@code name} is done (no call is made). */
+  public boolean isKnownDone(String name) {
+    return cache.contains(name);
+  }
+
+  /** How many done names the cache holds. */
+  public int knownDoneCount() {
+    return cache.size();
+  }
+
+  /**
+   * Waits until the done-cache holds every name that was done when the client started (it keeps following later
+   * ones after that). Returns false on timeout, or when the cache is disabled.
+   */
+  public boolean awaitCacheWarm(Duration timeout) throws InterruptedException {
+    return feed != null && feed.awaitWarm(timeout);
+  }
+
+  /** A loop that runs {@code task} over resources with {@code concurrency} threads; see {@link WorkLoop}. */
+  public WorkLoop workLoop(int concurrency, WorkLoop.Task task) {
+    return new WorkLoop(this, concurrency, task);
+  }
+
+  public String owner() {
+    return owner;
+  }
+
+  public String namespace() {
+    return namespace;
+  }
+
+  public Duration ttl() {
+    return ttl;
+  }
+
+  /** Discards every lease still open, stops the background work and closes the connection. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    for (Lease lease : List.copyOf(open)) {
+      lease.close();
+    }
+    closed = true;
+    if (feed != null) {
+      feed.close();
+    }
+    scheduler.shutdownNow();
+    channel.shutdown();
+    try {
+      if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
+        channel.shutdownNow();
+      }
+    } catch (InterruptedException e) {
+      channel.shutdownNow();
+      Thread.currentThread().interrupt();
+    }
+    if (onClose != null) {
+      try {
+        onClose.close();
+      } catch (Exception e) {
+        listener.backgroundError("closing", e);
+      }
+    }
+  }
+
+  // ---- for Lease, DoneFeed and WorkLoop ----
+
+  int ttlSeconds() {
+    return (int) ttl.toSeconds();
+  }
+
+  Duration callDeadline() {
+    return callDeadline;
+  }
+
+  Listener listener() {
+    return listener;
+  }
+
+  ScheduledExecutorService scheduler() {
+    return scheduler;
+  }
+
+  V1Grpc.V1Stub asyncStub() {
+    return async;
+  }
+
+  /** For streams (List): no deadline, since a long List is fine while it makes progress. */
+  V1Grpc.V1BlockingStub blockingStub() {
+    return blocking;
+  }
+
+  boolean isClosed() {
+    return closed;
+  }
+
+  void closed(Lease lease) {
+    open.remove(lease);
+  }
+
+  void markedDone(Lease lease) {
+    cache.add(lease.name());
+  }
+
+  private void requireOpen() {
+    if (closed) {
+      throw new IllegalStateException("the Accord client is closed");
+    }
+  }
+
+  /**
+   * Runs a unary call, retrying UNAVAILABLE with capped exponential backoff and jitter until the call deadline.
+   * A retried acquire whose first attempt reached the server answers HELD (the lease is ours, but we never heard):
+   * the resource then waits for that lease to run out, and is never processed twice.
+   */
+  <T> T call(String what, Function<V1Grpc.V1BlockingStub, T> attempt) {
+    Deadline deadline = Deadline.after(callDeadline.toNanos(), TimeUnit.NANOSECONDS);
+    long backoff = INITIAL_BACKOFF_MILLIS;
+    while (true) {
+      try {
+        return attempt.apply(blocking.withDeadline(deadline));
+      } catch (StatusRuntimeException e) {
+        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+          throw translate(what, e);
+        }
+        long wait = ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
+        if (deadline.timeRemaining(TimeUnit.MILLISECONDS) <= wait) {
+          throw new AccordException(what + ": server unavailable until the call deadline ("
+              + callDeadline.toMillis() + " ms): " + e.getStatus().getDescription(), Status.Code.UNAVAILABLE, e);
+        }
+        try {
+          Thread.sleep(wait);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw new AccordException(what + ": interrupted while waiting to retry", Status.Code.CANCELLED, e);
+        }
+        backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
+      }
+    }
+  }
+
+  /** A failed call as the worker sees it: a refused handle is a lost lease, anything else carries the server's words. */
+  AccordException translate(String what, StatusRuntimeException e) {
+    Status status = e.getStatus();
+    String message = what + ": " + status.getCode() + (status.getDescription() == null ? "" : ": "
+        + status.getDescription());
+    if (status.getCode() == Status.Code.FAILED_PRECONDITION) {
+      return new LeaseLostException(message, errorReason(e).orElse("UNKNOWN"), e);
+    }
+    return new AccordException(message, status.getCode(), e);
+  }
+
+  /** The {@code ErrorInfo.reason} the server attached, if any. */
+  static Optional<String> errorReason(Throwable e) {
+    com.google.rpc.Status status = StatusProto.fromThrowable(e);
+    if (status == null) {
+      return Optional.empty();
+    }
+    return status.getDetailsList().stream()
+        .filter(detail -> detail.is(ErrorInfo.class))
+        .map(detail -> {
+          try {
+            return detail.unpack(ErrorInfo.class).getReason();
+          } catch (com.google.protobuf.InvalidProtocolBufferException malformed) {
+            return null;
+          }
+        })
+        .filter(reason -> reason != null)
+        .findFirst();
+  }
+
+  /** Settings for an {@link AccordClient}; every setter checks its value and names the setting it rejects. */
+  public static final class Builder {
+    private static final Pattern URL_SCHEME = Pattern.compile("(?i)^(https?|grpcs?)://.*");
+    private String target;
+    private ManagedChannel channel;
+    private AutoCloseable onClose;
+    private String owner = defaultOwner();
+    private String namespace = "";
+    private Duration ttl = DEFAULT_TTL;
+    private Map<String, String> defaultMetadata = Map.of();
+    private Duration callDeadline = DEFAULT_CALL_DEADLINE;
+    private Listener listener = new Listener() {};
+    private boolean doneCache = true;
+
+    private Builder() {}
+
+    private static String defaultOwner() {
+      String host = System.getenv("HOSTNAME");
+      return host != null && !host.isEmpty() ? host : UUID.randomUUID().toString();
+    }
+
+    /**
+     * The server, as a gRPC target: {@code host:port}, or {@code dns:///host:port} to balance round-robin over
+     * every address the name resolves to (a headless Service in Kubernetes).
+     */
+    public Builder target(String target) {
+      return target(target, "target");
+    }
+
+    Builder target(String target, String setting) {
+      String expected = setting + " must be a gRPC target such as dns:///accord.default.svc:7475 or "
+          + "localhost:7475, got \"" + target + "\"";
+      if (target == null || target.isBlank() || target.chars().anyMatch(Character::isWhitespace)
+          || URL_SCHEME.matcher(target).matches()) {
+        throw new IllegalArgumentException(expected);
+      }
+      if (!target.contains(":")) {
+        throw new IllegalArgumentException(expected + " (the port is missing)");
+      }
+      this.target = target;
+      this.channel = null;
+      return this;
+    }
+
+    /** Uses this channel instead of a target (tests, direct mode); the client closes it. */
+    public Builder channel(ManagedChannel channel) {
+      this.channel = channel;
+      this.target = null;
+      return this;
+    }
+
+    /** Runs after the client has closed its channel (direct mode stops its in-process server here). */
+    public Builder onClose(AutoCloseable onClose) {
+      this.onClose = onClose;
+      return this;
+    }
+
+    /** Who holds leases: unique per worker process (default: HOSTNAME, else a random UUID). */
+    public Builder owner(String owner) {
+      return owner(owner, "owner");
+    }
+
+    Builder owner(String owner, String setting) {
+      if (owner == null || owner.isEmpty() || owner.length() > 255) {
+        throw new IllegalArgumentException(setting + " must be 1 to 255 characters, got \"" + owner + "\"");
+      }
+      this.owner = owner;
+      return this;
+    }
+
+    /** The namespace of every resource this client acquires (default: the empty namespace). */
+    public Builder namespace(String namespace) {
+      return namespace(namespace, "namespace");
+    }
+
+    Builder namespace(String namespace, String setting) {
+      if (namespace == null || namespace.length() > 100) {
+        throw new IllegalArgumentException(setting + " must be at most 100 characters");
+      }
+      this.namespace = namespace;
+      return this;
+    }
+
+    /** How long a lease lasts without renewal, whole seconds from 1 s to 1 day (default 10 minutes). */
+    public Builder ttl(Duration ttl) {
+      return ttl(ttl, "ttl");
+    }
+
+    Builder ttl(Duration ttl, String setting) {
+      if (ttl == null || ttl.toMillis() % 1000 != 0 || ttl.toSeconds() < 1 || ttl.toSeconds() > 86_400) {
+        throw new IllegalArgumentException(setting + " must be whole seconds from 1s to 24h, like 90s, 10m or 1h, "
+            + "got " + ttl);
+      }
+      this.ttl = ttl;
+      return this;
+    }
+
+    /** Metadata sent with every acquire, under what the call itself gives. */
+    public Builder defaultMetadata(Map<String, String> metadata) {
+      this.defaultMetadata = Map.copyOf(metadata);
+      return this;
+    }
+
+    /** How long one call may take, retries included (default 30 s). */
+    public Builder callDeadline(Duration deadline) {
+      if (deadline == null || deadline.isNegative() || deadline.isZero()) {
+        throw new IllegalArgumentException("callDeadline must be positive, got " + deadline);
+      }
+      this.callDeadline = deadline;
+      return this;
+    }
+
+    /** Hears lost leases and background failures (default: logs them). */
+    public Builder listener(Listener listener) {
+      this.listener = listener;
+      return this;
+    }
+
+    /** Whether to keep the done-cache (default true); without it every acquire asks the server. */
+    public Builder doneCache(boolean enabled) {
+      this.doneCache = enabled;
+      return this;
+    }
+
+    public AccordClient build() {
+      ManagedChannel connection = channel;
+      if (connection == null) {
+        if (target == null) {
+          throw new IllegalStateException("set a target (or " + ENV_TARGET + " with builderFromEnvironment)");
+        }
+        connection = ManagedChannelBuilder.forTarget(target)
+            .usePlaintext()
+            .defaultLoadBalancingPolicy("round_robin")
+            .keepAliveTime(30, TimeUnit.SECONDS)
+            .build();
+      }
+      return new AccordClient(this, connection);
+    }
+  }
+}

@@ -1,0 +1,324 @@
+package dev.accord.client;
+
+import com.google.protobuf.ByteString;
+import dev.accord.api.v1.DoneRequest;
+import dev.accord.api.v1.Handle;
+import dev.accord.api.v1.RenewRequest;
+import dev.accord.api.v1.RenewResponse;
+import io.grpc.Deadline;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.stub.StreamObserver;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A worker's hold on one resource. It renews itself in the background (every ~30 % of the TTL, on the client's one
+ * shared scheduler) until {@link #done()}, {@link #discard()} or {@link #close()}; closing without done discards,
+ * releasing the resource at once for another worker.
+ *
+ * <p>When the server refuses a renewal (the lease expired and was granted again, or the resource was done through
+ * another grant), or renewals fail until the lease runs out, the lease is lost: {@link #isValid()} turns false,
+ * the client's listener hears of it, and {@link #done()} throws {@link LeaseLostException} instead of touching
+ * another worker's grant. After done or discard every operation throws {@link IllegalStateException}.
+ */
+public final class Lease implements AutoCloseable {
+  private enum State { ACTIVE, LOST, DONE, DISCARDED }
+
+  private final AccordClient client;
+  private final String name;
+  private final ByteString handleId;
+  private final long fencingToken;
+  private final Map<String, String> metadata = new ConcurrentHashMap<>();
+  /** Set by the worker, not yet sent: goes out with the next renewal or done. */
+  private final Map<String, String> pending = new ConcurrentHashMap<>();
+  private volatile State state = State.ACTIVE;
+  private volatile LeaseLostException lostBecause;
+  /** Our conservative view of the expiry: when the last successful renewal was sent, plus the TTL. */
+  private volatile long expiresAtNanos;
+  private ScheduledFuture<?> nextRenewal;
+  private long retryBackoffMillis;
+
+  Lease(AccordClient client, Handle handle, long sentAtNanos) {
+    this.client = client;
+    this.name = handle.getName();
+    this.handleId = handle.getId();
+    this.fencingToken = Integer.toUnsignedLong(handle.getNumAcquired());
+    this.metadata.putAll(handle.getMetadataMap());
+    this.expiresAtNanos = sentAtNanos + client.ttl().toNanos();
+  }
+
+  /** The resource's name. */
+  public String name() {
+    return name;
+  }
+
+  /**
+   * The grant's fencing token (its num_acquired): larger for every later grant of this resource. Pass it to
+   * whatever the work writes, so a store can refuse writes from a worker whose lease was lost.
+   */
+  public long fencingToken() {
+    return fencingToken;
+  }
+
+  /** The grant's 16-byte handle ID. */
+  public byte[] handleId() {
+    return handleId.toByteArray();
+  }
+
+  /** True while this lease is the worker's: not lost, done or discarded. */
+  public boolean isValid() {
+    return state == State.ACTIVE;
+  }
+
+  /** True once this lease marked the resource done. */
+  public boolean isDone() {
+    return state == State.DONE;
+  }
+
+  /** When the lease runs out unless renewed, as far as this client knows (never later than the server's view). */
+  public Instant expiresAt() {
+    long left = expiresAtNanos - System.nanoTime();
+    return Instant.now().plusNanos(left);
+  }
+
+  /** The resource's metadata: what the server returned, with what this worker set since. */
+  public Map<String, String> metadata() {
+    Map<String, String> view = new HashMap<>(metadata);
+    view.putAll(pending);
+    return Map.copyOf(view);
+  }
+
+  /** Sets a metadata entry, sent with the next renewal or done. */
+  public void setMetadata(String key, String value) {
+    requireActive("set metadata on");
+    pending.put(key, value);
+  }
+
+  /**
+   * Renews now, merging {@code extra} and anything set with {@link #setMetadata}.
+   *
+   * @throws LeaseLostException when the server refuses it: the lease is lost
+   */
+  public synchronized void renew(Map<String, String> extra) {
+    requireActive("renew");
+    Map<String, String> sending = outgoing(extra);
+    long sentAt = System.nanoTime();
+    try {
+      client.call("renew " + name, stub -> stub.renew(RenewRequest.newBuilder()
+          .setOwner(client.owner()).setHandleId(handleId).setTtl(client.ttlSeconds()).putAllMetadata(sending)
+          .build()));
+    } catch (LeaseLostException e) {
+      throw lose(e);
+    }
+    sent(sending, sentAt);
+  }
+
+  public void renew() {
+    renew(Map.of());
+  }
+
+  /**
+   * Marks the resource done, with {@code extra} and anything set with {@link #setMetadata}; the lease ends.
+   *
+   * @throws LeaseLostException when the lease was lost: another worker may have the resource
+   * @throws IllegalStateException when the lease was already done or discarded
+   */
+  public synchronized void done(Map<String, String> extra) {
+    requireActive("mark done");
+    Map<String, String> sending = outgoing(extra);
+    try {
+      client.call("done " + name, stub -> stub.done(DoneRequest.newBuilder()
+          .setOwner(client.owner()).setHandleId(handleId).putAllMetadata(sending).build()));
+    } catch (LeaseLostException e) {
+      // DONE means this very grant is already done: an earlier attempt of ours got through before it failed.
+      if (!"DONE".equals(e.reason())) {
+        throw lose(e);
+      }
+    }
+    finish(State.DONE);
+    metadata.putAll(sending);
+    client.markedDone(this);
+  }
+
+  public void done() {
+    done(Map.of());
+  }
+
+  /**
+   * Gives the resource up: the lease is released at once so another worker can take it. Failures to reach the
+   * server are reported to the listener, not thrown: the lease then runs out by itself.
+   *
+   * @throws IllegalStateException when the lease was already done or discarded
+   */
+  public synchronized void discard(Map<String, String> extra) {
+    if (state == State.LOST) {
+      finish(State.DISCARDED);
+      return;
+    }
+    requireActive("discard");
+    Map<String, String> sending = outgoing(extra);
+    finish(State.DISCARDED);
+    try {
+      client.call("discard " + name, stub -> stub.renew(RenewRequest.newBuilder()
+          .setOwner(client.owner()).setHandleId(handleId).setTtl(0).putAllMetadata(sending).build()));
+    } catch (AccordException e) {
+      client.listener().backgroundError("discard of " + name + " (its lease will run out by itself)", e);
+    }
+  }
+
+  public void discard() {
+    discard(Map.of());
+  }
+
+  /** Discards the lease unless it is done (or already closed): the end of a try-with-resources block. */
+  @Override
+  public synchronized void close() {
+    if (state == State.ACTIVE || state == State.LOST) {
+      discard();
+    }
+  }
+
+  // ---- background renewal ----
+
+  void startRenewing() {
+    scheduleRenewal(renewalPeriodMillis());
+  }
+
+  private long renewalPeriodMillis() {
+    return Math.max(100, client.ttl().toMillis() * 3 / 10);
+  }
+
+  private synchronized void scheduleRenewal(long delayMillis) {
+    if (state == State.ACTIVE && !client.isClosed()) {
+      nextRenewal = client.scheduler().schedule(this::renewInBackground, delayMillis, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  private void renewInBackground() {
+    if (state != State.ACTIVE) {
+      return;
+    }
+    Map<String, String> sending = Map.copyOf(pending);
+    long sentAt = System.nanoTime();
+    long left = expiresAtNanos - sentAt;
+    if (left <= 0) {
+      expired(null);
+      return;
+    }
+    Deadline deadline = Deadline.after(Math.min(left, client.callDeadline().toNanos()), TimeUnit.NANOSECONDS);
+    client.asyncStub().withDeadline(deadline).renew(RenewRequest.newBuilder()
+        .setOwner(client.owner()).setHandleId(handleId).setTtl(client.ttlSeconds()).putAllMetadata(sending).build(),
+        new StreamObserver<RenewResponse>() {
+          @Override
+          public void onNext(RenewResponse value) {
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            renewalFailed(t);
+          }
+
+          @Override
+          public void onCompleted() {
+            synchronized (Lease.this) {
+              if (state == State.ACTIVE) {
+                sent(sending, sentAt);
+                retryBackoffMillis = 0;
+              }
+            }
+            scheduleRenewal(renewalPeriodMillis());
+          }
+        });
+  }
+
+  private void renewalFailed(Throwable error) {
+    Status.Code code = Status.fromThrowable(error).getCode();
+    if (code == Status.Code.FAILED_PRECONDITION && error instanceof StatusRuntimeException refused) {
+      LeaseLostException lost = (LeaseLostException) client.translate("renew " + name, refused);
+      synchronized (this) {
+        if (state == State.ACTIVE) {
+          lose(lost);
+        }
+      }
+      return;
+    }
+    long leftMillis = TimeUnit.NANOSECONDS.toMillis(expiresAtNanos - System.nanoTime());
+    if (leftMillis <= 0) {
+      expired(error);
+      return;
+    }
+    if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
+      client.listener().backgroundError("renewal of " + name + " (retrying until the lease runs out)", error);
+    }
+    synchronized (this) {
+      retryBackoffMillis = retryBackoffMillis == 0 ? 100 : Math.min(retryBackoffMillis * 2, 5_000);
+      long wait = ThreadLocalRandom.current().nextLong(retryBackoffMillis / 2, retryBackoffMillis + 1);
+      scheduleRenewal(Math.min(wait, Math.max(leftMillis - 50, 1)));
+    }
+  }
+
+  private void expired(Throwable lastError) {
+    synchronized (this) {
+      if (state == State.ACTIVE) {
+        lose(new LeaseLostException("lease on \"" + name + "\" ran out while renewals failed"
+            + (lastError == null ? "" : ": " + lastError.getMessage()), "EXPIRED", lastError));
+      }
+    }
+  }
+
+  // ---- state ----
+
+  private Map<String, String> outgoing(Map<String, String> extra) {
+    Map<String, String> sending = new HashMap<>(pending);
+    sending.putAll(extra);
+    return sending;
+  }
+
+  /** What was sent is now the server's: keep it, and drop pending entries nobody changed since. */
+  private void sent(Map<String, String> sending, long sentAtNanos) {
+    metadata.putAll(sending);
+    sending.forEach(pending::remove);
+    expiresAtNanos = sentAtNanos + client.ttl().toNanos();
+  }
+
+  private LeaseLostException lose(LeaseLostException cause) {
+    lostBecause = cause;
+    finish(State.LOST);
+    client.listener().leaseLost(this, cause);
+    return cause;
+  }
+
+  private void finish(State end) {
+    state = end;
+    if (nextRenewal != null) {
+      nextRenewal.cancel(false);
+    }
+    client.closed(this);
+  }
+
+  private void requireActive(String action) {
+    switch (state) {
+      case ACTIVE -> { }
+      case LOST -> throw new LeaseLostException("cannot " + action + " \"" + name + "\": the lease was lost: "
+          + lostBecause.getMessage(), lostBecause.reason(), lostBecause);
+      default -> throw new IllegalStateException(
+          "cannot " + action + " \"" + name + "\": the lease is closed (" + state.name().toLowerCase() + ")");
+    }
+  }
+
+  Duration ttl() {
+    return client.ttl();
+  }
+
+  @Override
+  public String toString() {
+    return "Lease{" + name + ", token " + fencingToken + ", " + state.name().toLowerCase() + "}";
+  }
+}

@@ -1,0 +1,459 @@
+package dev.accord.server.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.accord.api.v1.AcquireRequest;
+import dev.accord.api.v1.AcquireResponse;
+import dev.accord.api.v1.DoneRequest;
+import dev.accord.api.v1.V1Grpc;
+import dev.accord.client.AccordClient;
+import dev.accord.client.AcquireResult;
+import dev.accord.client.Lease;
+import dev.accord.client.LeaseLostException;
+import dev.accord.client.WorkLoop;
+import dev.accord.server.AccordServer;
+import dev.accord.server.backend.AcquireCommand;
+import dev.accord.server.backend.DoneCommand;
+import dev.accord.server.backend.Resource;
+import dev.accord.server.backend.postgres.PostgresBackend;
+import dev.accord.server.backend.postgres.PostgresSettings;
+import dev.accord.server.testing.TestPostgres;
+import io.grpc.CallOptions;
+import io.grpc.Channel;
+import io.grpc.ClientCall;
+import io.grpc.ClientInterceptor;
+import io.grpc.ClientInterceptors;
+import io.grpc.ForwardingClientCall;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestInstance;
+
+/** The client library against a real server on PostgreSQL, over a real socket. */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AccordClientTest {
+  private static final AtomicInteger namespaces = new AtomicInteger();
+  private PostgresSettings database;
+  private AccordServer server;
+  private final List<AutoCloseable> closeAfterEach = new ArrayList<>();
+  private String ns;
+
+  @BeforeAll
+  void startServer() throws Exception {
+    database = TestPostgres.newDatabase(16);
+    server = startServer(0);
+  }
+
+  private AccordServer startServer(int port) throws Exception {
+    return AccordServer.start(PostgresBackend.open(database), new InetSocketAddress("127.0.0.1", port), 32,
+        Duration.ofSeconds(2), Duration.ofSeconds(1));
+  }
+
+  @AfterAll
+  void stopServer() {
+    server.shutdown();
+  }
+
+  @BeforeEach
+  void namespace(TestInfo test) {
+    ns = "client-" + namespaces.incrementAndGet() + "-" + test.getTestMethod().orElseThrow().getName();
+  }
+
+  @AfterEach
+  void closeClients() throws Exception {
+    for (AutoCloseable closeable : closeAfterEach) {
+      closeable.close();
+    }
+    closeAfterEach.clear();
+  }
+
+  private AccordClient.Builder builder(String owner) {
+    return AccordClient.builder().target("127.0.0.1:" + server.port()).owner(owner).namespace(ns)
+        .callDeadline(Duration.ofSeconds(20));
+  }
+
+  private AccordClient client(String owner) {
+    return track(builder(owner).build());
+  }
+
+  private <T extends AutoCloseable> T track(T closeable) {
+    closeAfterEach.add(0, closeable);
+    return closeable;
+  }
+
+  @Test
+  void acquireAnswersAcquiredHeldOrDoneWithoutExceptions() {
+    AccordClient alice = client("alice");
+    AccordClient bob = client("bob");
+
+    AcquireResult first = alice.acquire("file-1", Map.of("k", "v"));
+    AcquireResult held = bob.acquire("file-1");
+    first.lease().done();
+    AcquireResult done = bob.acquire("file-1");
+
+    assertThat(first.status()).isEqualTo(AcquireResult.Status.ACQUIRED);
+    assertThat(first.lease().fencingToken()).isEqualTo(1);
+    assertThat(held.status()).isEqualTo(AcquireResult.Status.HELD);
+    assertThat(held.heldUntil()).isPresent();
+    assertThat(held.leaseIfAcquired()).isEmpty();
+    assertThat(done.status()).isEqualTo(AcquireResult.Status.DONE);
+    assertThatThrownBy(held::lease).isInstanceOf(IllegalStateException.class).hasMessageContaining("HELD");
+  }
+
+  @Test
+  void leasesRenewThemselvesPastTheirTtlAndCarryMetadataSetOnThem() {
+    AccordClient alice = track(builder("alice").ttl(Duration.ofSeconds(2)).build());
+    AccordClient bob = client("bob");
+    Lease lease = alice.acquire("long-job").lease();
+    lease.setMetadata("progress", "50%");
+
+    // Four TTLs later the lease is still alice's: the background renewals kept it.
+    await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofMillis(500))
+        .until(() -> bob.acquire("long-job").status() == AcquireResult.Status.HELD);
+    assertThat(lease.isValid()).isTrue();
+    assertThat(lease.metadata()).containsEntry("progress", "50%");
+
+    lease.done(Map.of("result", "ok"));
+    assertThat(bob.acquire("long-job").status()).isEqualTo(AcquireResult.Status.DONE);
+    assertThat(namespaceMetadata("long-job")).containsEntry("progress", "50%").containsEntry("result", "ok");
+  }
+
+  private Map<String, String> namespaceMetadata(String name) {
+    try (PostgresBackend backend = PostgresBackend.open(database)) {
+      return backend.acquire(new AcquireCommand("reader", ns, name, 1, Map.of())).resource().metadata();
+    }
+  }
+
+  @Test
+  void closingWithoutDoneReleasesTheResourceAtOnce() {
+    AccordClient alice = client("alice");
+    AccordClient bob = client("bob");
+
+    try (Lease lease = alice.acquire("file-1").lease()) {
+      assertThat(lease.isValid()).isTrue();
+    }
+
+    AcquireResult next = bob.acquire("file-1");
+    assertThat(next.status()).isEqualTo(AcquireResult.Status.ACQUIRED);
+    assertThat(next.lease().fencingToken()).isEqualTo(2);
+  }
+
+  @Test
+  void afterDoneOrDiscardEveryOperationSaysTheLeaseIsClosed() {
+    AccordClient alice = client("alice");
+    Lease done = alice.acquire("a").lease();
+    done.done();
+    Lease discarded = alice.acquire("b").lease();
+    discarded.discard();
+
+    for (Lease lease : List.of(done, discarded)) {
+      assertThat(lease.isValid()).isFalse();
+      assertThatThrownBy(lease::done).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+      assertThatThrownBy(lease::renew).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+      assertThatThrownBy(lease::discard).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+      assertThatThrownBy(() -> lease.setMetadata("k", "v")).isInstanceOf(IllegalStateException.class);
+      lease.close(); // closing twice is fine
+    }
+  }
+
+  @Test
+  void thousandsOfOpenLeasesShareOneSchedulerThread() {
+    AccordClient alice = client("alice");
+    int threadsBefore = Thread.activeCount();
+
+    List<Lease> leases = new ArrayList<>();
+    for (int i = 0; i < 2_000; i++) {
+      leases.add(alice.acquire("file-" + i).lease());
+    }
+
+    assertThat(Thread.activeCount() - threadsBefore).isLessThan(20);
+    assertThat(leases).allMatch(Lease::isValid);
+    leases.forEach(Lease::close);
+  }
+
+  @Test
+  void eightWorkersOverTwoThousandNamesProcessEachExactlyOnce() throws Exception {
+    List<String> names = IntStream.range(0, 2_000).mapToObj(i -> String.format("file-%05d", i)).toList();
+    ConcurrentHashMap<String, AtomicInteger> processed = new ConcurrentHashMap<>();
+    ExecutorService workers = Executors.newFixedThreadPool(8);
+    List<Future<WorkLoop.Progress>> results = new ArrayList<>();
+    for (int w = 0; w < 8; w++) {
+      AccordClient worker = client("worker-" + w);
+      results.add(workers.submit(() -> worker.workLoop(2, lease ->
+          processed.computeIfAbsent(lease.name(), n -> new AtomicInteger()).incrementAndGet()).run(names)));
+    }
+    long doneByLoops = 0;
+    for (Future<WorkLoop.Progress> result : results) {
+      WorkLoop.Progress progress = result.get();
+      assertThat(progress.failed()).isZero();
+      assertThat(progress.total()).isEqualTo(names.size());
+      doneByLoops += progress.done();
+    }
+    workers.shutdown();
+
+    assertThat(processed).hasSize(names.size());
+    assertThat(processed.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
+    assertThat(doneByLoops).isEqualTo(names.size());
+    AccordClient checker = client("checker");
+    assertThat(names).allMatch(name -> checker.acquire(name).status() == AcquireResult.Status.DONE);
+  }
+
+  @Test
+  void aWorkerWhoseTaskFailsDiscardsTheLeaseWithTheErrorRecorded() throws Exception {
+    AccordClient alice = client("alice");
+    AccordClient bob = client("bob");
+
+    WorkLoop.Progress progress = alice.workLoop(1, lease -> {
+      throw new IllegalStateException("disk full");
+    }).run(List.of("file-1"));
+
+    assertThat(progress.failed()).isEqualTo(1);
+    AcquireResult retry = bob.acquire("file-1");
+    assertThat(retry.status()).isEqualTo(AcquireResult.Status.ACQUIRED);
+    assertThat(retry.lease().metadata().get("error")).contains("disk full");
+  }
+
+  @Test
+  void aDeadWorkersLeaseIsTakenOverAfterItsTtlAndItsLateDoneIsRefused() {
+    // The dead worker speaks the raw API: it acquired, then stopped renewing (a crash, a long pause).
+    ManagedChannel raw = track(new ClosingChannel(
+        ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build())).channel;
+    V1Grpc.V1BlockingStub dead = V1Grpc.newBlockingStub(raw);
+    AcquireResponse deadGrant = dead.acquire(AcquireRequest.newBuilder().setOwner("dead").setNamespace(ns)
+        .setName("file-1").setTtl(1).build());
+    AccordClient bob = client("bob");
+
+    AcquireResult takeover = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        .until(() -> bob.acquire("file-1"), AcquireResult::isAcquired);
+    assertThat(takeover.lease().fencingToken()).isEqualTo(deadGrant.getHandle().getNumAcquired() + 1L);
+    takeover.lease().done();
+
+    assertThatThrownBy(() -> dead.done(DoneRequest.newBuilder().setOwner("dead")
+        .setHandleId(deadGrant.getHandle().getId()).build()))
+        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
+          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+          assertThat(e.getStatus().getDescription()).contains("superseded");
+        });
+  }
+
+  @Test
+  void aLeaseWhoseRenewalsCannotGetThroughIsLostAndItsDoneRefusedLocally() {
+    AtomicBoolean partitioned = new AtomicBoolean();
+    List<LeaseLostException> lost = new CopyOnWriteArrayList<>();
+    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    AccordClient alice = track(builder("alice").ttl(Duration.ofSeconds(2)).doneCache(false)
+        .channel(new InterceptedChannel(channel, new DropRenewals(partitioned)))
+        .listener(new AccordClient.Listener() {
+          @Override
+          public void leaseLost(Lease lease, LeaseLostException cause) {
+            lost.add(cause);
+          }
+        })
+        .build());
+    AccordClient bob = client("bob");
+    Lease lease = alice.acquire("file-1").lease();
+
+    partitioned.set(true);
+    AcquireResult takeover = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        .until(() -> bob.acquire("file-1"), AcquireResult::isAcquired);
+
+    assertThat(takeover.lease().fencingToken()).isGreaterThan(lease.fencingToken());
+    await().atMost(Duration.ofSeconds(10)).until(() -> !lease.isValid());
+    assertThat(lost).singleElement().satisfies(e -> assertThat(e.reason()).isEqualTo("EXPIRED"));
+    partitioned.set(false);
+    assertThatThrownBy(lease::done).isInstanceOf(LeaseLostException.class);
+    takeover.lease().done();
+  }
+
+  @Test
+  void aSecondClientLearnsOfADoneMarkThroughWatchWithinASecond() throws Exception {
+    AccordClient alice = client("alice");
+    AccordClient bob = client("bob");
+    assertThat(bob.awaitCacheWarm(Duration.ofSeconds(10))).isTrue();
+
+    alice.acquire("file-1").lease().done();
+
+    await().atMost(Duration.ofSeconds(1)).until(() -> bob.isKnownDone("file-1"));
+  }
+
+  @Test
+  void aClientStartedAfterTenThousandDoneMarksHasThemAllInItsCache() throws Exception {
+    try (PostgresBackend direct = PostgresBackend.open(database)) {
+      ExecutorService pool = Executors.newFixedThreadPool(8);
+      List<Future<?>> marks = new ArrayList<>();
+      for (int t = 0; t < 8; t++) {
+        int thread = t;
+        marks.add(pool.submit(() -> {
+          for (int i = thread; i < 10_000; i += 8) {
+            Resource grant = direct.acquire(new AcquireCommand("marker", ns, "file-" + i, 60, Map.of())).resource();
+            direct.done(new DoneCommand("marker", grant.handleId(), Map.of()));
+          }
+          return null;
+        }));
+      }
+      for (Future<?> mark : marks) {
+        mark.get();
+      }
+      pool.shutdown();
+    }
+
+    AccordClient late = client("late");
+
+    assertThat(late.awaitCacheWarm(Duration.ofSeconds(60))).isTrue();
+    assertThat(late.knownDoneCount()).isEqualTo(10_000);
+    assertThat(IntStream.range(0, 10_000)).allMatch(i -> late.isKnownDone("file-" + i));
+  }
+
+  @Test
+  void watchAcrossAServerRestartMissesNothing() throws Exception {
+    AccordServer own = startServer(0);
+    int port = own.port();
+    AccordClient watcher = track(AccordClient.builder().target("127.0.0.1:" + port).owner("watcher").namespace(ns)
+        .build());
+    assertThat(watcher.awaitCacheWarm(Duration.ofSeconds(10))).isTrue();
+    AccordClient writer = client("writer");
+    writer.acquire("before-stop").lease().done();
+    await().atMost(Duration.ofSeconds(5)).until(() -> watcher.isKnownDone("before-stop"));
+
+    own.shutdown();
+    for (int i = 0; i < 50; i++) {
+      writer.acquire("while-down-" + i).lease().done(); // through the other server, as another replica would
+    }
+    AccordServer restarted = startServer(port);
+    try {
+      writer.acquire("after-restart").lease().done();
+
+      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        assertThat(watcher.isKnownDone("after-restart")).isTrue();
+        assertThat(IntStream.range(0, 50)).allMatch(i -> watcher.isKnownDone("while-down-" + i));
+      });
+    } finally {
+      restarted.shutdown();
+    }
+  }
+
+  @Test
+  void directModeOffersTheSameClientOverABackendInThisProcess() throws Exception {
+    try (PostgresBackend backend = PostgresBackend.open(database)) {
+      AccordClient alice = track(dev.accord.server.direct.DirectAccord.clientBuilder(backend).owner("alice")
+          .namespace(ns).build());
+      AccordClient bob = client("bob"); // through the server, on the same database
+      assertThat(bob.awaitCacheWarm(Duration.ofSeconds(10))).isTrue();
+
+      Lease lease = alice.acquire("file-1").lease();
+      assertThat(bob.acquire("file-1").status()).isEqualTo(AcquireResult.Status.HELD);
+      lease.done();
+
+      await().atMost(Duration.ofSeconds(5)).until(() -> bob.isKnownDone("file-1"));
+      assertThat(alice.acquire("file-1").status()).isEqualTo(AcquireResult.Status.DONE);
+      alice.close();
+    }
+  }
+
+  /** Fails every Renew with UNAVAILABLE while the flag is set: a worker cut off from the servers. */
+  private record DropRenewals(AtomicBoolean partitioned) implements ClientInterceptor {
+    @Override
+    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+      if (!partitioned.get() || !method.getBareMethodName().equals("Renew")) {
+        return next.newCall(method, options);
+      }
+      return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
+        @Override
+        public void start(Listener<R> listener, Metadata headers) {
+          listener.onClose(Status.UNAVAILABLE.withDescription("partitioned by the test"), new Metadata());
+        }
+
+        @Override
+        public void sendMessage(Q message) {
+        }
+
+        @Override
+        public void halfClose() {
+        }
+
+        @Override
+        public void request(int n) {
+        }
+      };
+    }
+  }
+
+  /** A managed channel whose calls pass through an interceptor. */
+  private static final class InterceptedChannel extends ManagedChannel {
+    private final ManagedChannel delegate;
+    private final Channel intercepted;
+
+    InterceptedChannel(ManagedChannel delegate, ClientInterceptor interceptor) {
+      this.delegate = delegate;
+      this.intercepted = ClientInterceptors.intercept(delegate, interceptor);
+    }
+
+    @Override
+    public <Q, R> ClientCall<Q, R> newCall(MethodDescriptor<Q, R> method, CallOptions options) {
+      return intercepted.newCall(method, options);
+    }
+
+    @Override
+    public String authority() {
+      return delegate.authority();
+    }
+
+    @Override
+    public ManagedChannel shutdown() {
+      delegate.shutdown();
+      return this;
+    }
+
+    @Override
+    public boolean isShutdown() {
+      return delegate.isShutdown();
+    }
+
+    @Override
+    public boolean isTerminated() {
+      return delegate.isTerminated();
+    }
+
+    @Override
+    public ManagedChannel shutdownNow() {
+      delegate.shutdownNow();
+      return this;
+    }
+
+    @Override
+    public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+      return delegate.awaitTermination(timeout, unit);
+    }
+  }
+
+  private record ClosingChannel(ManagedChannel channel) implements AutoCloseable {
+    @Override
+    public void close() {
+      channel.shutdownNow();
+    }
+  }
+}
