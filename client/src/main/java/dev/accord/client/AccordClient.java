@@ -234,14 +234,17 @@ public final class AccordClient implements AutoCloseable {
     return ttl;
   }
 
-  /** Discards every lease still open, stops the background work and closes the connection. */
+  /**
+   * Releases every lease still open (without retrying: an unreachable server lets them run out), stops the
+   * background work and closes the connection, waiting up to 5 s for calls in flight.
+   */
   @Override
   public void close() {
     if (closed) {
       return;
     }
     for (Lease lease : List.copyOf(open)) {
-      lease.close();
+      lease.releaseAsClientCloses();
     }
     closed = true;
     if (feed != null) {
@@ -297,6 +300,14 @@ public final class AccordClient implements AutoCloseable {
     return closed;
   }
 
+  /**
+   * Our retries pace reconnection: without this, a channel whose server went away waits out gRPC's own reconnect
+   * backoff (which grows to minutes) and a restarted server is found late.
+   */
+  void reconnectNow() {
+    channel.resetConnectBackoff();
+  }
+
   void closed(Lease lease) {
     open.remove(lease);
   }
@@ -331,6 +342,7 @@ public final class AccordClient implements AutoCloseable {
           throw new AccordException(what + ": server unavailable until the call deadline ("
               + callDeadline.toMillis() + " ms): " + e.getStatus().getDescription(), Status.Code.UNAVAILABLE, e);
         }
+        reconnectNow();
         try {
           Thread.sleep(wait);
         } catch (InterruptedException interrupted) {

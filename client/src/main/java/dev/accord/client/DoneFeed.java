@@ -108,7 +108,10 @@ final class DoneFeed implements AutoCloseable {
     ByteString from = relist ? ByteString.EMPTY : cursor;
     backoffMillis = backoffMillis == 0 ? 100 : Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
     long wait = ThreadLocalRandom.current().nextLong(backoffMillis / 2, backoffMillis + 1);
-    client.scheduler().schedule(() -> watch(from), wait, TimeUnit.MILLISECONDS);
+    client.scheduler().schedule(() -> {
+      client.reconnectNow();
+      watch(from);
+    }, wait, TimeUnit.MILLISECONDS);
   }
 
   /** On a thread of its own: a List of millions of names must not hold up the client's renewals. */

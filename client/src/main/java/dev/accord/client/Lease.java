@@ -185,6 +185,35 @@ public final class Lease implements AutoCloseable {
     }
   }
 
+  /**
+   * The client is closing: release at once without waiting or retrying (the channel's shutdown lets the call
+   * finish). Should the server be unreachable, the lease simply runs out.
+   */
+  synchronized void releaseAsClientCloses() {
+    if (state != State.ACTIVE) {
+      return;
+    }
+    Map<String, String> sending = outgoing(Map.of());
+    finish(State.DISCARDED);
+    client.asyncStub().withDeadlineAfter(5, TimeUnit.SECONDS).renew(RenewRequest.newBuilder()
+        .setOwner(client.owner()).setHandleId(handleId).setTtl(0).putAllMetadata(sending).build(),
+        new StreamObserver<RenewResponse>() {
+          @Override
+          public void onNext(RenewResponse value) {
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            client.listener().backgroundError("release of " + name + " as the client closed (its lease will run "
+                + "out by itself)", t);
+          }
+
+          @Override
+          public void onCompleted() {
+          }
+        });
+  }
+
   // ---- background renewal ----
 
   void startRenewing() {
@@ -257,6 +286,7 @@ public final class Lease implements AutoCloseable {
     if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
       client.listener().backgroundError("renewal of " + name + " (retrying until the lease runs out)", error);
     }
+    client.reconnectNow();
     synchronized (this) {
       retryBackoffMillis = retryBackoffMillis == 0 ? 100 : Math.min(retryBackoffMillis * 2, 5_000);
       long wait = ThreadLocalRandom.current().nextLong(retryBackoffMillis / 2, retryBackoffMillis + 1);
