@@ -85,7 +85,8 @@ public final class AccordServer implements AutoCloseable {
     return new AccordServer(server, service, backend, health, monitor, callExecutor, watchExecutor, shutdownGrace);
   }
 
-  private static ThreadFactory namedThreads(String prefix) {
+  /** Daemon threads named {@code prefix} and a number: a server's threads never keep a JVM alive on their own. */
+  public static ThreadFactory namedThreads(String prefix) {
     AtomicInteger count = new AtomicInteger();
     return runnable -> {
       Thread thread = new Thread(runnable, prefix + count.incrementAndGet());

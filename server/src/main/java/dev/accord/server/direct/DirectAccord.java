@@ -1,6 +1,7 @@
 package dev.accord.server.direct;
 
 import dev.accord.client.AccordClient;
+import dev.accord.server.AccordServer;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.grpc.AccordV1Service;
 import dev.accord.server.grpc.MalformedRequests;
@@ -38,8 +39,8 @@ public final class DirectAccord {
    */
   public static AccordClient.Builder clientBuilder(Backend backend) {
     String name = "accord-direct-" + UUID.randomUUID();
-    ExecutorService calls = Executors.newFixedThreadPool(CALL_THREADS, daemon("accord-direct-call"));
-    ScheduledExecutorService watches = Executors.newScheduledThreadPool(1, daemon("accord-direct-watch"));
+    ExecutorService calls = Executors.newFixedThreadPool(CALL_THREADS, AccordServer.namedThreads("accord-direct-call-"));
+    ScheduledExecutorService watches = Executors.newScheduledThreadPool(1, AccordServer.namedThreads("accord-direct-watch-"));
     Server server;
     try {
       server = InProcessServerBuilder.forName(name)
@@ -59,13 +60,5 @@ public final class DirectAccord {
           calls.shutdownNow();
           watches.shutdownNow();
         });
-  }
-
-  private static java.util.concurrent.ThreadFactory daemon(String name) {
-    return runnable -> {
-      Thread thread = new Thread(runnable, name);
-      thread.setDaemon(true);
-      return thread;
-    };
   }
 }
