@@ -30,7 +30,8 @@ public final class AccordServerMain implements Callable<Integer> {
   String listen;
 
   @Option(names = "--backend", defaultValue = "${env:ACCORD_BACKEND:-embedded}", paramLabel = "BACKEND",
-      description = "embedded | memory | postgres://user:password@host:port/db | jdbc:postgresql://... "
+      description = "embedded | memory | postgres://user:password@host:port/db | jdbc:postgresql://... | postgres "
+          + "(connects with PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD) "
           + "(ACCORD_BACKEND, default ${DEFAULT-VALUE}).")
   String backend;
 

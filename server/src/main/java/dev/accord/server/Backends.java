@@ -7,6 +7,7 @@ import dev.accord.server.backend.postgres.PostgresBackend;
 import dev.accord.server.backend.postgres.PostgresSettings;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Map;
 
 /** Opens the backend an {@code ACCORD_BACKEND} value names. */
 public final class Backends {
@@ -17,6 +18,18 @@ public final class Backends {
    * @throws IOException when the embedded database cannot start
    */
   public static Backend open(String spec, Path dataDir, int poolSize) throws IOException {
+    return open(spec, dataDir, poolSize, System.getenv());
+  }
+
+  /**
+   * As {@link #open(String, Path, int)}; {@code env} supplies the libpq variables ({@code PGHOST}, {@code PGPORT},
+   * {@code PGDATABASE}, {@code PGUSER}, {@code PGPASSWORD}) that the bare backend {@code postgres} connects with, so
+   * a password can come from a Kubernetes Secret without ever being written into a URL.
+   */
+  public static Backend open(String spec, Path dataDir, int poolSize, Map<String, String> env) throws IOException {
+    if (spec.equals("postgres")) {
+      return PostgresBackend.open(PostgresSettings.fromLibpqEnvironment(env, poolSize));
+    }
     if (spec.equals("memory")) {
       return new MemoryBackend();
     }
@@ -33,7 +46,8 @@ public final class Backends {
       }
     }
     throw new IllegalArgumentException("ACCORD_BACKEND (--backend) must be embedded, memory, "
-        + "postgres://user:password@host:port/database or jdbc:postgresql://..., got \"" + redactedHead(spec) + "\"");
+        + "postgres://user:password@host:port/database, jdbc:postgresql://... or postgres (with PGHOST, PGPORT, "
+        + "PGDATABASE, PGUSER, PGPASSWORD), got \"" + redactedHead(spec) + "\"");
   }
 
   private static String redactedHead(String spec) {

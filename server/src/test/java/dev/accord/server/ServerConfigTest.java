@@ -42,6 +42,23 @@ class ServerConfigTest {
   }
 
   @Test
+  void theBarePostgresBackendConnectsWithLibpqVariables() {
+    PostgresSettings settings = PostgresSettings.fromLibpqEnvironment(java.util.Map.of(
+        "PGHOST", "db.internal", "PGPORT", "6432", "PGDATABASE", "accord", "PGUSER", "accord",
+        "PGPASSWORD", "p@ss:w/rd", "PGSSLMODE", "require"), 4);
+
+    assertThat(settings.jdbcUrl()).isEqualTo("jdbc:postgresql://db.internal:6432/accord?sslmode=require");
+    assertThat(settings.user()).isEqualTo("accord");
+    assertThat(settings.password()).isEqualTo("p@ss:w/rd");
+    assertThat(PostgresSettings.fromLibpqEnvironment(java.util.Map.of("PGHOST", "h", "PGUSER", "u"), 1).jdbcUrl())
+        .isEqualTo("jdbc:postgresql://h:5432/u");
+    assertThatThrownBy(() -> Backends.open("postgres", Path.of("unused"), 4, java.util.Map.of("PGUSER", "u")))
+        .hasMessageContaining("PGHOST");
+    assertThatThrownBy(() -> PostgresSettings.fromLibpqEnvironment(
+        java.util.Map.of("PGHOST", "h", "PGUSER", "u", "PGPORT", "five"), 1)).hasMessageContaining("PGPORT");
+  }
+
+  @Test
   void describedSettingsNeverShowThePassword() {
     assertThat(PostgresSettings.parse("postgres://accord:hunter2@db:5432/accord", 1).describe())
         .doesNotContain("hunter2").contains("db:5432/accord").contains("accord");

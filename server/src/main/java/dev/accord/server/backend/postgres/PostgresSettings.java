@@ -1,6 +1,8 @@
 package dev.accord.server.backend.postgres;
 
 import java.net.URLDecoder;
+import java.net.URLEncoder;
+import java.util.Map;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -58,6 +60,36 @@ public record PostgresSettings(String jdbcUrl, String user, String password, int
       throw new IllegalArgumentException("no host in PostgreSQL URL " + redact(url));
     }
     return new PostgresSettings("jdbc:postgresql://" + rest, user, password, poolSize);
+  }
+
+  /**
+   * Reads libpq's variables: {@code PGHOST} (required), {@code PGPORT} (default 5432), {@code PGDATABASE} (default:
+   * the user), {@code PGUSER} (required), {@code PGPASSWORD}, {@code PGSSLMODE}.
+   *
+   * @throws IllegalArgumentException naming the variable that is missing or malformed
+   */
+  public static PostgresSettings fromLibpqEnvironment(Map<String, String> env, int poolSize) {
+    String host = required(env, "PGHOST");
+    String user = required(env, "PGUSER");
+    String port = env.getOrDefault("PGPORT", "5432");
+    if (!port.matches("\\d{1,5}")) {
+      throw new IllegalArgumentException("PGPORT must be a port number, got \"" + port + "\"");
+    }
+    String database = env.getOrDefault("PGDATABASE", user);
+    String url = "jdbc:postgresql://" + host + ":" + port + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8);
+    String sslMode = env.get("PGSSLMODE");
+    if (sslMode != null && !sslMode.isEmpty()) {
+      url += "?sslmode=" + URLEncoder.encode(sslMode, StandardCharsets.UTF_8);
+    }
+    return new PostgresSettings(url, user, env.get("PGPASSWORD"), poolSize);
+  }
+
+  private static String required(Map<String, String> env, String name) {
+    String value = env.get(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalArgumentException(name + " must be set when ACCORD_BACKEND is postgres");
+    }
+    return value;
   }
 
   private static int firstOf(String s, char a, char b) {
