@@ -26,6 +26,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class AccordServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AccordServer.class);
+  /**
+   * The health service name a liveness probe asks for: SERVING while the process runs, whatever the database does
+   * (the empty name and the V1 service's name follow the database, for readiness).
+   */
+  public static final String LIVENESS_SERVICE = "accord.liveness";
   /** Watch streams only look at the database briefly, between long waits: a couple of threads serve many. */
   private static final int WATCH_THREADS = 2;
 
@@ -55,6 +60,8 @@ public final class AccordServer implements AutoCloseable {
   public static AccordServer start(Backend backend, InetSocketAddress listen, int callThreads,
       Duration shutdownGrace, Duration healthInterval) throws IOException {
     HealthStatusManager health = new HealthStatusManager();
+    // Liveness must not follow the database: restarting servers does not bring PostgreSQL back.
+    health.setStatus(LIVENESS_SERVICE, io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
     BackendHealthMonitor monitor = new BackendHealthMonitor(backend, health, healthInterval);
     monitor.start();
     ExecutorService callExecutor = Executors.newFixedThreadPool(callThreads, namedThreads("accord-call-"));

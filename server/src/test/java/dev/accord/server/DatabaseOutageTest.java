@@ -68,6 +68,9 @@ class DatabaseOutageTest {
     postgres = null;
 
     awaitHealth(ServingStatus.NOT_SERVING);
+    assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder()
+        .setService(AccordServer.LIVENESS_SERVICE).build()).getStatus())
+        .as("liveness does not follow the database").isEqualTo(ServingStatus.SERVING);
     assertThatThrownBy(() -> stub.acquire(acquire("alice", "during-outage")))
         .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
           assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
