@@ -1,0 +1,62 @@
+package dev.accord.operator;
+
+import com.sun.net.httpserver.HttpServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.function.BooleanSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code java -jar accord-operator.jar}: the operator, configured by its environment (see {@link OperatorSettings}),
+ * with /healthz and /readyz for its probes, stopping cleanly on SIGTERM.
+ */
+public final class AccordOperatorMain {
+  private static final Logger log = LoggerFactory.getLogger(AccordOperatorMain.class);
+
+  private AccordOperatorMain() {}
+
+  public static void main(String[] args) throws IOException {
+    String version = AccordOperatorMain.class.getPackage().getImplementationVersion();
+    OperatorSettings settings;
+    try {
+      settings = OperatorSettings.fromEnvironment(System.getenv(), version == null ? "dev" : version);
+    } catch (IllegalArgumentException e) {
+      log.error("{}", e.getMessage());
+      System.exit(2);
+      return;
+    }
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    AccordOperator operator = new AccordOperator(client, settings, Clock.systemUTC(), true);
+    HttpServer health = HttpServer.create(new InetSocketAddress(settings.healthPort()), 0);
+    health.createContext("/healthz", exchange -> answer(exchange, operator::isHealthy));
+    health.createContext("/readyz", exchange -> answer(exchange, operator::isStarted));
+    health.start();
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      log.info("Stopping the Accord operator");
+      health.stop(0);
+      operator.close();
+      log.info("Accord operator stopped");
+    }, "accord-operator-shutdown"));
+    log.info("Starting the Accord operator {} (namespaces: {}, server image {}, leader election: {}, health on :{})",
+        version, settings.namespaces().isEmpty() ? "all" : String.join(",", settings.namespaces()),
+        settings.serverImage(), settings.leaseNamespace() == null ? "off" : "Lease " + settings.leaseNamespace()
+            + "/" + OperatorSettings.LEASE_NAME, settings.healthPort());
+    operator.start();
+  }
+
+  private static void answer(com.sun.net.httpserver.HttpExchange exchange, BooleanSupplier check)
+      throws IOException {
+    boolean ok = check.getAsBoolean();
+    byte[] body = (ok ? "ok\n" : "not ready\n").getBytes(StandardCharsets.UTF_8);
+    exchange.sendResponseHeaders(ok ? 200 : 503, body.length);
+    try (OutputStream out = exchange.getResponseBody()) {
+      out.write(body);
+    }
+  }
+}

@@ -1,0 +1,53 @@
+package dev.accord.operator.dependents;
+
+import dev.accord.crd.v1alpha1.AccordCluster;
+import dev.accord.operator.AccordResources;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.Map;
+
+/**
+ * The managed database's password, generated once: while the Secret exists its password is kept (regenerating it
+ * would lock the servers out of a database initialised with the old one).
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = AccordResources.OBJECT_LABEL + "=" + PostgresSecret.OBJECT))
+public class PostgresSecret extends CRUDKubernetesDependentResource<Secret, AccordCluster> {
+  static final String OBJECT = "postgres-secret";
+  private static final SecureRandom RANDOM = new SecureRandom();
+
+  public PostgresSecret() {
+    super(Secret.class);
+  }
+
+  @Override
+  protected Secret desired(AccordCluster cluster, Context<AccordCluster> context) {
+    String password = getSecondaryResource(cluster, context)
+        .map(Secret::getData)
+        .map(data -> data.get(AccordResources.POSTGRES_PASSWORD_KEY))
+        .orElseGet(PostgresSecret::newPassword);
+    return new SecretBuilder()
+        .withNewMetadata()
+          .withName(AccordResources.postgres(cluster))
+          .withNamespace(cluster.getMetadata().getNamespace())
+          .withLabels(AccordResources.labels(cluster, AccordResources.COMPONENT_POSTGRES, OBJECT))
+        .endMetadata()
+        .withType("Opaque")
+        .withData(Map.of(AccordResources.POSTGRES_PASSWORD_KEY, password))
+        .build();
+  }
+
+  /** 32 random bytes, URL-safe, base64-encoded again as Secret data is. */
+  private static String newPassword() {
+    byte[] bytes = new byte[32];
+    RANDOM.nextBytes(bytes);
+    String password = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    return Base64.getEncoder().encodeToString(password.getBytes(StandardCharsets.US_ASCII));
+  }
+}

@@ -1,0 +1,134 @@
+package dev.accord.operator.dependents;
+
+import dev.accord.crd.v1alpha1.AccordCluster;
+import dev.accord.crd.v1alpha1.PodTemplateOverrides;
+import dev.accord.operator.AccordResources;
+import dev.accord.operator.ClusterModel;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The Accord servers. Readiness asks the standard gRPC health service (SERVING only while the database answers);
+ * liveness asks {@code accord.liveness}, which does not follow the database. Rolling updates never take a ready
+ * server away before its replacement is ready. The pod template carries the configuration hash, so a change of the
+ * spec or of the referenced Secret rolls the servers.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = AccordResources.OBJECT_LABEL + "=" + ServerDeployment.OBJECT))
+public class ServerDeployment extends CRUDKubernetesDependentResource<Deployment, AccordCluster> {
+  static final String OBJECT = "server";
+  static final String CONTAINER = "server";
+  static final String PORT_NAME = "grpc";
+  static final long RUN_AS_USER = 10001;
+
+  public ServerDeployment() {
+    super(Deployment.class);
+  }
+
+  @Override
+  protected Deployment desired(AccordCluster cluster, Context<AccordCluster> context) {
+    ClusterModel model = ClusterModel.from(context);
+    PodTemplateOverrides overrides = cluster.getSpec().getPodTemplate();
+    Map<String, String> podLabels = new LinkedHashMap<>();
+    Map<String, String> podAnnotations = new LinkedHashMap<>();
+    if (overrides != null && overrides.getLabels() != null) {
+      podLabels.putAll(overrides.getLabels());
+    }
+    if (overrides != null && overrides.getAnnotations() != null) {
+      podAnnotations.putAll(overrides.getAnnotations());
+    }
+    // Ours last: an override cannot break the selector or the rollout trigger.
+    podLabels.putAll(AccordResources.selector(cluster, AccordResources.COMPONENT_SERVER));
+    podAnnotations.put(AccordResources.CONFIG_HASH_ANNOTATION, model.configHash());
+
+    return new DeploymentBuilder()
+        .withNewMetadata()
+          .withName(AccordResources.serverDeployment(cluster))
+          .withNamespace(cluster.getMetadata().getNamespace())
+          .withLabels(AccordResources.labels(cluster, AccordResources.COMPONENT_SERVER, OBJECT))
+        .endMetadata()
+        .withNewSpec()
+          .withReplicas(model.replicas())
+          .withNewSelector().withMatchLabels(AccordResources.selector(cluster, AccordResources.COMPONENT_SERVER))
+          .endSelector()
+          .withNewStrategy()
+            .withType("RollingUpdate")
+            .withNewRollingUpdate()
+              .withMaxUnavailable(new IntOrString(0))
+              .withMaxSurge(new IntOrString(1))
+            .endRollingUpdate()
+          .endStrategy()
+          .withNewTemplate()
+            .withNewMetadata().withLabels(podLabels).withAnnotations(podAnnotations).endMetadata()
+            .withSpec(podSpec(cluster, model, overrides))
+          .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static PodSpec podSpec(AccordCluster cluster, ClusterModel model, PodTemplateOverrides overrides) {
+    List<EnvVar> env = new ArrayList<>();
+    env.add(new EnvVarBuilder().withName("ACCORD_LISTEN").withValue(":" + model.port()).build());
+    env.addAll(model.backendEnv());
+    Container server = new ContainerBuilder()
+        .withName(CONTAINER)
+        .withImage(model.image())
+        .addNewPort().withName(PORT_NAME).withContainerPort(model.port()).withProtocol("TCP").endPort()
+        .withEnv(env)
+        .withResources(cluster.getSpec().getResources())
+        .withReadinessProbe(grpcProbe(model.port(), "", 5, 3))
+        .withLivenessProbe(grpcProbe(model.port(), "accord.liveness", 10, 6))
+        .withNewSecurityContext()
+          .withAllowPrivilegeEscalation(false)
+          .withReadOnlyRootFilesystem(true)
+          .withRunAsNonRoot(true)
+          .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .endSecurityContext()
+        .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
+        .build();
+    PodSpecBuilder pod = new PodSpecBuilder()
+        .withContainers(server)
+        .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
+        .withTerminationGracePeriodSeconds(30L)
+        .withNewSecurityContext()
+          .withRunAsNonRoot(true)
+          .withRunAsUser(RUN_AS_USER)
+          .withRunAsGroup(RUN_AS_USER)
+          .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .endSecurityContext();
+    if (overrides != null) {
+      pod.withNodeSelector(overrides.getNodeSelector())
+          .withTolerations(overrides.getTolerations())
+          .withAffinity(overrides.getAffinity())
+          .withPriorityClassName(overrides.getPriorityClassName())
+          .withTopologySpreadConstraints(overrides.getTopologySpreadConstraints());
+    }
+    return pod.build();
+  }
+
+  /** Kubernetes' native gRPC probe on the standard health service. */
+  private static Probe grpcProbe(int port, String service, int periodSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewGrpc().withPort(port).withService(service).endGrpc()
+        .withPeriodSeconds(periodSeconds)
+        .withFailureThreshold(failureThreshold)
+        .withTimeoutSeconds(2)
+        .build();
+  }
+}
