@@ -5,6 +5,9 @@ import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import java.time.Clock;
 import java.time.Duration;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator: one controller for AccordClusters on a Kubernetes client, with leader election when configured.
@@ -14,7 +17,9 @@ import java.time.Duration;
  * write path that only production takes would be a path no test covers.
  */
 public final class AccordOperator implements AutoCloseable {
+  private static final Logger log = LoggerFactory.getLogger(AccordOperator.class);
   private final Operator operator;
+  private volatile boolean stopping;
 
   public AccordOperator(KubernetesClient client, OperatorSettings settings, Clock clock, boolean closeClient) {
     this.operator = new Operator(overrider -> {
@@ -24,10 +29,17 @@ public final class AccordOperator implements AutoCloseable {
           .withUseSSAToPatchPrimaryResource(false)
           .withReconciliationTerminationTimeout(Duration.ofSeconds(10));
       if (settings.leaseNamespace() != null) {
+        // JOSDK's own exit on lost leadership calls System.exit, which deadlocks when it happens inside our
+        // shutdown hook (stopping gives the Lease up): exit here instead, and only when not already stopping.
         overrider.withLeaderElectionConfiguration(LeaderElectionConfigurationBuilder
             .aLeaderElectionConfiguration(OperatorSettings.LEASE_NAME)
             .withLeaseNamespace(settings.leaseNamespace())
             .withIdentity(settings.identity())
+            .withExitOnStopLeading(false)
+            .withLeaderCallbacks(new LeaderCallbacks(
+                () -> log.info("Leading: reconciling AccordClusters as {}", settings.identity()),
+                this::lostLeadership,
+                leader -> log.info("Leader is now {}", leader)))
             .build());
       }
     });
@@ -36,6 +48,13 @@ public final class AccordOperator implements AutoCloseable {
         controller.settingNamespaces(settings.namespaces());
       }
     });
+  }
+
+  private void lostLeadership() {
+    if (!stopping) {
+      log.error("Lost the leader Lease; exiting so that Kubernetes restarts this replica as a follower");
+      new Thread(() -> System.exit(1), "accord-operator-exit").start();
+    }
   }
 
   public void start() {
@@ -53,6 +72,7 @@ public final class AccordOperator implements AutoCloseable {
 
   @Override
   public void close() {
+    stopping = true;
     operator.stop();
   }
 }

@@ -47,7 +47,23 @@ public final class AccordOperatorMain {
         version, settings.namespaces().isEmpty() ? "all" : String.join(",", settings.namespaces()),
         settings.serverImage(), settings.leaseNamespace() == null ? "off" : "Lease " + settings.leaseNamespace()
             + "/" + OperatorSettings.LEASE_NAME, settings.healthPort());
-    operator.start();
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      // Without this the HTTP and informer threads would keep a process alive that never reconciles.
+      log.error("The Accord operator could not start: {}. Check that the API server is reachable and that the "
+          + "operator's ServiceAccount has the RBAC of manifests/operator", rootMessage(e), e);
+      System.exit(1);
+    }
+  }
+
+  private static String rootMessage(Throwable error) {
+    Throwable root = error;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String text = root.getMessage() != null ? root.getMessage() : root.toString();
+    return text.lines().findFirst().orElse(text);
   }
 
   private static void answer(com.sun.net.httpserver.HttpExchange exchange, BooleanSupplier check)

@@ -24,6 +24,9 @@ import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
@@ -126,6 +129,15 @@ class AccordOperatorTest {
     return client.resources(AccordCluster.class).inNamespace(NS).withName(name).get();
   }
 
+  /** Changes the spec as a user would, without racing the operator's status writes. */
+  private void editCluster(String name, Consumer<AccordClusterSpec> change) {
+    AccordClusterSpec spec = fetch(name).getSpec();
+    change.accept(spec);
+    // A merge patch carries no resourceVersion, so it cannot conflict with the operator's status writes.
+    client.resources(AccordCluster.class).inNamespace(NS).withName(name)
+        .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("spec", spec)));
+  }
+
   private Optional<Condition> condition(String name, String type) {
     AccordCluster cluster = fetch(name);
     if (cluster == null || cluster.getStatus() == null || cluster.getStatus().getConditions() == null) {
@@ -141,12 +153,23 @@ class AccordOperatorTest {
 
   /** Plays the Deployment controller and kubelet: every replica up to date and ready. */
   private void reportDeploymentReady(String cluster) {
-    Deployment current = deployment(cluster).orElseThrow();
-    int replicas = current.getSpec().getReplicas();
-    current.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withReadyReplicas(replicas)
-        .withUpdatedReplicas(replicas).withAvailableReplicas(replicas)
-        .withObservedGeneration(current.getMetadata().getGeneration()).build());
-    client.resource(current).updateStatus();
+    retryingConflicts(() -> {
+      Deployment current = deployment(cluster).orElseThrow();
+      int replicas = current.getSpec().getReplicas();
+      current.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withReadyReplicas(replicas)
+          .withUpdatedReplicas(replicas).withAvailableReplicas(replicas)
+          .withObservedGeneration(current.getMetadata().getGeneration()).build());
+      client.resource(current).updateStatus();
+    });
+  }
+
+  /** Writes from a fresh read, again if the operator wrote the object in between (409). */
+  private static void retryingConflicts(Runnable write) {
+    await().atMost(WAIT).ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(() -> {
+          write.run();
+          return true;
+        });
   }
 
   private void reportPostgresReady(String cluster) {
@@ -255,16 +278,16 @@ class AccordOperatorTest {
     awaitDeployment("demo");
     String before = configHash("demo");
 
-    AccordCluster cluster = fetch("demo");
-    cluster.getSpec().setResources(new ResourceRequirementsBuilder()
-        .addToLimits("memory", new Quantity("512Mi")).build());
-    client.resource(cluster).update();
+    editCluster("demo", spec -> spec.setResources(new ResourceRequirementsBuilder()
+        .addToLimits("memory", new Quantity("512Mi")).build()));
     await().atMost(WAIT).until(() -> !before.equals(configHash("demo")));
 
-    Deployment edited = deployment("demo").orElseThrow();
-    edited.getSpec().setReplicas(5);
-    edited.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("someone/else:latest");
-    client.resource(edited).update();
+    retryingConflicts(() -> {
+      Deployment edited = deployment("demo").orElseThrow();
+      edited.getSpec().setReplicas(5);
+      edited.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("someone/else:latest");
+      client.resource(edited).update();
+    });
     await().atMost(WAIT).until(() -> deployment("demo").orElseThrow().getSpec().getReplicas() == 1
         && deployment("demo").orElseThrow().getSpec().getTemplate().getSpec().getContainers().get(0).getImage()
         .equals("accord/accord-server:test"));
@@ -279,9 +302,7 @@ class AccordOperatorTest {
     awaitDeployment("demo");
 
     // What `kubectl scale ac demo --replicas 3` does through the scale subresource: set spec.replicas.
-    AccordCluster cluster = fetch("demo");
-    cluster.getSpec().setReplicas(3);
-    client.resource(cluster).update();
+    editCluster("demo", spec -> spec.setReplicas(3));
 
     await().atMost(WAIT).until(() -> deployment("demo").orElseThrow().getSpec().getReplicas() == 3);
     PodDisruptionBudget budget = await().atMost(WAIT).until(() -> client.policy().v1().podDisruptionBudget()
@@ -291,9 +312,7 @@ class AccordOperatorTest {
     reportDeploymentReady("demo");
     await().atMost(WAIT).until(() -> fetch("demo").getStatus().getReadyReplicas() == 3);
 
-    cluster = fetch("demo");
-    cluster.getSpec().setReplicas(1);
-    client.resource(cluster).update();
+    editCluster("demo", spec -> spec.setReplicas(1));
     await().atMost(WAIT).until(() -> client.policy().v1().podDisruptionBudget().inNamespace(NS)
         .withName("demo-server").get() == null);
   }
@@ -391,9 +410,7 @@ class AccordOperatorTest {
     assertThat(both.getMessage()).contains("exactly one of spec.postgres.external or spec.postgres.managed");
     assertThat(deployment("both")).isEmpty();
 
-    AccordCluster fixed = fetch("neither");
-    fixed.getSpec().getPostgres().setManaged(new ManagedPostgres());
-    client.resource(fixed).update();
+    editCluster("neither", spec -> spec.getPostgres().setManaged(new ManagedPostgres()));
 
     awaitDeployment("neither");
     awaitCondition("neither", "BackendReady", "False", "PostgresStarting");
@@ -424,9 +441,7 @@ class AccordOperatorTest {
     create(cluster("demo", managed()));
     Secret first = await().atMost(WAIT).until(
         () -> client.secrets().inNamespace(NS).withName("demo-postgres").get(), s -> s != null);
-    AccordCluster cluster = fetch("demo");
-    cluster.getSpec().setReplicas(2);
-    client.resource(cluster).update();
+    editCluster("demo", spec -> spec.setReplicas(2));
     await().atMost(WAIT).until(() -> deployment("demo").orElseThrow().getSpec().getReplicas() == 2);
 
     Secret later = client.secrets().inNamespace(NS).withName("demo-postgres").get();
@@ -475,6 +490,25 @@ class AccordOperatorTest {
     }
 
     assertThat(writes).isEmpty();
+  }
+
+  @Test
+  void anOperatorConfiguredForSomeNamespacesLeavesTheOthersAlone() {
+    operator.close();
+    operator = new AccordOperator(client,
+        new OperatorSettings(Set.of("watched"), "accord/accord-server:test", null, "test", 0), Clock.systemUTC(),
+        false);
+    operator.start();
+    AccordCluster watched = cluster("a", managed());
+    watched.getMetadata().setNamespace("watched");
+    AccordCluster ignored = cluster("b", managed());
+    client.resource(watched).create();
+    client.resource(ignored).create();
+
+    await().atMost(WAIT).until(
+        () -> client.apps().deployments().inNamespace("watched").withName("a-server").get() != null);
+    assertThat(client.apps().deployments().inNamespace(NS).withName("b-server").get()).isNull();
+    assertThat(fetch("b").getStatus()).isNull();
   }
 
   private void drainRequests() throws InterruptedException {
