@@ -416,7 +416,7 @@ class AccordClientTest {
         .owner("alice").namespace(ns).doneCache(false).build()) {
       // Round-robin spreads calls over every server it has connected to; connecting takes a moment.
       AtomicInteger calls = new AtomicInteger();
-      await().atMost(Duration.ofSeconds(20)).until(() -> {
+      await().atMost(Duration.ofSeconds(60)).alias("calls reach both servers").until(() -> {
         alice.acquire("file-" + calls.incrementAndGet()).lease().done();
         return first.get() > 0 && second.get() > 0;
       });
