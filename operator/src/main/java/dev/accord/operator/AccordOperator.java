@@ -27,7 +27,9 @@ public final class AccordOperator implements AutoCloseable {
           .withCloseClientOnStop(closeClient)
           .withSSABasedCreateUpdateMatchForDependentResources(false)
           .withUseSSAToPatchPrimaryResource(false)
-          .withReconciliationTerminationTimeout(Duration.ofSeconds(10));
+          .withReconciliationTerminationTimeout(Duration.ofSeconds(10))
+          // An unreachable API server fails the start within a minute (and the process exits), not two.
+          .withCacheSyncTimeout(Duration.ofSeconds(60));
       if (settings.leaseNamespace() != null) {
         // JOSDK's own exit on lost leadership calls System.exit, which deadlocks when it happens inside our
         // shutdown hook (stopping gives the Lease up): exit here instead, and only when not already stopping.
