@@ -73,6 +73,8 @@ public final class AccordClient implements AutoCloseable {
   private final DoneCache cache;
   private final DoneFeed feed;
   private final Set<Lease> open = ConcurrentHashMap.newKeySet();
+  private final java.util.concurrent.atomic.AtomicLong lastIdleNanos = new java.util.concurrent.atomic.AtomicLong(
+      System.nanoTime() - TimeUnit.SECONDS.toNanos(10));
   private volatile boolean closed;
 
   /** Hears what happens in the background, where there is no caller to throw to. */
@@ -301,11 +303,27 @@ public final class AccordClient implements AutoCloseable {
   }
 
   /**
-   * Our retries pace reconnection: without this, a channel whose server went away waits out gRPC's own reconnect
-   * backoff (which grows to minutes) and a restarted server is found late.
+   * UNAVAILABLE, and UNKNOWN, which gRPC reports for a connection that closed under a call (a server killed
+   * outright); an Accord server never answers UNKNOWN itself. Retrying either is safe: a repeated renew or done is
+   * harmless, and a repeated acquire at worst answers HELD for our own grant.
+   */
+  static boolean isTransient(Status status) {
+    return status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.UNKNOWN;
+  }
+
+  /**
+   * Our retries pace reconnection. Without this a channel whose server went away waits out gRPC's reconnect
+   * backoff (which grows to minutes), and keeps the addresses it resolved at start: gRPC re-resolves DNS at most
+   * every 30 s, so a client that knew only a killed replica would miss the others for that long. Idling the
+   * channel (at most once a second) makes its next call resolve afresh; calls in flight carry on.
    */
   void reconnectNow() {
     channel.resetConnectBackoff();
+    long now = System.nanoTime();
+    long last = lastIdleNanos.get();
+    if (now - last > TimeUnit.SECONDS.toNanos(1) && lastIdleNanos.compareAndSet(last, now)) {
+      channel.enterIdle();
+    }
   }
 
   void closed(Lease lease) {
@@ -334,7 +352,7 @@ public final class AccordClient implements AutoCloseable {
       try {
         return attempt.apply(blocking.withDeadline(deadline));
       } catch (StatusRuntimeException e) {
-        if (e.getStatus().getCode() != Status.Code.UNAVAILABLE) {
+        if (!isTransient(e.getStatus())) {
           throw translate(what, e);
         }
         long wait = ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);

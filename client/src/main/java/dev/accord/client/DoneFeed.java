@@ -88,7 +88,7 @@ final class DoneFeed implements AutoCloseable {
             }
             boolean expired = code == Status.Code.FAILED_PRECONDITION
                 && AccordClient.errorReason(error).map("CURSOR_EXPIRED"::equals).orElse(false);
-            if (code != Status.Code.UNAVAILABLE) {
+            if (!AccordClient.isTransient(Status.fromThrowable(error))) {
               client.listener().backgroundError("watching done marks (reconnecting)", error);
             }
             reconnect(expired);

@@ -283,7 +283,7 @@ public final class Lease implements AutoCloseable {
       expired(error);
       return;
     }
-    if (code != Status.Code.UNAVAILABLE && code != Status.Code.DEADLINE_EXCEEDED) {
+    if (!AccordClient.isTransient(Status.fromThrowable(error)) && code != Status.Code.DEADLINE_EXCEEDED) {
       client.listener().backgroundError("renewal of " + name + " (retrying until the lease runs out)", error);
     }
     client.reconnectNow();

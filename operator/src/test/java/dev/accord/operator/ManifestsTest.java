@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.accord.operator.webhook.WebhookCertificates;
+import dev.accord.operator.webhook.WebhookServer;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -16,10 +18,16 @@ import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.RuleWithOperations;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ServiceReference;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinitionVersion;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
@@ -72,10 +80,16 @@ class ManifestsTest {
   static final String OPERATOR = "accord-operator";
   static final String CRD_FILE = "crds/accordclusters.accord.dev-v1.yml";
   static final String CRD_NAME = "accordclusters.accord.dev";
+  static final String WEBHOOK_CONFIGURATION = "accord-operator";
+  static final String WEBHOOK_SERVICE = "accord-operator-webhook";
+  static final int WEBHOOK_PORT = 9443;
 
   static final List<String> RW = List.of("get", "list", "watch", "create", "update", "patch", "delete");
 
-  /** The operator's ClusterRole, exactly: "apiGroup/resource" → verbs ("" is the core group). */
+  /**
+   * The operator's ClusterRole, exactly: "apiGroup/resource" → verbs ("" is the core group); a rule limited to some
+   * objects by resourceNames is "apiGroup/resource[name,...]".
+   */
   static final Map<String, Set<String>> EXPECTED_CLUSTER_RULES = expectedClusterRules();
 
   static Map<String, Set<String>> expectedClusterRules() {
@@ -87,6 +101,9 @@ class ManifestsTest {
         "policy/poddisruptionbudgets")) {
       rules.put(r, new TreeSet<>(RW));
     }
+    // The pod webhook: read and set the caBundle of its own configuration, and no other.
+    rules.put("admissionregistration.k8s.io/mutatingwebhookconfigurations["
+        + WebhookCertificates.WEBHOOK_CONFIGURATION + "]", new TreeSet<>(List.of("get", "patch")));
     return rules;
   }
 
@@ -259,6 +276,10 @@ class ManifestsTest {
         .noneMatch(i -> i instanceof GenericKubernetesResource);
 
     assertOperatorRbac(rendered, "kubectl kustomize");
+    assertThat(renderedNames).as("resources rendered by kubectl kustomize")
+        .contains("MutatingWebhookConfiguration " + WEBHOOK_CONFIGURATION,
+            "Service " + NAMESPACE + "/" + WEBHOOK_SERVICE);
+    assertSafeWebhook(rendered, "kubectl kustomize");
     assertHardenedOperatorDeployment(single(rendered, Deployment.class, OPERATOR, "kubectl kustomize"),
         "kubectl kustomize");
   }
@@ -309,18 +330,31 @@ class ManifestsTest {
         .hasSize(1);
   }
 
-  /** Rules flattened to "group/resource" → verbs; no wildcards, names or non-resource URLs allowed. */
+  /**
+   * Rules flattened to "group/resource" → verbs, or "group/resource[name,...]" for a rule with resourceNames; no
+   * wildcards or non-resource URLs allowed. A rule with resourceNames may not grant verbs that resourceNames cannot
+   * restrict (create, deletecollection) or that only work by name with a field selector (list, watch): such a rule
+   * would grant more than it seems to.
+   */
   static Map<String, Set<String>> rulesOf(List<PolicyRule> rules, String what) {
     Map<String, Set<String>> flat = new TreeMap<>();
     for (PolicyRule rule : rules) {
-      assertThat(rule.getResourceNames()).as("%s: resourceNames in rule %s", what, rule).isNullOrEmpty();
       assertThat(rule.getNonResourceURLs()).as("%s: nonResourceURLs in rule %s", what, rule).isNullOrEmpty();
       assertThat(rule.getApiGroups()).as("%s: apiGroups of rule %s", what, rule).isNotEmpty().doesNotContain("*");
       assertThat(rule.getResources()).as("%s: resources of rule %s", what, rule).isNotEmpty().doesNotContain("*");
       assertThat(rule.getVerbs()).as("%s: verbs of rule %s", what, rule).isNotEmpty().doesNotContain("*");
+      String names = "";
+      if (rule.getResourceNames() != null && !rule.getResourceNames().isEmpty()) {
+        assertThat(rule.getResourceNames()).as("%s: resourceNames of rule %s", what, rule)
+            .doesNotContain("*", "");
+        assertThat(rule.getVerbs())
+            .as("%s: verbs of rule %s, which has resourceNames (they cannot limit these verbs)", what, rule)
+            .doesNotContain("create", "deletecollection", "list", "watch");
+        names = "[" + String.join(",", new TreeSet<>(rule.getResourceNames())) + "]";
+      }
       for (String group : rule.getApiGroups()) {
         for (String resource : rule.getResources()) {
-          flat.computeIfAbsent(group + "/" + resource, k -> new TreeSet<>()).addAll(rule.getVerbs());
+          flat.computeIfAbsent(group + "/" + resource + names, k -> new TreeSet<>()).addAll(rule.getVerbs());
         }
       }
     }
@@ -428,6 +462,82 @@ class ManifestsTest {
     assertThat(volume).as("%s volume %s", what, tmpVolume).isPresent();
     assertThat(volume.get().getEmptyDir()).as("%s volume %s should be an emptyDir", what, tmpVolume).isNotNull();
     assertThat(pod.getVolumes()).as("%s volumes: no hostPath", what).allMatch(v -> v.getHostPath() == null);
+  }
+
+  // ---------------------------------------------------------------------------------------------------------------
+  // (f) the pod webhook, as declared: it must never be able to block pods
+
+  @Test
+  void declaredWebhookCannotBlockPodsAndReachesTheOperator() throws IOException {
+    assertSafeWebhook(loadAll().values().stream().flatMap(List::stream).toList(), "the manifests");
+  }
+
+  static void assertSafeWebhook(List<HasMetadata> items, String source) {
+    assertThat(WebhookCertificates.WEBHOOK_CONFIGURATION).as("the configuration the operator keeps the caBundle of")
+        .isEqualTo(WEBHOOK_CONFIGURATION);
+    assertThat(WebhookCertificates.SERVICE).as("the Service the operator's certificate names")
+        .isEqualTo(WEBHOOK_SERVICE);
+    assertThat(ofKind(items, MutatingWebhookConfiguration.class))
+        .as("%s: MutatingWebhookConfigurations (only the operator's)", source).hasSize(1);
+    MutatingWebhookConfiguration configuration =
+        single(items, MutatingWebhookConfiguration.class, WEBHOOK_CONFIGURATION, source);
+    String what = source + ": MutatingWebhookConfiguration " + WEBHOOK_CONFIGURATION;
+    assertThat(configuration.getWebhooks()).as("%s webhooks", what).hasSize(1);
+    MutatingWebhook webhook = configuration.getWebhooks().get(0);
+    what = what + " webhook " + webhook.getName();
+    assertThat(webhook.getName()).as("%s name", what).isEqualTo("pods.accord.dev");
+
+    // Never block: a webhook that is down, slow or refusing must not stop pods from being created.
+    assertThat(webhook.getFailurePolicy()).as("%s failurePolicy (a webhook that is down must not block pods)",
+        what).isEqualTo("Ignore");
+    assertThat(webhook.getSideEffects()).as("%s sideEffects", what).isEqualTo("None");
+    assertThat(webhook.getTimeoutSeconds()).as("%s timeoutSeconds", what).isNotNull().isBetween(1, 10);
+    assertThat(webhook.getReinvocationPolicy()).as("%s reinvocationPolicy", what).isEqualTo("Never");
+    assertThat(webhook.getAdmissionReviewVersions()).as("%s admissionReviewVersions", what)
+        .containsExactly("v1");
+    // Only opted-in namespaces: never kube-system, never the operator's own namespace unless someone labels it.
+    assertThat(webhook.getNamespaceSelector()).as("%s namespaceSelector (only opted-in namespaces)", what)
+        .isNotNull();
+    assertThat(webhook.getNamespaceSelector().getMatchLabels()).as("%s namespaceSelector.matchLabels", what)
+        .containsExactlyEntriesOf(Map.of("accord.dev/injection", "enabled"));
+    assertThat(webhook.getRules()).as("%s rules", what).hasSize(1);
+    RuleWithOperations rule = webhook.getRules().get(0);
+    assertThat(rule.getOperations()).as("%s rule operations", what).containsExactly("CREATE");
+    assertThat(rule.getApiGroups()).as("%s rule apiGroups", what).containsExactly("");
+    assertThat(rule.getApiVersions()).as("%s rule apiVersions", what).containsExactly("v1");
+    assertThat(rule.getResources()).as("%s rule resources (pods, no subresources)", what).containsExactly("pods");
+    assertThat(rule.getScope()).as("%s rule scope", what).isEqualTo("Namespaced");
+
+    // Reaches the operator: the Service, its port, the path the server answers on; the caBundle is the operator's.
+    assertThat(webhook.getClientConfig()).as("%s clientConfig", what).isNotNull();
+    assertThat(webhook.getClientConfig().getUrl()).as("%s clientConfig.url (the Service is used)", what).isNull();
+    assertThat(webhook.getClientConfig().getCaBundle())
+        .as("%s clientConfig.caBundle (the operator writes it; one here would be overwritten)", what).isNull();
+    ServiceReference reference = webhook.getClientConfig().getService();
+    assertThat(reference).as("%s clientConfig.service", what).isNotNull();
+    assertThat(reference.getNamespace()).as("%s clientConfig.service.namespace", what).isEqualTo(NAMESPACE);
+    assertThat(reference.getName()).as("%s clientConfig.service.name", what).isEqualTo(WEBHOOK_SERVICE);
+    assertThat(reference.getPath()).as("%s clientConfig.service.path", what).isEqualTo(WebhookServer.PATH);
+    assertThat(reference.getPort()).as("%s clientConfig.service.port", what).isEqualTo(443);
+
+    Service service = single(items, Service.class, WEBHOOK_SERVICE, source);
+    String serviceWhat = source + ": Service " + WEBHOOK_SERVICE;
+    assertThat(service.getMetadata().getNamespace()).as("%s namespace", serviceWhat).isEqualTo(NAMESPACE);
+    assertThat(service.getSpec().getPorts()).as("%s ports", serviceWhat).hasSize(1);
+    ServicePort port = service.getSpec().getPorts().get(0);
+    assertThat(port.getPort()).as("%s port", serviceWhat).isEqualTo(443);
+    assertThat(port.getTargetPort().getIntVal()).as("%s targetPort", serviceWhat).isEqualTo(WEBHOOK_PORT);
+
+    Deployment deployment = single(items, Deployment.class, OPERATOR, source);
+    assertThat(service.getSpec().getSelector()).as("%s selector", serviceWhat).isNotEmpty();
+    assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+        .as("%s selector must select the operator's pods", serviceWhat)
+        .containsAllEntriesOf(service.getSpec().getSelector());
+    Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getPorts()).as("%s: Deployment %s ports", source, OPERATOR)
+        .anyMatch(p -> "webhook".equals(p.getName()) && Integer.valueOf(WEBHOOK_PORT).equals(p.getContainerPort()));
+    assertThat(container.getEnv()).as("%s: Deployment %s environment", source, OPERATOR)
+        .anyMatch(e -> "ACCORD_WEBHOOK_PORT".equals(e.getName()) && String.valueOf(WEBHOOK_PORT).equals(e.getValue()));
   }
 
   static void assertHttpProbe(Probe probe, String path, String what) {

@@ -1,0 +1,227 @@
+package dev.accord.operator.e2e;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.grpc.ManagedChannel;
+import io.grpc.ManagedChannelBuilder;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
+import io.grpc.health.v1.HealthGrpc;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Plays the Deployment controller, the kubelet and cluster DNS for the end-to-end test, for the server Deployments
+ * the operator creates: each replica is a local process of the real {@code accord-server.jar} (the image swapped
+ * for the jar) with the container's environment as the Deployment gives it (Secret references resolved, the pod
+ * name from the downward API). Each pod gets its own loopback address (127.0.1.N) and listens there on the
+ * Deployment's port, as pods have their own IPs. A pod is ready when its gRPC health check answers SERVING; ready
+ * pods' addresses go into a hosts file under the headless Service's name, which the worker JVMs resolve through
+ * ({@code -Djdk.net.hosts.file}); ready replicas go into the Deployment's status. A pod whose process dies is
+ * replaced, as a ReplicaSet would.
+ */
+final class StandInKubelet implements AutoCloseable {
+  /** One replica. */
+  final class Pod {
+    final String name;
+    final String ip;
+    final String configHash;
+    final Process process;
+    final Path log;
+    volatile boolean ready;
+
+    Pod(String name, String ip, String configHash, Process process, Path log) {
+      this.name = name;
+      this.ip = ip;
+      this.configHash = configHash;
+      this.process = process;
+      this.log = log;
+    }
+  }
+
+  private final KubernetesClient client;
+  private final Path serverJar;
+  private final Path workDir;
+  private final Path hostsFile;
+  private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
+  private final Map<String, List<Pod>> pods = new LinkedHashMap<>();
+  private final List<Pod> everStarted = new CopyOnWriteArrayList<>();
+  private final AtomicInteger nextIp = new AtomicInteger(2);
+
+  StandInKubelet(KubernetesClient client, Path serverJar, Path workDir) throws IOException {
+    this.client = client;
+    this.serverJar = serverJar;
+    this.workDir = workDir;
+    this.hostsFile = workDir.resolve("hosts");
+    Files.writeString(hostsFile, "127.0.0.1 localhost\n");
+  }
+
+  Path hostsFile() {
+    return hostsFile;
+  }
+
+  void start() {
+    loop.scheduleWithFixedDelay(this::syncSafely, 0, 200, TimeUnit.MILLISECONDS);
+  }
+
+  /** The running pods of a Deployment. */
+  synchronized List<Pod> pods(String namespace, String deployment) {
+    return List.copyOf(pods.getOrDefault(namespace + "/" + deployment, List.of()));
+  }
+
+  private void syncSafely() {
+    try {
+      sync();
+    } catch (RuntimeException | IOException e) {
+      System.err.println("stand-in kubelet: " + e);
+    }
+  }
+
+  private synchronized void sync() throws IOException {
+    List<Deployment> deployments = client.apps().deployments().inAnyNamespace()
+        .withLabel("app.kubernetes.io/managed-by", "accord-operator").list().getItems();
+    StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n");
+    for (Deployment deployment : deployments) {
+      String key = deployment.getMetadata().getNamespace() + "/" + deployment.getMetadata().getName();
+      List<Pod> running = pods.computeIfAbsent(key, k -> new ArrayList<>());
+      String hash = deployment.getSpec().getTemplate().getMetadata().getAnnotations()
+          .getOrDefault("accord.dev/config-hash", "");
+      // Dead processes and pods of an old configuration go; then top up to the desired replicas.
+      running.removeIf(pod -> {
+        boolean gone = !pod.process.isAlive() || !pod.configHash.equals(hash);
+        if (gone) {
+          pod.process.destroyForcibly();
+        }
+        return gone;
+      });
+      int desired = deployment.getSpec().getReplicas();
+      while (running.size() > desired) {
+        running.remove(running.size() - 1).process.destroy();
+      }
+      while (running.size() < desired) {
+        running.add(startPod(deployment, hash));
+      }
+      for (Pod pod : running) {
+        pod.ready = probe(pod, deployment);
+      }
+      long ready = running.stream().filter(p -> p.ready).count();
+      String headless = deployment.getMetadata().getName().replaceAll("-server$", "-headless") + "."
+          + deployment.getMetadata().getNamespace() + ".svc";
+      running.stream().filter(p -> p.ready).forEach(p -> hosts.append(p.ip).append(' ').append(headless).append('\n'));
+      writeStatus(deployment, running.size(), (int) ready);
+    }
+    Files.writeString(hostsFile, hosts.toString());
+  }
+
+  private Pod startPod(Deployment deployment, String hash) throws IOException {
+    String name = deployment.getMetadata().getName() + "-" + Integer.toHexString(nextIp.get() * 7919);
+    String ip = "127.0.1." + nextIp.getAndIncrement();
+    Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    int port = container.getPorts().get(0).getContainerPort();
+    Path log = workDir.resolve(name + ".log");
+    ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx256m", "-jar", serverJar.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    Map<String, String> env = builder.environment();
+    env.keySet().removeIf(k -> k.startsWith("ACCORD_") || k.startsWith("PG"));
+    for (EnvVar variable : container.getEnv()) {
+      env.put(variable.getName(), resolve(deployment.getMetadata().getNamespace(), name, variable));
+    }
+    // The pod's own address: what a pod network would give it.
+    env.put("ACCORD_LISTEN", ip + ":" + port);
+    Pod pod = new Pod(name, ip, hash, builder.start(), log);
+    everStarted.add(pod);
+    return pod;
+  }
+
+  private String resolve(String namespace, String podName, EnvVar variable) {
+    if (variable.getValueFrom() == null) {
+      return variable.getValue();
+    }
+    if (variable.getValueFrom().getFieldRef() != null) {
+      return podName;
+    }
+    var ref = variable.getValueFrom().getSecretKeyRef();
+    Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
+    if (secret == null || secret.getData() == null || !secret.getData().containsKey(ref.getKey())) {
+      return "";
+    }
+    return new String(Base64.getDecoder().decode(secret.getData().get(ref.getKey())), StandardCharsets.UTF_8);
+  }
+
+  private static boolean probe(Pod pod, Deployment deployment) {
+    int port = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().get(0)
+        .getContainerPort();
+    ManagedChannel channel = ManagedChannelBuilder.forAddress(pod.ip, port).usePlaintext().build();
+    try {
+      return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
+          .check(HealthCheckRequest.getDefaultInstance()).getStatus() == ServingStatus.SERVING;
+    } catch (RuntimeException e) {
+      return false;
+    } finally {
+      channel.shutdownNow();
+    }
+  }
+
+  private void writeStatus(Deployment deployment, int replicas, int ready) {
+    var status = deployment.getStatus();
+    long generation = deployment.getMetadata().getGeneration() == null ? 0 : deployment.getMetadata().getGeneration();
+    if (status != null && Integer.valueOf(ready).equals(status.getReadyReplicas())
+        && Integer.valueOf(replicas).equals(status.getReplicas()) && status.getObservedGeneration() != null
+        && status.getObservedGeneration() == generation) {
+      return;
+    }
+    deployment.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withReadyReplicas(ready)
+        .withUpdatedReplicas(replicas).withAvailableReplicas(ready).withObservedGeneration(generation).build());
+    try {
+      client.resource(deployment).updateStatus();
+    } catch (RuntimeException e) {
+      // A conflict with the operator's write: the next round writes again from a fresh read.
+    }
+  }
+
+  static String javaBinary() {
+    return ProcessHandle.current().info().command().orElse("java");
+  }
+
+  /** Every server process started, for the test's report on failure. */
+  List<Pod> everStarted() {
+    return List.copyOf(everStarted);
+  }
+
+  @Override
+  public synchronized void close() {
+    loop.shutdownNow();
+    for (List<Pod> list : pods.values()) {
+      for (Pod pod : list) {
+        pod.process.destroy();
+      }
+    }
+    for (Pod pod : everStarted) {
+      try {
+        if (!pod.process.waitFor(10, TimeUnit.SECONDS)) {
+          pod.process.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        pod.process.destroyForcibly();
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
