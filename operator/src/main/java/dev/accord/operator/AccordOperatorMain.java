@@ -8,7 +8,10 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.BooleanSupplier;
+import dev.accord.operator.webhook.WebhookServer;
+import dev.accord.operator.webhook.WebhookSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,8 +27,10 @@ public final class AccordOperatorMain {
   public static void main(String[] args) throws IOException {
     String version = AccordOperatorMain.class.getPackage().getImplementationVersion();
     OperatorSettings settings;
+    WebhookSettings webhookSettings;
     try {
       settings = OperatorSettings.fromEnvironment(System.getenv(), version == null ? "dev" : version);
+      webhookSettings = WebhookSettings.fromEnvironment(System.getenv());
     } catch (IllegalArgumentException e) {
       log.error("{}", e.getMessage());
       System.exit(2);
@@ -33,6 +38,19 @@ public final class AccordOperatorMain {
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
     AccordOperator operator = new AccordOperator(client, settings, Clock.systemUTC(), true);
+    WebhookServer webhook = null;
+    if (webhookSettings.enabled()) {
+      try {
+        webhook = WebhookServer.start(client, webhookSettings.namespace(), webhookSettings.port(), List.of());
+      } catch (IOException | RuntimeException e) {
+        // Without the webhook, annotated pods would quietly start without their Accord settings: fail loudly.
+        log.error("The Accord webhook could not start: {}", rootMessage(e), e);
+        System.exit(1);
+      }
+    } else {
+      log.info("Webhook off: {}", webhookSettings.why());
+    }
+    WebhookServer startedWebhook = webhook;
     HttpServer health = HttpServer.create(new InetSocketAddress(settings.healthPort()), 0);
     health.createContext("/healthz", exchange -> answer(exchange, operator::isHealthy));
     health.createContext("/readyz", exchange -> answer(exchange, operator::isStarted));
@@ -40,6 +58,9 @@ public final class AccordOperatorMain {
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       log.info("Stopping the Accord operator");
       health.stop(0);
+      if (startedWebhook != null) {
+        startedWebhook.close();
+      }
       operator.close();
       log.info("Accord operator stopped");
     }, "accord-operator-shutdown"));

@@ -75,6 +75,7 @@ class OperatorProcessIT {
     builder.environment().put("POD_NAME", "operator-1");
     builder.environment().put("ACCORD_OPERATOR_HEALTH_PORT", Integer.toString(healthPort));
     builder.environment().put("ACCORD_SERVER_IMAGE", "accord/accord-server:it");
+    builder.environment().put("ACCORD_WEBHOOK_PORT", "0");
     process = builder.start();
     Thread reader = new Thread(() -> {
       try {
@@ -115,7 +116,10 @@ class OperatorProcessIT {
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     reader.join(10_000);
     String log = output.toString(StandardCharsets.UTF_8);
-    assertThat(log).contains("Starting the Accord operator").contains("Accord operator stopped");
+    assertThat(log).contains("Starting the Accord operator").contains("Accord webhook serving HTTPS")
+        .contains("Accord operator stopped");
+    assertThat(client.secrets().inNamespace("accord-system").withName("accord-operator-webhook-ca").get())
+        .as("the webhook's CA, kept for restarts and other replicas").isNotNull();
     assertThat(List.of(0, 143)).contains(process.exitValue());
   }
 }

@@ -19,18 +19,12 @@ import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.Resource;
 import dev.accord.server.backend.postgres.PostgresBackend;
 import dev.accord.server.backend.postgres.PostgresSettings;
-import dev.accord.server.testing.ForwardingBackend;
 import dev.accord.server.testing.TestPostgres;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
 import io.grpc.ClientCall;
 import io.grpc.ClientInterceptor;
 import io.grpc.ClientInterceptors;
-import io.grpc.EquivalentAddressGroup;
-import io.grpc.NameResolver;
-import io.grpc.NameResolverProvider;
-import io.grpc.NameResolverRegistry;
-import io.grpc.StatusOr;
 import io.grpc.ForwardingClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
@@ -400,93 +394,6 @@ class AccordClientTest {
       result.lease().done();
     } finally {
       restarted.shutdown();
-    }
-  }
-
-  @Test
-  void callsAreBalancedRoundRobinOverEveryAddressOfTheTarget() throws Exception {
-    AtomicInteger first = new AtomicInteger();
-    AtomicInteger second = new AtomicInteger();
-    AccordServer one = countingServer(first);
-    AccordServer two = countingServer(second);
-    StaticAddresses addresses = new StaticAddresses(List.of(
-        new InetSocketAddress("127.0.0.1", one.port()), new InetSocketAddress("127.0.0.1", two.port())));
-    NameResolverRegistry.getDefaultRegistry().register(addresses);
-    try (AccordClient alice = AccordClient.builder().target(StaticAddresses.SCHEME + ":///two-servers:7475")
-        .owner("alice").namespace(ns).doneCache(false).build()) {
-      // Round-robin spreads calls over every server it has connected to; connecting takes a moment.
-      AtomicInteger calls = new AtomicInteger();
-      await().atMost(Duration.ofSeconds(60)).alias("calls reach both servers").until(() -> {
-        alice.acquire("file-" + calls.incrementAndGet()).lease().done();
-        return first.get() > 0 && second.get() > 0;
-      });
-      assertThat(first.get() + second.get()).isEqualTo(calls.get());
-    } finally {
-      NameResolverRegistry.getDefaultRegistry().deregister(addresses);
-      one.shutdown();
-      two.shutdown();
-    }
-  }
-
-  private AccordServer countingServer(AtomicInteger acquires) throws Exception {
-    ForwardingBackend counting = new ForwardingBackend(PostgresBackend.open(database)) {
-      @Override
-      public dev.accord.server.backend.AcquireResult acquire(AcquireCommand command) {
-        acquires.incrementAndGet();
-        return super.acquire(command);
-      }
-    };
-    return AccordServer.start(counting, new InetSocketAddress("127.0.0.1", 0), 8, Duration.ofSeconds(1),
-        Duration.ofSeconds(1));
-  }
-
-  /**
-   * Resolves a target to fixed addresses, as DNS resolves a headless Service to its pods: several servers behind
-   * one name. Lowest priority, so it never becomes the default scheme for other tests.
-   */
-  private static final class StaticAddresses extends NameResolverProvider {
-    static final String SCHEME = "accord-test";
-    private final List<EquivalentAddressGroup> groups;
-
-    StaticAddresses(List<InetSocketAddress> addresses) {
-      this.groups = addresses.stream().map(EquivalentAddressGroup::new).toList();
-    }
-
-    @Override
-    protected boolean isAvailable() {
-      return true;
-    }
-
-    @Override
-    protected int priority() {
-      return 0;
-    }
-
-    @Override
-    public String getDefaultScheme() {
-      return SCHEME;
-    }
-
-    @Override
-    public NameResolver newNameResolver(java.net.URI target, NameResolver.Args args) {
-      if (!SCHEME.equals(target.getScheme())) {
-        return null;
-      }
-      return new NameResolver() {
-        @Override
-        public String getServiceAuthority() {
-          return "two-servers";
-        }
-
-        @Override
-        public void start(Listener2 listener) {
-          listener.onResult(ResolutionResult.newBuilder().setAddressesOrError(StatusOr.fromValue(groups)).build());
-        }
-
-        @Override
-        public void shutdown() {
-        }
-      };
     }
   }
 
