@@ -9,7 +9,6 @@ import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.Map;
@@ -341,10 +340,6 @@ public final class Lease implements AutoCloseable {
       default -> throw new IllegalStateException(
           "cannot " + action + " \"" + name + "\": the lease is closed (" + state.name().toLowerCase() + ")");
     }
-  }
-
-  Duration ttl() {
-    return client.ttl();
   }
 
   @Override

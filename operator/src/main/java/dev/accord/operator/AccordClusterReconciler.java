@@ -141,7 +141,7 @@ public class AccordClusterReconciler
       Context<AccordCluster> context, Exception e) {
     AccordClusterStatus status = cluster.getStatus() != null ? copy(cluster.getStatus()) : new AccordClusterStatus();
     List<Condition> before = status.getConditions() != null ? status.getConditions() : List.of();
-    String message = "reconcile failed, retrying: " + firstLine(e);
+    String message = "reconcile failed, retrying: " + Failures.rootMessage(e);
     long generation = Optional.ofNullable(cluster.getMetadata().getGeneration()).orElse(0L);
     List<Condition> conditions = new ArrayList<>();
     for (String type : List.of(ConditionTypes.READY, ConditionTypes.DEGRADED)) {
@@ -153,15 +153,6 @@ public class AccordClusterReconciler
         .forEach(conditions::add);
     status.setConditions(conditions);
     return ErrorStatusUpdateControl.patchStatus(withStatus(cluster, status));
-  }
-
-  private static String firstLine(Exception e) {
-    Throwable root = e;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String text = root.getMessage() != null ? root.getMessage() : root.toString();
-    return text.lines().findFirst().orElse(text);
   }
 
   private static AccordClusterStatus copy(AccordClusterStatus status) {

@@ -44,7 +44,7 @@ public final class AccordOperatorMain {
         webhook = WebhookServer.start(client, webhookSettings.namespace(), webhookSettings.port(), List.of());
       } catch (IOException | RuntimeException e) {
         // Without the webhook, annotated pods would quietly start without their Accord settings: fail loudly.
-        log.error("The Accord webhook could not start: {}", rootMessage(e), e);
+        log.error("The Accord webhook could not start: {}", Failures.rootMessage(e), e);
         System.exit(1);
       }
     } else {
@@ -73,18 +73,9 @@ public final class AccordOperatorMain {
     } catch (RuntimeException e) {
       // Without this the HTTP and informer threads would keep a process alive that never reconciles.
       log.error("The Accord operator could not start: {}. Check that the API server is reachable and that the "
-          + "operator's ServiceAccount has the RBAC of manifests/operator", rootMessage(e), e);
+          + "operator's ServiceAccount has the RBAC of manifests/operator", Failures.rootMessage(e), e);
       System.exit(1);
     }
-  }
-
-  private static String rootMessage(Throwable error) {
-    Throwable root = error;
-    while (root.getCause() != null && root.getCause() != root) {
-      root = root.getCause();
-    }
-    String text = root.getMessage() != null ? root.getMessage() : root.toString();
-    return text.lines().findFirst().orElse(text);
   }
 
   private static void answer(com.sun.net.httpserver.HttpExchange exchange, BooleanSupplier check)
