@@ -36,6 +36,8 @@ final class WatchStream {
   private final AtomicBoolean lookScheduled = new AtomicBoolean();
   private DoneCursor cursor;
   private long lastSentAt;
+  /** The starting bookmark is owed until sent: the call may not be ready on the first look. */
+  private boolean sentAny;
   private volatile boolean finished;
   private AutoCloseable subscription;
   private ScheduledFuture<?> timer;
@@ -62,19 +64,19 @@ final class WatchStream {
       }
     });
     timer = executor.scheduleWithFixedDelay(this::wake, TIMER_MILLIS, TIMER_MILLIS, TimeUnit.MILLISECONDS);
-    executor.execute(() -> look(true));
+    executor.execute(this::look);
   }
 
   private void wake() {
     if (!finished && lookScheduled.compareAndSet(false, true)) {
       executor.execute(() -> {
         lookScheduled.set(false);
-        look(false);
+        look();
       });
     }
   }
 
-  private synchronized void look(boolean first) {
+  private synchronized void look() {
     if (finished) {
       return;
     }
@@ -96,7 +98,7 @@ final class WatchStream {
           break;
         }
       }
-      if (!sent && call.isReady() && (first || System.nanoTime() - lastSentAt > BOOKMARK_EVERY_NANOS)) {
+      if (!sent && call.isReady() && (!sentAny || System.nanoTime() - lastSentAt > BOOKMARK_EVERY_NANOS)) {
         send(WatchResponse.newBuilder());
       }
     } catch (RuntimeException e) {
@@ -108,6 +110,7 @@ final class WatchStream {
   private void send(WatchResponse.Builder response) {
     call.onNext(response.setCursor(ByteString.copyFrom(cursor.toBytes())).build());
     lastSentAt = System.nanoTime();
+    sentAny = true;
   }
 
   /** Ends the stream with {@code status}: the server is going away and the client should resume elsewhere. */
