@@ -129,8 +129,11 @@ public final class PostgresBackend implements Backend {
    * read only: no row lock, no WAL, no commit flush. Reads see the statement's snapshot, so a row inserted
    * concurrently and committed after it is invisible to them and the statement can return nothing; the next
    * attempt sees it.
+   *
+   * <p>Parameters: namespace, name, namespace, name, owner, grant nonce (int), ttl seconds (int), metadata keys
+   * (text[]), metadata values (text[]). Public so the benchmark can give pgbench the very statement the server runs.
    */
-  static final String ACQUIRE_SQL = """
+  public static final String ACQUIRE_SQL = """
       WITH current AS (
         SELECT c.* FROM accord_resource c WHERE c.namespace = ? AND c.name = ?
       ), granted AS (
@@ -159,8 +162,11 @@ public final class PostgresBackend implements Backend {
          SET expires_at = now() + ? * interval '1 second', metadata = metadata || jsonb_object(?::text[], ?::text[])
        WHERE id = ? AND num_acquired = ? AND grant_nonce = ? AND owner = ? AND done_at IS NULL""";
 
-  /** Marks done and tells every replica's watchers, on commit, which namespace to look at. */
-  static final String DONE_SQL = """
+  /**
+   * Marks done and tells every replica's watchers, on commit, which namespace to look at. Parameters: metadata keys
+   * (text[]), metadata values (text[]), resource id (bigint), grant number (int), grant nonce (int), owner.
+   */
+  public static final String DONE_SQL = """
       WITH marked AS (
         UPDATE accord_resource
            SET done_at = now(), done_xid = pg_current_xact_id(),
