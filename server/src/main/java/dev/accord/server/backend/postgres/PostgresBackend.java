@@ -157,7 +157,11 @@ public final class PostgresBackend implements Backend {
       SELECT o.outcome, %s
         FROM o %s""".formatted(RESOURCE_COLUMNS, METADATA_JOIN);
 
-  static final String RENEW_SQL = """
+  /**
+   * Parameters: ttl seconds (int; 0 releases), metadata keys (text[]), metadata values (text[]), resource id
+   * (bigint), grant number (int), grant nonce (int), owner.
+   */
+  public static final String RENEW_SQL = """
       UPDATE accord_resource
          SET expires_at = now() + ? * interval '1 second', metadata = metadata || jsonb_object(?::text[], ?::text[])
        WHERE id = ? AND num_acquired = ? AND grant_nonce = ? AND owner = ? AND done_at IS NULL""";
