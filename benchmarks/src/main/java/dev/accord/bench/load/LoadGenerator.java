@@ -34,6 +34,7 @@ import picocli.CommandLine.Spec;
  * results.json, results.md and the throughput charts.
  */
 @Command(name = "accord bench", mixinStandardHelpOptions = true, sortOptions = false,
+    versionProvider = LoadGenerator.Version.class,
     description = {"Load generator: measures items/s and latency of Accord's calls over the server (TCP), direct "
         + "mode (in-process) and pgbench running the same SQL, on one PostgreSQL.",
         "The defaults reproduce the full published table (about 10 minutes)."},
@@ -410,6 +411,15 @@ public final class LoadGenerator implements Callable<Integer> {
     options.put("target", target == null ? "spawned" : target);
     options.put("seed", seed);
     return options;
+  }
+
+  /** The version from the jar's manifest, or "dev" when run from classes. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = LoadGenerator.class.getPackage().getImplementationVersion();
+      return new String[] {"accord bench " + (version == null ? "dev" : version)};
+    }
   }
 
   private <T extends AutoCloseable> T track(T resource) {

@@ -43,30 +43,45 @@ final class Pgbench {
     this.executable = executable;
   }
 
-  /** The pgbench given, else the first on PATH, else the newest under /usr/lib/postgresql/VERSION/bin. */
+  /**
+   * The pgbench given, else the first on PATH that runs, else the newest under /usr/lib/postgresql/VERSION/bin.
+   * Debian's /usr/bin/pgbench is a wrapper that fails when no PostgreSQL version providing pgbench is installed:
+   * a candidate counts only when {@code pgbench --version} succeeds.
+   */
   static Optional<Path> find(Path given) {
     if (given != null) {
-      return Files.isExecutable(given) ? Optional.of(given) : Optional.empty();
+      return Optional.of(given).filter(Pgbench::runs);
     }
+    List<Path> candidates = new ArrayList<>();
     String path = System.getenv("PATH");
     if (path != null) {
       for (String dir : path.split(java.io.File.pathSeparator)) {
-        Path candidate = Path.of(dir.isEmpty() ? "." : dir, "pgbench");
-        if (Files.isExecutable(candidate)) {
-          return Optional.of(candidate);
-        }
+        candidates.add(Path.of(dir.isEmpty() ? "." : dir, "pgbench"));
       }
     }
     Path versions = Path.of("/usr/lib/postgresql");
-    if (!Files.isDirectory(versions)) {
-      return Optional.empty();
+    if (Files.isDirectory(versions)) {
+      try (Stream<Path> dirs = Files.list(versions)) {
+        dirs.map(dir -> dir.resolve("bin/pgbench"))
+            .sorted(Comparator.comparingInt(Pgbench::majorVersion).reversed())
+            .forEach(candidates::add);
+      } catch (IOException e) {
+        // nothing there to use
+      }
     }
-    try (Stream<Path> dirs = Files.list(versions)) {
-      return dirs.map(dir -> dir.resolve("bin/pgbench"))
-          .filter(Files::isExecutable)
-          .max(Comparator.comparingInt(Pgbench::majorVersion));
+    return candidates.stream().filter(Files::isExecutable).filter(Pgbench::runs).findFirst();
+  }
+
+  private static boolean runs(Path pgbench) {
+    try {
+      Process process = new ProcessBuilder(pgbench.toString(), "--version").redirectErrorStream(true)
+          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      return process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && process.exitValue() == 0;
     } catch (IOException e) {
-      return Optional.empty();
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
     }
   }
 
