@@ -30,6 +30,13 @@ public interface Backend extends AutoCloseable {
     }
   }
 
+  /**
+   * Grants, in one go, up to {@code max} of the candidates that {@link #acquire} would grant (new, or not done with
+   * an expired lease), earlier candidates first, each as its own grant; reports the candidates it found done or held.
+   * Two concurrent claims never grant one resource twice: a candidate another caller took meanwhile is reported held.
+   */
+  ClaimResult claim(ClaimCommand command);
+
   /** Sets the current grant's expiry to now + TTL (0 releases it) and merges metadata. */
   void renew(RenewCommand command);
 

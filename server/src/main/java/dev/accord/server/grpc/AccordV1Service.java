@@ -2,6 +2,8 @@ package dev.accord.server.grpc;
 
 import dev.accord.api.v1.AcquireRequest;
 import dev.accord.api.v1.AcquireResponse;
+import dev.accord.api.v1.ClaimRequest;
+import dev.accord.api.v1.ClaimResponse;
 import dev.accord.api.v1.DoneRequest;
 import dev.accord.api.v1.DoneResponse;
 import dev.accord.api.v1.Handle;
@@ -15,6 +17,9 @@ import dev.accord.api.v1.WatchResponse;
 import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.AcquireResult;
 import dev.accord.server.backend.Backend;
+import dev.accord.server.backend.ClaimCommand;
+import dev.accord.server.backend.ClaimResult;
+import dev.accord.server.backend.Resource;
 import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.DoneCursor;
 import dev.accord.server.backend.Limits;
@@ -121,6 +126,26 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
       response.onNext(DoneResponse.getDefaultInstance());
       response.onCompleted();
     });
+  }
+
+  @Override
+  public void claim(ClaimRequest request, StreamObserver<ClaimResponse> response) {
+    ClaimResponse answer;
+    try {
+      ClaimResult result = backend.claim(ClaimCommand.of(request.getOwner(), request.getNamespace(),
+          request.getNamesList(), Integer.toUnsignedLong(request.getMax()), Integer.toUnsignedLong(request.getTtl()),
+          request.getMetadataMap()));
+      ClaimResponse.Builder builder = ClaimResponse.newBuilder().addAllDone(result.done()).addAllHeld(result.held());
+      for (Resource grant : result.granted()) {
+        builder.addGranted(Handles.toProto(grant, true));
+      }
+      answer = builder.build();
+    } catch (RuntimeException e) {
+      response.onError(StatusErrors.toStatus("Claim", e));
+      return;
+    }
+    response.onNext(answer);
+    response.onCompleted();
   }
 
   @Override

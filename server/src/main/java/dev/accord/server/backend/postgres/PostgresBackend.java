@@ -6,6 +6,8 @@ import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.AcquireResult;
 import dev.accord.server.backend.AcquireResult.Outcome;
 import dev.accord.server.backend.Backend;
+import dev.accord.server.backend.ClaimCommand;
+import dev.accord.server.backend.ClaimResult;
 import dev.accord.server.backend.BackendUnavailableException;
 import dev.accord.server.backend.CursorExpiredException;
 import dev.accord.server.backend.DoneCursor;
@@ -294,6 +296,51 @@ public final class PostgresBackend implements Backend {
       )
       SELECT m.i FROM marked m WHERE (SELECT count(*) FROM notified) >= 0""".formatted(
       BATCH_METADATA, DoneNotifier.CHANNEL);
+
+  /**
+   * A claim in one statement: look at every candidate, grant up to max of the free ones (in the caller's order) as
+   * ACQUIRE_SQL would, and name the done and the held. A free-looking candidate that another caller inserted or took
+   * meanwhile is not granted (the upsert re-checks against the latest committed row) and is reported as lost, which
+   * the caller treats as held. Inserts go in name order, as in {@link #ACQUIRE_BATCH_SQL}.
+   */
+  static final String CLAIM_SQL = """
+      WITH cand AS (
+        SELECT c.name, c.ord FROM unnest(?::text[]) WITH ORDINALITY AS c(name, ord)
+      ), seen AS (
+        SELECT c.name, c.ord, r.id, r.done_at, r.expires_at
+          FROM cand c LEFT JOIN accord_resource r ON r.namespace = ? AND r.name = c.name
+      ), free AS (
+        SELECT s.name, s.ord FROM seen s
+         WHERE s.id IS NULL OR (s.done_at IS NULL AND s.expires_at <= now())
+         ORDER BY s.ord
+         LIMIT ?
+      ), granted AS (
+        INSERT INTO accord_resource AS r (namespace, name, owner, num_acquired, grant_nonce, expires_at, metadata)
+        SELECT ?, f.name, ?, 1, (floor(random() * 4294967296) - 2147483648)::int, now() + ? * interval '1 second',
+               jsonb_object(?::text[], ?::text[])
+          FROM free f
+         ORDER BY f.name
+        ON CONFLICT (namespace, name) DO UPDATE
+           SET owner = excluded.owner,
+               num_acquired = r.num_acquired + 1,
+               grant_nonce = excluded.grant_nonce,
+               expires_at = excluded.expires_at,
+               metadata = r.metadata || excluded.metadata
+         WHERE r.done_at IS NULL AND r.expires_at <= now()
+        RETURNING r.*
+      ), g AS (
+        SELECT f.ord, %s
+          FROM granted o JOIN free f ON f.name = o.name %s
+      ), summary AS (
+        SELECT (SELECT array_agg(s.name ORDER BY s.ord) FROM seen s WHERE s.done_at IS NOT NULL) AS done_names,
+               (SELECT array_agg(s.name ORDER BY s.ord) FROM seen s
+                 WHERE s.done_at IS NULL AND s.expires_at > now()) AS held_names,
+               (SELECT array_agg(f.name ORDER BY f.ord) FROM free f
+                 WHERE NOT EXISTS (SELECT 1 FROM granted x WHERE x.name = f.name)) AS lost_names
+      )
+      SELECT summary.done_names, summary.held_names, summary.lost_names, g.*
+        FROM summary LEFT JOIN g ON true
+       ORDER BY g.ord""".formatted(RESOURCE_COLUMNS, METADATA_JOIN);
 
   /**
    * A page of done marks after a cursor, in transaction order, taking only those older than the snapshot's xmin:
@@ -635,6 +682,43 @@ public final class PostgresBackend implements Backend {
       statement.setArray(first + 1, connection.createArrayOf("text", keys.toArray(String[]::new)));
       statement.setArray(first + 2, connection.createArrayOf("text", values.toArray(String[]::new)));
     }
+  }
+
+  @Override
+  public ClaimResult claim(ClaimCommand command) {
+    schema.ensureMigrated();
+    try (Connection connection = pool.getConnection();
+        PreparedStatement statement = connection.prepareStatement(CLAIM_SQL)) {
+      statement.setArray(1, connection.createArrayOf("text", command.names().toArray(String[]::new)));
+      statement.setString(2, command.namespace());
+      statement.setInt(3, command.max());
+      statement.setString(4, command.namespace());
+      statement.setString(5, command.owner());
+      statement.setInt(6, command.ttlSeconds());
+      setMetadata(connection, statement, 7, command.metadata());
+      List<Resource> granted = new ArrayList<>();
+      List<String> done = null;
+      List<String> held = new ArrayList<>();
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          if (done == null) {
+            done = names(rows.getArray(1));
+            held.addAll(names(rows.getArray(2)));
+            held.addAll(names(rows.getArray(3)));
+          }
+          if (rows.getObject(4) != null) {
+            granted.add(readResource(rows, 5));
+          }
+        }
+      }
+      return new ClaimResult(granted, done == null ? List.of() : done, held);
+    } catch (SQLException e) {
+      throw SqlErrors.translate("claim", e);
+    }
+  }
+
+  private static List<String> names(Array array) throws SQLException {
+    return array == null ? List.of() : List.of((String[]) array.getArray());
   }
 
   @Override
