@@ -33,6 +33,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -396,7 +397,11 @@ public final class PostgresBackend implements Backend {
       answer.completeExceptionally(e);
       return answer;
     }
-    acquires.submit(new PendingAcquire(command, answer, 1));
+    try {
+      acquires.submit(new PendingAcquire(command, answer, 1));
+    } catch (RejectedExecutionException e) {
+      answer.completeExceptionally(closing(e));
+    }
     return answer;
   }
 
@@ -414,7 +419,11 @@ public final class PostgresBackend implements Backend {
       answer.completeExceptionally(e);
       return answer;
     }
-    dones.submit(new PendingDone(command, answer, 1));
+    try {
+      dones.submit(new PendingDone(command, answer, 1));
+    } catch (RejectedExecutionException e) {
+      answer.completeExceptionally(closing(e));
+    }
     return answer;
   }
 
@@ -648,6 +657,10 @@ public final class PostgresBackend implements Backend {
         answer.apply(requests.get(i)).completeExceptionally(error);
       }
     }
+  }
+
+  private static BackendUnavailableException closing(RejectedExecutionException e) {
+    return new BackendUnavailableException("the server is shutting down", e);
   }
 
   private static BackendUnavailableException keptRacing(AcquireCommand command) {
