@@ -3,6 +3,9 @@ package dev.accord.client;
 import com.google.rpc.ErrorInfo;
 import dev.accord.api.v1.AcquireRequest;
 import dev.accord.api.v1.AcquireResponse;
+import dev.accord.api.v1.ClaimRequest;
+import dev.accord.api.v1.ClaimResponse;
+import dev.accord.api.v1.Handle;
 import dev.accord.api.v1.V1Grpc;
 import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
@@ -12,7 +15,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -76,6 +82,8 @@ public final class AccordClient implements AutoCloseable {
   private final java.util.concurrent.atomic.AtomicLong lastIdleNanos = new java.util.concurrent.atomic.AtomicLong(
       System.nanoTime() - TimeUnit.SECONDS.toNanos(10));
   private volatile boolean closed;
+  /** False once the server answered Claim with UNIMPLEMENTED. */
+  private volatile boolean claimSupported = true;
 
   /** Hears what happens in the background, where there is no caller to throw to. */
   public interface Listener {
@@ -179,10 +187,7 @@ public final class AccordClient implements AutoCloseable {
     AcquireResponse response = call("acquire " + name, stub -> stub.acquire(request));
     switch (response.getStatus()) {
       case OK -> {
-        Lease lease = new Lease(this, response.getHandle(), sentAt);
-        open.add(lease);
-        lease.startRenewing();
-        return AcquireResult.acquired(lease);
+        return AcquireResult.acquired(opened(new Lease(this, response.getHandle(), sentAt)));
       }
       case HELD -> {
         return AcquireResult.held(name, Instant.ofEpochMilli(response.getHandle().getExpTms()));
@@ -194,6 +199,86 @@ public final class AccordClient implements AutoCloseable {
       default -> throw new AccordException("acquire " + name + ": the server answered an unknown status "
           + response.getStatusValue(), Status.Code.UNKNOWN, null);
     }
+  }
+
+  /** Candidates one claim may carry, and the most leases it may ask for. */
+  public static final int MAX_CLAIM = 1_000;
+
+  /**
+   * Acquires up to {@code max} of {@code names} in one call: the names the done-cache knows are answered locally, the
+   * rest go to the server, which grants the free ones in the order given, each as its own lease (renewing from now
+   * on), and says which are done or held. Against a server without Claim (the Go implementation) it acquires the
+   * names one by one instead, with the same answer.
+   *
+   * @throws IllegalArgumentException when {@code names} holds more than {@value #MAX_CLAIM} names, or {@code max} is
+   *     not from 1 to {@value #MAX_CLAIM}
+   * @throws AccordException when the server refuses the request or cannot be reached within the call deadline
+   */
+  public ClaimResult claim(List<String> names, int max) {
+    requireOpen();
+    if (names.size() > MAX_CLAIM) {
+      throw new IllegalArgumentException("names: at most " + MAX_CLAIM + " per claim, got " + names.size());
+    }
+    if (max < 1 || max > MAX_CLAIM) {
+      throw new IllegalArgumentException("max: must be from 1 to " + MAX_CLAIM + ", got " + max);
+    }
+    List<String> done = new ArrayList<>();
+    List<String> candidates = new ArrayList<>();
+    for (String name : new LinkedHashSet<>(names)) {
+      (cache.contains(name) ? done : candidates).add(name);
+    }
+    if (candidates.isEmpty()) {
+      return new ClaimResult(List.of(), done, List.of(), List.of());
+    }
+    if (claimSupported) {
+      ClaimRequest request = ClaimRequest.newBuilder().setOwner(owner).setNamespace(namespace)
+          .addAllNames(candidates).setMax(max).setTtl(ttlSeconds()).putAllMetadata(defaultMetadata).build();
+      long sentAt = System.nanoTime();
+      try {
+        ClaimResponse response = call("claim of " + candidates.size() + " names", stub -> stub.claim(request));
+        List<Lease> leases = new ArrayList<>(response.getGrantedCount());
+        Set<String> answered = new HashSet<>(response.getDoneList());
+        answered.addAll(response.getHeldList());
+        for (Handle granted : response.getGrantedList()) {
+          leases.add(opened(new Lease(this, granted, sentAt)));
+          answered.add(granted.getName());
+        }
+        for (String name : response.getDoneList()) {
+          cache.add(name);
+        }
+        done.addAll(response.getDoneList());
+        List<String> untried = candidates.stream().filter(name -> !answered.contains(name)).toList();
+        return new ClaimResult(leases, done, response.getHeldList(), untried);
+      } catch (AccordException e) {
+        if (e.code() != Status.Code.UNIMPLEMENTED) {
+          throw e;
+        }
+        claimSupported = false;
+        log.info("The Accord server has no Claim (an older or the Go implementation): acquiring one by one");
+      }
+    }
+    List<Lease> leases = new ArrayList<>();
+    List<String> held = new ArrayList<>();
+    List<String> untried = new ArrayList<>();
+    for (String name : candidates) {
+      if (leases.size() == max) {
+        untried.add(name);
+        continue;
+      }
+      AcquireResult result = acquire(name);
+      switch (result.status()) {
+        case ACQUIRED -> leases.add(result.lease());
+        case DONE -> done.add(name);
+        case HELD -> held.add(name);
+      }
+    }
+    return new ClaimResult(leases, done, held, untried);
+  }
+
+  private Lease opened(Lease lease) {
+    open.add(lease);
+    lease.startRenewing();
+    return lease;
   }
 
   /** The lease on {@code name} when it could be acquired, otherwise empty (held by another, or done). */

@@ -1,6 +1,7 @@
 package dev.accord.client;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -18,7 +19,8 @@ import java.util.stream.Stream;
 
 /**
  * Runs a task over a source of resource names (the files of a bucket, the partitions of a table) with N threads:
- * each name the done-cache knows is skipped, the others are acquired; an acquired resource is handed to the task
+ * each name the done-cache knows is skipped, the others are claimed in batches (one call acquires leases for every
+ * idle thread, from up to 1,000 names); an acquired resource is handed to the task
  * with its lease and marked done when the task returns, or discarded, with the error in its metadata, when the
  * task throws. Names held by other workers are counted and left to them.
  *
@@ -71,6 +73,10 @@ public final class WorkLoop implements AutoCloseable {
   private Duration progressEvery;
   private volatile boolean stopping;
   private Iterator<String> source;
+  /** Guarded by this: names read from the source and not yet answered by a claim. */
+  private final ArrayDeque<String> candidates = new ArrayDeque<>();
+  /** Guarded by this: leases claimed for workers that have not taken them yet. */
+  private final ArrayDeque<Lease> claimed = new ArrayDeque<>();
 
   WorkLoop(AccordClient client, int concurrency, Task task) {
     if (concurrency < 1) {
@@ -129,6 +135,7 @@ public final class WorkLoop implements AutoCloseable {
       throw new IllegalStateException("a work loop thread failed", e.getCause());
     } finally {
       workers.shutdown();
+      releaseUnused();
       if (reporter != null) {
         reporter.shutdownNow();
       }
@@ -141,9 +148,14 @@ public final class WorkLoop implements AutoCloseable {
   }
 
   private Void work() {
-    String name;
-    while ((name = next()) != null) {
-      process(name);
+    Lease lease;
+    while ((lease = nextLease()) != null) {
+      inFlight.incrementAndGet();
+      try (Lease held = lease) {
+        runTask(held);
+      } finally {
+        inFlight.decrementAndGet();
+      }
       if (Thread.currentThread().isInterrupted()) {
         stopping = true;
       }
@@ -151,35 +163,53 @@ public final class WorkLoop implements AutoCloseable {
     return null;
   }
 
-  private String next() {
-    synchronized (this) {
-      if (stopping || !source.hasNext()) {
-        return null;
+  /**
+   * The next lease to work on, claiming more when none is waiting; null when the names have run out or the loop is
+   * stopping. One claim serves every idle worker: it asks for as many leases as there are idle workers, from up to
+   * {@link AccordClient#MAX_CLAIM} names read ahead (names the cache knows done are skipped without a call). Names
+   * the claim did not get to stay for the next one.
+   */
+  private synchronized Lease nextLease() {
+    while (!stopping) {
+      Lease waiting = claimed.poll();
+      if (waiting != null) {
+        return waiting;
       }
-      return source.next();
-    }
-  }
-
-  private void process(String name) {
-    AcquireResult result;
-    try {
-      result = client.acquire(name);
-    } catch (AccordException e) {
-      failed.increment();
-      client.listener().backgroundError("work loop: acquire of " + name, e);
-      return;
-    }
-    switch (result.status()) {
-      case DONE -> skipped.increment();
-      case HELD -> heldByOthers.increment();
-      case ACQUIRED -> {
-        inFlight.incrementAndGet();
-        try (Lease lease = result.lease()) {
-          runTask(lease);
-        } finally {
-          inFlight.decrementAndGet();
+      while (candidates.size() < AccordClient.MAX_CLAIM && source.hasNext()) {
+        String name = source.next();
+        if (client.isKnownDone(name)) {
+          skipped.increment();
+        } else {
+          candidates.add(name);
         }
       }
+      if (candidates.isEmpty()) {
+        return null;
+      }
+      int idle = Math.max(1, concurrency - inFlight.get());
+      ClaimResult result;
+      try {
+        result = client.claim(List.copyOf(candidates), idle);
+      } catch (AccordException e) {
+        failed.add(candidates.size());
+        client.listener().backgroundError("work loop: claim of " + candidates.size() + " names", e);
+        candidates.clear();
+        continue;
+      }
+      skipped.add(result.done().size());
+      heldByOthers.add(result.held().size());
+      candidates.clear();
+      candidates.addAll(result.untried());
+      claimed.addAll(result.leases());
+    }
+    return null;
+  }
+
+  /** Leases claimed for workers that stopped before taking them: give them back at once. */
+  private synchronized void releaseUnused() {
+    Lease lease;
+    while ((lease = claimed.poll()) != null) {
+      lease.close();
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.accord.server.backend;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The store of truth behind Accord. Every implementation has the same semantics (one contract test suite runs
@@ -17,11 +18,40 @@ public interface Backend extends AutoCloseable {
    */
   AcquireResult acquire(AcquireCommand command);
 
+  /**
+   * {@link #acquire} without holding the caller's thread while the store works: the answer, or the exception
+   * {@code acquire} would throw, completes the future. A backend that batches requests overrides this.
+   */
+  default CompletableFuture<AcquireResult> acquireAsync(AcquireCommand command) {
+    try {
+      return CompletableFuture.completedFuture(acquire(command));
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
+   * Grants, in one go, up to {@code max} of the candidates that {@link #acquire} would grant (new, or not done with
+   * an expired lease), earlier candidates first, each as its own grant; reports the candidates it found done or held.
+   * Two concurrent claims never grant one resource twice: a candidate another caller took meanwhile is reported held.
+   */
+  ClaimResult claim(ClaimCommand command);
+
   /** Sets the current grant's expiry to now + TTL (0 releases it) and merges metadata. */
   void renew(RenewCommand command);
 
   /** Marks the resource done through its current grant and merges metadata. */
   void done(DoneCommand command);
+
+  /** {@link #done} without holding the caller's thread; see {@link #acquireAsync}. */
+  default CompletableFuture<Void> doneAsync(DoneCommand command) {
+    try {
+      done(command);
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /**
    * One page of a List: up to {@code limit} matching resources, newest first. The first page ({@code after} null)

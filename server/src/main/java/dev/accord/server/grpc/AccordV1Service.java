@@ -2,6 +2,8 @@ package dev.accord.server.grpc;
 
 import dev.accord.api.v1.AcquireRequest;
 import dev.accord.api.v1.AcquireResponse;
+import dev.accord.api.v1.ClaimRequest;
+import dev.accord.api.v1.ClaimResponse;
 import dev.accord.api.v1.DoneRequest;
 import dev.accord.api.v1.DoneResponse;
 import dev.accord.api.v1.Handle;
@@ -15,6 +17,9 @@ import dev.accord.api.v1.WatchResponse;
 import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.AcquireResult;
 import dev.accord.server.backend.Backend;
+import dev.accord.server.backend.ClaimCommand;
+import dev.accord.server.backend.ClaimResult;
+import dev.accord.server.backend.Resource;
 import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.DoneCursor;
 import dev.accord.server.backend.Limits;
@@ -25,6 +30,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
@@ -46,32 +53,46 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
 
   @Override
   public void acquire(AcquireRequest request, StreamObserver<AcquireResponse> response) {
-    AcquireResponse answer;
+    CompletableFuture<AcquireResult> result;
     try {
-      AcquireCommand command = AcquireCommand.of(request.getOwner(), request.getNamespace(), request.getName(),
-          Integer.toUnsignedLong(request.getTtl()), request.getMetadataMap());
-      AcquireResult result = backend.acquire(command);
-      answer = switch (result.outcome()) {
-        case GRANTED -> AcquireResponse.newBuilder()
-            .setStatus(Status.OK)
-            .setHandle(Handles.toProto(result.resource(), true))
-            .build();
-        // The resource as it stands, without the handle ID: that belongs to another grant.
-        case HELD -> AcquireResponse.newBuilder()
-            .setStatus(Status.HELD)
-            .setHandle(Handles.toProto(result.resource(), false))
-            .build();
-        case DONE -> AcquireResponse.newBuilder()
-            .setStatus(Status.DONE)
-            .setHandle(Handles.toProto(result.resource(), false))
-            .build();
-      };
+      result = backend.acquireAsync(AcquireCommand.of(request.getOwner(), request.getNamespace(), request.getName(),
+          Integer.toUnsignedLong(request.getTtl()), request.getMetadataMap()));
     } catch (RuntimeException e) {
       response.onError(StatusErrors.toStatus("Acquire", e));
       return;
     }
-    response.onNext(answer);
-    response.onCompleted();
+    // The call thread is free while the backend works; the answer goes out from whichever thread completes it.
+    result.whenComplete((answer, failure) -> {
+      if (failure != null) {
+        response.onError(StatusErrors.toStatus("Acquire", unwrap(failure)));
+        return;
+      }
+      response.onNext(toResponse(answer));
+      response.onCompleted();
+    });
+  }
+
+  private static AcquireResponse toResponse(AcquireResult result) {
+    return switch (result.outcome()) {
+      case GRANTED -> AcquireResponse.newBuilder()
+          .setStatus(Status.OK)
+          .setHandle(Handles.toProto(result.resource(), true))
+          .build();
+      // The resource as it stands, without the handle ID: that belongs to another grant.
+      case HELD -> AcquireResponse.newBuilder()
+          .setStatus(Status.HELD)
+          .setHandle(Handles.toProto(result.resource(), false))
+          .build();
+      case DONE -> AcquireResponse.newBuilder()
+          .setStatus(Status.DONE)
+          .setHandle(Handles.toProto(result.resource(), false))
+          .build();
+    };
+  }
+
+  /** What a backend's future failed with, without the wrapper a dependent stage adds. */
+  private static Throwable unwrap(Throwable failure) {
+    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
   }
 
   @Override
@@ -89,13 +110,41 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
 
   @Override
   public void done(DoneRequest request, StreamObserver<DoneResponse> response) {
+    CompletableFuture<Void> result;
     try {
-      backend.done(DoneCommand.of(request.getOwner(), request.getHandleId().toByteArray(), request.getMetadataMap()));
+      result = backend.doneAsync(
+          DoneCommand.of(request.getOwner(), request.getHandleId().toByteArray(), request.getMetadataMap()));
     } catch (RuntimeException e) {
       response.onError(StatusErrors.toStatus("Done", e));
       return;
     }
-    response.onNext(DoneResponse.getDefaultInstance());
+    result.whenComplete((ignored, failure) -> {
+      if (failure != null) {
+        response.onError(StatusErrors.toStatus("Done", unwrap(failure)));
+        return;
+      }
+      response.onNext(DoneResponse.getDefaultInstance());
+      response.onCompleted();
+    });
+  }
+
+  @Override
+  public void claim(ClaimRequest request, StreamObserver<ClaimResponse> response) {
+    ClaimResponse answer;
+    try {
+      ClaimResult result = backend.claim(ClaimCommand.of(request.getOwner(), request.getNamespace(),
+          request.getNamesList(), Integer.toUnsignedLong(request.getMax()), Integer.toUnsignedLong(request.getTtl()),
+          request.getMetadataMap()));
+      ClaimResponse.Builder builder = ClaimResponse.newBuilder().addAllDone(result.done()).addAllHeld(result.held());
+      for (Resource grant : result.granted()) {
+        builder.addGranted(Handles.toProto(grant, true));
+      }
+      answer = builder.build();
+    } catch (RuntimeException e) {
+      response.onError(StatusErrors.toStatus("Claim", e));
+      return;
+    }
+    response.onNext(answer);
     response.onCompleted();
   }
 

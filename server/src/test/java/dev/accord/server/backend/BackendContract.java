@@ -383,6 +383,130 @@ public abstract class BackendContract {
     assertThat(tokens).hasSize(names).allSatisfy((name, token) -> assertThat(token).isEqualTo(1));
   }
 
+  protected ClaimResult claim(String owner, int max, String... names) {
+    return claim(owner, max, 60, List.of(names));
+  }
+
+  protected ClaimResult claim(String owner, int max, int ttl, List<String> names) {
+    return backend.claim(new ClaimCommand(owner, ns, names, max, ttl, Map.of("via", "claim")));
+  }
+
+  private static List<String> grantedNames(ClaimResult result) {
+    return result.granted().stream().map(Resource::name).toList();
+  }
+
+  @Test
+  void claimGrantsUpToMaxOfTheFreeCandidatesInTheGivenOrderEachAsItsOwnGrant() {
+    ClaimResult result = claim("alice", 2, "c", "a", "b");
+
+    assertThat(grantedNames(result)).containsExactly("c", "a");
+    assertThat(result.done()).isEmpty();
+    assertThat(result.held()).isEmpty();
+    assertThat(result.granted()).allSatisfy(grant -> {
+      assertThat(grant.owner()).isEqualTo("alice");
+      assertThat(grant.numAcquired()).isEqualTo(1);
+      assertThat(grant.metadata()).containsEntry("via", "claim");
+    });
+    assertThat(result.granted().get(0).handleId()).isNotEqualTo(result.granted().get(1).handleId());
+    // Each grant is a lease like any other: held for others, renewable and finishable through its own handle.
+    assertThat(acquire("bob", "c").outcome()).isEqualTo(Outcome.HELD);
+    assertThat(acquire("bob", "b").outcome()).isEqualTo(Outcome.GRANTED);
+    backend.renew(new RenewCommand("alice", result.granted().get(0).handleId(), 60, Map.of()));
+    backend.done(new DoneCommand("alice", result.granted().get(1).handleId(), Map.of()));
+    assertThat(acquire("bob", "a").outcome()).isEqualTo(Outcome.DONE);
+  }
+
+  @Test
+  void claimSkipsDoneAndHeldCandidatesAndSaysWhichTheyAre() {
+    markDone(ns, "done-1");
+    granted("bob", "held-1");
+
+    ClaimResult result = claim("alice", 5, "done-1", "held-1", "free-1", "free-1", "free-2");
+
+    assertThat(grantedNames(result)).containsExactly("free-1", "free-2");
+    assertThat(result.done()).containsExactly("done-1");
+    assertThat(result.held()).containsExactly("held-1");
+  }
+
+  @Test
+  void claimLeavesUnmentionedTheFreeCandidatesPastMax() {
+    markDone(ns, "done-9");
+
+    ClaimResult result = claim("alice", 1, "free-1", "free-2", "done-9");
+
+    assertThat(grantedNames(result)).containsExactly("free-1");
+    assertThat(result.done()).containsExactly("done-9");
+    assertThat(result.held()).isEmpty();
+    assertThat(acquire("bob", "free-2").outcome()).as("free-2 was not taken").isEqualTo(Outcome.GRANTED);
+  }
+
+  @Test
+  void claimTakesOverAnExpiredLeaseWithAHigherFencingTokenAndTheOldHandleIsSuperseded() {
+    Resource first = acquire("bob", "file-1", 1, Map.of()).resource();
+
+    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+        .until(() -> !claim("alice", 1, "file-1").granted().isEmpty());
+
+    AcquireResult now = acquire("carol", "file-1");
+    assertThat(now.outcome()).isEqualTo(Outcome.HELD);
+    assertThat(now.resource().owner()).isEqualTo("alice");
+    assertThat(now.resource().numAcquired()).isEqualTo(2);
+    assertRefused(() -> backend.done(new DoneCommand("bob", first.handleId(), Map.of())), Reason.SUPERSEDED);
+  }
+
+  @Test
+  void racingClaimsAndAcquiresGrantEachNameExactlyOnce() throws Exception {
+    int threads = 16;
+    int names = 600;
+    List<String> all = new ArrayList<>();
+    for (int i = 0; i < names; i++) {
+      all.add("file-" + i);
+    }
+    ConcurrentHashMap<String, AtomicInteger> grants = new ConcurrentHashMap<>();
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> workers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        String owner = "worker-" + t;
+        boolean claims = t % 4 != 0;
+        int offset = t * 37;
+        workers.add(pool.submit(() -> {
+          start.await();
+          List<String> mine = new ArrayList<>(all.subList(offset % names, names));
+          mine.addAll(all.subList(0, offset % names));
+          for (int from = 0; from < names; from += 100) {
+            List<String> slice = mine.subList(from, Math.min(names, from + 100));
+            List<Resource> taken = claims
+                ? claim(owner, 7, 60, slice).granted()
+                : slice.stream().map(name -> acquire(owner, name)).filter(r -> r.outcome() == Outcome.GRANTED)
+                    .map(AcquireResult::resource).limit(7).toList();
+            for (Resource grant : taken) {
+              grants.computeIfAbsent(grant.name(), n -> new AtomicInteger()).incrementAndGet();
+              backend.done(new DoneCommand(owner, grant.handleId(), Map.of()));
+            }
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> worker : workers) {
+        worker.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+
+    assertThat(grants.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
+    // Whatever was granted is done; nothing done was granted twice; every name is either done or never granted.
+    List<Resource> stored = listAll(new ListQuery(ns, ListQuery.StateFilter.DONE, Map.of(), 0));
+    assertThat(stored).extracting(Resource::name).containsExactlyInAnyOrderElementsOf(grants.keySet());
+    assertThat(stored).allSatisfy(resource -> assertThat(resource.numAcquired()).isEqualTo(1));
+    ClaimResult rest = claim("sweeper", 1000, 60, all);
+    assertThat(rest.done()).hasSize(grants.size());
+    assertThat(rest.granted().size() + rest.done().size()).isEqualTo(names);
+  }
+
   protected void markDone(String namespace, String name) {
     Resource grant = backend.acquire(new AcquireCommand("marker", namespace, name, 60, Map.of())).resource();
     backend.done(new DoneCommand("marker", grant.handleId(), Map.of()));

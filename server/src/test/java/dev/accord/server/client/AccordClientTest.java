@@ -10,6 +10,7 @@ import dev.accord.api.v1.DoneRequest;
 import dev.accord.api.v1.V1Grpc;
 import dev.accord.client.AccordClient;
 import dev.accord.client.AcquireResult;
+import dev.accord.client.ClaimResult;
 import dev.accord.client.Lease;
 import dev.accord.client.LeaseLostException;
 import dev.accord.client.WorkLoop;
@@ -17,6 +18,8 @@ import dev.accord.server.AccordServer;
 import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.Resource;
+import dev.accord.server.backend.memory.MemoryBackend;
+import dev.accord.server.grpc.AccordV1Service;
 import dev.accord.server.backend.postgres.PostgresBackend;
 import dev.accord.server.backend.postgres.PostgresSettings;
 import dev.accord.server.testing.TestPostgres;
@@ -29,6 +32,11 @@ import io.grpc.ForwardingClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
+import io.grpc.Server;
+import io.grpc.ServerMethodDefinition;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -43,6 +51,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -222,6 +231,59 @@ class AccordClientTest {
     assertThat(doneByLoops).isEqualTo(names.size());
     AccordClient checker = client("checker");
     assertThat(names).allMatch(name -> checker.acquire(name).status() == AcquireResult.Status.DONE);
+  }
+
+  @Test
+  void claimGrantsRenewingLeasesAndTeachesTheCacheWhatIsDone() {
+    AccordClient alice = client("alice");
+    AccordClient bob = client("bob");
+    bob.acquire("finished").lease().done();
+    Lease bobs = bob.acquire("taken").lease();
+
+    ClaimResult result = alice.claim(List.of("finished", "taken", "a", "b", "c"), 2);
+
+    assertThat(result.leases()).extracting(Lease::name).containsExactly("a", "b");
+    assertThat(result.leases()).allSatisfy(lease -> assertThat(lease.fencingToken()).isEqualTo(1));
+    assertThat(result.done()).containsExactly("finished");
+    assertThat(result.held()).containsExactly("taken");
+    assertThat(result.untried()).containsExactly("c");
+    assertThat(alice.isKnownDone("finished")).isTrue();
+    result.leases().get(0).done();
+    assertThat(bob.acquire("a").status()).isEqualTo(AcquireResult.Status.DONE);
+    assertThat(bob.acquire("b").status()).isEqualTo(AcquireResult.Status.HELD);
+    bobs.done();
+    assertThatThrownBy(() -> alice.claim(List.of("x"), 0))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("max:");
+  }
+
+  @Test
+  void againstAServerWithoutClaimTheWorkLoopAcquiresOneByOne() throws Exception {
+    MemoryBackend backend = new MemoryBackend();
+    ScheduledExecutorService watches = Executors.newSingleThreadScheduledExecutor();
+    ServerServiceDefinition full = new AccordV1Service(backend, watches).bindService();
+    ServerServiceDefinition.Builder withoutClaim = ServerServiceDefinition.builder(full.getServiceDescriptor().getName());
+    for (ServerMethodDefinition<?, ?> method : full.getMethods()) {
+      if (!method.getMethodDescriptor().getBareMethodName().equals("Claim")) {
+        withoutClaim.addMethod(method);
+      }
+    }
+    String name = InProcessServerBuilder.generateName();
+    Server older = InProcessServerBuilder.forName(name).addService(withoutClaim.build()).build().start();
+    closeAfterEach.add(older::shutdownNow);
+    List<String> names = IntStream.range(0, 50).mapToObj(i -> "file-" + i).toList();
+    ConcurrentHashMap<String, AtomicInteger> processed = new ConcurrentHashMap<>();
+    try (AccordClient worker = AccordClient.builder().channel(InProcessChannelBuilder.forName(name).build())
+        .owner("worker").namespace(ns).build()) {
+      WorkLoop.Progress progress = worker.workLoop(4, lease ->
+          processed.computeIfAbsent(lease.name(), n -> new AtomicInteger()).incrementAndGet()).run(names);
+
+      assertThat(progress.done()).isEqualTo(names.size());
+      assertThat(progress.failed()).isZero();
+    } finally {
+      watches.shutdownNow();
+    }
+    assertThat(processed).hasSize(names.size());
+    assertThat(processed.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
   }
 
   @Test

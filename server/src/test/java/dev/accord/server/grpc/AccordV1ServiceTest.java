@@ -9,6 +9,8 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.ErrorInfo;
 import dev.accord.api.v1.AcquireRequest;
 import dev.accord.api.v1.AcquireResponse;
+import dev.accord.api.v1.ClaimRequest;
+import dev.accord.api.v1.ClaimResponse;
 import dev.accord.api.v1.DoneRequest;
 import dev.accord.api.v1.Handle;
 import dev.accord.api.v1.ListRequest;
@@ -279,6 +281,58 @@ class AccordV1ServiceTest {
             .setFilter(ListRequest.Filter.newBuilder().putAllMetadata(tooMany)).build()).hasNext()),
         new Invalid("offset above 2^63", "offset", s -> s.list(ListRequest.newBuilder().setOffset(-1).build()).hasNext()))
         .map(c -> DynamicTest.dynamicTest(c.description(), () -> assertInvalid(c)));
+  }
+
+  private ClaimRequest.Builder claimRequest(String owner, String... names) {
+    return ClaimRequest.newBuilder().setOwner(owner).setNamespace(ns).addAllNames(List.of(names)).setMax(10)
+        .setTtl(60);
+  }
+
+  @TestFactory
+  Stream<DynamicTest> invalidClaimsAreRejectedNamingTheFieldAndWriteNothing() {
+    List<String> tooMany = new ArrayList<>();
+    for (int i = 0; i < 1001; i++) {
+      tooMany.add("n" + i);
+    }
+    return Stream.of(
+        new Invalid("empty owner", "owner", s -> s.claim(claimRequest("", "n").build())),
+        new Invalid("no names", "names", s -> s.claim(claimRequest("o").build())),
+        new Invalid("1001 names", "names", s -> s.claim(claimRequest("o").addAllNames(tooMany).build())),
+        new Invalid("third name empty", "names[2]", s -> s.claim(claimRequest("o", "a", "b", "").build())),
+        new Invalid("second name of 256 chars", "names[1]",
+            s -> s.claim(claimRequest("o", "a", "n".repeat(256)).build())),
+        new Invalid("max 0", "max", s -> s.claim(claimRequest("o", "a").setMax(0).build())),
+        new Invalid("max 1001", "max", s -> s.claim(claimRequest("o", "a").setMax(1001).build())),
+        new Invalid("max uint32 max", "max", s -> s.claim(claimRequest("o", "a").setMax(-1).build())),
+        new Invalid("ttl 0", "ttl", s -> s.claim(claimRequest("o", "a").setTtl(0).build())),
+        new Invalid("namespace of 101 chars", "namespace",
+            s -> s.claim(claimRequest("o", "a").setNamespace(ns + "x".repeat(101)).build())),
+        new Invalid("metadata with NUL", "metadata[\"k\"]",
+            s -> s.claim(claimRequest("o", "a").putMetadata("k", "\u0000").build())))
+        .map(c -> DynamicTest.dynamicTest(c.description(), () -> {
+          assertInvalid(c);
+          assertThat(list(ns)).as("resources written").isEmpty();
+        }));
+  }
+
+  @Test
+  void claimAnswersEachGrantWithItsOwnHandleAndTokenAndNamesTheDoneAndHeld() {
+    Handle held = grant("bob", "held");
+    Handle finished = grant("bob", "finished");
+    stub.done(done(finished).setOwner("bob").build());
+
+    ClaimResponse response = stub.claim(claimRequest("alice", "held", "finished", "x", "y").setMax(5).build());
+
+    assertThat(response.getGrantedList()).extracting(Handle::getName).containsExactly("x", "y");
+    assertThat(response.getGrantedList()).allSatisfy(handle -> {
+      assertThat(handle.getId().size()).isEqualTo(16);
+      assertThat(handle.getNumAcquired()).isEqualTo(1);
+    });
+    assertThat(response.getDoneList()).containsExactly("finished");
+    assertThat(response.getHeldList()).containsExactly("held");
+    stub.done(done(response.getGranted(0)).build());
+    assertThat(stub.acquire(acquireRequest("carol", "x").build()).getStatus()).isEqualTo(Status.DONE);
+    assertThat(held.getName()).isEqualTo("held");
   }
 
   private void assertInvalid(Invalid c) {

@@ -3,6 +3,8 @@ package dev.accord.server.testing;
 import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.AcquireResult;
 import dev.accord.server.backend.Backend;
+import dev.accord.server.backend.ClaimCommand;
+import dev.accord.server.backend.ClaimResult;
 import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.DoneCursor;
 import dev.accord.server.backend.DonePage;
@@ -27,6 +29,11 @@ public class ForwardingBackend implements Backend {
   @Override
   public AcquireResult acquire(AcquireCommand command) {
     return delegate.acquire(command);
+  }
+
+  @Override
+  public ClaimResult claim(ClaimCommand command) {
+    return delegate.claim(command);
   }
 
   @Override

@@ -4,6 +4,8 @@ import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.AcquireResult;
 import dev.accord.server.backend.AcquireResult.Outcome;
 import dev.accord.server.backend.Backend;
+import dev.accord.server.backend.ClaimCommand;
+import dev.accord.server.backend.ClaimResult;
 import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.GrantCheck;
 import dev.accord.server.backend.HandleId;
@@ -109,6 +111,37 @@ public final class MemoryBackend implements Backend {
       slot.mergeMetadata(command.metadata());
       return new AcquireResult(Outcome.GRANTED, slot.snapshot());
     }
+  }
+
+  @Override
+  public ClaimResult claim(ClaimCommand command) {
+    List<Resource> granted = new ArrayList<>();
+    List<String> done = new ArrayList<>();
+    List<String> held = new ArrayList<>();
+    for (String name : command.names()) {
+      if (granted.size() == command.max()) {
+        // Past max nothing is granted; done and held candidates are still worth telling.
+        Slot slot = byKey.get(new Key(command.namespace(), name));
+        if (slot != null) {
+          synchronized (slot) {
+            if (slot.doneAt != 0) {
+              done.add(name);
+            } else if (slot.grant > 0 && slot.expiresAt > clock.millis()) {
+              held.add(name);
+            }
+          }
+        }
+        continue;
+      }
+      AcquireResult result = acquire(
+          new AcquireCommand(command.owner(), command.namespace(), name, command.ttlSeconds(), command.metadata()));
+      switch (result.outcome()) {
+        case GRANTED -> granted.add(result.resource());
+        case DONE -> done.add(name);
+        case HELD -> held.add(name);
+      }
+    }
+    return new ClaimResult(granted, done, held);
   }
 
   @Override

@@ -61,7 +61,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
           .setDataDirectory(pgData)
           .setCleanDataDirectory(false)
           .setServerConfig("listen_addresses", "localhost")
-          // zonky turns this off for tests; a done mark acknowledged to a worker must survive a machine crash.
+          // zonky turns both off for tests; a done mark acknowledged to a worker must survive a machine crash.
+          .setServerConfig("fsync", "on")
           .setServerConfig("synchronous_commit", "on")
           .setOutputRedirector(logFile)
           .setErrorRedirector(logFile)

@@ -6,11 +6,14 @@ import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.AcquireResult;
 import dev.accord.server.backend.AcquireResult.Outcome;
 import dev.accord.server.backend.Backend;
+import dev.accord.server.backend.ClaimCommand;
+import dev.accord.server.backend.ClaimResult;
 import dev.accord.server.backend.BackendUnavailableException;
 import dev.accord.server.backend.CursorExpiredException;
 import dev.accord.server.backend.DoneCursor;
 import dev.accord.server.backend.DonePage;
 import dev.accord.server.backend.DoneCommand;
+import dev.accord.server.backend.Futures;
 import dev.accord.server.backend.GrantCheck;
 import dev.accord.server.backend.HandleId;
 import dev.accord.server.backend.LeaseRejectedException;
@@ -23,11 +26,19 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.UnaryOperator;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -47,16 +58,40 @@ public final class PostgresBackend implements Backend {
    */
   private static final int MAX_ATTEMPTS = 5;
 
+  /** Requests one batch statement answers at most: bounds the statement's size and a batch's time. */
+  static final int MAX_BATCH = 256;
+  /**
+   * Batches of a kind that may run at once. Two keep the database busy while one batch's answers travel back and the
+   * next one forms; more would only make batches smaller.
+   */
+  private static final int RUNNERS_PER_KIND = 2;
+
   private final HikariDataSource pool;
   private final SchemaMigrator schema;
+  private final ExecutorService batchThreads;
+  private final GroupCommit<PendingAcquire> acquires;
+  private final GroupCommit<PendingDone> dones;
+  /** Batches smaller than this run the single-request statements ({@link #ACQUIRE_SQL}, {@link #DONE_SQL}). */
+  private final int batchFrom;
   private final DoneNotifier notifier;
   private volatile UUID store;
   private final String description;
   private final AutoCloseable onClose;
 
   private PostgresBackend(PostgresSettings settings, HikariDataSource pool, String description,
-      AutoCloseable onClose) {
+      AutoCloseable onClose, int batchFrom) {
     this.pool = pool;
+    this.batchFrom = batchFrom;
+    // Each running batch holds a connection: leave at least one for renewals, lists and health checks.
+    int runners = Math.max(1, Math.min(RUNNERS_PER_KIND, (settings.poolSize() - 1) / 2));
+    AtomicInteger threadCount = new AtomicInteger();
+    this.batchThreads = Executors.newFixedThreadPool(2 * runners, runnable -> {
+      Thread thread = new Thread(runnable, "accord-batch-" + threadCount.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    });
+    this.acquires = new GroupCommit<>(MAX_BATCH, runners, batchThreads, this::runAcquires);
+    this.dones = new GroupCommit<>(MAX_BATCH, runners, batchThreads, this::runDones);
     this.schema = new SchemaMigrator(settings);
     this.notifier = new DoneNotifier(settings);
     this.description = description;
@@ -70,6 +105,14 @@ public final class PostgresBackend implements Backend {
 
   /** Like {@link #open(PostgresSettings)}, running {@code onClose} after the pool has closed. */
   public static PostgresBackend open(PostgresSettings settings, String description, AutoCloseable onClose) {
+    return open(settings, description, onClose, 2);
+  }
+
+  /**
+   * Like {@link #open(PostgresSettings, String, AutoCloseable)}; {@code batchFrom} 1 sends even a lone request
+   * through the batch statements, so tests can hold those to the whole backend contract.
+   */
+  static PostgresBackend open(PostgresSettings settings, String description, AutoCloseable onClose, int batchFrom) {
     HikariConfig config = new HikariConfig();
     config.setPoolName("accord-postgres");
     config.setJdbcUrl(settings.jdbcUrl());
@@ -92,7 +135,7 @@ public final class PostgresBackend implements Backend {
     addDefault(settings.jdbcUrl(), config, "socketTimeout", "30");
     addDefault(settings.jdbcUrl(), config, "tcpKeepAlive", "true");
     return new PostgresBackend(settings, new HikariDataSource(config),
-        description + ", pool " + settings.poolSize(), onClose);
+        description + ", pool " + settings.poolSize(), onClose, batchFrom);
   }
 
   private static void addDefault(String url, HikariConfig config, String property, String value) {
@@ -181,6 +224,126 @@ public final class PostgresBackend implements Backend {
       SELECT pg_notify('%s', namespace) FROM marked""".formatted(DoneNotifier.CHANNEL);
 
   /**
+   * Requests for a batch statement's metadata, flattened: PostgreSQL arrays must be rectangular, so each pair carries
+   * the index of its request and the statement regroups them.
+   */
+  private static final String BATCH_METADATA = """
+      meta AS (
+        SELECT m.i, jsonb_object_agg(m.k, m.v) AS metadata
+          FROM unnest(?::int[], ?::text[], ?::text[]) AS m(i, k, v)
+         GROUP BY m.i
+      )""";
+
+  /**
+   * {@link #ACQUIRE_SQL} for many resources at once (one per name: the batch holds no name twice), answering each by
+   * its index. Inserts go in name order, so two batches lock shared rows in the same order and cannot deadlock each
+   * other. A request without an answer raced with a concurrent insert, as in ACQUIRE_SQL: try it again.
+   */
+  static final String ACQUIRE_BATCH_SQL = """
+      WITH req AS (
+        SELECT * FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::int[], ?::int[])
+            AS q(i, namespace, name, owner, nonce, ttl)
+      ), %s, current AS (
+        SELECT q.i, c.id, c.namespace, c.name, c.owner, c.num_acquired, c.grant_nonce, c.expires_at, c.done_at,
+               c.metadata
+          FROM req q JOIN accord_resource c ON c.namespace = q.namespace AND c.name = q.name
+      ), granted AS (
+        INSERT INTO accord_resource AS r (namespace, name, owner, num_acquired, grant_nonce, expires_at, metadata)
+        SELECT q.namespace, q.name, q.owner, 1, q.nonce, now() + q.ttl * interval '1 second',
+               coalesce(m.metadata, '{}'::jsonb)
+          FROM req q LEFT JOIN meta m ON m.i = q.i
+         WHERE NOT EXISTS (SELECT 1 FROM current c
+                            WHERE c.i = q.i AND (c.done_at IS NOT NULL OR c.expires_at > now()))
+         ORDER BY q.namespace, q.name
+        ON CONFLICT (namespace, name) DO UPDATE
+           SET owner = excluded.owner,
+               num_acquired = r.num_acquired + 1,
+               grant_nonce = excluded.grant_nonce,
+               expires_at = excluded.expires_at,
+               metadata = r.metadata || excluded.metadata
+         WHERE r.done_at IS NULL AND r.expires_at <= now()
+        RETURNING r.id, r.namespace, r.name, r.owner, r.num_acquired, r.grant_nonce, r.expires_at, r.done_at,
+                  r.metadata
+      ), o AS (
+        SELECT q.i, 'G' AS outcome, g.*
+          FROM granted g JOIN req q ON q.namespace = g.namespace AND q.name = g.name
+        UNION ALL
+        SELECT c.i, CASE WHEN c.done_at IS NULL THEN 'H' ELSE 'D' END, c.id, c.namespace, c.name, c.owner,
+               c.num_acquired, c.grant_nonce, c.expires_at, c.done_at, c.metadata
+          FROM current c
+         WHERE NOT EXISTS (SELECT 1 FROM granted g WHERE g.namespace = c.namespace AND g.name = c.name)
+      )
+      SELECT o.i, o.outcome, %s
+        FROM o %s""".formatted(BATCH_METADATA, RESOURCE_COLUMNS, METADATA_JOIN);
+
+  /**
+   * {@link #DONE_SQL} for many grants at once (one per resource), returning the index of each request it marked, and
+   * one notification per namespace rather than per mark.
+   */
+  static final String DONE_BATCH_SQL = """
+      WITH req AS (
+        SELECT * FROM unnest(?::int[], ?::bigint[], ?::bigint[], ?::int[], ?::text[])
+            AS q(i, id, grant_number, nonce, owner)
+      ), %s, marked AS (
+        UPDATE accord_resource r
+           SET done_at = now(), done_xid = pg_current_xact_id(),
+               metadata = r.metadata || coalesce(m.metadata, '{}'::jsonb)
+          FROM req q LEFT JOIN meta m ON m.i = q.i
+         WHERE r.id = q.id AND r.num_acquired = q.grant_number AND r.grant_nonce = q.nonce AND r.owner = q.owner
+           AND r.done_at IS NULL
+        RETURNING q.i, r.namespace
+      ), notified AS MATERIALIZED (
+        SELECT pg_notify('%s', d.namespace) FROM (SELECT DISTINCT namespace FROM marked) d
+      )
+      SELECT m.i FROM marked m WHERE (SELECT count(*) FROM notified) >= 0""".formatted(
+      BATCH_METADATA, DoneNotifier.CHANNEL);
+
+  /**
+   * A claim in one statement: look at every candidate, grant up to max of the free ones (in the caller's order) as
+   * ACQUIRE_SQL would, and name the done and the held. A free-looking candidate that another caller inserted or took
+   * meanwhile is not granted (the upsert re-checks against the latest committed row) and is reported as lost, which
+   * the caller treats as held. Inserts go in name order, as in {@link #ACQUIRE_BATCH_SQL}.
+   */
+  static final String CLAIM_SQL = """
+      WITH cand AS (
+        SELECT c.name, c.ord FROM unnest(?::text[]) WITH ORDINALITY AS c(name, ord)
+      ), seen AS (
+        SELECT c.name, c.ord, r.id, r.done_at, r.expires_at
+          FROM cand c LEFT JOIN accord_resource r ON r.namespace = ? AND r.name = c.name
+      ), free AS (
+        SELECT s.name, s.ord FROM seen s
+         WHERE s.id IS NULL OR (s.done_at IS NULL AND s.expires_at <= now())
+         ORDER BY s.ord
+         LIMIT ?
+      ), granted AS (
+        INSERT INTO accord_resource AS r (namespace, name, owner, num_acquired, grant_nonce, expires_at, metadata)
+        SELECT ?, f.name, ?, 1, (floor(random() * 4294967296) - 2147483648)::int, now() + ? * interval '1 second',
+               jsonb_object(?::text[], ?::text[])
+          FROM free f
+         ORDER BY f.name
+        ON CONFLICT (namespace, name) DO UPDATE
+           SET owner = excluded.owner,
+               num_acquired = r.num_acquired + 1,
+               grant_nonce = excluded.grant_nonce,
+               expires_at = excluded.expires_at,
+               metadata = r.metadata || excluded.metadata
+         WHERE r.done_at IS NULL AND r.expires_at <= now()
+        RETURNING r.*
+      ), g AS (
+        SELECT f.ord, %s
+          FROM granted o JOIN free f ON f.name = o.name %s
+      ), summary AS (
+        SELECT (SELECT array_agg(s.name ORDER BY s.ord) FROM seen s WHERE s.done_at IS NOT NULL) AS done_names,
+               (SELECT array_agg(s.name ORDER BY s.ord) FROM seen s
+                 WHERE s.done_at IS NULL AND s.expires_at > now()) AS held_names,
+               (SELECT array_agg(f.name ORDER BY f.ord) FROM free f
+                 WHERE NOT EXISTS (SELECT 1 FROM granted x WHERE x.name = f.name)) AS lost_names
+      )
+      SELECT summary.done_names, summary.held_names, summary.lost_names, g.*
+        FROM summary LEFT JOIN g ON true
+       ORDER BY g.ord""".formatted(RESOURCE_COLUMNS, METADATA_JOIN);
+
+  /**
    * A page of done marks after a cursor, in transaction order, taking only those older than the snapshot's xmin:
    * every transaction below it has ended, so no mark can still appear before the returned cursor. Also says whether
    * marks exist at or past the horizon, which the next call will return once it moves.
@@ -206,9 +369,91 @@ public final class PostgresBackend implements Backend {
   private static final String CURRENT_GRANT_SQL =
       "SELECT owner, num_acquired, grant_nonce, done_at IS NOT NULL FROM accord_resource WHERE id = ?";
 
+  /** An acquire waiting for its batch: {@code attempt} counts the batches that could not answer it yet. */
+  private record PendingAcquire(AcquireCommand command, CompletableFuture<AcquireResult> answer, int attempt) {
+    PendingAcquire again() {
+      return new PendingAcquire(command, answer, attempt + 1);
+    }
+  }
+
+  /** A done waiting for its batch. */
+  private record PendingDone(DoneCommand command, CompletableFuture<Void> answer, int attempt) {
+    PendingDone again() {
+      return new PendingDone(command, answer, attempt + 1);
+    }
+  }
+
   @Override
   public AcquireResult acquire(AcquireCommand command) {
-    schema.ensureMigrated();
+    return Futures.await(acquireAsync(command));
+  }
+
+  @Override
+  public CompletableFuture<AcquireResult> acquireAsync(AcquireCommand command) {
+    CompletableFuture<AcquireResult> answer = new CompletableFuture<>();
+    try {
+      schema.ensureMigrated();
+    } catch (RuntimeException e) {
+      answer.completeExceptionally(e);
+      return answer;
+    }
+    try {
+      acquires.submit(new PendingAcquire(command, answer, 1));
+    } catch (RejectedExecutionException e) {
+      answer.completeExceptionally(closing(e));
+    }
+    return answer;
+  }
+
+  @Override
+  public void done(DoneCommand command) {
+    Futures.await(doneAsync(command));
+  }
+
+  @Override
+  public CompletableFuture<Void> doneAsync(DoneCommand command) {
+    CompletableFuture<Void> answer = new CompletableFuture<>();
+    try {
+      schema.ensureMigrated();
+    } catch (RuntimeException e) {
+      answer.completeExceptionally(e);
+      return answer;
+    }
+    try {
+      dones.submit(new PendingDone(command, answer, 1));
+    } catch (RejectedExecutionException e) {
+      answer.completeExceptionally(closing(e));
+    }
+    return answer;
+  }
+
+  /** Answers a batch of acquires: every request gets its answer, its error, or a place in a later batch. */
+  private void runAcquires(List<PendingAcquire> batch) {
+    // A name twice in one statement would be two upserts of one row: the second waits for the next batch, where it
+    // sees the first one's grant and answers HELD, exactly as if it had come a moment later.
+    Map<String, PendingAcquire> unique = new HashMap<>();
+    List<PendingAcquire> later = new ArrayList<>();
+    for (PendingAcquire pending : batch) {
+      String key = pending.command().namespace() + '\0' + pending.command().name();
+      if (unique.putIfAbsent(key, pending) != null) {
+        later.add(pending);
+      }
+    }
+    List<PendingAcquire> requests = new ArrayList<>(unique.values());
+    if (requests.size() < batchFrom) {
+      for (PendingAcquire pending : requests) {
+        acquireAlone(pending);
+      }
+    } else {
+      requests.sort(Comparator.comparing((PendingAcquire p) -> p.command().namespace())
+          .thenComparing(p -> p.command().name()));
+      later.addAll(acquireTogether(requests));
+    }
+    acquires.resubmit(later);
+  }
+
+  private void acquireAlone(PendingAcquire pending) {
+    AcquireCommand command = pending.command();
     try (Connection connection = pool.getConnection();
         PreparedStatement statement = connection.prepareStatement(ACQUIRE_SQL)) {
       statement.setString(1, command.namespace());
@@ -222,20 +467,271 @@ public final class PostgresBackend implements Backend {
         statement.setInt(6, ThreadLocalRandom.current().nextInt());
         try (ResultSet rows = statement.executeQuery()) {
           if (rows.next()) {
-            Outcome outcome = switch (rows.getString(1)) {
-              case "G" -> Outcome.GRANTED;
-              case "H" -> Outcome.HELD;
-              default -> Outcome.DONE;
-            };
-            return new AcquireResult(outcome, readResource(rows, 2));
+            pending.answer().complete(new AcquireResult(outcome(rows.getString(1)), readResource(rows, 2)));
+            return;
           }
         }
       }
-      throw new BackendUnavailableException(
-          "acquire of " + command.namespace() + "/" + command.name() + " kept racing with concurrent grants", null);
+      pending.answer().completeExceptionally(keptRacing(command));
     } catch (SQLException e) {
-      throw SqlErrors.translate("acquire", e);
+      pending.answer().completeExceptionally(SqlErrors.translate("acquire", e));
+    } catch (RuntimeException e) {
+      pending.answer().completeExceptionally(e);
     }
+  }
+
+  /** Runs one batch statement for {@code requests}; returns those to try again in a later batch. */
+  private List<PendingAcquire> acquireTogether(List<PendingAcquire> requests) {
+    int n = requests.size();
+    int[] index = new int[n];
+    String[] namespaces = new String[n];
+    String[] names = new String[n];
+    String[] owners = new String[n];
+    int[] nonces = new int[n];
+    int[] ttls = new int[n];
+    BatchMetadata metadata = new BatchMetadata();
+    for (int i = 0; i < n; i++) {
+      AcquireCommand command = requests.get(i).command();
+      index[i] = i;
+      namespaces[i] = command.namespace();
+      names[i] = command.name();
+      owners[i] = command.owner();
+      nonces[i] = ThreadLocalRandom.current().nextInt();
+      ttls[i] = command.ttlSeconds();
+      metadata.add(i, command.metadata());
+    }
+    boolean[] answered = new boolean[n];
+    try (Connection connection = pool.getConnection();
+        PreparedStatement statement = connection.prepareStatement(ACQUIRE_BATCH_SQL)) {
+      statement.setObject(1, index);
+      statement.setArray(2, connection.createArrayOf("text", namespaces));
+      statement.setArray(3, connection.createArrayOf("text", names));
+      statement.setArray(4, connection.createArrayOf("text", owners));
+      statement.setObject(5, nonces);
+      statement.setObject(6, ttls);
+      metadata.bind(connection, statement, 7);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          int i = rows.getInt(1);
+          answered[i] = true;
+          requests.get(i).answer().complete(new AcquireResult(outcome(rows.getString(2)), readResource(rows, 3)));
+        }
+      }
+    } catch (SQLException e) {
+      return failOrRetry(requests, answered, "acquire", e, PendingAcquire::answer, PendingAcquire::again);
+    } catch (RuntimeException e) {
+      failUnanswered(requests, answered, e, PendingAcquire::answer);
+      return List.of();
+    }
+    List<PendingAcquire> retry = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (!answered[i]) {
+        PendingAcquire pending = requests.get(i);
+        if (pending.attempt() < MAX_ATTEMPTS) {
+          retry.add(pending.again());
+        } else {
+          pending.answer().completeExceptionally(keptRacing(pending.command()));
+        }
+      }
+    }
+    return retry;
+  }
+
+  /** Answers a batch of dones. */
+  private void runDones(List<PendingDone> batch) {
+    Map<Long, PendingDone> unique = new HashMap<>();
+    List<PendingDone> later = new ArrayList<>();
+    for (PendingDone pending : batch) {
+      if (unique.putIfAbsent(pending.command().handleId().resourceId(), pending) != null) {
+        later.add(pending);
+      }
+    }
+    List<PendingDone> requests = new ArrayList<>(unique.values());
+    if (requests.size() < batchFrom) {
+      for (PendingDone pending : requests) {
+        DoneCommand command = pending.command();
+        try {
+          updateGrant("done", DONE_SQL, command.handleId(), command.owner(), (connection, statement) -> {
+            setMetadata(connection, statement, 1, command.metadata());
+            return 3;
+          });
+          pending.answer().complete(null);
+        } catch (RuntimeException e) {
+          pending.answer().completeExceptionally(e);
+        }
+      }
+    } else {
+      requests.sort(Comparator.comparingLong(p -> p.command().handleId().resourceId()));
+      later.addAll(doneTogether(requests));
+    }
+    dones.resubmit(later);
+  }
+
+  private List<PendingDone> doneTogether(List<PendingDone> requests) {
+    int n = requests.size();
+    int[] index = new int[n];
+    long[] ids = new long[n];
+    long[] grants = new long[n];
+    int[] nonces = new int[n];
+    String[] owners = new String[n];
+    BatchMetadata metadata = new BatchMetadata();
+    for (int i = 0; i < n; i++) {
+      DoneCommand command = requests.get(i).command();
+      index[i] = i;
+      ids[i] = command.handleId().resourceId();
+      grants[i] = command.handleId().grant();
+      nonces[i] = command.handleId().nonce();
+      owners[i] = command.owner();
+      metadata.add(i, command.metadata());
+    }
+    boolean[] answered = new boolean[n];
+    List<PendingDone> retry = new ArrayList<>();
+    try (Connection connection = pool.getConnection()) {
+      try (PreparedStatement statement = connection.prepareStatement(DONE_BATCH_SQL)) {
+        statement.setObject(1, index);
+        statement.setObject(2, ids);
+        statement.setObject(3, grants);
+        statement.setObject(4, nonces);
+        statement.setArray(5, connection.createArrayOf("text", owners));
+        metadata.bind(connection, statement, 6);
+        try (ResultSet rows = statement.executeQuery()) {
+          while (rows.next()) {
+            int i = rows.getInt(1);
+            answered[i] = true;
+            requests.get(i).answer().complete(null);
+          }
+        }
+      }
+      // Refusals are rare: explain each on its own.
+      for (int i = 0; i < n; i++) {
+        if (!answered[i]) {
+          PendingDone pending = requests.get(i);
+          LeaseRejectedException refusal =
+              explainRefusal(connection, pending.command().handleId(), pending.command().owner());
+          answered[i] = true;
+          if (refusal != null) {
+            pending.answer().completeExceptionally(refusal);
+          } else if (pending.attempt() < MAX_ATTEMPTS) {
+            retry.add(pending.again());
+          } else {
+            pending.answer().completeExceptionally(
+                new BackendUnavailableException("done kept racing with concurrent changes to its resource", null));
+          }
+        }
+      }
+      return retry;
+    } catch (SQLException e) {
+      retry.addAll(failOrRetry(requests, answered, "done", e, PendingDone::answer, PendingDone::again));
+      return retry;
+    } catch (RuntimeException e) {
+      failUnanswered(requests, answered, e, PendingDone::answer);
+      return retry;
+    }
+  }
+
+  /**
+   * After a batch statement failed: a deadlock or serialization failure (another batch took the same rows in another
+   * order) is retried; anything else answers every request still waiting with the error.
+   */
+  private static <P> List<P> failOrRetry(List<P> requests, boolean[] answered, String operation, SQLException e,
+      Function<P, CompletableFuture<?>> answer, UnaryOperator<P> again) {
+    String state = e.getSQLState();
+    if ("40P01".equals(state) || "40001".equals(state)) {
+      List<P> retry = new ArrayList<>();
+      for (int i = 0; i < requests.size(); i++) {
+        if (!answered[i]) {
+          retry.add(again.apply(requests.get(i)));
+        }
+      }
+      log.debug("Batch {} raced with another batch ({}); trying again", operation, e.getMessage());
+      return retry;
+    }
+    failUnanswered(requests, answered, SqlErrors.translate(operation, e), answer);
+    return List.of();
+  }
+
+  private static <P> void failUnanswered(List<P> requests, boolean[] answered, RuntimeException error,
+      Function<P, CompletableFuture<?>> answer) {
+    for (int i = 0; i < requests.size(); i++) {
+      if (!answered[i]) {
+        answer.apply(requests.get(i)).completeExceptionally(error);
+      }
+    }
+  }
+
+  private static BackendUnavailableException closing(RejectedExecutionException e) {
+    return new BackendUnavailableException("the server is shutting down", e);
+  }
+
+  private static BackendUnavailableException keptRacing(AcquireCommand command) {
+    return new BackendUnavailableException(
+        "acquire of " + command.namespace() + "/" + command.name() + " kept racing with concurrent grants", null);
+  }
+
+  private static Outcome outcome(String code) {
+    return switch (code) {
+      case "G" -> Outcome.GRANTED;
+      case "H" -> Outcome.HELD;
+      default -> Outcome.DONE;
+    };
+  }
+
+  /** The metadata of a batch's requests as three parallel arrays: request index, key, value. */
+  private static final class BatchMetadata {
+    private final List<Integer> index = new ArrayList<>();
+    private final List<String> keys = new ArrayList<>();
+    private final List<String> values = new ArrayList<>();
+
+    void add(int request, Map<String, String> metadata) {
+      for (Map.Entry<String, String> entry : metadata.entrySet()) {
+        index.add(request);
+        keys.add(entry.getKey());
+        values.add(entry.getValue());
+      }
+    }
+
+    void bind(Connection connection, PreparedStatement statement, int first) throws SQLException {
+      statement.setArray(first, connection.createArrayOf("int4", index.toArray(Integer[]::new)));
+      statement.setArray(first + 1, connection.createArrayOf("text", keys.toArray(String[]::new)));
+      statement.setArray(first + 2, connection.createArrayOf("text", values.toArray(String[]::new)));
+    }
+  }
+
+  @Override
+  public ClaimResult claim(ClaimCommand command) {
+    schema.ensureMigrated();
+    try (Connection connection = pool.getConnection();
+        PreparedStatement statement = connection.prepareStatement(CLAIM_SQL)) {
+      statement.setArray(1, connection.createArrayOf("text", command.names().toArray(String[]::new)));
+      statement.setString(2, command.namespace());
+      statement.setInt(3, command.max());
+      statement.setString(4, command.namespace());
+      statement.setString(5, command.owner());
+      statement.setInt(6, command.ttlSeconds());
+      setMetadata(connection, statement, 7, command.metadata());
+      List<Resource> granted = new ArrayList<>();
+      List<String> done = null;
+      List<String> held = new ArrayList<>();
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          if (done == null) {
+            done = names(rows.getArray(1));
+            held.addAll(names(rows.getArray(2)));
+            held.addAll(names(rows.getArray(3)));
+          }
+          if (rows.getObject(4) != null) {
+            granted.add(readResource(rows, 5));
+          }
+        }
+      }
+      return new ClaimResult(granted, done == null ? List.of() : done, held);
+    } catch (SQLException e) {
+      throw SqlErrors.translate("claim", e);
+    }
+  }
+
+  private static List<String> names(Array array) throws SQLException {
+    return array == null ? List.of() : List.of((String[]) array.getArray());
   }
 
   @Override
@@ -244,14 +740,6 @@ public final class PostgresBackend implements Backend {
       statement.setInt(1, command.ttlSeconds());
       setMetadata(connection, statement, 2, command.metadata());
       return 4;
-    });
-  }
-
-  @Override
-  public void done(DoneCommand command) {
-    updateGrant("done", DONE_SQL, command.handleId(), command.owner(), (connection, statement) -> {
-      setMetadata(connection, statement, 1, command.metadata());
-      return 3;
     });
   }
 
@@ -481,6 +969,8 @@ public final class PostgresBackend implements Backend {
   @Override
   public void close() {
     notifier.close();
+    // Batches still running answer their callers (or fail them as the pool closes under them).
+    batchThreads.shutdown();
     pool.close();
     try {
       onClose.close();
