@@ -70,6 +70,7 @@ public final class AccordServer implements AutoCloseable {
     AccordV1Service service = new AccordV1Service(backend, watchExecutor);
     Server server = NettyServerBuilder.forAddress(listen)
         .executor(callExecutor)
+        .callExecutor(AccordV1Service.NON_BLOCKING_CALLS)
         .addService(MalformedRequests.guard(service.bindService()))
         .addService(health.getHealthService())
         .addService(ProtoReflectionServiceV1.newInstance())

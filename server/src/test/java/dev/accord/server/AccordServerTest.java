@@ -35,19 +35,25 @@ class AccordServerTest {
   private final CountDownLatch acquireEntered = new CountDownLatch(1);
   private final CountDownLatch releaseAcquire = new CountDownLatch(1);
   private final AtomicBoolean backendClosed = new AtomicBoolean();
-  /** A memory backend whose acquire of "slow" waits for the test, to have a call in flight. */
+  /**
+   * A memory backend whose acquire of "slow" answers only when the test says so, to have a call in flight. It
+   * answers asynchronously, as the server requires of acquire: the server calls it on a network thread.
+   */
   private final ForwardingBackend backend = new ForwardingBackend(new MemoryBackend()) {
     @Override
-    public AcquireResult acquire(AcquireCommand command) {
-      if (command.name().equals("slow")) {
-        acquireEntered.countDown();
+    public CompletableFuture<AcquireResult> acquireAsync(AcquireCommand command) {
+      if (!command.name().equals("slow")) {
+        return super.acquireAsync(command);
+      }
+      acquireEntered.countDown();
+      return CompletableFuture.supplyAsync(() -> {
         try {
           releaseAcquire.await(30, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
           Thread.currentThread().interrupt();
         }
-      }
-      return super.acquire(command);
+        return super.acquire(command);
+      });
     }
 
     @Override

@@ -20,7 +20,8 @@ public interface Backend extends AutoCloseable {
 
   /**
    * {@link #acquire} without holding the caller's thread while the store works: the answer, or the exception
-   * {@code acquire} would throw, completes the future. A backend that batches requests overrides this.
+   * {@code acquire} would throw, completes the future. The server calls this on a network thread, so it must not
+   * wait on anything slow (the default suits a store in memory). A backend that batches requests overrides this.
    */
   default CompletableFuture<AcquireResult> acquireAsync(AcquireCommand command) {
     try {

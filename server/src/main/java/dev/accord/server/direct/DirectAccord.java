@@ -63,6 +63,7 @@ public final class DirectAccord {
     try {
       server = InProcessServerBuilder.forName(name)
           .executor(calls)
+          .callExecutor(AccordV1Service.NON_BLOCKING_CALLS)
           .addService(MalformedRequests.guard(new AccordV1Service(backend, watches).bindService()))
           .build()
           .start();

@@ -26,6 +26,10 @@ import dev.accord.server.backend.Limits;
 import dev.accord.server.backend.InvalidArgumentException;
 import dev.accord.server.backend.ListQuery;
 import dev.accord.server.backend.RenewCommand;
+import com.google.common.util.concurrent.MoreExecutors;
+import io.grpc.Metadata;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.List;
@@ -33,6 +37,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -40,6 +45,20 @@ import java.util.concurrent.atomic.AtomicReference;
 public final class AccordV1Service extends V1Grpc.V1ImplBase {
   /** Rows List reads per query: a bound on what a stream holds in memory while its reader is slow. */
   static final int LIST_PAGE_SIZE = 256;
+
+  /**
+   * Runs Acquire and Done on the network thread that read them: they only validate and hand the request to the
+   * backend, whose answer comes back on another thread, so a hop to a call thread would cost a thread wake-up per
+   * call and buy nothing. Every other call may wait on the database and goes to the server's call threads.
+   */
+  public static final ServerCallExecutorSupplier NON_BLOCKING_CALLS = new ServerCallExecutorSupplier() {
+    @Override
+    public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+      String method = call.getMethodDescriptor().getFullMethodName();
+      return method.equals(V1Grpc.getAcquireMethod().getFullMethodName())
+          || method.equals(V1Grpc.getDoneMethod().getFullMethodName()) ? MoreExecutors.directExecutor() : null;
+    }
+  };
 
   private final Backend backend;
   private final ScheduledExecutorService watchExecutor;

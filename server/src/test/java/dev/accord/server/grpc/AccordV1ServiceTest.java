@@ -44,6 +44,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -497,6 +498,11 @@ class AccordV1ServiceTest {
     @Override
     public AcquireResult acquire(AcquireCommand command) {
       throw error;
+    }
+
+    @Override
+    public CompletableFuture<AcquireResult> acquireAsync(AcquireCommand command) {
+      return CompletableFuture.failedFuture(error);
     }
 
     @Override

@@ -12,6 +12,7 @@ import dev.accord.server.backend.ListQuery;
 import dev.accord.server.backend.RenewCommand;
 import dev.accord.server.backend.Resource;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /** Passes every call to another backend; tests override the calls they want to watch or hold up. */
@@ -29,6 +30,16 @@ public class ForwardingBackend implements Backend {
   @Override
   public AcquireResult acquire(AcquireCommand command) {
     return delegate.acquire(command);
+  }
+
+  @Override
+  public CompletableFuture<AcquireResult> acquireAsync(AcquireCommand command) {
+    return delegate.acquireAsync(command);
+  }
+
+  @Override
+  public CompletableFuture<Void> doneAsync(DoneCommand command) {
+    return delegate.doneAsync(command);
   }
 
   @Override

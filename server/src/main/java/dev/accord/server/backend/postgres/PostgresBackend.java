@@ -390,13 +390,8 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public CompletableFuture<AcquireResult> acquireAsync(AcquireCommand command) {
+    // Nothing here may block: the server calls this on a network thread. The batch checks the schema.
     CompletableFuture<AcquireResult> answer = new CompletableFuture<>();
-    try {
-      schema.ensureMigrated();
-    } catch (RuntimeException e) {
-      answer.completeExceptionally(e);
-      return answer;
-    }
     try {
       acquires.submit(new PendingAcquire(command, answer, 1));
     } catch (RejectedExecutionException e) {
@@ -414,12 +409,6 @@ public final class PostgresBackend implements Backend {
   public CompletableFuture<Void> doneAsync(DoneCommand command) {
     CompletableFuture<Void> answer = new CompletableFuture<>();
     try {
-      schema.ensureMigrated();
-    } catch (RuntimeException e) {
-      answer.completeExceptionally(e);
-      return answer;
-    }
-    try {
       dones.submit(new PendingDone(command, answer, 1));
     } catch (RejectedExecutionException e) {
       answer.completeExceptionally(closing(e));
@@ -429,6 +418,9 @@ public final class PostgresBackend implements Backend {
 
   /** Answers a batch of acquires: every request gets its answer, its error, or a place in a later batch. */
   private void runAcquires(List<PendingAcquire> batch) {
+    if (!schemaReady(batch, PendingAcquire::answer)) {
+      return;
+    }
     // A name twice in one statement would be two upserts of one row: the second waits for the next batch, where it
     // sees the first one's grant and answers HELD, exactly as if it had come a moment later.
     Map<String, PendingAcquire> unique = new HashMap<>();
@@ -539,6 +531,9 @@ public final class PostgresBackend implements Backend {
 
   /** Answers a batch of dones. */
   private void runDones(List<PendingDone> batch) {
+    if (!schemaReady(batch, PendingDone::answer)) {
+      return;
+    }
     Map<Long, PendingDone> unique = new HashMap<>();
     List<PendingDone> later = new ArrayList<>();
     for (PendingDone pending : batch) {
@@ -626,6 +621,17 @@ public final class PostgresBackend implements Backend {
     } catch (RuntimeException e) {
       failUnanswered(requests, answered, e, PendingDone::answer);
       return retry;
+    }
+  }
+
+  /** Whether the schema is in place; if not, answers the whole batch with the reason. */
+  private <P> boolean schemaReady(List<P> batch, Function<P, CompletableFuture<?>> answer) {
+    try {
+      schema.ensureMigrated();
+      return true;
+    } catch (RuntimeException e) {
+      failUnanswered(batch, new boolean[batch.size()], e, answer);
+      return false;
     }
   }
 
