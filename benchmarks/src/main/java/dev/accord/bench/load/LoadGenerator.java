@@ -67,7 +67,7 @@ public final class LoadGenerator implements Callable<Integer> {
       description = "Measured window of each cell (default ${DEFAULT-VALUE}).")
   int durationSeconds;
 
-  @Option(names = "--jvm-warmup", defaultValue = "10", paramLabel = "SECONDS",
+  @Option(names = "--jvm-warmup", defaultValue = "40", paramLabel = "SECONDS",
       description = "Before the first cell, load the server's JVM and this one (direct mode) for this long each, "
           + "unmeasured, so the first cells do not time the JIT compiler (default ${DEFAULT-VALUE}; 0: none).")
   int jvmWarmupSeconds;
@@ -245,7 +245,7 @@ public final class LoadGenerator implements Callable<Integer> {
         // Both call paths (acquire + done, acquire + release), half the time each.
         Duration half = Duration.ofSeconds(Math.max(1, jvmWarmupSeconds / 2));
         for (Workload workload : List.of(Workload.A, Workload.B)) {
-          CellResult warm = runCell(workload, 8, mode, "bench-" + runId + "-jvm-warmup-" + workload.id + "-" + mode.id,
+          CellResult warm = runCell(workload, 32, mode, "bench-" + runId + "-jvm-warmup-" + workload.id + "-" + mode.id,
               seed, db, serverTarget, null, null, contended, Duration.ZERO, half);
           progress.println(String.format(Locale.ROOT, "JVM warm-up, %s mode, workload %s: %,.0f items/s, %d errors",
               mode.id, workload.id, warm.itemsPerSecond(), warm.errors()));
