@@ -1,25 +1,22 @@
 package dev.accord.client;
 
-import com.google.common.hash.HashFunction;
-import com.google.common.hash.Hashing;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import net.openhft.hashing.LongTupleHashFunction;
 
 /**
  * The client's set of names of resources that are done.
  *
  * <p>A done mark is final, so entries are only ever added. Names are not kept: each is reduced to
- * a 128-bit murmur3 fingerprint held in one {@code long[]} of open-addressed slots, about 19 to
+ * a 128-bit XXH3 fingerprint held in one {@code long[]} of open-addressed slots, about 19 to
  * 28 bytes per name depending on where the table is in its growth cycle. Two distinct names
  * collide with probability about n²/2<sup>128</sup>, so a false positive is possible in
  * principle but not in any realistic population.
  *
- * <p>Names are keyed by their UTF-8 bytes, as they travel on the wire; like {@link
- * String#getBytes}, that encoding turns an unpaired surrogate into {@code '?'}. Null names are
- * rejected with {@link NullPointerException}.
+ * <p>Names are keyed by their UTF-16 code units, hashed in place without encoding or allocating
+ * (the fingerprints never leave this process). Null names are rejected with {@link
+ * NullPointerException}.
  *
  * <p>{@link #contains} takes no lock and may run concurrently with {@link #add}. Once
  * {@code add(x)} has returned, every {@code contains(x)} that starts after it (in the
@@ -27,13 +24,13 @@ import java.util.Objects;
  */
 public final class DoneCache {
 
-  private static final HashFunction FINGERPRINT = Hashing.murmur3_128();
+  private static final LongTupleHashFunction XXH3_128 = LongTupleHashFunction.xx128();
+  /** The hash writes its two words into an array: one per thread, so lookups allocate nothing. */
+  private static final ThreadLocal<long[]> FINGERPRINT = ThreadLocal.withInitial(() -> new long[2]);
 
   // The word readers test first doubles as the occupied flag, so an empty-vs-full check and
   // the first fingerprint comparison are one acquire load.
   private static final VarHandle SLOT = MethodHandles.arrayElementVarHandle(long[].class);
-  private static final VarHandle LE_LONG =
-      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   // 16 slots: small enough that an idle client pays almost nothing.
   private static final int DEFAULT_EXPECTED_NAMES = 12;
@@ -87,9 +84,11 @@ public final class DoneCache {
 
   /** Lock-free; safe to call concurrently with {@link #add}. */
   public boolean contains(String name) {
-    byte[] fp = fingerprint(name);
-    long tag = tag(fp);
-    long high = high(fp);
+    long[] fp = fingerprint(name);
+    // Bit 0 forced to 1 so a stored tag is never 0, the empty marker; the fingerprint keeps
+    // 127 significant bits.
+    long tag = fp[0] | 1L;
+    long high = fp[1];
     long[] t = table;
     int slots = t.length >>> 1;
     for (int i = home(high, slots); ; ) {
@@ -112,9 +111,11 @@ public final class DoneCache {
   /** Adds {@code name}; returns {@code true} if it was not already present. */
   public boolean add(String name) {
     // Hash outside the lock: it is most of the cost of an add.
-    byte[] fp = fingerprint(name);
-    long tag = tag(fp);
-    long high = high(fp);
+    long[] fp = fingerprint(name);
+    // Bit 0 forced to 1 so a stored tag is never 0, the empty marker; the fingerprint keeps
+    // 127 significant bits.
+    long tag = fp[0] | 1L;
+    long high = fp[1];
     synchronized (writeLock) {
       long[] t = table;
       int i = probe(t, tag, high);
@@ -192,18 +193,11 @@ public final class DoneCache {
     return (int) (((high >>> 32) * slots) >>> 32);
   }
 
-  private static byte[] fingerprint(String name) {
+  /** The 128-bit XXH3 hash of the name's chars, in this thread's scratch array. */
+  private static long[] fingerprint(String name) {
     Objects.requireNonNull(name, "name");
-    return FINGERPRINT.hashString(name, StandardCharsets.UTF_8).asBytes();
-  }
-
-  private static long tag(byte[] fp) {
-    // Bit 0 forced to 1 so a stored tag is never 0, the empty marker; the fingerprint keeps
-    // 127 significant bits.
-    return (long) LE_LONG.get(fp, 8) | 1L;
-  }
-
-  private static long high(byte[] fp) {
-    return (long) LE_LONG.get(fp, 0);
+    long[] fp = FINGERPRINT.get();
+    XXH3_128.hashChars(name, fp);
+    return fp;
   }
 }

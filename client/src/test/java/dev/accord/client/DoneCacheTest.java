@@ -101,13 +101,16 @@ class DoneCacheTest {
   }
 
   @Test
-  void unpairedSurrogatesAreEncodedAsUtf8DoesOnTheWire() {
-    // Names are keyed by their UTF-8 bytes; Java (and protobuf's fallback) encode an unpaired
-    // surrogate as '?', so such a name cannot be told apart from its '?' spelling.
+  void namesAreKeyedByTheirCharsSoAnUnpairedSurrogateIsItsOwnName() {
+    // Keyed by UTF-16 code units, not by an encoding: "a\uD800b" and "a?b" are different
+    // strings, so different names here, although UTF-8 (the wire) would send both as "a?b". The
+    // server then sees one name for both; the cache at worst misses and the client asks.
     DoneCache cache = new DoneCache();
     cache.add("a\uD800b");
 
-    assertThat(cache.contains("a?b")).isTrue();
+    assertThat(cache.contains("a\uD800b")).isTrue();
+    assertThat(cache.contains("a?b")).isFalse();
+    assertThat(cache.contains("a\uFFFDb")).isFalse();
   }
 
   @Test
