@@ -52,10 +52,10 @@ import javax.sql.DataSource;
  * AccordServer} on a loopback port, and then measures, each {@code rounds} times:
  *
  * <ol>
- *   <li>{@code db List pages}: the server's backend read alone, {@link PostgresBackend#list} page
- *       after page as the server's List does (256 rows a page), no gRPC;
+ *   <li>{@code db List}: the server's backend read alone, {@link PostgresBackend#list} page after
+ *       page as the server's List does (256 rows a page), and with pages 16 times larger; no gRPC;
  *   <li>{@code db done stream}: the backend's done-mark stream ({@link PostgresBackend#donesAfter},
- *       names only, 1,000 a page, as Watch reads it) from its very start, no gRPC;
+ *       names only, 1,000 a page as Watch reads it, and 10,000) from its very start; no gRPC;
  *   <li>{@code List, blocking stub}: a raw gRPC stub streaming the List a client's cache warms
  *       from, counting names, no cache; the blocking iterator asks for one message at a time, as
  *       the client's feed did before;
@@ -133,15 +133,19 @@ public final class CacheWarmTime {
               Duration.ofSeconds(2));
       String target = "127.0.0.1:" + server.port();
 
-      for (int r = 1; r <= rounds; r++) {
-        start = System.nanoTime();
-        int rows = dbPages(backend, SERVER_PAGE);
-        report("db List pages (" + SERVER_PAGE + "/page)", r, rows, names, millisSince(start), "");
+      for (int pageSize : new int[] {SERVER_PAGE, 16 * SERVER_PAGE}) {
+        for (int r = 1; r <= rounds; r++) {
+          start = System.nanoTime();
+          int rows = dbPages(backend, pageSize);
+          report("db List, " + pageSize + "/page", r, rows, names, millisSince(start), "");
+        }
       }
-      for (int r = 1; r <= rounds; r++) {
-        start = System.nanoTime();
-        int rows = dbDoneStream(backend);
-        report("db done stream (names)", r, rows, names, millisSince(start), "");
+      for (int pageSize : new int[] {WATCH_PAGE, 10 * WATCH_PAGE}) {
+        for (int r = 1; r <= rounds; r++) {
+          start = System.nanoTime();
+          int rows = dbDoneStream(backend, pageSize);
+          report("db done stream, " + pageSize + "/page", r, rows, names, millisSince(start), "");
+        }
       }
       for (int r = 1; r <= rounds; r++) {
         start = System.nanoTime();
@@ -230,14 +234,14 @@ public final class CacheWarmTime {
   }
 
   /** The backend's done-mark stream from its start, a page of names at a time, as Watch reads it. */
-  private static int dbDoneStream(PostgresBackend backend) {
+  private static int dbDoneStream(PostgresBackend backend, int pageSize) {
     DoneCursor cursor = new DoneCursor(backend.currentDoneCursor().store(), 0, 0);
     int rows = 0;
     while (true) {
-      DonePage page = backend.donesAfter(NAMESPACE, cursor, WATCH_PAGE);
+      DonePage page = backend.donesAfter(NAMESPACE, cursor, pageSize);
       rows += page.names().size();
       cursor = page.next();
-      if (page.names().size() < WATCH_PAGE) {
+      if (page.names().size() < pageSize) {
         return rows;
       }
     }
