@@ -11,9 +11,10 @@ import net.openhft.hashing.LongTupleHashFunction;
  * <p>A done mark is final, so entries are only ever added. Names are not kept: each is reduced to
  * a 128-bit XXH3 fingerprint, and the table holds the fingerprint whole plus a one-byte tag per
  * slot, 17 bytes a slot, about 20 to 25 bytes per name depending on where the table is in its
- * growth cycle (20 when presized). Two distinct names collide with probability about
- * n²/2<sup>129</sup>, so a false positive (which would make a worker skip a resource that is not
- * done) is possible in principle but not in any realistic population.
+ * growth cycle (20 when presized). Among n distinct names, some two share a fingerprint with
+ * probability about n²/2<sup>129</sup>, so a false positive (which would make a worker skip a
+ * resource that is not done) is possible in principle but not in any realistic population. The
+ * tag and the home group are bits of the fingerprint, so a hit always means all 128 bits matched.
  *
  * <p>Names are keyed by their UTF-16 code units ({@link String#charAt}), hashed in place without
  * encoding or allocating. The fingerprints never leave this process, so they need not match how
