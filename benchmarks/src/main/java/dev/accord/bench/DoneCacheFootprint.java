@@ -48,7 +48,7 @@ public final class DoneCacheFootprint {
         "%-9s %10s %14s %10s %14s %10s %9s%n",
         "variant", "names", "tableBytes", "B/name", "heapDelta", "B/name", "fill ms");
 
-    // Loads and initialises the cache's and Guava's classes, whose static state would otherwise
+    // Loads and initialises the cache's and its hash's classes, whose static state would otherwise
     // be charged to the first measurement.
     DoneCache warmup = new DoneCache();
     for (int i = 0; i < 10_000; i++) {

@@ -378,11 +378,6 @@ public final class AccordClient implements AutoCloseable {
     return async;
   }
 
-  /** For streams (List): no deadline, since a long List is fine while it makes progress. */
-  V1Grpc.V1BlockingStub blockingStub() {
-    return blocking;
-  }
-
   boolean isClosed() {
     return closed;
   }
