@@ -14,10 +14,12 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps the done-cache complete: Watch the namespace (its first answer is a cursor), List the done resources
- * (everything before that cursor), then apply what Watch streams. After a disconnect it watches again from the
- * last cursor received, so nothing marked meanwhile is missed; a cursor the server no longer accepts starts it
- * over with a List. Against a server without Watch (the Go implementation) it lists once, as that client did.
+ * Keeps the done-cache complete: Watch the namespace from its start, which sends every name done so far (the cache
+ * is warm at the response marked caught_up) and then follows new marks. After a disconnect it watches again from
+ * the last cursor received, so nothing marked meanwhile is missed (before warm: from the start again); a cursor the
+ * server no longer accepts starts it over. A server that cannot watch from the start (an older Accord) answers with
+ * a bookmark of the present instead: then List the done resources (everything before that cursor) and apply what
+ * Watch streams. Against a server without Watch (the Go implementation) it lists once, as that client did.
  */
 final class DoneFeed implements AutoCloseable {
   private static final long MAX_BACKOFF_MILLIS = 10_000;
@@ -43,6 +45,10 @@ final class DoneFeed implements AutoCloseable {
     watch(ByteString.EMPTY);
   }
 
+  private boolean isWarm() {
+    return warm.getCount() == 0;
+  }
+
   boolean awaitWarm(Duration timeout) throws InterruptedException {
     return warm.await(timeout.toNanos(), TimeUnit.NANOSECONDS);
   }
@@ -52,7 +58,8 @@ final class DoneFeed implements AutoCloseable {
       return;
     }
     boolean fresh = from.isEmpty();
-    client.asyncStub().watch(WatchRequest.newBuilder().setNamespace(client.namespace()).setCursor(from).build(),
+    client.asyncStub().watch(WatchRequest.newBuilder().setNamespace(client.namespace()).setCursor(from)
+            .setFromStart(fresh).build(),
         new ClientResponseObserver<WatchRequest, WatchResponse>() {
           private boolean first = true;
 
@@ -68,8 +75,11 @@ final class DoneFeed implements AutoCloseable {
               cursor = response.getCursor();
               backoffMillis = 0;
             }
-            if (first && fresh) {
-              // Everything done before this cursor is visible to a List that starts now.
+            if (response.getCaughtUp()) {
+              warm.countDown();
+            } else if (first && fresh && response.getNamesCount() == 0) {
+              // A server that ignored from_start: this bookmark is the present, and everything done before it is
+              // visible to a List that starts now.
               startListing();
             }
             first = false;
@@ -106,7 +116,9 @@ final class DoneFeed implements AutoCloseable {
     if (closed) {
       return;
     }
-    ByteString from = relist ? ByteString.EMPTY : cursor;
+    // Until warm, only a from_start stream can say when the cache is complete: start over (adding a name twice is
+    // harmless).
+    ByteString from = relist || !isWarm() ? ByteString.EMPTY : cursor;
     backoffMillis = backoffMillis == 0 ? 100 : Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
     long wait = ThreadLocalRandom.current().nextLong(backoffMillis / 2, backoffMillis + 1);
     client.scheduler().schedule(() -> {

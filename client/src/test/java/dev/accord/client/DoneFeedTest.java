@@ -97,7 +97,8 @@ class DoneFeedTest {
   }
 
   /**
-   * Watch: one bookmark, then nothing. List: every name of the namespace, then names of "ns2" (the
+   * Watch: one bookmark, then nothing, whatever the request (as a server that predates from_start answers, so the
+   * feed falls back to List). List: every name of the namespace, then names of "ns2" (the
    * filter is a prefix, so the real server would send them too), honouring flow control as the
    * real server does.
    */

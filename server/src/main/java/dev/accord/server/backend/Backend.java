@@ -67,6 +67,9 @@ public interface Backend extends AutoCloseable {
    */
   DoneCursor currentDoneCursor();
 
+  /** A cursor before every done mark of this store: {@link #donesAfter} from it returns them all. */
+  DoneCursor firstDoneCursor();
+
   /**
    * Up to {@code limit} done marks of {@code namespace} (exactly) after {@code after}, oldest first. A mark becomes
    * available only once every mark before it is, so a cursor never skips one that commits late.

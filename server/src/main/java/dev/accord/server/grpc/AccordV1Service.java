@@ -185,15 +185,22 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
     DoneCursor cursor;
     try {
       namespace = Limits.requireText("namespace", request.getNamespace(), Limits.MAX_NAMESPACE_CHARS);
-      cursor = request.getCursor().isEmpty()
-          ? backend.currentDoneCursor()
-          : DoneCursor.fromBytes("cursor", request.getCursor().toByteArray());
+      if (request.getFromStart() && !request.getCursor().isEmpty()) {
+        throw new InvalidArgumentException("cursor", "must be empty when from_start is set");
+      }
+      if (request.getFromStart()) {
+        cursor = backend.firstDoneCursor();
+      } else if (request.getCursor().isEmpty()) {
+        cursor = backend.currentDoneCursor();
+      } else {
+        cursor = DoneCursor.fromBytes("cursor", request.getCursor().toByteArray());
+      }
     } catch (RuntimeException e) {
       response.onError(StatusErrors.toStatus("Watch", e));
       return;
     }
     AtomicReference<WatchStream> self = new AtomicReference<>();
-    WatchStream stream = new WatchStream(backend, namespace, cursor,
+    WatchStream stream = new WatchStream(backend, namespace, cursor, request.getFromStart(),
         (ServerCallStreamObserver<WatchResponse>) response, watchExecutor, () -> watches.remove(self.get()));
     self.set(stream);
     watches.add(stream);

@@ -25,6 +25,11 @@ import org.slf4j.LoggerFactory;
 final class WatchStream {
   private static final Logger log = LoggerFactory.getLogger(WatchStream.class);
   static final int PAGE_SIZE = 1_000;
+  /**
+   * Names per response while a from_start stream catches up: large pages make a million names arrive in a couple
+   * of seconds, and 3,000 names of at most 255 characters stay under gRPC's default 4 MiB message limit.
+   */
+  static final int CATCH_UP_PAGE_SIZE = 3_000;
   private static final long TIMER_MILLIS = 2_000;
   private static final long PENDING_RETRY_MILLIS = 25;
   private static final long BOOKMARK_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -35,6 +40,8 @@ final class WatchStream {
   private final ScheduledExecutorService executor;
   private final AtomicBoolean lookScheduled = new AtomicBoolean();
   private DoneCursor cursor;
+  /** A from_start stream owes one caught_up response, on its first look that reaches the present. */
+  private boolean owesCaughtUp;
   private long lastSentAt;
   /** The starting bookmark is owed until sent: the call may not be ready on the first look. */
   private boolean sentAny;
@@ -44,8 +51,9 @@ final class WatchStream {
 
   private final Runnable onFinish;
 
-  WatchStream(Backend backend, String namespace, DoneCursor cursor, ServerCallStreamObserver<WatchResponse> call,
-      ScheduledExecutorService executor, Runnable onFinish) {
+  WatchStream(Backend backend, String namespace, DoneCursor cursor, boolean fromStart,
+      ServerCallStreamObserver<WatchResponse> call, ScheduledExecutorService executor, Runnable onFinish) {
+    this.owesCaughtUp = fromStart;
     this.onFinish = onFinish;
     this.backend = backend;
     this.namespace = namespace;
@@ -82,14 +90,21 @@ final class WatchStream {
     }
     try {
       boolean sent = false;
+      boolean atPresent = false;
       while (call.isReady()) {
-        DonePage page = backend.donesAfter(namespace, cursor, PAGE_SIZE);
+        DonePage page = backend.donesAfter(namespace, cursor, owesCaughtUp ? CATCH_UP_PAGE_SIZE : PAGE_SIZE);
         cursor = page.next();
-        if (!page.names().isEmpty()) {
-          send(WatchResponse.newBuilder().addAllNames(page.names()));
+        atPresent = !page.morePending();
+        if (!page.names().isEmpty() || (atPresent && owesCaughtUp)) {
+          WatchResponse.Builder response = WatchResponse.newBuilder().addAllNames(page.names());
+          if (atPresent && owesCaughtUp) {
+            response.setCaughtUp(true);
+            owesCaughtUp = false;
+          }
+          send(response);
           sent = true;
         }
-        if (!page.morePending()) {
+        if (atPresent) {
           break;
         }
         if (page.names().isEmpty()) {

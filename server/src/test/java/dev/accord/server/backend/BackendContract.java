@@ -546,6 +546,22 @@ public abstract class BackendContract {
   }
 
   @Test
+  void theDoneStreamFromTheFirstCursorHoldsEveryMarkOfTheNamespaceInOrder() {
+    markDone(ns, "first");
+    markDone(ns + "-other", "elsewhere");
+    markDone(ns, "second");
+    List<String> seen = new ArrayList<>();
+
+    DoneCursor end = follow(ns, backend.firstDoneCursor(), 1, seen);
+
+    assertThat(seen).containsExactly("first", "second");
+    markDone(ns, "third");
+    List<String> later = new ArrayList<>();
+    follow(ns, end, 10, later);
+    assertThat(later).containsExactly("third");
+  }
+
+  @Test
   void aCursorFromAnotherStoreIsRefusedSoTheClientListsAgain() {
     DoneCursor foreign = new DoneCursor(java.util.UUID.randomUUID(), 1, 0);
 

@@ -17,6 +17,8 @@ import dev.accord.api.v1.ListRequest;
 import dev.accord.api.v1.RenewRequest;
 import dev.accord.api.v1.Status;
 import dev.accord.api.v1.V1Grpc;
+import dev.accord.api.v1.WatchResponse;
+import dev.accord.api.v1.WatchRequest;
 import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.AcquireResult;
 import dev.accord.server.backend.Backend;
@@ -42,6 +44,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
@@ -334,6 +338,35 @@ class AccordV1ServiceTest {
     stub.done(done(response.getGranted(0)).build());
     assertThat(stub.acquire(acquireRequest("carol", "x").build()).getStatus()).isEqualTo(Status.DONE);
     assertThat(held.getName()).isEqualTo("held");
+  }
+
+  @Test
+  void watchFromTheStartSendsEveryDoneNameThenSaysItCaughtUpThenFollows() {
+    for (String name : List.of("a", "b", "c")) {
+      stub.done(done(grant("alice", name)).build());
+    }
+    grant("alice", "pending");
+
+    Iterator<WatchResponse> stream = stub.withDeadlineAfter(20, TimeUnit.SECONDS)
+        .watch(WatchRequest.newBuilder().setNamespace(ns).setFromStart(true).build());
+    List<String> names = new ArrayList<>();
+    WatchResponse response;
+    do {
+      response = stream.next();
+      names.addAll(response.getNamesList());
+    } while (!response.getCaughtUp());
+    stub.done(done(grant("alice", "d")).build());
+    WatchResponse next = stream.next();
+
+    assertThat(names).containsExactly("a", "b", "c");
+    assertThat(next.getNamesList()).containsExactly("d");
+    assertThat(next.getCaughtUp()).isFalse();
+  }
+
+  @Test
+  void watchFromTheStartWithACursorIsRejectedNamingTheCursor() {
+    assertInvalid(new Invalid("from_start and a cursor", "cursor", s -> s.watch(WatchRequest.newBuilder()
+        .setNamespace(ns).setFromStart(true).setCursor(ByteString.copyFromUtf8("x")).build()).hasNext()));
   }
 
   private void assertInvalid(Invalid c) {

@@ -43,6 +43,11 @@ public class ForwardingBackend implements Backend {
   }
 
   @Override
+  public DoneCursor firstDoneCursor() {
+    return delegate.firstDoneCursor();
+  }
+
+  @Override
   public ClaimResult claim(ClaimCommand command) {
     return delegate.claim(command);
   }

@@ -179,6 +179,11 @@ public final class MemoryBackend implements Backend {
   }
 
   @Override
+  public DoneCursor firstDoneCursor() {
+    return new DoneCursor(store, 0, 0);
+  }
+
+  @Override
   public DonePage donesAfter(String namespace, DoneCursor after, int limit) {
     if (!after.store().equals(store)) {
       throw new CursorExpiredException("cursor was issued by another store (this memory store started "

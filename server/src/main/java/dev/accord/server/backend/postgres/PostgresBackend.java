@@ -164,6 +164,7 @@ public final class PostgresBackend implements Backend {
   private static final String METADATA_JOIN = """
       LEFT JOIN LATERAL (
         SELECT array_agg(e.key) AS meta_keys, array_agg(e.value) AS meta_values FROM jsonb_each_text(o.metadata) e
+         WHERE o.metadata <> '{}'::jsonb
       ) m ON true""";
 
   /**
@@ -896,6 +897,16 @@ public final class PostgresBackend implements Backend {
         ResultSet rows = statement.executeQuery()) {
       rows.next();
       return new DoneCursor(store(connection), rows.getLong(1), 0);
+    } catch (SQLException e) {
+      throw SqlErrors.translate("watch", e);
+    }
+  }
+
+  @Override
+  public DoneCursor firstDoneCursor() {
+    schema.ensureMigrated();
+    try (Connection connection = pool.getConnection()) {
+      return new DoneCursor(store(connection), 0, 0);
     } catch (SQLException e) {
       throw SqlErrors.translate("watch", e);
     }
