@@ -61,6 +61,10 @@ public final class WorkLoop implements AutoCloseable {
     }
   }
 
+  /** Names one claim sends at least, and per lease it asks for. */
+  private static final int CLAIM_MIN_NAMES = 32;
+  private static final int CLAIM_NAMES_PER_LEASE = 8;
+
   private final AccordClient client;
   private final int concurrency;
   private final Task task;
@@ -186,20 +190,28 @@ public final class WorkLoop implements AutoCloseable {
       if (candidates.isEmpty()) {
         return null;
       }
-      int idle = Math.max(1, concurrency - inFlight.get());
+      int idle = Math.max(1, concurrency - inFlight.get() - claimed.size());
+      // The server looks at every name sent: send enough to find leases for the idle threads past names held or
+      // done, not the whole read-ahead each time.
+      int send = Math.min(candidates.size(), Math.max(CLAIM_MIN_NAMES, idle * CLAIM_NAMES_PER_LEASE));
+      List<String> batch = new ArrayList<>(send);
+      for (int i = 0; i < send; i++) {
+        batch.add(candidates.poll());
+      }
       ClaimResult result;
       try {
-        result = client.claim(List.copyOf(candidates), idle);
+        result = client.claim(batch, idle);
       } catch (AccordException e) {
-        failed.add(candidates.size());
-        client.listener().backgroundError("work loop: claim of " + candidates.size() + " names", e);
-        candidates.clear();
+        failed.add(batch.size());
+        client.listener().backgroundError("work loop: claim of " + batch.size() + " names", e);
         continue;
       }
       skipped.add(result.done().size());
       heldByOthers.add(result.held().size());
-      candidates.clear();
-      candidates.addAll(result.untried());
+      List<String> untried = result.untried();
+      for (int i = untried.size() - 1; i >= 0; i--) {
+        candidates.addFirst(untried.get(i));
+      }
       claimed.addAll(result.leases());
     }
     return null;
