@@ -28,6 +28,7 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -424,15 +425,9 @@ public final class PostgresBackend implements Backend {
     }
     // A name twice in one statement would be two upserts of one row: the second waits for the next batch, where it
     // sees the first one's grant and answers HELD, exactly as if it had come a moment later.
-    Map<String, PendingAcquire> unique = new HashMap<>();
     List<PendingAcquire> later = new ArrayList<>();
-    for (PendingAcquire pending : batch) {
-      String key = pending.command().namespace() + '\0' + pending.command().name();
-      if (unique.putIfAbsent(key, pending) != null) {
-        later.add(pending);
-      }
-    }
-    List<PendingAcquire> requests = new ArrayList<>(unique.values());
+    List<PendingAcquire> requests =
+        firstPerKey(batch, p -> p.command().namespace() + '\0' + p.command().name(), later);
     if (requests.size() < batchFrom) {
       for (PendingAcquire pending : requests) {
         acquireAlone(pending);
@@ -535,14 +530,9 @@ public final class PostgresBackend implements Backend {
     if (!schemaReady(batch, PendingDone::answer)) {
       return;
     }
-    Map<Long, PendingDone> unique = new HashMap<>();
+    // One done per resource, so one statement never updates a row twice.
     List<PendingDone> later = new ArrayList<>();
-    for (PendingDone pending : batch) {
-      if (unique.putIfAbsent(pending.command().handleId().resourceId(), pending) != null) {
-        later.add(pending);
-      }
-    }
-    List<PendingDone> requests = new ArrayList<>(unique.values());
+    List<PendingDone> requests = firstPerKey(batch, p -> p.command().handleId().resourceId(), later);
     if (requests.size() < batchFrom) {
       for (PendingDone pending : requests) {
         DoneCommand command = pending.command();
@@ -623,6 +613,17 @@ public final class PostgresBackend implements Backend {
       failUnanswered(requests, answered, e, PendingDone::answer);
       return retry;
     }
+  }
+
+  /** The first request of {@code batch} for each key; the others go to {@code later}, in order. */
+  private static <P, K> List<P> firstPerKey(List<P> batch, Function<P, K> key, List<P> later) {
+    Map<K, P> first = new LinkedHashMap<>();
+    for (P pending : batch) {
+      if (first.putIfAbsent(key.apply(pending), pending) != null) {
+        later.add(pending);
+      }
+    }
+    return new ArrayList<>(first.values());
   }
 
   /** Whether the schema is in place; if not, answers the whole batch with the reason. */
