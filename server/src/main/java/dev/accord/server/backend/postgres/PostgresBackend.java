@@ -39,7 +39,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.function.UnaryOperator;
+import java.util.function.Supplier;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -371,16 +371,28 @@ public final class PostgresBackend implements Backend {
   private static final String CURRENT_GRANT_SQL =
       "SELECT owner, num_acquired, grant_nonce, done_at IS NOT NULL FROM accord_resource WHERE id = ?";
 
-  /** An acquire waiting for its batch: {@code attempt} counts the batches that could not answer it yet. */
-  private record PendingAcquire(AcquireCommand command, CompletableFuture<AcquireResult> answer, int attempt) {
-    PendingAcquire again() {
+  /** A request waiting for its batch: {@code attempt} counts the batches that could not answer it yet. */
+  private interface Pending<P extends Pending<P>> {
+    CompletableFuture<?> answer();
+
+    int attempt();
+
+    /** The same request, one attempt later. */
+    P again();
+  }
+
+  private record PendingAcquire(AcquireCommand command, CompletableFuture<AcquireResult> answer, int attempt)
+      implements Pending<PendingAcquire> {
+    @Override
+    public PendingAcquire again() {
       return new PendingAcquire(command, answer, attempt + 1);
     }
   }
 
-  /** A done waiting for its batch. */
-  private record PendingDone(DoneCommand command, CompletableFuture<Void> answer, int attempt) {
-    PendingDone again() {
+  private record PendingDone(DoneCommand command, CompletableFuture<Void> answer, int attempt)
+      implements Pending<PendingDone> {
+    @Override
+    public PendingDone again() {
       return new PendingDone(command, answer, attempt + 1);
     }
   }
@@ -420,7 +432,7 @@ public final class PostgresBackend implements Backend {
 
   /** Answers a batch of acquires: every request gets its answer, its error, or a place in a later batch. */
   private void runAcquires(List<PendingAcquire> batch) {
-    if (!schemaReady(batch, PendingAcquire::answer)) {
+    if (!schemaReady(batch)) {
       return;
     }
     // A name twice in one statement would be two upserts of one row: the second waits for the next batch, where it
@@ -506,20 +518,16 @@ public final class PostgresBackend implements Backend {
         }
       }
     } catch (SQLException e) {
-      return failOrRetry(requests, answered, "acquire", e, PendingAcquire::answer, PendingAcquire::again);
+      return failOrRetry(requests, answered, "acquire", e);
     } catch (RuntimeException e) {
-      failUnanswered(requests, answered, e, PendingAcquire::answer);
+      failUnanswered(requests, answered, e);
       return List.of();
     }
     List<PendingAcquire> retry = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       if (!answered[i]) {
         PendingAcquire pending = requests.get(i);
-        if (pending.attempt() < MAX_ATTEMPTS) {
-          retry.add(pending.again());
-        } else {
-          pending.answer().completeExceptionally(keptRacing(pending.command()));
-        }
+        retryOrGiveUp(pending, retry, () -> keptRacing(pending.command()));
       }
     }
     return retry;
@@ -527,7 +535,7 @@ public final class PostgresBackend implements Backend {
 
   /** Answers a batch of dones. */
   private void runDones(List<PendingDone> batch) {
-    if (!schemaReady(batch, PendingDone::answer)) {
+    if (!schemaReady(batch)) {
       return;
     }
     // One done per resource, so one statement never updates a row twice.
@@ -597,20 +605,17 @@ public final class PostgresBackend implements Backend {
           answered[i] = true;
           if (refusal != null) {
             pending.answer().completeExceptionally(refusal);
-          } else if (pending.attempt() < MAX_ATTEMPTS) {
-            retry.add(pending.again());
           } else {
-            pending.answer().completeExceptionally(
-                new BackendUnavailableException("done kept racing with concurrent changes to its resource", null));
+            retryOrGiveUp(pending, retry, () -> keptRacing("done"));
           }
         }
       }
       return retry;
     } catch (SQLException e) {
-      retry.addAll(failOrRetry(requests, answered, "done", e, PendingDone::answer, PendingDone::again));
+      retry.addAll(failOrRetry(requests, answered, "done", e));
       return retry;
     } catch (RuntimeException e) {
-      failUnanswered(requests, answered, e, PendingDone::answer);
+      failUnanswered(requests, answered, e);
       return retry;
     }
   }
@@ -627,12 +632,12 @@ public final class PostgresBackend implements Backend {
   }
 
   /** Whether the schema is in place; if not, answers the whole batch with the reason. */
-  private <P> boolean schemaReady(List<P> batch, Function<P, CompletableFuture<?>> answer) {
+  private boolean schemaReady(List<? extends Pending<?>> batch) {
     try {
       schema.ensureMigrated();
       return true;
     } catch (RuntimeException e) {
-      failUnanswered(batch, new boolean[batch.size()], e, answer);
+      failUnanswered(batch, new boolean[batch.size()], e);
       return false;
     }
   }
@@ -641,34 +646,47 @@ public final class PostgresBackend implements Backend {
    * After a batch statement failed: a deadlock or serialization failure (another batch took the same rows in another
    * order) is retried; anything else answers every request still waiting with the error.
    */
-  private static <P> List<P> failOrRetry(List<P> requests, boolean[] answered, String operation, SQLException e,
-      Function<P, CompletableFuture<?>> answer, UnaryOperator<P> again) {
+  private static <P extends Pending<P>> List<P> failOrRetry(List<P> requests, boolean[] answered, String operation,
+      SQLException e) {
     String state = e.getSQLState();
     if ("40P01".equals(state) || "40001".equals(state)) {
       List<P> retry = new ArrayList<>();
       for (int i = 0; i < requests.size(); i++) {
         if (!answered[i]) {
-          retry.add(again.apply(requests.get(i)));
+          retry.add(requests.get(i).again());
         }
       }
       log.debug("Batch {} raced with another batch ({}); trying again", operation, e.getMessage());
       return retry;
     }
-    failUnanswered(requests, answered, SqlErrors.translate(operation, e), answer);
+    failUnanswered(requests, answered, SqlErrors.translate(operation, e));
     return List.of();
   }
 
-  private static <P> void failUnanswered(List<P> requests, boolean[] answered, RuntimeException error,
-      Function<P, CompletableFuture<?>> answer) {
+  /** Queues {@code pending} for another batch, or answers it with {@code givingUp} after its last attempt. */
+  private static <P extends Pending<P>> void retryOrGiveUp(P pending, List<P> retry,
+      Supplier<RuntimeException> givingUp) {
+    if (pending.attempt() < MAX_ATTEMPTS) {
+      retry.add(pending.again());
+    } else {
+      pending.answer().completeExceptionally(givingUp.get());
+    }
+  }
+
+  private static void failUnanswered(List<? extends Pending<?>> requests, boolean[] answered, RuntimeException error) {
     for (int i = 0; i < requests.size(); i++) {
       if (!answered[i]) {
-        answer.apply(requests.get(i)).completeExceptionally(error);
+        requests.get(i).answer().completeExceptionally(error);
       }
     }
   }
 
   private static BackendUnavailableException closing(RejectedExecutionException e) {
     return new BackendUnavailableException("the server is shutting down", e);
+  }
+
+  private static BackendUnavailableException keptRacing(String operation) {
+    return new BackendUnavailableException(operation + " kept racing with concurrent changes to its resource", null);
   }
 
   private static BackendUnavailableException keptRacing(AcquireCommand command) {
@@ -776,7 +794,7 @@ public final class PostgresBackend implements Backend {
           throw refusal;
         }
       }
-      throw new BackendUnavailableException(operation + " kept racing with concurrent changes to its resource", null);
+      throw keptRacing(operation);
     } catch (SQLException e) {
       throw SqlErrors.translate(operation, e);
     }
