@@ -644,7 +644,8 @@ public final class PostgresBackend implements Backend {
 
   /**
    * After a batch statement failed: a deadlock or serialization failure (another batch took the same rows in another
-   * order) is retried; anything else answers every request still waiting with the error.
+   * order) is retried, up to the last attempt, after which SqlErrors makes it UNAVAILABLE; anything else answers
+   * every request still waiting with the error.
    */
   private static <P extends Pending<P>> List<P> failOrRetry(List<P> requests, boolean[] answered, String operation,
       SQLException e) {
@@ -653,7 +654,7 @@ public final class PostgresBackend implements Backend {
       List<P> retry = new ArrayList<>();
       for (int i = 0; i < requests.size(); i++) {
         if (!answered[i]) {
-          retry.add(requests.get(i).again());
+          retryOrGiveUp(requests.get(i), retry, () -> SqlErrors.translate(operation, e));
         }
       }
       log.debug("Batch {} raced with another batch ({}); trying again", operation, e.getMessage());
