@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntConsumer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -344,34 +345,19 @@ public abstract class BackendContract {
     int names = 1_000;
     ConcurrentHashMap<String, AtomicInteger> grants = new ConcurrentHashMap<>();
     AtomicInteger held = new AtomicInteger();
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<?>> workers = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        String owner = "worker-" + t;
-        int offset = t * 31;
-        workers.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < names; i++) {
-            String name = "file-" + ((offset + i) % names);
-            AcquireResult result = acquire(owner, name);
-            switch (result.outcome()) {
-              case GRANTED -> grants.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
-              case HELD -> held.incrementAndGet();
-              case DONE -> throw new AssertionError("nothing was marked done, yet " + name + " is DONE");
-            }
-          }
-          return null;
-        }));
+    race(threads, t -> {
+      String owner = "worker-" + t;
+      int offset = t * 31;
+      for (int i = 0; i < names; i++) {
+        String name = "file-" + ((offset + i) % names);
+        AcquireResult result = acquire(owner, name);
+        switch (result.outcome()) {
+          case GRANTED -> grants.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
+          case HELD -> held.incrementAndGet();
+          case DONE -> throw new AssertionError("nothing was marked done, yet " + name + " is DONE");
+        }
       }
-      start.countDown();
-      for (Future<?> worker : workers) {
-        worker.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
 
     assertThat(grants).hasSize(names);
     assertThat(grants.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
@@ -463,39 +449,24 @@ public abstract class BackendContract {
       all.add("file-" + i);
     }
     ConcurrentHashMap<String, AtomicInteger> grants = new ConcurrentHashMap<>();
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(threads);
-    try {
-      List<Future<?>> workers = new ArrayList<>();
-      for (int t = 0; t < threads; t++) {
-        String owner = "worker-" + t;
-        boolean claims = t % 4 != 0;
-        int offset = t * 37;
-        workers.add(pool.submit(() -> {
-          start.await();
-          List<String> mine = new ArrayList<>(all.subList(offset % names, names));
-          mine.addAll(all.subList(0, offset % names));
-          for (int from = 0; from < names; from += 100) {
-            List<String> slice = mine.subList(from, Math.min(names, from + 100));
-            List<Resource> taken = claims
-                ? claim(owner, 7, 60, slice).granted()
-                : slice.stream().map(name -> acquire(owner, name)).filter(r -> r.outcome() == Outcome.GRANTED)
-                    .map(AcquireResult::resource).limit(7).toList();
-            for (Resource grant : taken) {
-              grants.computeIfAbsent(grant.name(), n -> new AtomicInteger()).incrementAndGet();
-              backend.done(new DoneCommand(owner, grant.handleId(), Map.of()));
-            }
-          }
-          return null;
-        }));
+    race(threads, t -> {
+      String owner = "worker-" + t;
+      boolean claims = t % 4 != 0;
+      int offset = t * 37;
+      List<String> mine = new ArrayList<>(all.subList(offset % names, names));
+      mine.addAll(all.subList(0, offset % names));
+      for (int from = 0; from < names; from += 100) {
+        List<String> slice = mine.subList(from, Math.min(names, from + 100));
+        List<Resource> taken = claims
+            ? claim(owner, 7, 60, slice).granted()
+            : slice.stream().map(name -> acquire(owner, name)).filter(r -> r.outcome() == Outcome.GRANTED)
+                .map(AcquireResult::resource).limit(7).toList();
+        for (Resource grant : taken) {
+          grants.computeIfAbsent(grant.name(), n -> new AtomicInteger()).incrementAndGet();
+          backend.done(new DoneCommand(owner, grant.handleId(), Map.of()));
+        }
       }
-      start.countDown();
-      for (Future<?> worker : workers) {
-        worker.get();
-      }
-    } finally {
-      pool.shutdownNow();
-    }
+    });
 
     assertThat(grants.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
     // Whatever was granted is done; nothing done was granted twice; every name is either done or never granted.
@@ -505,6 +476,29 @@ public abstract class BackendContract {
     ClaimResult rest = claim("sweeper", 1000, 60, all);
     assertThat(rest.done()).hasSize(grants.size());
     assertThat(rest.granted().size() + rest.done().size()).isEqualTo(names);
+  }
+
+  /** Runs {@code worker} for threads 0 to {@code threads - 1} at once; returns when all have, rethrowing a failure. */
+  protected static void race(int threads, IntConsumer worker) throws Exception {
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
+    try {
+      List<Future<?>> workers = new ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        int thread = t;
+        workers.add(pool.submit(() -> {
+          start.await();
+          worker.accept(thread);
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> running : workers) {
+        running.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 
   protected void markDone(String namespace, String name) {
