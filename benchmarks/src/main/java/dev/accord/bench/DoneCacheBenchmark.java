@@ -42,13 +42,35 @@ public class DoneCacheBenchmark {
   private static final LongTupleHashFunction XXH3_128 = LongTupleHashFunction.xx128();
   private static final HashFunction GUAVA_MURMUR3 = Hashing.murmur3_128();
 
-  /** A cache grown from the default size to 1M names, as a long-running client's would be. */
-  @State(Scope.Thread)
-  public static class Filled {
+  /** A cache and the 1M query strings the lookups cycle through, one per call. */
+  abstract static class Queries {
     DoneCache cache;
     String[] present;
     String[] absent;
-    int next;
+    private int next;
+
+    final String nextPresent() {
+      String name = present[next];
+      advance();
+      return name;
+    }
+
+    final String nextAbsent() {
+      String name = absent[next];
+      advance();
+      return name;
+    }
+
+    private void advance() {
+      if (++next == NAMES) {
+        next = 0;
+      }
+    }
+  }
+
+  /** A cache grown from the default size to 1M names, as a long-running client's would be. */
+  @State(Scope.Thread)
+  public static class Filled extends Queries {
     final long[] fingerprint = new long[2];
 
     @Setup(Level.Trial)
@@ -75,12 +97,8 @@ public class DoneCacheBenchmark {
    * these is the table's memory latency, not hashing or probing.
    */
   @State(Scope.Thread)
-  public static class SmallTable {
+  public static class SmallTable extends Queries {
     static final int CACHED = 10_000;
-    DoneCache cache;
-    String[] present;
-    String[] absent;
-    int next;
 
     @Setup(Level.Trial)
     public void fill() {
@@ -113,38 +131,22 @@ public class DoneCacheBenchmark {
 
   @Benchmark
   public boolean lookupPresent(Filled s) {
-    String name = s.present[s.next];
-    if (++s.next == NAMES) {
-      s.next = 0;
-    }
-    return s.cache.contains(name);
+    return s.cache.contains(s.nextPresent());
   }
 
   @Benchmark
   public boolean lookupAbsent(Filled s) {
-    String name = s.absent[s.next];
-    if (++s.next == NAMES) {
-      s.next = 0;
-    }
-    return s.cache.contains(name);
+    return s.cache.contains(s.nextAbsent());
   }
 
   @Benchmark
   public boolean lookupPresentSmallTable(SmallTable s) {
-    String name = s.present[s.next];
-    if (++s.next == NAMES) {
-      s.next = 0;
-    }
-    return s.cache.contains(name);
+    return s.cache.contains(s.nextPresent());
   }
 
   @Benchmark
   public boolean lookupAbsentSmallTable(SmallTable s) {
-    String name = s.absent[s.next];
-    if (++s.next == NAMES) {
-      s.next = 0;
-    }
-    return s.cache.contains(name);
+    return s.cache.contains(s.nextAbsent());
   }
 
   /**
@@ -153,10 +155,7 @@ public class DoneCacheBenchmark {
    */
   @Benchmark
   public long fingerprintOnly(Filled s) {
-    String name = s.present[s.next];
-    if (++s.next == NAMES) {
-      s.next = 0;
-    }
+    String name = s.nextPresent();
     long[] fp = s.fingerprint;
     XXH3_128.hashChars(name, fp);
     return fp[0] ^ fp[1];
@@ -165,10 +164,7 @@ public class DoneCacheBenchmark {
   /** The fingerprint the cache used before (Guava murmur3_128 of the UTF-8 bytes), for scale. */
   @Benchmark
   public byte[] fingerprintGuavaMurmur3(Filled s) {
-    String name = s.present[s.next];
-    if (++s.next == NAMES) {
-      s.next = 0;
-    }
+    String name = s.nextPresent();
     return GUAVA_MURMUR3.hashString(name, StandardCharsets.UTF_8).asBytes();
   }
 
