@@ -1,5 +1,6 @@
 package dev.accord.client;
 
+import dev.accord.api.InputLimits;
 import com.google.rpc.ErrorInfo;
 import dev.accord.api.v1.AcquireRequest;
 import dev.accord.api.v1.AcquireResponse;
@@ -202,7 +203,7 @@ public final class AccordClient implements AutoCloseable {
   }
 
   /** Candidates one claim may carry, and the most leases it may ask for. */
-  public static final int MAX_CLAIM = 1_000;
+  public static final int MAX_CLAIM = InputLimits.MAX_CLAIM_NAMES;
 
   /**
    * Acquires up to {@code max} of {@code names} in one call: the names the done-cache knows are answered locally, the
@@ -545,8 +546,8 @@ public final class AccordClient implements AutoCloseable {
     }
 
     Builder owner(String owner, String setting) {
-      if (owner == null || owner.isEmpty() || owner.length() > 255) {
-        throw new IllegalArgumentException(setting + " must be 1 to 255 characters, got \"" + owner + "\"");
+      if (owner == null || owner.isEmpty() || owner.length() > InputLimits.MAX_OWNER_CHARS) {
+        throw new IllegalArgumentException(setting + " must be 1 to " + InputLimits.MAX_OWNER_CHARS + " characters, got \"" + owner + "\"");
       }
       this.owner = owner;
       return this;
@@ -558,8 +559,8 @@ public final class AccordClient implements AutoCloseable {
     }
 
     Builder namespace(String namespace, String setting) {
-      if (namespace == null || namespace.length() > 100) {
-        throw new IllegalArgumentException(setting + " must be at most 100 characters");
+      if (namespace == null || namespace.length() > InputLimits.MAX_NAMESPACE_CHARS) {
+        throw new IllegalArgumentException(setting + " must be at most " + InputLimits.MAX_NAMESPACE_CHARS + " characters");
       }
       this.namespace = namespace;
       return this;
@@ -571,7 +572,8 @@ public final class AccordClient implements AutoCloseable {
     }
 
     Builder ttl(Duration ttl, String setting) {
-      if (ttl == null || ttl.toMillis() % 1000 != 0 || ttl.toSeconds() < 1 || ttl.toSeconds() > 86_400) {
+      if (ttl == null || ttl.toMillis() % 1000 != 0 || ttl.toSeconds() < InputLimits.MIN_ACQUIRE_TTL_SECONDS
+          || ttl.toSeconds() > InputLimits.MAX_TTL_SECONDS) {
         throw new IllegalArgumentException(setting + " must be whole seconds from 1s to 24h, like 90s, 10m or 1h, "
             + "got " + ttl);
       }

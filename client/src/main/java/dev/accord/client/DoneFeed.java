@@ -1,5 +1,6 @@
 package dev.accord.client;
 
+import dev.accord.api.ErrorReasons;
 import com.google.protobuf.ByteString;
 import dev.accord.api.v1.Handle;
 import dev.accord.api.v1.ListRequest;
@@ -98,7 +99,7 @@ final class DoneFeed implements AutoCloseable {
               return;
             }
             boolean expired = code == Status.Code.FAILED_PRECONDITION
-                && AccordClient.errorReason(error).map("CURSOR_EXPIRED"::equals).orElse(false);
+                && AccordClient.errorReason(error).map(ErrorReasons.CURSOR_EXPIRED::equals).orElse(false);
             if (!AccordClient.isTransient(Status.fromThrowable(error))) {
               client.listener().backgroundError("watching done marks (reconnecting)", error);
             }

@@ -9,7 +9,7 @@ import dev.accord.api.v1.AcquireResponse;
 import dev.accord.api.v1.Status;
 import dev.accord.api.v1.V1Grpc;
 import dev.accord.server.backend.AcquireCommand;
-import dev.accord.server.backend.AcquireResult;
+import dev.accord.server.backend.AcquireAnswer;
 import dev.accord.server.backend.memory.MemoryBackend;
 import dev.accord.server.testing.ForwardingBackend;
 import io.grpc.ManagedChannel;
@@ -41,7 +41,7 @@ class AccordServerTest {
    */
   private final ForwardingBackend backend = new ForwardingBackend(new MemoryBackend()) {
     @Override
-    public CompletableFuture<AcquireResult> acquireAsync(AcquireCommand command) {
+    public CompletableFuture<AcquireAnswer> acquireAsync(AcquireCommand command) {
       if (!command.name().equals("slow")) {
         return super.acquireAsync(command);
       }

@@ -16,14 +16,14 @@ public interface Backend extends AutoCloseable {
    * Grants a lease when the resource is new, or not done and its lease has expired (the new grant gets a new handle
    * and num_acquired + 1); otherwise reports it HELD or DONE. Metadata merges over what is stored, on grants only.
    */
-  AcquireResult acquire(AcquireCommand command);
+  AcquireAnswer acquire(AcquireCommand command);
 
   /**
    * {@link #acquire} without holding the caller's thread while the store works: the answer, or the exception
    * {@code acquire} would throw, completes the future. The server calls this on a network thread, so it must not
    * wait on anything slow (the default suits a store in memory). A backend that batches requests overrides this.
    */
-  default CompletableFuture<AcquireResult> acquireAsync(AcquireCommand command) {
+  default CompletableFuture<AcquireAnswer> acquireAsync(AcquireCommand command) {
     try {
       return CompletableFuture.completedFuture(acquire(command));
     } catch (RuntimeException e) {
@@ -36,7 +36,7 @@ public interface Backend extends AutoCloseable {
    * an expired lease), earlier candidates first, each as its own grant; reports the candidates it found done or held.
    * Two concurrent claims never grant one resource twice: a candidate another caller took meanwhile is reported held.
    */
-  ClaimResult claim(ClaimCommand command);
+  ClaimAnswer claim(ClaimCommand command);
 
   /** Sets the current grant's expiry to now + TTL (0 releases it) and merges metadata. */
   void renew(RenewCommand command);

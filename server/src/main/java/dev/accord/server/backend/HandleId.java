@@ -1,5 +1,7 @@
 package dev.accord.server.backend;
 
+import dev.accord.api.InputLimits;
+
 import java.nio.ByteBuffer;
 
 /**
@@ -11,7 +13,7 @@ import java.nio.ByteBuffer;
  * the database (say, a wiped data directory) from matching a new grant that happens to reuse row ID and number.
  */
 public record HandleId(long resourceId, long grant, int nonce) {
-  public static final int LENGTH = 16;
+  public static final int LENGTH = InputLimits.HANDLE_ID_BYTES;
 
   public HandleId {
     if (grant < 0 || grant > 0xFFFF_FFFFL) {

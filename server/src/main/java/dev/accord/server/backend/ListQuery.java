@@ -1,5 +1,7 @@
 package dev.accord.server.backend;
 
+import dev.accord.api.InputLimits;
+
 import java.util.Map;
 
 /**
@@ -11,11 +13,11 @@ public record ListQuery(String prefix, StateFilter state, Map<String, String> me
   public enum StateFilter { ALL, DONE, PENDING }
 
   public ListQuery {
-    prefix = Limits.requireText("filter.prefix", prefix == null ? "" : prefix, Limits.MAX_NAMESPACE_CHARS);
+    prefix = InputChecks.requireText("filter.prefix", prefix == null ? "" : prefix, InputLimits.MAX_NAMESPACE_CHARS);
     if (state == null) {
       state = StateFilter.ALL;
     }
-    metadata = Limits.requireMetadata("filter.metadata", metadata);
+    metadata = InputChecks.requireMetadata("filter.metadata", metadata);
     if (offset < 0) {
       throw new InvalidArgumentException("offset", "must be at most " + Long.MAX_VALUE + ", got " + Long.toUnsignedString(offset));
     }

@@ -15,14 +15,15 @@ import dev.accord.api.v1.V1Grpc;
 import dev.accord.api.v1.WatchRequest;
 import dev.accord.api.v1.WatchResponse;
 import dev.accord.server.backend.AcquireCommand;
-import dev.accord.server.backend.AcquireResult;
+import dev.accord.server.backend.AcquireAnswer;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.ClaimCommand;
-import dev.accord.server.backend.ClaimResult;
+import dev.accord.server.backend.ClaimAnswer;
 import dev.accord.server.backend.Resource;
 import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.DoneCursor;
-import dev.accord.server.backend.Limits;
+import dev.accord.api.InputLimits;
+import dev.accord.server.backend.InputChecks;
 import dev.accord.server.backend.InvalidArgumentException;
 import dev.accord.server.backend.ListQuery;
 import dev.accord.server.backend.RenewCommand;
@@ -72,7 +73,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
 
   @Override
   public void acquire(AcquireRequest request, StreamObserver<AcquireResponse> response) {
-    CompletableFuture<AcquireResult> result;
+    CompletableFuture<AcquireAnswer> result;
     try {
       result = backend.acquireAsync(AcquireCommand.of(request.getOwner(), request.getNamespace(), request.getName(),
           Integer.toUnsignedLong(request.getTtl()), request.getMetadataMap()));
@@ -91,7 +92,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
     });
   }
 
-  private static AcquireResponse toResponse(AcquireResult result) {
+  private static AcquireResponse toResponse(AcquireAnswer result) {
     return switch (result.outcome()) {
       case GRANTED -> AcquireResponse.newBuilder()
           .setStatus(Status.OK)
@@ -151,7 +152,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
   public void claim(ClaimRequest request, StreamObserver<ClaimResponse> response) {
     ClaimResponse answer;
     try {
-      ClaimResult result = backend.claim(ClaimCommand.of(request.getOwner(), request.getNamespace(),
+      ClaimAnswer result = backend.claim(ClaimCommand.of(request.getOwner(), request.getNamespace(),
           request.getNamesList(), Integer.toUnsignedLong(request.getMax()), Integer.toUnsignedLong(request.getTtl()),
           request.getMetadataMap()));
       ClaimResponse.Builder builder = ClaimResponse.newBuilder().addAllDone(result.done()).addAllHeld(result.held());
@@ -184,7 +185,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
     String namespace;
     DoneCursor cursor;
     try {
-      namespace = Limits.requireText("namespace", request.getNamespace(), Limits.MAX_NAMESPACE_CHARS);
+      namespace = InputChecks.requireText("namespace", request.getNamespace(), InputLimits.MAX_NAMESPACE_CHARS);
       if (request.getFromStart() && !request.getCursor().isEmpty()) {
         throw new InvalidArgumentException("cursor", "must be empty when from_start is set");
       }

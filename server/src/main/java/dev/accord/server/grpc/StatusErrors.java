@@ -4,6 +4,7 @@ import com.google.protobuf.Any;
 import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
+import dev.accord.api.ErrorReasons;
 import dev.accord.server.backend.BackendUnavailableException;
 import dev.accord.server.backend.CursorExpiredException;
 import dev.accord.server.backend.InvalidArgumentException;
@@ -21,10 +22,6 @@ import org.slf4j.LoggerFactory;
  * server log under a reference the client is given.
  */
 public final class StatusErrors {
-  /** {@code ErrorInfo.domain} of every error this server attaches details to. */
-  public static final String DOMAIN = "accord.dev";
-  /** {@code ErrorInfo.reason} of a Watch cursor the store cannot resume from. */
-  public static final String CURSOR_EXPIRED = "CURSOR_EXPIRED";
   private static final Logger log = LoggerFactory.getLogger(StatusErrors.class);
 
   private StatusErrors() {}
@@ -39,14 +36,14 @@ public final class StatusErrors {
     }
     if (error instanceof LeaseRejectedException rejected) {
       return status(Code.FAILED_PRECONDITION, rejected.getMessage(), Any.pack(ErrorInfo.newBuilder()
-          .setDomain(DOMAIN)
-          .setReason(rejected.reason().name())
+          .setDomain(ErrorReasons.DOMAIN)
+          .setReason(rejected.reason().wireReason())
           .build()));
     }
     if (error instanceof CursorExpiredException expired) {
       return status(Code.FAILED_PRECONDITION, expired.getMessage(), Any.pack(ErrorInfo.newBuilder()
-          .setDomain(DOMAIN)
-          .setReason(CURSOR_EXPIRED)
+          .setDomain(ErrorReasons.DOMAIN)
+          .setReason(ErrorReasons.CURSOR_EXPIRED)
           .build()));
     }
     if (error instanceof BackendUnavailableException unavailable) {

@@ -1,10 +1,12 @@
 package dev.accord.server.backend;
 
+import dev.accord.api.InputLimits;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.accord.server.backend.AcquireResult.Outcome;
+import dev.accord.server.backend.AcquireAnswer.Outcome;
 import dev.accord.server.backend.LeaseRejectedException.Reason;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -53,16 +55,16 @@ public abstract class BackendContract {
     ns = "contract-" + namespaces.incrementAndGet() + "-" + test.getTestMethod().orElseThrow().getName();
   }
 
-  protected AcquireResult acquire(String owner, String name) {
+  protected AcquireAnswer acquire(String owner, String name) {
     return acquire(owner, name, 60, Map.of());
   }
 
-  protected AcquireResult acquire(String owner, String name, int ttl, Map<String, String> metadata) {
+  protected AcquireAnswer acquire(String owner, String name, int ttl, Map<String, String> metadata) {
     return backend.acquire(new AcquireCommand(owner, ns, name, ttl, metadata));
   }
 
   protected Resource granted(String owner, String name) {
-    AcquireResult result = acquire(owner, name);
+    AcquireAnswer result = acquire(owner, name);
     assertThat(result.outcome()).as("acquire of %s by %s", name, owner).isEqualTo(Outcome.GRANTED);
     return result.resource();
   }
@@ -87,7 +89,7 @@ public abstract class BackendContract {
   @Test
   void firstAcquireCreatesTheResourceAndGrantsIt() {
     long before = System.currentTimeMillis();
-    AcquireResult result = acquire("alice", "file-1", 30, Map.of("k", "v"));
+    AcquireAnswer result = acquire("alice", "file-1", 30, Map.of("k", "v"));
     long after = System.currentTimeMillis();
 
     assertThat(result.outcome()).isEqualTo(Outcome.GRANTED);
@@ -107,8 +109,8 @@ public abstract class BackendContract {
   void aResourceUnderAnUnexpiredLeaseIsHeldEvenForItsOwnOwner() {
     Resource grant = granted("alice", "file-1");
 
-    AcquireResult byOther = acquire("bob", "file-1");
-    AcquireResult byOwner = acquire("alice", "file-1");
+    AcquireAnswer byOther = acquire("bob", "file-1");
+    AcquireAnswer byOwner = acquire("alice", "file-1");
 
     assertThat(byOther.outcome()).isEqualTo(Outcome.HELD);
     assertThat(byOwner.outcome()).isEqualTo(Outcome.HELD);
@@ -137,7 +139,7 @@ public abstract class BackendContract {
     await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
         .until(() -> acquire("bob", "file-1").outcome() == Outcome.GRANTED);
 
-    AcquireResult again = acquire("carol", "file-1");
+    AcquireAnswer again = acquire("carol", "file-1");
     assertThat(again.outcome()).isEqualTo(Outcome.HELD);
     assertThat(again.resource().owner()).isEqualTo("bob");
     assertThat(again.resource().numAcquired()).isEqualTo(2);
@@ -195,7 +197,7 @@ public abstract class BackendContract {
 
     backend.done(new DoneCommand("alice", grant.handleId(), Map.of("result", "s3://out/1")));
 
-    AcquireResult after = acquire("bob", "file-1");
+    AcquireAnswer after = acquire("bob", "file-1");
     assertThat(after.outcome()).isEqualTo(Outcome.DONE);
     assertThat(after.resource().doneAtMillis()).isBetween(before - 5_000, System.currentTimeMillis() + 5_000);
     assertThat(after.resource().metadata()).containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "result", "s3://out/1"));
@@ -239,7 +241,7 @@ public abstract class BackendContract {
   @Test
   void theSameNameInTwoNamespacesIsTwoResources() {
     Resource here = granted("alice", "shared");
-    AcquireResult elsewhere = backend.acquire(new AcquireCommand("bob", ns + "-other", "shared", 60, Map.of()));
+    AcquireAnswer elsewhere = backend.acquire(new AcquireCommand("bob", ns + "-other", "shared", 60, Map.of()));
 
     assertThat(elsewhere.outcome()).isEqualTo(Outcome.GRANTED);
     assertThat(elsewhere.resource().handleId().resourceId()).isNotEqualTo(here.handleId().resourceId());
@@ -254,8 +256,8 @@ public abstract class BackendContract {
         "back\\slash and 100% _under_",
         " leading and trailing spaces ",
         "tab\tand\nnewline",
-        "x".repeat(Limits.MAX_NAME_CHARS),
-        "🚀".repeat(Limits.MAX_NAME_CHARS));
+        "x".repeat(InputLimits.MAX_NAME_CHARS),
+        "🚀".repeat(InputLimits.MAX_NAME_CHARS));
     for (String name : names) {
       assertThat(acquire("alice", name).outcome()).as(name).isEqualTo(Outcome.GRANTED);
     }
@@ -350,7 +352,7 @@ public abstract class BackendContract {
       int offset = t * 31;
       for (int i = 0; i < names; i++) {
         String name = "file-" + ((offset + i) % names);
-        AcquireResult result = acquire(owner, name);
+        AcquireAnswer result = acquire(owner, name);
         switch (result.outcome()) {
           case GRANTED -> grants.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
           case HELD -> held.incrementAndGet();
@@ -369,21 +371,21 @@ public abstract class BackendContract {
     assertThat(tokens).hasSize(names).allSatisfy((name, token) -> assertThat(token).isEqualTo(1));
   }
 
-  protected ClaimResult claim(String owner, int max, String... names) {
+  protected ClaimAnswer claim(String owner, int max, String... names) {
     return claim(owner, max, 60, List.of(names));
   }
 
-  protected ClaimResult claim(String owner, int max, int ttl, List<String> names) {
+  protected ClaimAnswer claim(String owner, int max, int ttl, List<String> names) {
     return backend.claim(new ClaimCommand(owner, ns, names, max, ttl, Map.of("via", "claim")));
   }
 
-  private static List<String> grantedNames(ClaimResult result) {
+  private static List<String> grantedNames(ClaimAnswer result) {
     return result.granted().stream().map(Resource::name).toList();
   }
 
   @Test
   void claimGrantsUpToMaxOfTheFreeCandidatesInTheGivenOrderEachAsItsOwnGrant() {
-    ClaimResult result = claim("alice", 2, "c", "a", "b");
+    ClaimAnswer result = claim("alice", 2, "c", "a", "b");
 
     assertThat(grantedNames(result)).containsExactly("c", "a");
     assertThat(result.done()).isEmpty();
@@ -407,7 +409,7 @@ public abstract class BackendContract {
     markDone(ns, "done-1");
     granted("bob", "held-1");
 
-    ClaimResult result = claim("alice", 5, "done-1", "held-1", "free-1", "free-1", "free-2");
+    ClaimAnswer result = claim("alice", 5, "done-1", "held-1", "free-1", "free-1", "free-2");
 
     assertThat(grantedNames(result)).containsExactly("free-1", "free-2");
     assertThat(result.done()).containsExactly("done-1");
@@ -418,7 +420,7 @@ public abstract class BackendContract {
   void claimLeavesUnmentionedTheFreeCandidatesPastMax() {
     markDone(ns, "done-9");
 
-    ClaimResult result = claim("alice", 1, "free-1", "free-2", "done-9");
+    ClaimAnswer result = claim("alice", 1, "free-1", "free-2", "done-9");
 
     assertThat(grantedNames(result)).containsExactly("free-1");
     assertThat(result.done()).containsExactly("done-9");
@@ -433,7 +435,7 @@ public abstract class BackendContract {
     await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
         .until(() -> !claim("alice", 1, "file-1").granted().isEmpty());
 
-    AcquireResult now = acquire("carol", "file-1");
+    AcquireAnswer now = acquire("carol", "file-1");
     assertThat(now.outcome()).isEqualTo(Outcome.HELD);
     assertThat(now.resource().owner()).isEqualTo("alice");
     assertThat(now.resource().numAcquired()).isEqualTo(2);
@@ -460,7 +462,7 @@ public abstract class BackendContract {
         List<Resource> taken = claims
             ? claim(owner, 7, 60, slice).granted()
             : slice.stream().map(name -> acquire(owner, name)).filter(r -> r.outcome() == Outcome.GRANTED)
-                .map(AcquireResult::resource).limit(7).toList();
+                .map(AcquireAnswer::resource).limit(7).toList();
         for (Resource grant : taken) {
           grants.computeIfAbsent(grant.name(), n -> new AtomicInteger()).incrementAndGet();
           backend.done(new DoneCommand(owner, grant.handleId(), Map.of()));
@@ -473,7 +475,7 @@ public abstract class BackendContract {
     List<Resource> stored = listAll(new ListQuery(ns, ListQuery.StateFilter.DONE, Map.of(), 0));
     assertThat(stored).extracting(Resource::name).containsExactlyInAnyOrderElementsOf(grants.keySet());
     assertThat(stored).allSatisfy(resource -> assertThat(resource.numAcquired()).isEqualTo(1));
-    ClaimResult rest = claim("sweeper", 1000, 60, all);
+    ClaimAnswer rest = claim("sweeper", 1000, 60, all);
     assertThat(rest.done()).hasSize(grants.size());
     assertThat(rest.granted().size() + rest.done().size()).isEqualTo(names);
   }

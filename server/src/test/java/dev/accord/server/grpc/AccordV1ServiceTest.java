@@ -20,7 +20,7 @@ import dev.accord.api.v1.V1Grpc;
 import dev.accord.api.v1.WatchResponse;
 import dev.accord.api.v1.WatchRequest;
 import dev.accord.server.backend.AcquireCommand;
-import dev.accord.server.backend.AcquireResult;
+import dev.accord.server.backend.AcquireAnswer;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.BackendUnavailableException;
 import dev.accord.server.backend.ListQuery;
@@ -529,12 +529,12 @@ class AccordV1ServiceTest {
     }
 
     @Override
-    public AcquireResult acquire(AcquireCommand command) {
+    public AcquireAnswer acquire(AcquireCommand command) {
       throw error;
     }
 
     @Override
-    public CompletableFuture<AcquireResult> acquireAsync(AcquireCommand command) {
+    public CompletableFuture<AcquireAnswer> acquireAsync(AcquireCommand command) {
       return CompletableFuture.failedFuture(error);
     }
 

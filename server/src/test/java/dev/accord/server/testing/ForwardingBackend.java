@@ -1,10 +1,10 @@
 package dev.accord.server.testing;
 
 import dev.accord.server.backend.AcquireCommand;
-import dev.accord.server.backend.AcquireResult;
+import dev.accord.server.backend.AcquireAnswer;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.ClaimCommand;
-import dev.accord.server.backend.ClaimResult;
+import dev.accord.server.backend.ClaimAnswer;
 import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.DoneCursor;
 import dev.accord.server.backend.DonePage;
@@ -28,12 +28,12 @@ public class ForwardingBackend implements Backend {
   }
 
   @Override
-  public AcquireResult acquire(AcquireCommand command) {
+  public AcquireAnswer acquire(AcquireCommand command) {
     return delegate.acquire(command);
   }
 
   @Override
-  public CompletableFuture<AcquireResult> acquireAsync(AcquireCommand command) {
+  public CompletableFuture<AcquireAnswer> acquireAsync(AcquireCommand command) {
     return delegate.acquireAsync(command);
   }
 
@@ -48,7 +48,7 @@ public class ForwardingBackend implements Backend {
   }
 
   @Override
-  public ClaimResult claim(ClaimCommand command) {
+  public ClaimAnswer claim(ClaimCommand command) {
     return delegate.claim(command);
   }
 

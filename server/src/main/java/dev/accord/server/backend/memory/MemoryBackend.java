@@ -1,11 +1,11 @@
 package dev.accord.server.backend.memory;
 
 import dev.accord.server.backend.AcquireCommand;
-import dev.accord.server.backend.AcquireResult;
-import dev.accord.server.backend.AcquireResult.Outcome;
+import dev.accord.server.backend.AcquireAnswer;
+import dev.accord.server.backend.AcquireAnswer.Outcome;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.ClaimCommand;
-import dev.accord.server.backend.ClaimResult;
+import dev.accord.server.backend.ClaimAnswer;
 import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.GrantCheck;
 import dev.accord.server.backend.HandleId;
@@ -90,7 +90,7 @@ public final class MemoryBackend implements Backend {
   }
 
   @Override
-  public AcquireResult acquire(AcquireCommand command) {
+  public AcquireAnswer acquire(AcquireCommand command) {
     Slot slot = byKey.computeIfAbsent(new Key(command.namespace(), command.name()), key -> {
       Slot created = new Slot(ids.incrementAndGet(), key.namespace(), key.name());
       byId.put(created.id, created);
@@ -99,22 +99,22 @@ public final class MemoryBackend implements Backend {
     synchronized (slot) {
       long now = clock.millis();
       if (slot.doneAt != 0) {
-        return new AcquireResult(Outcome.DONE, slot.snapshot());
+        return new AcquireAnswer(Outcome.DONE, slot.snapshot());
       }
       if (slot.grant > 0 && slot.expiresAt > now) {
-        return new AcquireResult(Outcome.HELD, slot.snapshot());
+        return new AcquireAnswer(Outcome.HELD, slot.snapshot());
       }
       slot.grant++;
       slot.nonce = ThreadLocalRandom.current().nextInt();
       slot.owner = command.owner();
       slot.expiresAt = now + command.ttlSeconds() * 1000L;
       slot.mergeMetadata(command.metadata());
-      return new AcquireResult(Outcome.GRANTED, slot.snapshot());
+      return new AcquireAnswer(Outcome.GRANTED, slot.snapshot());
     }
   }
 
   @Override
-  public ClaimResult claim(ClaimCommand command) {
+  public ClaimAnswer claim(ClaimCommand command) {
     List<Resource> granted = new ArrayList<>();
     List<String> done = new ArrayList<>();
     List<String> held = new ArrayList<>();
@@ -133,7 +133,7 @@ public final class MemoryBackend implements Backend {
         }
         continue;
       }
-      AcquireResult result = acquire(
+      AcquireAnswer result = acquire(
           new AcquireCommand(command.owner(), command.namespace(), name, command.ttlSeconds(), command.metadata()));
       switch (result.outcome()) {
         case GRANTED -> granted.add(result.resource());
@@ -141,7 +141,7 @@ public final class MemoryBackend implements Backend {
         case HELD -> held.add(name);
       }
     }
-    return new ClaimResult(granted, done, held);
+    return new ClaimAnswer(granted, done, held);
   }
 
   @Override

@@ -3,11 +3,11 @@ package dev.accord.server.backend.postgres;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.accord.server.backend.AcquireCommand;
-import dev.accord.server.backend.AcquireResult;
-import dev.accord.server.backend.AcquireResult.Outcome;
+import dev.accord.server.backend.AcquireAnswer;
+import dev.accord.server.backend.AcquireAnswer.Outcome;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.ClaimCommand;
-import dev.accord.server.backend.ClaimResult;
+import dev.accord.server.backend.ClaimAnswer;
 import dev.accord.server.backend.BackendUnavailableException;
 import dev.accord.server.backend.CursorExpiredException;
 import dev.accord.server.backend.DoneCursor;
@@ -381,7 +381,7 @@ public final class PostgresBackend implements Backend {
     P again();
   }
 
-  private record PendingAcquire(AcquireCommand command, CompletableFuture<AcquireResult> answer, int attempt)
+  private record PendingAcquire(AcquireCommand command, CompletableFuture<AcquireAnswer> answer, int attempt)
       implements Pending<PendingAcquire> {
     @Override
     public PendingAcquire again() {
@@ -398,14 +398,14 @@ public final class PostgresBackend implements Backend {
   }
 
   @Override
-  public AcquireResult acquire(AcquireCommand command) {
+  public AcquireAnswer acquire(AcquireCommand command) {
     return Futures.await(acquireAsync(command));
   }
 
   @Override
-  public CompletableFuture<AcquireResult> acquireAsync(AcquireCommand command) {
+  public CompletableFuture<AcquireAnswer> acquireAsync(AcquireCommand command) {
     // Nothing here may block: the server calls this on a network thread. The batch checks the schema.
-    CompletableFuture<AcquireResult> answer = new CompletableFuture<>();
+    CompletableFuture<AcquireAnswer> answer = new CompletableFuture<>();
     try {
       acquires.submit(new PendingAcquire(command, answer, 1));
     } catch (RejectedExecutionException e) {
@@ -467,7 +467,7 @@ public final class PostgresBackend implements Backend {
         statement.setInt(6, ThreadLocalRandom.current().nextInt());
         try (ResultSet rows = statement.executeQuery()) {
           if (rows.next()) {
-            pending.answer().complete(new AcquireResult(outcome(rows.getString(1)), readResource(rows, 2)));
+            pending.answer().complete(new AcquireAnswer(outcome(rows.getString(1)), readResource(rows, 2)));
             return;
           }
         }
@@ -514,7 +514,7 @@ public final class PostgresBackend implements Backend {
         while (rows.next()) {
           int i = rows.getInt(1);
           answered[i] = true;
-          requests.get(i).answer().complete(new AcquireResult(outcome(rows.getString(2)), readResource(rows, 3)));
+          requests.get(i).answer().complete(new AcquireAnswer(outcome(rows.getString(2)), readResource(rows, 3)));
         }
       }
     } catch (SQLException e) {
@@ -725,7 +725,7 @@ public final class PostgresBackend implements Backend {
   }
 
   @Override
-  public ClaimResult claim(ClaimCommand command) {
+  public ClaimAnswer claim(ClaimCommand command) {
     schema.ensureMigrated();
     try (Connection connection = pool.getConnection();
         PreparedStatement statement = connection.prepareStatement(CLAIM_SQL)) {
@@ -751,7 +751,7 @@ public final class PostgresBackend implements Backend {
           }
         }
       }
-      return new ClaimResult(granted, done == null ? List.of() : done, held);
+      return new ClaimAnswer(granted, done == null ? List.of() : done, held);
     } catch (SQLException e) {
       throw SqlErrors.translate("claim", e);
     }

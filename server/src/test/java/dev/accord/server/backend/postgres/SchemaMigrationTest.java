@@ -3,7 +3,7 @@ package dev.accord.server.backend.postgres;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.accord.server.backend.AcquireCommand;
-import dev.accord.server.backend.AcquireResult.Outcome;
+import dev.accord.server.backend.AcquireAnswer.Outcome;
 import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.Resource;
 import dev.accord.server.testing.TestPostgres;

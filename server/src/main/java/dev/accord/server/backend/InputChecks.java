@@ -1,23 +1,20 @@
 package dev.accord.server.backend;
 
+import dev.accord.api.InputLimits;
+
+import static dev.accord.api.InputLimits.MAX_METADATA_BYTES;
+import static dev.accord.api.InputLimits.MAX_METADATA_ENTRIES;
+import static dev.accord.api.InputLimits.MAX_TTL_SECONDS;
+
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * The input rules every request obeys, checked before anything touches a store. Each check throws
+ * The input rules every request obeys ({@link dev.accord.api.InputLimits}), checked before anything touches a store. Each check throws
  * {@link InvalidArgumentException} naming the wire field, so a client learns exactly what to fix.
  */
-public final class Limits {
-  public static final int MAX_NAMESPACE_CHARS = 100;
-  public static final int MAX_NAME_CHARS = 255;
-  public static final int MAX_OWNER_CHARS = 255;
-  public static final int MAX_METADATA_ENTRIES = 64;
-  /** Keys and values together, UTF-8 encoded. */
-  public static final int MAX_METADATA_BYTES = 16 * 1024;
-  public static final int MIN_ACQUIRE_TTL_SECONDS = 1;
-  public static final int MAX_TTL_SECONDS = 24 * 60 * 60;
-
-  private Limits() {}
+public final class InputChecks {
+  private InputChecks() {}
 
   static String requireNonEmpty(String field, String value, int maxChars) {
     if (value == null || value.isEmpty()) {

@@ -7,8 +7,8 @@ import java.util.List;
  * those held by another grant. Candidates in none of the three were not looked at, because {@code max} grants were
  * made first.
  */
-public record ClaimResult(List<Resource> granted, List<String> done, List<String> held) {
-  public ClaimResult {
+public record ClaimAnswer(List<Resource> granted, List<String> done, List<String> held) {
+  public ClaimAnswer {
     granted = List.copyOf(granted);
     done = List.copyOf(done);
     held = List.copyOf(held);
