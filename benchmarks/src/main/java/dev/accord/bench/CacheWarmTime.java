@@ -124,8 +124,8 @@ public final class CacheWarmTime {
       // As AccordServerMain sizes it: two call threads per pooled connection.
       server =
           AccordServer.start(
+              AccordServer.tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
               backend,
-              new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
               2 * poolSize,
               Duration.ofSeconds(5),
               Duration.ofSeconds(2));

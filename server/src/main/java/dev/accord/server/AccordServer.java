@@ -1,28 +1,26 @@
 package dev.accord.server;
 
 import dev.accord.server.backend.Backend;
-import dev.accord.server.grpc.AccordV1Service;
+import dev.accord.server.grpc.AccordServices;
 import dev.accord.server.grpc.BackendHealthMonitor;
-import dev.accord.server.grpc.MalformedRequests;
+import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
+import io.grpc.ServerBuilder;
+import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Accord gRPC server: the V1 API, the standard health service (tied to the backend) and server
- * reflection, on a bounded pool of call threads. It owns its backend and closes it on shutdown.
+ * A running Accord gRPC server: the V1 API ({@link AccordServices}), the standard health service (tied to the
+ * backend) and server reflection, on whatever transport the given {@link ServerBuilder} brings — TCP from
+ * {@link #tcp}, or in-process in tests. It owns its backend and closes it on shutdown.
  */
 public final class AccordServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AccordServer.class);
@@ -31,79 +29,70 @@ public final class AccordServer implements AutoCloseable {
    * (the empty name and the V1 service's name follow the database, for readiness).
    */
   public static final String LIVENESS_SERVICE = "accord.liveness";
-  /** Watch streams only look at the database briefly, between long waits: a couple of threads serve many. */
-  private static final int WATCH_THREADS = 2;
 
   private final Server server;
-  private final AccordV1Service service;
+  private final AccordServices services;
   private final Backend backend;
   private final HealthStatusManager health;
   private final BackendHealthMonitor monitor;
-  private final ExecutorService callExecutor;
-  private final ScheduledExecutorService watchExecutor;
   private final Duration shutdownGrace;
   private volatile boolean stopped;
 
-  private AccordServer(Server server, AccordV1Service service, Backend backend, HealthStatusManager health, BackendHealthMonitor monitor,
-      ExecutorService callExecutor, ScheduledExecutorService watchExecutor, Duration shutdownGrace) {
+  private AccordServer(Server server, AccordServices services, Backend backend, HealthStatusManager health,
+      BackendHealthMonitor monitor, Duration shutdownGrace) {
     this.server = server;
-    this.service = service;
+    this.services = services;
     this.backend = backend;
     this.health = health;
     this.monitor = monitor;
-    this.callExecutor = callExecutor;
-    this.watchExecutor = watchExecutor;
     this.shutdownGrace = shutdownGrace;
   }
 
-  /** Starts serving {@code backend} on {@code listen} (port 0: any free port). */
-  public static AccordServer start(Backend backend, InetSocketAddress listen, int callThreads,
-      Duration shutdownGrace, Duration healthInterval) throws IOException {
-    HealthStatusManager health = new HealthStatusManager();
-    // Liveness must not follow the database: restarting servers does not bring PostgreSQL back.
-    health.setStatus(LIVENESS_SERVICE, io.grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING);
-    BackendHealthMonitor monitor = new BackendHealthMonitor(backend, health, healthInterval);
-    monitor.start();
-    ExecutorService callExecutor = Executors.newFixedThreadPool(callThreads, namedThreads("accord-call-"));
-    ScheduledExecutorService watchExecutor =
-        Executors.newScheduledThreadPool(WATCH_THREADS, namedThreads("accord-watch-"));
-    AccordV1Service service = new AccordV1Service(backend, watchExecutor);
-    Server server = NettyServerBuilder.forAddress(listen)
-        .executor(callExecutor)
-        .callExecutor(AccordV1Service.NON_BLOCKING_CALLS)
-        .addService(MalformedRequests.guard(service.bindService()))
-        .addService(health.getHealthService())
-        .addService(ProtoReflectionServiceV1.newInstance())
+  /**
+   * The TCP transport on {@code listen} (port 0: any free port), with the connection policy every Accord server
+   * has.
+   */
+  public static ServerBuilder<?> tcp(InetSocketAddress listen) {
+    return NettyServerBuilder.forAddress(listen, InsecureServerCredentials.create())
         // Go and Java clients may ping to keep idle connections through load balancers: allow it.
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
         // Reconnecting now and then lets clients balancing over a headless Service find new replicas.
         .maxConnectionAge(10, TimeUnit.MINUTES)
-        .maxConnectionAgeGrace(30, TimeUnit.SECONDS)
+        .maxConnectionAgeGrace(30, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Starts serving {@code backend} on {@code transport}.
+   *
+   * @param callThreads threads for calls that wait on the backend
+   * @param shutdownGrace how long in-flight calls may run after {@link #shutdown()} begins
+   * @param healthInterval how often the backend's health is checked for the health service
+   * @throws IOException when the transport cannot listen; nothing is left running, the backend stays open
+   */
+  public static AccordServer start(ServerBuilder<?> transport, Backend backend, int callThreads,
+      Duration shutdownGrace, Duration healthInterval) throws IOException {
+    HealthStatusManager health = new HealthStatusManager();
+    // Liveness must not follow the database: restarting servers does not bring PostgreSQL back.
+    health.setStatus(LIVENESS_SERVICE, ServingStatus.SERVING);
+    BackendHealthMonitor monitor = new BackendHealthMonitor(backend, health, healthInterval);
+    monitor.start();
+    AccordServices services = new AccordServices(backend, callThreads, "accord-");
+    Server server = services.addTo(transport)
+        .addService(health.getHealthService())
+        .addService(ProtoReflectionServiceV1.newInstance())
         .build();
     try {
       server.start();
     } catch (IOException e) {
       monitor.close();
-      callExecutor.shutdownNow();
-      watchExecutor.shutdownNow();
-      throw new IOException("cannot listen on " + listen + ": " + e.getMessage()
-          + " (is another server on that port? set ACCORD_LISTEN)", e);
+      services.close();
+      throw e;
     }
-    return new AccordServer(server, service, backend, health, monitor, callExecutor, watchExecutor, shutdownGrace);
+    return new AccordServer(server, services, backend, health, monitor, shutdownGrace);
   }
 
-  /** Daemon threads named {@code prefix} and a number: a server's threads never keep a JVM alive on their own. */
-  public static ThreadFactory namedThreads(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
-
-  /** The port accepting calls. */
+  /** The port accepting calls (-1 for a transport without ports). */
   public int port() {
     return server.getPort();
   }
@@ -131,7 +120,7 @@ public final class AccordServer implements AutoCloseable {
     health.enterTerminalState();
     monitor.close();
     server.shutdown();
-    service.endWatches();
+    services.endWatches();
     boolean clean;
     try {
       clean = server.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS);
@@ -145,8 +134,7 @@ public final class AccordServer implements AutoCloseable {
       server.shutdownNow();
       clean = false;
     }
-    callExecutor.shutdownNow();
-    watchExecutor.shutdownNow();
+    services.close();
     backend.close();
     return clean;
   }

@@ -86,10 +86,11 @@ public final class AccordServerMain implements Callable<Integer> {
     }
     AccordServer server;
     try {
-      server = AccordServer.start(backend, config.listen(), callThreads(config.poolSize()),
+      server = AccordServer.start(AccordServer.tcp(config.listen()), backend, callThreads(config.poolSize()),
           config.shutdownGrace(), config.healthInterval());
     } catch (java.io.IOException e) {
-      log.error("{}", e.getMessage());
+      log.error("cannot listen on {}: {} (is another server on that port? set ACCORD_LISTEN)", config.listen(),
+          e.getMessage());
       backend.close();
       return 1;
     }

@@ -66,7 +66,7 @@ class AccordServerTest {
   private ManagedChannel channel;
 
   private void start(Duration grace) throws Exception {
-    server = AccordServer.start(backend, new InetSocketAddress("127.0.0.1", 0), 4, grace, Duration.ofSeconds(1));
+    server = AccordServer.start(AccordServer.tcp(new InetSocketAddress("127.0.0.1", 0)), backend, 4, grace, Duration.ofSeconds(1));
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
   }
 

@@ -55,7 +55,7 @@ class DatabaseOutageTest {
     int pgPort = freePort();
     postgres = EmbeddedPostgres.start(dataDir, pgPort);
     PostgresBackend backend = PostgresBackend.open(postgres.settings(4));
-    server = AccordServer.start(backend, new InetSocketAddress("127.0.0.1", 0), 8, Duration.ofSeconds(1),
+    server = AccordServer.start(AccordServer.tcp(new InetSocketAddress("127.0.0.1", 0)), backend, 8, Duration.ofSeconds(1),
         Duration.ofMillis(200));
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
     V1Grpc.V1BlockingStub stub = V1Grpc.newBlockingStub(channel);

@@ -65,7 +65,7 @@ public final class DemoCommand implements Callable<Integer> {
     Path dataDir = Files.createTempDirectory("accord-demo-");
     out.printf("Starting an Accord server (backend %s)...%n", backendSpec);
     Backend backend = Backends.open(backendSpec, dataDir, Math.min(workers, 16));
-    AccordServer server = AccordServer.start(backend, new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+    AccordServer server = AccordServer.start(AccordServer.tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), backend,
         Math.min(workers, 16) * 2, Duration.ofSeconds(5), Duration.ofSeconds(2));
     try {
       out.printf("Server on 127.0.0.1:%d (%s)%n", server.port(), backend.describe());

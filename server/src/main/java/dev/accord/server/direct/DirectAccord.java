@@ -1,10 +1,8 @@
 package dev.accord.server.direct;
 
 import dev.accord.client.AccordClient;
-import dev.accord.server.AccordServer;
 import dev.accord.server.backend.Backend;
-import dev.accord.server.grpc.AccordV1Service;
-import dev.accord.server.grpc.MalformedRequests;
+import dev.accord.server.grpc.AccordServices;
 import io.grpc.CallOptions;
 import io.grpc.ClientCall;
 import io.grpc.ConnectivityState;
@@ -16,9 +14,6 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.UUID;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -57,42 +52,33 @@ public final class DirectAccord {
    */
   public static ManagedChannel channel(Backend backend) {
     String name = "accord-direct-" + UUID.randomUUID();
-    ExecutorService calls = Executors.newFixedThreadPool(CALL_THREADS, AccordServer.namedThreads("accord-direct-call-"));
-    ScheduledExecutorService watches = Executors.newScheduledThreadPool(1, AccordServer.namedThreads("accord-direct-watch-"));
+    AccordServices services = new AccordServices(backend, CALL_THREADS, "accord-direct-");
     Server server;
     try {
-      server = InProcessServerBuilder.forName(name)
-          .executor(calls)
-          .callExecutor(AccordV1Service.NON_BLOCKING_CALLS)
-          .addService(MalformedRequests.guard(new AccordV1Service(backend, watches).bindService()))
-          .build()
-          .start();
+      server = services.addTo(InProcessServerBuilder.forName(name)).build().start();
     } catch (IOException e) {
-      calls.shutdownNow();
-      watches.shutdownNow();
+      services.close();
       throw new UncheckedIOException("cannot start the in-process Accord service", e);
     }
-    return new DirectChannel(InProcessChannelBuilder.forName(name).build(), server, calls, watches);
+    return new DirectChannel(InProcessChannelBuilder.forName(name).build(), server, services);
   }
 
   /** The in-process channel, owning the service behind it: it stops with the channel. */
   private static final class DirectChannel extends ManagedChannel {
     private final ManagedChannel channel;
     private final Server server;
-    private final ExecutorService calls;
-    private final ScheduledExecutorService watches;
+    private final AccordServices services;
 
-    DirectChannel(ManagedChannel channel, Server server, ExecutorService calls, ScheduledExecutorService watches) {
+    DirectChannel(ManagedChannel channel, Server server, AccordServices services) {
       this.channel = channel;
       this.server = server;
-      this.calls = calls;
-      this.watches = watches;
+      this.services = services;
     }
 
     @Override
     public ManagedChannel shutdown() {
       channel.shutdown();
-      // Calls in flight finish; the executors stop once the service has (see awaitTermination).
+      // Calls in flight finish; the service's threads stop once it has (see awaitTermination).
       server.shutdown();
       return this;
     }
@@ -101,8 +87,7 @@ public final class DirectAccord {
     public ManagedChannel shutdownNow() {
       channel.shutdownNow();
       server.shutdownNow();
-      calls.shutdownNow();
-      watches.shutdownNow();
+      services.close();
       return this;
     }
 
@@ -122,8 +107,7 @@ public final class DirectAccord {
       boolean terminated = channel.awaitTermination(timeout, unit)
           && server.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
       if (terminated) {
-        calls.shutdown();
-        watches.shutdownNow();
+        services.close();
       }
       return terminated;
     }

@@ -52,7 +52,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
    * backend, whose answer comes back on another thread, so a hop to a call thread would cost a thread wake-up per
    * call and buy nothing. Every other call may wait on the database and goes to the server's call threads.
    */
-  public static final ServerCallExecutorSupplier NON_BLOCKING_CALLS = new ServerCallExecutorSupplier() {
+  static final ServerCallExecutorSupplier NON_BLOCKING_CALLS = new ServerCallExecutorSupplier() {
     @Override
     public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
       String method = call.getMethodDescriptor().getFullMethodName();

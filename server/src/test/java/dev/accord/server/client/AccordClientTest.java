@@ -80,7 +80,7 @@ class AccordClientTest {
   }
 
   private AccordServer startServer(int port) throws Exception {
-    return AccordServer.start(PostgresBackend.open(database), new InetSocketAddress("127.0.0.1", port), 32,
+    return AccordServer.start(AccordServer.tcp(new InetSocketAddress("127.0.0.1", port)), PostgresBackend.open(database), 32,
         Duration.ofSeconds(2), Duration.ofSeconds(1));
   }
 

@@ -49,9 +49,6 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -73,8 +70,7 @@ class AccordV1ServiceTest {
   private static final AtomicInteger namespaces = new AtomicInteger();
   private PostgresBackend postgres;
   private final CountingBackend backend = new CountingBackend();
-  private ExecutorService executor;
-  private ScheduledExecutorService watchExecutor;
+  private AccordServices services;
   private Server server;
   private ManagedChannel channel;
   private V1Grpc.V1BlockingStub stub;
@@ -85,10 +81,8 @@ class AccordV1ServiceTest {
     postgres = PostgresBackend.open(TestPostgres.newDatabase(8));
     backend.setDelegate(postgres);
     String name = InProcessServerBuilder.generateName();
-    executor = Executors.newFixedThreadPool(8);
-    watchExecutor = Executors.newScheduledThreadPool(1);
-    server = InProcessServerBuilder.forName(name).executor(executor)
-        .addService(MalformedRequests.guard(new AccordV1Service(backend, watchExecutor).bindService())).build().start();
+    services = new AccordServices(backend, 8, "test-");
+    server = services.addTo(InProcessServerBuilder.forName(name)).build().start();
     channel = InProcessChannelBuilder.forName(name).build();
     stub = V1Grpc.newBlockingStub(channel);
   }
@@ -97,8 +91,7 @@ class AccordV1ServiceTest {
   void stop() {
     channel.shutdownNow();
     server.shutdownNow();
-    executor.shutdownNow();
-    watchExecutor.shutdownNow();
+    services.close();
     postgres.close();
   }
 

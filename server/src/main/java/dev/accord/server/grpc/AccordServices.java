@@ -1,0 +1,65 @@
+package dev.accord.server.grpc;
+
+import dev.accord.server.backend.Backend;
+import io.grpc.ServerBuilder;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The Accord API as served: the V1 service over a backend, behind the malformed-request guard, on its own call and
+ * Watch threads. The real server, direct mode and the tests put it on their {@link ServerBuilder} with
+ * {@link #addTo}, so all of them serve the same code in the same way. Closing it stops its threads; the backend is
+ * not its to close.
+ */
+public final class AccordServices implements AutoCloseable {
+  /** Watch streams only look at the database briefly, between long waits: a couple of threads serve many. */
+  private static final int WATCH_THREADS = 2;
+
+  private final AccordV1Service service;
+  private final ExecutorService callThreads;
+  private final ScheduledExecutorService watchThreads;
+
+  /**
+   * @param callThreads threads for the calls that block on the backend (List, Renew, Claim); Acquire and Done
+   *     only validate and queue, on the transport's own thread
+   * @param threadPrefix names this instance's threads, e.g. {@code "accord-"}
+   */
+  public AccordServices(Backend backend, int callThreads, String threadPrefix) {
+    this.callThreads = Executors.newFixedThreadPool(callThreads, daemonThreads(threadPrefix + "call-"));
+    this.watchThreads = Executors.newScheduledThreadPool(WATCH_THREADS, daemonThreads(threadPrefix + "watch-"));
+    this.service = new AccordV1Service(backend, watchThreads);
+  }
+
+  /** Adds the V1 service to {@code builder}, with the executors it runs on. */
+  public ServerBuilder<?> addTo(ServerBuilder<?> builder) {
+    return builder
+        .executor(callThreads)
+        .callExecutor(AccordV1Service.NON_BLOCKING_CALLS)
+        .addService(MalformedRequests.guard(service.bindService()));
+  }
+
+  /** Ends open Watch streams with UNAVAILABLE, so their clients resume on another server at once. */
+  public void endWatches() {
+    service.endWatches();
+  }
+
+  /** Stops the threads: call once the server serving this has terminated. */
+  @Override
+  public void close() {
+    callThreads.shutdown();
+    watchThreads.shutdownNow();
+  }
+
+  /** Daemon threads named {@code prefix} and a number: a server's threads never keep a JVM alive on their own. */
+  private static ThreadFactory daemonThreads(String prefix) {
+    AtomicInteger count = new AtomicInteger();
+    return runnable -> {
+      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
+      thread.setDaemon(true);
+      return thread;
+    };
+  }
+}
