@@ -1,4 +1,4 @@
-package dev.accord.server.client;
+package dev.accord.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
