@@ -56,10 +56,10 @@ import javax.sql.DataSource;
  *   <li>{@code db done stream}: the backend's done-mark stream ({@link PostgresBackend#donesAfter},
  *       names only, 1,000 a page as Watch reads it, and 10,000) from its very start; no gRPC;
  *   <li>{@code List, blocking stub}: a raw gRPC stub streaming the List a client's cache warms
- *       from, counting names, no cache; the blocking iterator asks for one message at a time, as
- *       the client's feed did before;
+ *       from, counting names, no cache; the blocking iterator asks for one message at a time;
  *   <li>{@code List, async stub}: the same through an asynchronous stub that asks for 1,024
- *       messages ahead, as the client's feed now does;
+ *       messages ahead, as the client's fallback feed does against servers without
+ *       {@code from_start};
  *   <li>{@code Watch from_start}: a raw Watch with {@code from_start}, which streams every done
  *       name (3,000 a message), counting names, no cache: the wire part of the client's warm;
  *   <li>{@code client, new JVM}: a fresh JVM (as a worker starting up) builds an {@link

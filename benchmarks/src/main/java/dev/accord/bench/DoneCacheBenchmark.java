@@ -161,7 +161,7 @@ public class DoneCacheBenchmark {
     return fp[0] ^ fp[1];
   }
 
-  /** The fingerprint the cache used before (Guava murmur3_128 of the UTF-8 bytes), for scale. */
+  /** A general-purpose 128-bit hash (Guava's murmur3_128 of the UTF-8 bytes), to set XXH3's cost against. */
   @Benchmark
   public byte[] fingerprintGuavaMurmur3(Filled s) {
     String name = s.nextPresent();
