@@ -7,18 +7,14 @@ import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.ClaimCommand;
 import dev.accord.server.backend.ClaimAnswer;
 import dev.accord.server.backend.BackendUnavailableException;
-import dev.accord.server.backend.CursorExpiredException;
 import dev.accord.server.backend.DoneCursor;
 import dev.accord.server.backend.DonePage;
 import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.Futures;
-import dev.accord.server.backend.GrantCheck;
-import dev.accord.server.backend.HandleId;
 import dev.accord.server.backend.LeaseRejectedException;
 import dev.accord.server.backend.ListQuery;
 import dev.accord.server.backend.RenewCommand;
 import dev.accord.server.backend.Resource;
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -28,7 +24,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
@@ -63,10 +58,15 @@ public final class PostgresBackend implements Backend {
   private final ExecutorService batchThreads;
   private final GroupCommit<PendingAcquire> acquires;
   private final GroupCommit<PendingDone> dones;
-  /** Batches smaller than this run the single-request statements ({@link Statements#ACQUIRE_SQL}, {@link Statements#DONE_SQL}). */
+  /**
+   * Batches smaller than this run the single-request statements ({@link Statements#ACQUIRE_SQL},
+   * {@link Statements#DONE_SQL}).
+   */
   private final int batchFrom;
+  private final GrantUpdates grants;
+  private final ListPages lists;
+  private final DoneStream doneStream;
   private final DoneNotifier notifier;
-  private volatile UUID store;
   private final String description;
   private final AutoCloseable onClose;
 
@@ -85,6 +85,9 @@ public final class PostgresBackend implements Backend {
     this.acquires = new GroupCommit<>(MAX_BATCH, runners, batchThreads, this::runAcquires);
     this.dones = new GroupCommit<>(MAX_BATCH, runners, batchThreads, this::runDones);
     this.schema = new SchemaMigrator(settings);
+    this.grants = new GrantUpdates(pool, schema);
+    this.lists = new ListPages(pool, schema);
+    this.doneStream = new DoneStream(pool, schema);
     this.notifier = new DoneNotifier(settings);
     this.description = description;
     this.onClose = onClose;
@@ -293,10 +296,7 @@ public final class PostgresBackend implements Backend {
       for (PendingDone pending : requests) {
         DoneCommand command = pending.command();
         try {
-          updateGrant("done", Statements.DONE_SQL, command.handleId(), command.owner(), (connection, statement) -> {
-            ResourceRows.bindMetadata(connection, statement, 1, command.metadata());
-            return 3;
-          });
+          grants.done(command);
           pending.answer().complete(null);
         } catch (RuntimeException e) {
           pending.answer().completeExceptionally(e);
@@ -349,7 +349,7 @@ public final class PostgresBackend implements Backend {
         if (!answered[i]) {
           PendingDone pending = requests.get(i);
           LeaseRejectedException refusal =
-              explainRefusal(connection, pending.command().handleId(), pending.command().owner());
+              GrantUpdates.explainRefusal(connection, pending.command().handleId(), pending.command().owner());
           answered[i] = true;
           if (refusal != null) {
             pending.answer().completeExceptionally(refusal);
@@ -436,219 +436,32 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public ClaimAnswer claim(ClaimCommand command) {
-    schema.ensureMigrated();
-    try (Connection connection = pool.getConnection();
-        PreparedStatement statement = connection.prepareStatement(Statements.CLAIM_SQL)) {
-      statement.setArray(1, connection.createArrayOf("text", command.names().toArray(String[]::new)));
-      statement.setString(2, command.namespace());
-      statement.setInt(3, command.max());
-      statement.setString(4, command.namespace());
-      statement.setString(5, command.owner());
-      statement.setInt(6, command.ttlSeconds());
-      ResourceRows.bindMetadata(connection, statement, 7, command.metadata());
-      List<Resource> granted = new ArrayList<>();
-      List<String> done = null;
-      List<String> held = new ArrayList<>();
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          if (done == null) {
-            done = ResourceRows.names(rows.getArray(1));
-            held.addAll(ResourceRows.names(rows.getArray(2)));
-            held.addAll(ResourceRows.names(rows.getArray(3)));
-          }
-          if (rows.getObject(4) != null) {
-            granted.add(ResourceRows.readResource(rows, 5));
-          }
-        }
-      }
-      return new ClaimAnswer(granted, done == null ? List.of() : done, held);
-    } catch (SQLException e) {
-      throw SqlErrors.translate("claim", e);
-    }
+    return grants.claim(command);
   }
 
   @Override
   public void renew(RenewCommand command) {
-    updateGrant("renew", Statements.RENEW_SQL, command.handleId(), command.owner(), (connection, statement) -> {
-      statement.setInt(1, command.ttlSeconds());
-      ResourceRows.bindMetadata(connection, statement, 2, command.metadata());
-      return 4;
-    });
-  }
-
-  /** Binds an update's own parameters and returns the index of its first WHERE parameter. */
-  private interface UpdateBinder {
-    int bind(Connection connection, PreparedStatement statement) throws SQLException;
-  }
-
-  private void updateGrant(String operation, String sql, HandleId handle, String owner, UpdateBinder binder) {
-    schema.ensureMigrated();
-    try (Connection connection = pool.getConnection()) {
-      // The grant may change between the update and the read that explains a refusal: then look again.
-      for (int attempt = 1; attempt <= Retries.MAX_ATTEMPTS; attempt++) {
-        try (PreparedStatement statement = connection.prepareStatement(sql)) {
-          int where = binder.bind(connection, statement);
-          statement.setLong(where, handle.resourceId());
-          statement.setLong(where + 1, handle.grant());
-          statement.setInt(where + 2, handle.nonce());
-          statement.setString(where + 3, owner);
-          if (changedOneRow(statement)) {
-            return;
-          }
-        }
-        LeaseRejectedException refusal = explainRefusal(connection, handle, owner);
-        if (refusal != null) {
-          throw refusal;
-        }
-      }
-      throw Retries.keptRacing(operation);
-    } catch (SQLException e) {
-      throw SqlErrors.translate(operation, e);
-    }
-  }
-
-  /** Counts the rows an UPDATE changed, or a statement returned (one row per changed row). */
-  private static boolean changedOneRow(PreparedStatement statement) throws SQLException {
-    if (!statement.execute()) {
-      return statement.getUpdateCount() == 1;
-    }
-    try (ResultSet rows = statement.getResultSet()) {
-      return rows.next();
-    }
-  }
-
-  private static LeaseRejectedException explainRefusal(Connection connection, HandleId handle, String owner)
-      throws SQLException {
-    try (PreparedStatement statement = connection.prepareStatement(Statements.CURRENT_GRANT_SQL)) {
-      statement.setLong(1, handle.resourceId());
-      try (ResultSet rows = statement.executeQuery()) {
-        if (!rows.next()) {
-          return GrantCheck.unknown();
-        }
-        return GrantCheck.refusal(
-            handle, owner, rows.getLong(2), rows.getInt(3), rows.getString(1), rows.getBoolean(4));
-      }
-    }
+    grants.renew(command);
   }
 
   @Override
   public List<Resource> list(ListQuery query, Resource after, int limit) {
-    schema.ensureMigrated();
-    StringBuilder sql = new StringBuilder("SELECT ").append(Statements.RESOURCE_COLUMNS)
-        .append(" FROM accord_resource o ").append(Statements.METADATA_JOIN)
-        .append(" WHERE starts_with(o.namespace, ?)");
-    switch (query.state()) {
-      case DONE -> sql.append(" AND o.done_at IS NOT NULL");
-      case PENDING -> sql.append(" AND o.done_at IS NULL");
-      case ALL -> { }
-    }
-    if (!query.metadata().isEmpty()) {
-      sql.append(" AND o.metadata @> jsonb_object(?::text[], ?::text[])");
-    }
-    if (after != null) {
-      sql.append(" AND o.id < ?");
-    }
-    sql.append(" ORDER BY o.id DESC LIMIT ?");
-    if (after == null && query.offset() > 0) {
-      sql.append(" OFFSET ?");
-    }
-    try (Connection connection = pool.getConnection();
-        PreparedStatement statement = connection.prepareStatement(sql.toString())) {
-      int index = 1;
-      statement.setString(index++, query.prefix());
-      if (!query.metadata().isEmpty()) {
-        ResourceRows.bindMetadata(connection, statement, index, query.metadata());
-        index += 2;
-      }
-      if (after != null) {
-        statement.setLong(index++, after.handleId().resourceId());
-      }
-      statement.setInt(index++, limit);
-      if (after == null && query.offset() > 0) {
-        statement.setLong(index, query.offset());
-      }
-      List<Resource> page = new ArrayList<>(limit);
-      try (ResultSet rows = statement.executeQuery()) {
-        while (rows.next()) {
-          page.add(ResourceRows.readResource(rows, 1));
-        }
-      }
-      return page;
-    } catch (SQLException e) {
-      throw SqlErrors.translate("list", e);
-    }
+    return lists.page(query, after, limit);
   }
 
   @Override
   public DoneCursor currentDoneCursor() {
-    schema.ensureMigrated();
-    try (Connection connection = pool.getConnection();
-        PreparedStatement statement = connection.prepareStatement(Statements.DONE_HORIZON_SQL);
-        ResultSet rows = statement.executeQuery()) {
-      rows.next();
-      return new DoneCursor(store(connection), rows.getLong(1), 0);
-    } catch (SQLException e) {
-      throw SqlErrors.translate("watch", e);
-    }
+    return doneStream.currentCursor();
   }
 
   @Override
   public DoneCursor firstDoneCursor() {
-    schema.ensureMigrated();
-    try (Connection connection = pool.getConnection()) {
-      return new DoneCursor(store(connection), 0, 0);
-    } catch (SQLException e) {
-      throw SqlErrors.translate("watch", e);
-    }
+    return doneStream.firstCursor();
   }
 
   @Override
   public DonePage donesAfter(String namespace, DoneCursor after, int limit) {
-    schema.ensureMigrated();
-    try (Connection connection = pool.getConnection()) {
-      if (!after.store().equals(store(connection))) {
-        throw new CursorExpiredException("cursor was issued by another Accord database: list again");
-      }
-      try (PreparedStatement statement = connection.prepareStatement(Statements.DONES_AFTER_SQL)) {
-        statement.setString(1, namespace);
-        statement.setString(2, namespace);
-        statement.setString(3, Long.toString(after.position()));
-        statement.setLong(4, after.tiebreak());
-        statement.setInt(5, limit);
-        try (ResultSet rows = statement.executeQuery()) {
-          rows.next();
-          long horizon = rows.getLong(1);
-          boolean pendingPastHorizon = rows.getBoolean(2);
-          Array names = rows.getArray(3);
-          if (names == null) {
-            DoneCursor atHorizon = new DoneCursor(after.store(), horizon, 0);
-            return new DonePage(List.of(), after.isAtOrAfter(atHorizon) ? after : atHorizon, pendingPastHorizon);
-          }
-          List<String> page = List.of((String[]) names.getArray());
-          if (page.size() == limit) {
-            Long[] xids = (Long[]) rows.getArray(4).getArray();
-            Long[] ids = (Long[]) rows.getArray(5).getArray();
-            return new DonePage(page, new DoneCursor(after.store(), xids[limit - 1], ids[limit - 1]), true);
-          }
-          return new DonePage(page, new DoneCursor(after.store(), horizon, 0), pendingPastHorizon);
-        }
-      }
-    } catch (SQLException e) {
-      throw SqlErrors.translate("watch", e);
-    }
-  }
-
-  private UUID store(Connection connection) throws SQLException {
-    UUID known = store;
-    if (known == null) {
-      try (PreparedStatement statement = connection.prepareStatement(Statements.STORE_ID_SQL);
-          ResultSet rows = statement.executeQuery()) {
-        rows.next();
-        known = rows.getObject(1, UUID.class);
-        store = known;
-      }
-    }
-    return known;
+    return doneStream.donesAfter(namespace, after, limit);
   }
 
   @Override
