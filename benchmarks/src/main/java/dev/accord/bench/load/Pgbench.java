@@ -1,6 +1,6 @@
 package dev.accord.bench.load;
 
-import dev.accord.server.backend.postgres.PostgresBackend;
+import dev.accord.server.backend.postgres.Statements;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,8 +21,8 @@ import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
- * The database's own ceiling: pgbench running the very statements the server runs ({@link PostgresBackend#ACQUIRE_SQL},
- * {@link PostgresBackend#DONE_SQL}, {@link PostgresBackend#RENEW_SQL}), each {@code ?} replaced in order by a pgbench
+ * The database's own ceiling: pgbench running the very statements the server runs ({@link Statements#ACQUIRE_SQL},
+ * {@link Statements#DONE_SQL}, {@link Statements#RENEW_SQL}), each {@code ?} replaced in order by a pgbench
  * variable, as prepared statements, one connection per worker. One script execution is one item; its latency comes
  * from pgbench's per-transaction log.
  */
@@ -137,11 +137,11 @@ final class Pgbench {
    * it (pgbench's {@code \if} compares numbers, not the text of the outcome column).
    */
   static String script(Workload workload) {
-    String acquire = substitute(PostgresBackend.ACQUIRE_SQL,
+    String acquire = substitute(Statements.ACQUIRE_SQL,
         "ns", "name", "ns", "name", "client_id", "nonce", "ttl", "keys", "values");
-    String done = substitute(PostgresBackend.DONE_SQL,
+    String done = substitute(Statements.DONE_SQL,
         "keys", "values", "g_id", "g_num_acquired", "g_grant_nonce", "client_id");
-    String release = substitute(PostgresBackend.RENEW_SQL,
+    String release = substitute(Statements.RENEW_SQL,
         "release_ttl", "keys", "values", "g_id", "g_num_acquired", "g_grant_nonce", "client_id");
     StringBuilder script = new StringBuilder();
     switch (workload) {
@@ -214,9 +214,9 @@ final class Pgbench {
   private static Map<String, Double> statementLatencies(String output) {
     Map<String, Double> means = new LinkedHashMap<>();
     Map<String, String> firstLines = Map.of(
-        firstLine(PostgresBackend.ACQUIRE_SQL), "acquire",
-        firstLine(PostgresBackend.DONE_SQL), "done",
-        firstLine(PostgresBackend.RENEW_SQL), "release");
+        firstLine(Statements.ACQUIRE_SQL), "acquire",
+        firstLine(Statements.DONE_SQL), "done",
+        firstLine(Statements.RENEW_SQL), "release");
     boolean inSection = false;
     for (String line : output.split("\n")) {
       if (line.startsWith("statement latencies")) {

@@ -46,7 +46,7 @@ class PostgresDoneStreamTest {
     try (Connection open = TestPostgres.connect(database)) {
       open.setAutoCommit(false);
       // Mark "slow" done in a transaction that stays open: it holds the older transaction ID.
-      try (PreparedStatement statement = open.prepareStatement(PostgresBackend.DONE_SQL)) {
+      try (PreparedStatement statement = open.prepareStatement(Statements.DONE_SQL)) {
         statement.setArray(1, open.createArrayOf("text", new String[0]));
         statement.setArray(2, open.createArrayOf("text", new String[0]));
         statement.setLong(3, slow.handleId().resourceId());

@@ -1,0 +1,125 @@
+package dev.accord.server.backend.postgres;
+
+import dev.accord.server.backend.AcquireAnswer;
+import dev.accord.server.backend.AcquireCommand;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ThreadLocalRandom;
+import javax.sql.DataSource;
+
+/**
+ * Acquires, answered in batches: alone through {@link Statements#ACQUIRE_SQL}, together through
+ * {@link Statements#ACQUIRE_BATCH_SQL}. Either may find no row for a request that raced with a concurrent insert;
+ * that request is tried again.
+ */
+final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire> {
+  record PendingAcquire(AcquireCommand command, CompletableFuture<AcquireAnswer> answer, int attempt)
+      implements Pending<PendingAcquire> {
+    @Override
+    public PendingAcquire again() {
+      return new PendingAcquire(command, answer, attempt + 1);
+    }
+  }
+
+  private final DataSource pool;
+
+  BatchedAcquires(DataSource pool, SchemaMigrator schema, int batchFrom, int runners, Executor executor) {
+    super("acquire", Statements.ACQUIRE_BATCH_SQL, pool, schema, batchFrom, runners, executor);
+    this.pool = pool;
+  }
+
+  /** Queues {@code command}; nothing here blocks, and the batch checks the schema. */
+  CompletableFuture<AcquireAnswer> acquire(AcquireCommand command) {
+    CompletableFuture<AcquireAnswer> answer = new CompletableFuture<>();
+    submit(new PendingAcquire(command, answer, 1));
+    return answer;
+  }
+
+  /**
+   * A name twice in one statement would be two upserts of one row: the second waits for the next batch, where it
+   * sees the first one's grant and answers HELD, exactly as if it had come a moment later.
+   */
+  @Override
+  Object key(PendingAcquire pending) {
+    return pending.command().namespace() + '\0' + pending.command().name();
+  }
+
+  @Override
+  Comparator<PendingAcquire> order() {
+    return Comparator.comparing((PendingAcquire p) -> p.command().namespace()).thenComparing(p -> p.command().name());
+  }
+
+  @Override
+  void runAlone(PendingAcquire pending) {
+    AcquireCommand command = pending.command();
+    try (Connection connection = pool.getConnection();
+        PreparedStatement statement = connection.prepareStatement(Statements.ACQUIRE_SQL)) {
+      statement.setString(1, command.namespace());
+      statement.setString(2, command.name());
+      statement.setString(3, command.namespace());
+      statement.setString(4, command.name());
+      statement.setString(5, command.owner());
+      statement.setInt(7, command.ttlSeconds());
+      ResourceRows.bindMetadata(connection, statement, 8, command.metadata());
+      for (int attempt = 1; attempt <= Retries.MAX_ATTEMPTS; attempt++) {
+        statement.setInt(6, ThreadLocalRandom.current().nextInt());
+        try (ResultSet rows = statement.executeQuery()) {
+          if (rows.next()) {
+            pending.answer().complete(ResourceRows.readAcquireAnswer(rows, 1));
+            return;
+          }
+        }
+      }
+      pending.answer().completeExceptionally(Retries.keptRacing(command));
+    } catch (SQLException e) {
+      pending.answer().completeExceptionally(SqlErrors.translate("acquire", e));
+    } catch (RuntimeException e) {
+      pending.answer().completeExceptionally(e);
+    }
+  }
+
+  @Override
+  void bind(Connection connection, PreparedStatement statement, List<PendingAcquire> requests) throws SQLException {
+    int n = requests.size();
+    int[] index = new int[n];
+    String[] namespaces = new String[n];
+    String[] names = new String[n];
+    String[] owners = new String[n];
+    int[] nonces = new int[n];
+    int[] ttls = new int[n];
+    BatchMetadata metadata = new BatchMetadata();
+    for (int i = 0; i < n; i++) {
+      AcquireCommand command = requests.get(i).command();
+      index[i] = i;
+      namespaces[i] = command.namespace();
+      names[i] = command.name();
+      owners[i] = command.owner();
+      nonces[i] = ThreadLocalRandom.current().nextInt();
+      ttls[i] = command.ttlSeconds();
+      metadata.add(i, command.metadata());
+    }
+    statement.setObject(1, index);
+    statement.setArray(2, connection.createArrayOf("text", namespaces));
+    statement.setArray(3, connection.createArrayOf("text", names));
+    statement.setArray(4, connection.createArrayOf("text", owners));
+    statement.setObject(5, nonces);
+    statement.setObject(6, ttls);
+    metadata.bind(connection, statement, 7);
+  }
+
+  @Override
+  void answerFrom(ResultSet row, PendingAcquire pending) throws SQLException {
+    pending.answer().complete(ResourceRows.readAcquireAnswer(row, 2));
+  }
+
+  @Override
+  void settleUnanswered(Connection connection, PendingAcquire pending, List<PendingAcquire> retry) {
+    retryOrGiveUp(pending, retry, () -> Retries.keptRacing(pending.command()));
+  }
+}

@@ -1,0 +1,107 @@
+package dev.accord.server.backend.postgres;
+
+import dev.accord.server.backend.DoneCommand;
+import dev.accord.server.backend.LeaseRejectedException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import javax.sql.DataSource;
+
+/**
+ * Done marks, answered in batches: alone through {@link GrantUpdates#done}, together through
+ * {@link Statements#DONE_BATCH_SQL}. A request the batch statement did not mark is refused, or raced with a change
+ * to its grant and is tried again.
+ */
+final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
+  record PendingDone(DoneCommand command, CompletableFuture<Void> answer, int attempt)
+      implements Pending<PendingDone> {
+    @Override
+    public PendingDone again() {
+      return new PendingDone(command, answer, attempt + 1);
+    }
+  }
+
+  private final GrantUpdates grants;
+
+  BatchedDones(DataSource pool, SchemaMigrator schema, GrantUpdates grants, int batchFrom, int runners,
+      Executor executor) {
+    super("done", Statements.DONE_BATCH_SQL, pool, schema, batchFrom, runners, executor);
+    this.grants = grants;
+  }
+
+  /** Queues {@code command}; nothing here blocks. */
+  CompletableFuture<Void> done(DoneCommand command) {
+    CompletableFuture<Void> answer = new CompletableFuture<>();
+    submit(new PendingDone(command, answer, 1));
+    return answer;
+  }
+
+  /** One done per resource, so one statement never updates a row twice. */
+  @Override
+  Object key(PendingDone pending) {
+    return pending.command().handleId().resourceId();
+  }
+
+  @Override
+  Comparator<PendingDone> order() {
+    return Comparator.comparingLong(p -> p.command().handleId().resourceId());
+  }
+
+  @Override
+  void runAlone(PendingDone pending) {
+    try {
+      grants.done(pending.command());
+      pending.answer().complete(null);
+    } catch (RuntimeException e) {
+      pending.answer().completeExceptionally(e);
+    }
+  }
+
+  @Override
+  void bind(Connection connection, PreparedStatement statement, List<PendingDone> requests) throws SQLException {
+    int n = requests.size();
+    int[] index = new int[n];
+    long[] ids = new long[n];
+    long[] grantNumbers = new long[n];
+    int[] nonces = new int[n];
+    String[] owners = new String[n];
+    BatchMetadata metadata = new BatchMetadata();
+    for (int i = 0; i < n; i++) {
+      DoneCommand command = requests.get(i).command();
+      index[i] = i;
+      ids[i] = command.handleId().resourceId();
+      grantNumbers[i] = command.handleId().grant();
+      nonces[i] = command.handleId().nonce();
+      owners[i] = command.owner();
+      metadata.add(i, command.metadata());
+    }
+    statement.setObject(1, index);
+    statement.setObject(2, ids);
+    statement.setObject(3, grantNumbers);
+    statement.setObject(4, nonces);
+    statement.setArray(5, connection.createArrayOf("text", owners));
+    metadata.bind(connection, statement, 6);
+  }
+
+  @Override
+  void answerFrom(ResultSet row, PendingDone pending) {
+    pending.answer().complete(null);
+  }
+
+  /** Refusals are rare: each is explained on its own. */
+  @Override
+  void settleUnanswered(Connection connection, PendingDone pending, List<PendingDone> retry) throws SQLException {
+    LeaseRejectedException refusal =
+        GrantUpdates.explainRefusal(connection, pending.command().handleId(), pending.command().owner());
+    if (refusal != null) {
+      pending.answer().completeExceptionally(refusal);
+    } else {
+      retryOrGiveUp(pending, retry, () -> Retries.keptRacing("done"));
+    }
+  }
+}

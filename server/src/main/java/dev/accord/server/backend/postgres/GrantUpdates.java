@@ -1,0 +1,138 @@
+package dev.accord.server.backend.postgres;
+
+import dev.accord.server.backend.ClaimAnswer;
+import dev.accord.server.backend.ClaimCommand;
+import dev.accord.server.backend.DoneCommand;
+import dev.accord.server.backend.GrantCheck;
+import dev.accord.server.backend.HandleId;
+import dev.accord.server.backend.LeaseRejectedException;
+import dev.accord.server.backend.RenewCommand;
+import dev.accord.server.backend.Resource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * Takes and changes grants one call at a time: claims ({@link Statements#CLAIM_SQL}), renewals and lone done marks.
+ * An update that changes no row is refused; {@link #explainRefusal} reads the grant it met to say why.
+ */
+final class GrantUpdates {
+  private final DataSource pool;
+  private final SchemaMigrator schema;
+
+  GrantUpdates(DataSource pool, SchemaMigrator schema) {
+    this.pool = pool;
+    this.schema = schema;
+  }
+
+  ClaimAnswer claim(ClaimCommand command) {
+    schema.ensureMigrated();
+    try (Connection connection = pool.getConnection();
+        PreparedStatement statement = connection.prepareStatement(Statements.CLAIM_SQL)) {
+      statement.setArray(1, connection.createArrayOf("text", command.names().toArray(String[]::new)));
+      statement.setString(2, command.namespace());
+      statement.setInt(3, command.max());
+      statement.setString(4, command.namespace());
+      statement.setString(5, command.owner());
+      statement.setInt(6, command.ttlSeconds());
+      ResourceRows.bindMetadata(connection, statement, 7, command.metadata());
+      List<Resource> granted = new ArrayList<>();
+      List<String> done = null;
+      List<String> held = new ArrayList<>();
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          if (done == null) {
+            done = ResourceRows.names(rows.getArray(1));
+            held.addAll(ResourceRows.names(rows.getArray(2)));
+            held.addAll(ResourceRows.names(rows.getArray(3)));
+          }
+          if (rows.getObject(4) != null) {
+            granted.add(ResourceRows.readResource(rows, 5));
+          }
+        }
+      }
+      return new ClaimAnswer(granted, done == null ? List.of() : done, held);
+    } catch (SQLException e) {
+      throw SqlErrors.translate("claim", e);
+    }
+  }
+
+  void renew(RenewCommand command) {
+    update("renew", Statements.RENEW_SQL, command.handleId(), command.owner(), (connection, statement) -> {
+      statement.setInt(1, command.ttlSeconds());
+      ResourceRows.bindMetadata(connection, statement, 2, command.metadata());
+      return 4;
+    });
+  }
+
+  /** Marks one resource done with {@link Statements#DONE_SQL}; a batch of many uses the batch statement instead. */
+  void done(DoneCommand command) {
+    update("done", Statements.DONE_SQL, command.handleId(), command.owner(), (connection, statement) -> {
+      ResourceRows.bindMetadata(connection, statement, 1, command.metadata());
+      return 3;
+    });
+  }
+
+  /** Binds an update's own parameters and returns the index of its first WHERE parameter. */
+  private interface UpdateBinder {
+    int bind(Connection connection, PreparedStatement statement) throws SQLException;
+  }
+
+  private void update(String operation, String sql, HandleId handle, String owner, UpdateBinder binder) {
+    schema.ensureMigrated();
+    try (Connection connection = pool.getConnection()) {
+      // The grant may change between the update and the read that explains a refusal: then look again.
+      for (int attempt = 1; attempt <= Retries.MAX_ATTEMPTS; attempt++) {
+        try (PreparedStatement statement = connection.prepareStatement(sql)) {
+          int where = binder.bind(connection, statement);
+          statement.setLong(where, handle.resourceId());
+          statement.setLong(where + 1, handle.grant());
+          statement.setInt(where + 2, handle.nonce());
+          statement.setString(where + 3, owner);
+          if (changedOneRow(statement)) {
+            return;
+          }
+        }
+        LeaseRejectedException refusal = explainRefusal(connection, handle, owner);
+        if (refusal != null) {
+          throw refusal;
+        }
+      }
+      throw Retries.keptRacing(operation);
+    } catch (SQLException e) {
+      throw SqlErrors.translate(operation, e);
+    }
+  }
+
+  /** Counts the rows an UPDATE changed, or a statement returned (one row per changed row). */
+  private static boolean changedOneRow(PreparedStatement statement) throws SQLException {
+    if (!statement.execute()) {
+      return statement.getUpdateCount() == 1;
+    }
+    try (ResultSet rows = statement.getResultSet()) {
+      return rows.next();
+    }
+  }
+
+  /**
+   * Why an update of {@code handle}'s grant changed nothing, or null when the grant it met would have let it: it
+   * raced with a change, and the update may be tried again.
+   */
+  static LeaseRejectedException explainRefusal(Connection connection, HandleId handle, String owner)
+      throws SQLException {
+    try (PreparedStatement statement = connection.prepareStatement(Statements.CURRENT_GRANT_SQL)) {
+      statement.setLong(1, handle.resourceId());
+      try (ResultSet rows = statement.executeQuery()) {
+        if (!rows.next()) {
+          return GrantCheck.unknown();
+        }
+        return GrantCheck.refusal(
+            handle, owner, rows.getLong(2), rows.getInt(3), rows.getString(1), rows.getBoolean(4));
+      }
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.accord.server.backend.postgres;
+
+import dev.accord.server.backend.ListQuery;
+import dev.accord.server.backend.Resource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import javax.sql.DataSource;
+
+/**
+ * Reads pages of a List, newest first: a query built for each {@link ListQuery} from only the conditions it sets,
+ * paging by resource id (keyset) after the first page.
+ */
+final class ListPages {
+  private final DataSource pool;
+  private final SchemaMigrator schema;
+
+  ListPages(DataSource pool, SchemaMigrator schema) {
+    this.pool = pool;
+    this.schema = schema;
+  }
+
+  /** See {@link dev.accord.server.backend.Backend#list}. */
+  List<Resource> page(ListQuery query, Resource after, int limit) {
+    schema.ensureMigrated();
+    StringBuilder sql = new StringBuilder("SELECT ").append(Statements.RESOURCE_COLUMNS)
+        .append(" FROM accord_resource o ").append(Statements.METADATA_JOIN)
+        .append(" WHERE starts_with(o.namespace, ?)");
+    switch (query.state()) {
+      case DONE -> sql.append(" AND o.done_at IS NOT NULL");
+      case PENDING -> sql.append(" AND o.done_at IS NULL");
+      case ALL -> { }
+    }
+    if (!query.metadata().isEmpty()) {
+      sql.append(" AND o.metadata @> jsonb_object(?::text[], ?::text[])");
+    }
+    if (after != null) {
+      sql.append(" AND o.id < ?");
+    }
+    sql.append(" ORDER BY o.id DESC LIMIT ?");
+    if (after == null && query.offset() > 0) {
+      sql.append(" OFFSET ?");
+    }
+    try (Connection connection = pool.getConnection();
+        PreparedStatement statement = connection.prepareStatement(sql.toString())) {
+      int index = 1;
+      statement.setString(index++, query.prefix());
+      if (!query.metadata().isEmpty()) {
+        ResourceRows.bindMetadata(connection, statement, index, query.metadata());
+        index += 2;
+      }
+      if (after != null) {
+        statement.setLong(index++, after.handleId().resourceId());
+      }
+      statement.setInt(index++, limit);
+      if (after == null && query.offset() > 0) {
+        statement.setLong(index, query.offset());
+      }
+      List<Resource> page = new ArrayList<>(limit);
+      try (ResultSet rows = statement.executeQuery()) {
+        while (rows.next()) {
+          page.add(ResourceRows.readResource(rows, 1));
+        }
+      }
+      return page;
+    } catch (SQLException e) {
+      throw SqlErrors.translate("list", e);
+    }
+  }
+}

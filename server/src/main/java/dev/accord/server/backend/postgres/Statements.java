@@ -1,0 +1,234 @@
+package dev.accord.server.backend.postgres;
+
+/**
+ * The SQL the PostgreSQL backend runs, each statement with its positional parameters. Every statement is
+ * autocommitted on its own; lease times come from the database's {@code now()}. The single-request statements are
+ * public so tools run the very statements the server runs (the load generator's pgbench mode).
+ */
+public final class Statements {
+  private Statements() {}
+
+  /** A resource's columns as {@link ResourceRows#readResource} reads them: from {@code o} and the metadata join. */
+  static final String RESOURCE_COLUMNS = """
+      o.id, o.namespace, o.name, o.owner, o.num_acquired, o.grant_nonce,
+      floor(extract(epoch FROM o.expires_at) * 1000)::bigint AS expires_ms,
+      coalesce(floor(extract(epoch FROM o.done_at) * 1000)::bigint, 0) AS done_ms,
+      m.meta_keys, m.meta_values""";
+
+  // Keys and values travel as two text arrays both ways: PostgreSQL builds and splits the JSON itself.
+  static final String METADATA_JOIN = """
+      LEFT JOIN LATERAL (
+        SELECT array_agg(e.key) AS meta_keys, array_agg(e.value) AS meta_values FROM jsonb_each_text(o.metadata) e
+         WHERE o.metadata <> '{}'::jsonb
+      ) m ON true""";
+
+  /**
+   * Acquire in one statement: read the resource; unless that shows it held or done, insert it or take over its
+   * expired lease (the upsert re-checks against the latest committed row). A resource found held or done costs a
+   * read only: no row lock, no WAL, no commit flush. Reads see the statement's snapshot, so a row inserted
+   * concurrently and committed after it is invisible to them and the statement can return nothing; the next
+   * attempt sees it.
+   *
+   * <p>Parameters: namespace, name, namespace, name, owner, grant nonce (int), ttl seconds (int), metadata keys
+   * (text[]), metadata values (text[]).
+   */
+  public static final String ACQUIRE_SQL = """
+      WITH current AS (
+        SELECT c.* FROM accord_resource c WHERE c.namespace = ? AND c.name = ?
+      ), granted AS (
+        INSERT INTO accord_resource AS r (namespace, name, owner, num_acquired, grant_nonce, expires_at, metadata)
+        SELECT ?, ?, ?, 1, ?, now() + ? * interval '1 second', jsonb_object(?::text[], ?::text[])
+         WHERE NOT EXISTS (SELECT 1 FROM current WHERE done_at IS NOT NULL OR expires_at > now())
+        ON CONFLICT (namespace, name) DO UPDATE
+           SET owner = excluded.owner,
+               num_acquired = r.num_acquired + 1,
+               grant_nonce = excluded.grant_nonce,
+               expires_at = excluded.expires_at,
+               metadata = r.metadata || excluded.metadata
+         WHERE r.done_at IS NULL AND r.expires_at <= now()
+        RETURNING r.*
+      ), o AS (
+        SELECT 'G' AS outcome, g.* FROM granted g
+        UNION ALL
+        SELECT CASE WHEN c.done_at IS NULL THEN 'H' ELSE 'D' END, c.* FROM current c
+         WHERE NOT EXISTS (SELECT 1 FROM granted)
+      )
+      SELECT o.outcome, %s
+        FROM o %s""".formatted(RESOURCE_COLUMNS, METADATA_JOIN);
+
+  /**
+   * Parameters: ttl seconds (int; 0 releases), metadata keys (text[]), metadata values (text[]), resource id
+   * (bigint), grant number (int), grant nonce (int), owner.
+   */
+  public static final String RENEW_SQL = """
+      UPDATE accord_resource
+         SET expires_at = now() + ? * interval '1 second', metadata = metadata || jsonb_object(?::text[], ?::text[])
+       WHERE id = ? AND num_acquired = ? AND grant_nonce = ? AND owner = ? AND done_at IS NULL""";
+
+  /**
+   * Marks done and tells every replica's watchers, on commit, which namespace to look at. Parameters: metadata keys
+   * (text[]), metadata values (text[]), resource id (bigint), grant number (int), grant nonce (int), owner.
+   */
+  public static final String DONE_SQL = """
+      WITH marked AS (
+        UPDATE accord_resource
+           SET done_at = now(), done_xid = pg_current_xact_id(),
+               metadata = metadata || jsonb_object(?::text[], ?::text[])
+         WHERE id = ? AND num_acquired = ? AND grant_nonce = ? AND owner = ? AND done_at IS NULL
+        RETURNING namespace
+      )
+      SELECT pg_notify('%s', namespace) FROM marked""".formatted(DoneNotifier.CHANNEL);
+
+  /**
+   * Requests for a batch statement's metadata, flattened: PostgreSQL arrays must be rectangular, so each pair carries
+   * the index of its request and the statement regroups them.
+   */
+  private static final String BATCH_METADATA = """
+      meta AS (
+        SELECT m.i, jsonb_object_agg(m.k, m.v) AS metadata
+          FROM unnest(?::int[], ?::text[], ?::text[]) AS m(i, k, v)
+         GROUP BY m.i
+      )""";
+
+  /**
+   * {@link #ACQUIRE_SQL} for many resources at once (one per name: the batch holds no name twice), answering each by
+   * its index. Inserts go in name order, so two batches lock shared rows in the same order and cannot deadlock each
+   * other. A request without an answer raced with a concurrent insert, as in ACQUIRE_SQL: try it again.
+   */
+  static final String ACQUIRE_BATCH_SQL = """
+      WITH req AS (
+        SELECT * FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::int[], ?::int[])
+            AS q(i, namespace, name, owner, nonce, ttl)
+      ), %s, current AS (
+        SELECT q.i, c.id, c.namespace, c.name, c.owner, c.num_acquired, c.grant_nonce, c.expires_at, c.done_at,
+               c.metadata
+          FROM req q JOIN accord_resource c ON c.namespace = q.namespace AND c.name = q.name
+      ), granted AS (
+        INSERT INTO accord_resource AS r (namespace, name, owner, num_acquired, grant_nonce, expires_at, metadata)
+        SELECT q.namespace, q.name, q.owner, 1, q.nonce, now() + q.ttl * interval '1 second',
+               coalesce(m.metadata, '{}'::jsonb)
+          FROM req q LEFT JOIN meta m ON m.i = q.i
+         WHERE NOT EXISTS (SELECT 1 FROM current c
+                            WHERE c.i = q.i AND (c.done_at IS NOT NULL OR c.expires_at > now()))
+         ORDER BY q.namespace, q.name
+        ON CONFLICT (namespace, name) DO UPDATE
+           SET owner = excluded.owner,
+               num_acquired = r.num_acquired + 1,
+               grant_nonce = excluded.grant_nonce,
+               expires_at = excluded.expires_at,
+               metadata = r.metadata || excluded.metadata
+         WHERE r.done_at IS NULL AND r.expires_at <= now()
+        RETURNING r.id, r.namespace, r.name, r.owner, r.num_acquired, r.grant_nonce, r.expires_at, r.done_at,
+                  r.metadata
+      ), o AS (
+        SELECT q.i, 'G' AS outcome, g.*
+          FROM granted g JOIN req q ON q.namespace = g.namespace AND q.name = g.name
+        UNION ALL
+        SELECT c.i, CASE WHEN c.done_at IS NULL THEN 'H' ELSE 'D' END, c.id, c.namespace, c.name, c.owner,
+               c.num_acquired, c.grant_nonce, c.expires_at, c.done_at, c.metadata
+          FROM current c
+         WHERE NOT EXISTS (SELECT 1 FROM granted g WHERE g.namespace = c.namespace AND g.name = c.name)
+      )
+      SELECT o.i, o.outcome, %s
+        FROM o %s""".formatted(BATCH_METADATA, RESOURCE_COLUMNS, METADATA_JOIN);
+
+  /**
+   * {@link #DONE_SQL} for many grants at once (one per resource), returning the index of each request it marked, and
+   * one notification per namespace rather than per mark.
+   */
+  static final String DONE_BATCH_SQL = """
+      WITH req AS (
+        SELECT * FROM unnest(?::int[], ?::bigint[], ?::bigint[], ?::int[], ?::text[])
+            AS q(i, id, grant_number, nonce, owner)
+      ), %s, marked AS (
+        UPDATE accord_resource r
+           SET done_at = now(), done_xid = pg_current_xact_id(),
+               metadata = r.metadata || coalesce(m.metadata, '{}'::jsonb)
+          FROM req q LEFT JOIN meta m ON m.i = q.i
+         WHERE r.id = q.id AND r.num_acquired = q.grant_number AND r.grant_nonce = q.nonce AND r.owner = q.owner
+           AND r.done_at IS NULL
+        RETURNING q.i, r.namespace
+      ), notified AS MATERIALIZED (
+        SELECT pg_notify('%s', d.namespace) FROM (SELECT DISTINCT namespace FROM marked) d
+      )
+      SELECT m.i FROM marked m WHERE (SELECT count(*) FROM notified) >= 0""".formatted(
+      BATCH_METADATA, DoneNotifier.CHANNEL);
+
+  /**
+   * A claim in one statement: look at every candidate, grant up to max of the free ones (in the caller's order) as
+   * ACQUIRE_SQL would, and name the done and the held. A free-looking candidate that another caller inserted or took
+   * meanwhile is not granted (the upsert re-checks against the latest committed row) and is reported as lost, which
+   * the caller treats as held. Inserts go in name order, as in {@link #ACQUIRE_BATCH_SQL}.
+   */
+  static final String CLAIM_SQL = """
+      WITH cand AS (
+        SELECT c.name, c.ord FROM unnest(?::text[]) WITH ORDINALITY AS c(name, ord)
+      ), seen AS (
+        SELECT c.name, c.ord, r.id, r.done_at, r.expires_at
+          FROM cand c LEFT JOIN accord_resource r ON r.namespace = ? AND r.name = c.name
+      ), free AS (
+        SELECT s.name, s.ord FROM seen s
+         WHERE s.id IS NULL OR (s.done_at IS NULL AND s.expires_at <= now())
+         ORDER BY s.ord
+         LIMIT ?
+      ), granted AS (
+        INSERT INTO accord_resource AS r (namespace, name, owner, num_acquired, grant_nonce, expires_at, metadata)
+        SELECT ?, f.name, ?, 1, (floor(random() * 4294967296) - 2147483648)::int, now() + ? * interval '1 second',
+               jsonb_object(?::text[], ?::text[])
+          FROM free f
+         ORDER BY f.name
+        ON CONFLICT (namespace, name) DO UPDATE
+           SET owner = excluded.owner,
+               num_acquired = r.num_acquired + 1,
+               grant_nonce = excluded.grant_nonce,
+               expires_at = excluded.expires_at,
+               metadata = r.metadata || excluded.metadata
+         WHERE r.done_at IS NULL AND r.expires_at <= now()
+        RETURNING r.*
+      ), g AS (
+        SELECT f.ord, %s
+          FROM granted o JOIN free f ON f.name = o.name %s
+      ), summary AS (
+        SELECT (SELECT array_agg(s.name ORDER BY s.ord) FROM seen s WHERE s.done_at IS NOT NULL) AS done_names,
+               (SELECT array_agg(s.name ORDER BY s.ord) FROM seen s
+                 WHERE s.done_at IS NULL AND s.expires_at > now()) AS held_names,
+               (SELECT array_agg(f.name ORDER BY f.ord) FROM free f
+                 WHERE NOT EXISTS (SELECT 1 FROM granted x WHERE x.name = f.name)) AS lost_names
+      )
+      SELECT summary.done_names, summary.held_names, summary.lost_names, g.*
+        FROM summary LEFT JOIN g ON true
+       ORDER BY g.ord""".formatted(RESOURCE_COLUMNS, METADATA_JOIN);
+
+  /**
+   * A page of done marks after a cursor, in transaction order, taking only those older than the snapshot's xmin:
+   * every transaction below it has ended, so no mark can still appear before the returned cursor. Also says whether
+   * marks exist at or past the horizon, which the next call will return once it moves.
+   */
+  static final String DONES_AFTER_SQL = """
+      WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)
+      SELECT h.horizon::text::bigint,
+             EXISTS (SELECT 1 FROM accord_resource p
+                      WHERE p.namespace = ? AND p.done_xid IS NOT NULL AND p.done_xid >= h.horizon),
+             page.names, page.xids, page.ids
+        FROM h
+        LEFT JOIN LATERAL (
+          SELECT array_agg(r.name ORDER BY r.done_xid, r.id) AS names,
+                 array_agg(r.done_xid::text::bigint ORDER BY r.done_xid, r.id) AS xids,
+                 array_agg(r.id ORDER BY r.done_xid, r.id) AS ids
+            FROM (SELECT name, done_xid, id FROM accord_resource
+                   WHERE namespace = ? AND done_xid IS NOT NULL
+                     AND (done_xid, id) > (?::text::xid8, ?) AND done_xid < h.horizon
+                   ORDER BY done_xid, id
+                   LIMIT ?) r
+        ) page ON true""";
+
+  /** The grant a refused update met: owner, grant number, nonce, done. Parameter: resource id (bigint). */
+  static final String CURRENT_GRANT_SQL =
+      "SELECT owner, num_acquired, grant_nonce, done_at IS NOT NULL FROM accord_resource WHERE id = ?";
+
+  /** The horizon of {@link #DONES_AFTER_SQL} now: where a Watch that starts now begins. */
+  static final String DONE_HORIZON_SQL = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+
+  /** The database's store id, which tells cursors of another Accord database apart. */
+  static final String STORE_ID_SQL = "SELECT id FROM accord_store";
+}
