@@ -157,8 +157,9 @@ abstract class BatchedWrites<P extends BatchedWrites.Pending<P>> {
         try (ResultSet rows = statement.executeQuery()) {
           while (rows.next()) {
             int i = rows.getInt(1);
-            answered[i] = true;
+            // Marked only once answered: a row that cannot be read leaves its request to the error path below.
             answerFrom(rows, requests.get(i));
+            answered[i] = true;
           }
         }
       }
