@@ -28,7 +28,6 @@ import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.regex.Pattern;
@@ -63,8 +62,8 @@ public final class AccordClient implements AutoCloseable {
   public static final String ENV_OWNER = "ACCORD_OWNER";
   public static final String ENV_TTL = "ACCORD_TTL";
   private static final Logger log = LoggerFactory.getLogger(AccordClient.class);
-  private static final long INITIAL_BACKOFF_MILLIS = 50;
-  private static final long MAX_BACKOFF_MILLIS = 2_000;
+  /** Retries of a unary call, until its deadline. */
+  private static final Backoff RETRY = new Backoff(50, 2_000);
 
   private final ManagedChannel channel;
   private final AutoCloseable onClose;
@@ -428,15 +427,14 @@ public final class AccordClient implements AutoCloseable {
    */
   <T> T call(String what, Function<V1Grpc.V1BlockingStub, T> attempt) {
     Deadline deadline = Deadline.after(callDeadline.toNanos(), TimeUnit.NANOSECONDS);
-    long backoff = INITIAL_BACKOFF_MILLIS;
-    while (true) {
+    for (int retry = 0; ; retry++) {
       try {
         return attempt.apply(blocking.withDeadline(deadline));
       } catch (StatusRuntimeException e) {
         if (!isTransient(e.getStatus())) {
           throw translate(what, e);
         }
-        long wait = ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
+        long wait = RETRY.delayMillis(retry);
         if (deadline.timeRemaining(TimeUnit.MILLISECONDS) <= wait) {
           throw new AccordException(what + ": server unavailable until the call deadline ("
               + callDeadline.toMillis() + " ms): " + e.getStatus().getDescription(), Status.Code.UNAVAILABLE, e);
@@ -448,7 +446,6 @@ public final class AccordClient implements AutoCloseable {
           Thread.currentThread().interrupt();
           throw new AccordException(what + ": interrupted while waiting to retry", Status.Code.CANCELLED, e);
         }
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
       }
     }
   }

@@ -11,7 +11,6 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -23,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * Watch streams. Against a server without Watch (the Go implementation) it lists once, as that client did.
  */
 final class DoneFeed implements AutoCloseable {
-  private static final long MAX_BACKOFF_MILLIS = 10_000;
-  private static final long INITIAL_LIST_RETRY_MILLIS = 100;
+  /** Retries of a Watch or a List that failed, until the client closes. */
+  private static final Backoff RETRY = new Backoff(100, 10_000);
   /** List messages asked for ahead of those processed; more are asked for each time half have arrived. */
   private static final int LIST_WINDOW = 1_024;
 
@@ -35,7 +34,8 @@ final class DoneFeed implements AutoCloseable {
   private volatile ClientCallStreamObserver<WatchRequest> watch;
   private ClientCallStreamObserver<ListRequest> listing;
   private ByteString cursor = ByteString.EMPTY;
-  private long backoffMillis;
+  /** Watches that failed since one last delivered a response. */
+  private int failedWatches;
 
   DoneFeed(AccordClient client, DoneCache cache) {
     this.client = client;
@@ -74,7 +74,7 @@ final class DoneFeed implements AutoCloseable {
             response.getNamesList().forEach(cache::add);
             synchronized (DoneFeed.this) {
               cursor = response.getCursor();
-              backoffMillis = 0;
+              failedWatches = 0;
             }
             if (response.getCaughtUp()) {
               warm.countDown();
@@ -120,12 +120,10 @@ final class DoneFeed implements AutoCloseable {
     // Until warm, only a from_start stream can say when the cache is complete: start over (adding a name twice is
     // harmless).
     ByteString from = relist || !isWarm() ? ByteString.EMPTY : cursor;
-    backoffMillis = backoffMillis == 0 ? 100 : Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
-    long wait = ThreadLocalRandom.current().nextLong(backoffMillis / 2, backoffMillis + 1);
     client.scheduler().schedule(() -> {
       client.reconnectNow();
       watch(from);
-    }, wait, TimeUnit.MILLISECONDS);
+    }, RETRY.delayMillis(failedWatches++), TimeUnit.MILLISECONDS);
   }
 
   /**
@@ -137,10 +135,11 @@ final class DoneFeed implements AutoCloseable {
    * call's callbacks run one at a time, so the client's renewals, on other threads, are not held up.
    */
   private void startListing() {
-    list(INITIAL_LIST_RETRY_MILLIS);
+    list(0);
   }
 
-  private void list(long retryMillis) {
+  /** @param failedLists how many Lists in a row failed before this one */
+  private void list(int failedLists) {
     if (closed) {
       return;
     }
@@ -186,9 +185,8 @@ final class DoneFeed implements AutoCloseable {
           if (closed) {
             return;
           }
-          long wait = ThreadLocalRandom.current().nextLong(retryMillis / 2, retryMillis + 1);
-          long next = Math.min(retryMillis * 2, MAX_BACKOFF_MILLIS);
-          client.scheduler().schedule(() -> list(next), wait, TimeUnit.MILLISECONDS);
+          client.scheduler().schedule(() -> list(failedLists + 1), RETRY.delayMillis(failedLists),
+              TimeUnit.MILLISECONDS);
         }
       }
 

@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,6 +29,9 @@ import java.util.concurrent.TimeUnit;
 public final class Lease implements AutoCloseable {
   private enum State { ACTIVE, LOST, DONE, DISCARDED }
 
+  /** Renewals that failed in a row are retried sooner than the period, while the lease lasts. */
+  private static final Backoff RENEWAL_RETRY = new Backoff(100, 5_000);
+
   private final AccordClient client;
   private final String name;
   private final ByteString handleId;
@@ -42,7 +44,7 @@ public final class Lease implements AutoCloseable {
   /** Our conservative view of the expiry: when the last successful renewal was sent, plus the TTL. */
   private volatile long expiresAtNanos;
   private ScheduledFuture<?> nextRenewal;
-  private long retryBackoffMillis;
+  private int failedRenewals;
 
   Lease(AccordClient client, Handle handle, long sentAtNanos) {
     this.client = client;
@@ -258,7 +260,7 @@ public final class Lease implements AutoCloseable {
             synchronized (Lease.this) {
               if (state == State.ACTIVE) {
                 sent(sending, sentAt);
-                retryBackoffMillis = 0;
+                failedRenewals = 0;
               }
             }
             scheduleRenewal(renewalPeriodMillis());
@@ -287,8 +289,7 @@ public final class Lease implements AutoCloseable {
     }
     client.reconnectNow();
     synchronized (this) {
-      retryBackoffMillis = retryBackoffMillis == 0 ? 100 : Math.min(retryBackoffMillis * 2, 5_000);
-      long wait = ThreadLocalRandom.current().nextLong(retryBackoffMillis / 2, retryBackoffMillis + 1);
+      long wait = RENEWAL_RETRY.delayMillis(failedRenewals++);
       scheduleRenewal(Math.min(wait, Math.max(leftMillis - 50, 1)));
     }
   }
