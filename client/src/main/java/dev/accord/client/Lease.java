@@ -31,6 +31,8 @@ public final class Lease implements AutoCloseable {
 
   /** Renewals that failed in a row are retried sooner than the period, while the lease lasts. */
   private static final Backoff RENEWAL_RETRY = new Backoff(100, 5_000);
+  /** A renewal with this TTL releases the lease at once. */
+  private static final int RELEASE_TTL = 0;
 
   private final AccordClient client;
   private final String name;
@@ -111,10 +113,9 @@ public final class Lease implements AutoCloseable {
     requireActive("renew");
     Map<String, String> sending = outgoing(extra);
     long sentAt = System.nanoTime();
+    RenewRequest request = renewRequest(client.ttlSeconds(), sending);
     try {
-      client.call("renew " + name, stub -> stub.renew(RenewRequest.newBuilder()
-          .setOwner(client.owner()).setHandleId(handleId).setTtl(client.ttlSeconds()).putAllMetadata(sending)
-          .build()));
+      client.call("renew " + name, stub -> stub.renew(request));
     } catch (LeaseLostException e) {
       throw lose(e);
     }
@@ -166,9 +167,9 @@ public final class Lease implements AutoCloseable {
     requireActive("discard");
     Map<String, String> sending = outgoing(extra);
     finish(State.DISCARDED);
+    RenewRequest release = renewRequest(RELEASE_TTL, sending);
     try {
-      client.call("discard " + name, stub -> stub.renew(RenewRequest.newBuilder()
-          .setOwner(client.owner()).setHandleId(handleId).setTtl(0).putAllMetadata(sending).build()));
+      client.call("discard " + name, stub -> stub.renew(release));
     } catch (AccordException e) {
       client.listener().backgroundError("discard of " + name + " (its lease will run out by itself)", e);
     }
@@ -196,8 +197,7 @@ public final class Lease implements AutoCloseable {
     }
     Map<String, String> sending = outgoing(Map.of());
     finish(State.DISCARDED);
-    client.asyncStub().withDeadlineAfter(5, TimeUnit.SECONDS).renew(RenewRequest.newBuilder()
-        .setOwner(client.owner()).setHandleId(handleId).setTtl(0).putAllMetadata(sending).build(),
+    client.asyncStub().withDeadlineAfter(5, TimeUnit.SECONDS).renew(renewRequest(RELEASE_TTL, sending),
         new StreamObserver<RenewResponse>() {
           @Override
           public void onNext(RenewResponse value) {
@@ -243,8 +243,7 @@ public final class Lease implements AutoCloseable {
       return;
     }
     Deadline deadline = Deadline.after(Math.min(left, client.callDeadline().toNanos()), TimeUnit.NANOSECONDS);
-    client.asyncStub().withDeadline(deadline).renew(RenewRequest.newBuilder()
-        .setOwner(client.owner()).setHandleId(handleId).setTtl(client.ttlSeconds()).putAllMetadata(sending).build(),
+    client.asyncStub().withDeadline(deadline).renew(renewRequest(client.ttlSeconds(), sending),
         new StreamObserver<RenewResponse>() {
           @Override
           public void onNext(RenewResponse value) {
@@ -304,6 +303,12 @@ public final class Lease implements AutoCloseable {
   }
 
   // ---- state ----
+
+  /** A renewal of this grant for {@code ttlSeconds} from now, carrying {@code metadata}. */
+  private RenewRequest renewRequest(int ttlSeconds, Map<String, String> metadata) {
+    return RenewRequest.newBuilder().setOwner(client.owner()).setHandleId(handleId).setTtl(ttlSeconds)
+        .putAllMetadata(metadata).build();
+  }
 
   private Map<String, String> outgoing(Map<String, String> extra) {
     Map<String, String> sending = new HashMap<>(pending);
