@@ -24,7 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -138,27 +137,7 @@ public final class AccordClient implements AutoCloseable {
    * @throws IllegalArgumentException naming the variable that is missing or malformed and the expected form
    */
   public static Builder builderFromEnvironment(Map<String, String> env) {
-    String target = env.get(ENV_TARGET);
-    if (target == null || target.isBlank()) {
-      throw new IllegalArgumentException(ENV_TARGET + " is not set: it must name the Accord server as a gRPC "
-          + "target, e.g. dns:///accord.default.svc:7475 or localhost:7475");
-    }
-    Builder builder = builder().target(target, ENV_TARGET);
-    String namespace = env.get(ENV_NAMESPACE);
-    if (namespace != null) {
-      builder.namespace(namespace, ENV_NAMESPACE);
-    }
-    String owner = env.get(ENV_OWNER);
-    if (owner != null && !owner.isEmpty()) {
-      builder.owner(owner, ENV_OWNER);
-    } else if (env.get("HOSTNAME") != null && !env.get("HOSTNAME").isEmpty()) {
-      builder.owner(env.get("HOSTNAME"), "HOSTNAME");
-    }
-    String ttl = env.get(ENV_TTL);
-    if (ttl != null && !ttl.isEmpty()) {
-      builder.ttl(Durations.parse(ENV_TTL, ttl), ENV_TTL);
-    }
-    return builder;
+    return ClientEnvironment.read(env);
   }
 
   // ---- the API ----
@@ -486,7 +465,7 @@ public final class AccordClient implements AutoCloseable {
     private String target;
     private ManagedChannel channel;
     private AutoCloseable onClose;
-    private String owner = defaultOwner();
+    private String owner = ClientEnvironment.defaultOwner();
     private String namespace = "";
     private Duration ttl = DEFAULT_TTL;
     private Map<String, String> defaultMetadata = Map.of();
@@ -495,11 +474,6 @@ public final class AccordClient implements AutoCloseable {
     private boolean doneCache = true;
 
     private Builder() {}
-
-    private static String defaultOwner() {
-      String host = System.getenv("HOSTNAME");
-      return host != null && !host.isEmpty() ? host : UUID.randomUUID().toString();
-    }
 
     /**
      * The server, as a gRPC target: {@code host:port}, or {@code dns:///host:port} to balance round-robin over
