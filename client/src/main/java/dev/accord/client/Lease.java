@@ -34,7 +34,8 @@ public final class Lease implements AutoCloseable {
   /** A renewal with this TTL releases the lease at once. */
   private static final int RELEASE_TTL = 0;
 
-  private final AccordClient client;
+  private final Calls calls;
+  private final OpenLeases leases;
   private final String name;
   private final ByteString handleId;
   private final long fencingToken;
@@ -48,13 +49,14 @@ public final class Lease implements AutoCloseable {
   private ScheduledFuture<?> nextRenewal;
   private int failedRenewals;
 
-  Lease(AccordClient client, Handle handle, long sentAtNanos) {
-    this.client = client;
+  Lease(Calls calls, OpenLeases leases, Handle handle, long sentAtNanos) {
+    this.calls = calls;
+    this.leases = leases;
     this.name = handle.getName();
     this.handleId = handle.getId();
     this.fencingToken = Integer.toUnsignedLong(handle.getNumAcquired());
     this.metadata.putAll(handle.getMetadataMap());
-    this.expiresAtNanos = sentAtNanos + client.ttl().toNanos();
+    this.expiresAtNanos = sentAtNanos + leases.ttl().toNanos();
   }
 
   /** The resource's name. */
@@ -113,9 +115,9 @@ public final class Lease implements AutoCloseable {
     requireActive("renew");
     Map<String, String> sending = outgoing(extra);
     long sentAt = System.nanoTime();
-    RenewRequest request = renewRequest(client.ttlSeconds(), sending);
+    RenewRequest request = renewRequest(leases.ttlSeconds(), sending);
     try {
-      client.call("renew " + name, stub -> stub.renew(request));
+      calls.call("renew " + name, stub -> stub.renew(request));
     } catch (LeaseLostException e) {
       throw lose(e);
     }
@@ -136,8 +138,8 @@ public final class Lease implements AutoCloseable {
     requireActive("mark done");
     Map<String, String> sending = outgoing(extra);
     try {
-      client.call("done " + name, stub -> stub.done(DoneRequest.newBuilder()
-          .setOwner(client.owner()).setHandleId(handleId).putAllMetadata(sending).build()));
+      calls.call("done " + name, stub -> stub.done(DoneRequest.newBuilder()
+          .setOwner(leases.owner()).setHandleId(handleId).putAllMetadata(sending).build()));
     } catch (LeaseLostException e) {
       // DONE means this very grant is already done: an earlier attempt of ours got through before it failed.
       if (!"DONE".equals(e.reason())) {
@@ -146,7 +148,7 @@ public final class Lease implements AutoCloseable {
     }
     finish(State.DONE);
     metadata.putAll(sending);
-    client.markedDone(this);
+    leases.markedDone(this);
   }
 
   public void done() {
@@ -169,9 +171,9 @@ public final class Lease implements AutoCloseable {
     finish(State.DISCARDED);
     RenewRequest release = renewRequest(RELEASE_TTL, sending);
     try {
-      client.call("discard " + name, stub -> stub.renew(release));
+      calls.call("discard " + name, stub -> stub.renew(release));
     } catch (AccordException e) {
-      client.listener().backgroundError("discard of " + name + " (its lease will run out by itself)", e);
+      calls.listener().backgroundError("discard of " + name + " (its lease will run out by itself)", e);
     }
   }
 
@@ -197,7 +199,7 @@ public final class Lease implements AutoCloseable {
     }
     Map<String, String> sending = outgoing(Map.of());
     finish(State.DISCARDED);
-    client.asyncStub().withDeadlineAfter(5, TimeUnit.SECONDS).renew(renewRequest(RELEASE_TTL, sending),
+    calls.async().withDeadlineAfter(5, TimeUnit.SECONDS).renew(renewRequest(RELEASE_TTL, sending),
         new StreamObserver<RenewResponse>() {
           @Override
           public void onNext(RenewResponse value) {
@@ -205,7 +207,7 @@ public final class Lease implements AutoCloseable {
 
           @Override
           public void onError(Throwable t) {
-            client.listener().backgroundError("release of " + name + " as the client closed (its lease will run "
+            calls.listener().backgroundError("release of " + name + " as the client closed (its lease will run "
                 + "out by itself)", t);
           }
 
@@ -222,12 +224,12 @@ public final class Lease implements AutoCloseable {
   }
 
   private long renewalPeriodMillis() {
-    return Math.max(100, client.ttl().toMillis() * 3 / 10);
+    return Math.max(100, leases.ttl().toMillis() * 3 / 10);
   }
 
   private synchronized void scheduleRenewal(long delayMillis) {
-    if (state == State.ACTIVE && !client.isClosed()) {
-      nextRenewal = client.scheduler().schedule(this::renewInBackground, delayMillis, TimeUnit.MILLISECONDS);
+    if (state == State.ACTIVE) {
+      nextRenewal = calls.schedule(this::renewInBackground, delayMillis);
     }
   }
 
@@ -242,8 +244,8 @@ public final class Lease implements AutoCloseable {
       expired(null);
       return;
     }
-    Deadline deadline = Deadline.after(Math.min(left, client.callDeadline().toNanos()), TimeUnit.NANOSECONDS);
-    client.asyncStub().withDeadline(deadline).renew(renewRequest(client.ttlSeconds(), sending),
+    Deadline deadline = Deadline.after(Math.min(left, calls.callDeadline().toNanos()), TimeUnit.NANOSECONDS);
+    calls.async().withDeadline(deadline).renew(renewRequest(leases.ttlSeconds(), sending),
         new StreamObserver<RenewResponse>() {
           @Override
           public void onNext(RenewResponse value) {
@@ -270,7 +272,7 @@ public final class Lease implements AutoCloseable {
   private void renewalFailed(Throwable error) {
     Status.Code code = Status.fromThrowable(error).getCode();
     if (code == Status.Code.FAILED_PRECONDITION && error instanceof StatusRuntimeException refused) {
-      LeaseLostException lost = (LeaseLostException) client.translate("renew " + name, refused);
+      LeaseLostException lost = (LeaseLostException) calls.translate("renew " + name, refused);
       synchronized (this) {
         if (state == State.ACTIVE) {
           lose(lost);
@@ -283,10 +285,10 @@ public final class Lease implements AutoCloseable {
       expired(error);
       return;
     }
-    if (!AccordClient.isTransient(Status.fromThrowable(error)) && code != Status.Code.DEADLINE_EXCEEDED) {
-      client.listener().backgroundError("renewal of " + name + " (retrying until the lease runs out)", error);
+    if (!Calls.isTransient(Status.fromThrowable(error)) && code != Status.Code.DEADLINE_EXCEEDED) {
+      calls.listener().backgroundError("renewal of " + name + " (retrying until the lease runs out)", error);
     }
-    client.reconnectNow();
+    calls.reconnectNow();
     synchronized (this) {
       long wait = RENEWAL_RETRY.delayMillis(failedRenewals++);
       scheduleRenewal(Math.min(wait, Math.max(leftMillis - 50, 1)));
@@ -306,7 +308,7 @@ public final class Lease implements AutoCloseable {
 
   /** A renewal of this grant for {@code ttlSeconds} from now, carrying {@code metadata}. */
   private RenewRequest renewRequest(int ttlSeconds, Map<String, String> metadata) {
-    return RenewRequest.newBuilder().setOwner(client.owner()).setHandleId(handleId).setTtl(ttlSeconds)
+    return RenewRequest.newBuilder().setOwner(leases.owner()).setHandleId(handleId).setTtl(ttlSeconds)
         .putAllMetadata(metadata).build();
   }
 
@@ -320,13 +322,13 @@ public final class Lease implements AutoCloseable {
   private void sent(Map<String, String> sending, long sentAtNanos) {
     metadata.putAll(sending);
     sending.forEach(pending::remove);
-    expiresAtNanos = sentAtNanos + client.ttl().toNanos();
+    expiresAtNanos = sentAtNanos + leases.ttl().toNanos();
   }
 
   private LeaseLostException lose(LeaseLostException cause) {
     lostBecause = cause;
     finish(State.LOST);
-    client.listener().leaseLost(this, cause);
+    calls.listener().leaseLost(this, cause);
     return cause;
   }
 
@@ -335,7 +337,7 @@ public final class Lease implements AutoCloseable {
     if (nextRenewal != null) {
       nextRenewal.cancel(false);
     }
-    client.closed(this);
+    leases.ended(this);
   }
 
   private void requireActive(String action) {
