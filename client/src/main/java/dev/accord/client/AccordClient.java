@@ -1,23 +1,11 @@
 package dev.accord.client;
 
 import dev.accord.api.InputLimits;
-import dev.accord.api.v1.AcquireRequest;
-import dev.accord.api.v1.AcquireResponse;
-import dev.accord.api.v1.ClaimRequest;
-import dev.accord.api.v1.ClaimResponse;
-import dev.accord.api.v1.Handle;
 import io.grpc.ManagedChannel;
-import io.grpc.Status;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,10 +47,8 @@ public final class AccordClient implements AutoCloseable {
   private final Duration ttl;
   private final DoneCache cache = new DoneCache();
   private final OpenLeases leases;
-  private final Map<String, String> defaultMetadata;
+  private final Acquirer acquirer;
   private final DoneFeed feed;
-  /** False once the server answered Claim with UNIMPLEMENTED. */
-  private volatile boolean claimSupported = true;
 
   /** Hears what happens in the background, where there is no caller to throw to. */
   public interface Listener {
@@ -83,7 +69,7 @@ public final class AccordClient implements AutoCloseable {
     this.namespace = builder.namespace;
     this.ttl = builder.ttl;
     this.leases = new OpenLeases(calls, owner, ttl, cache);
-    this.defaultMetadata = Map.copyOf(builder.defaultMetadata);
+    this.acquirer = new Acquirer(calls, leases, cache, namespace, builder.defaultMetadata);
     this.feed = builder.doneCache ? new DoneFeed(calls, namespace, cache) : null;
     if (feed != null) {
       feed.start();
@@ -126,30 +112,7 @@ public final class AccordClient implements AutoCloseable {
    * @throws AccordException when the server refuses the request or cannot be reached within the call deadline
    */
   public AcquireResult acquire(String name, Map<String, String> metadata) {
-    calls.requireOpen();
-    if (cache.contains(name)) {
-      return AcquireResult.done(name);
-    }
-    Map<String, String> merged = new HashMap<>(defaultMetadata);
-    merged.putAll(metadata);
-    AcquireRequest request = AcquireRequest.newBuilder().setOwner(owner).setNamespace(namespace)
-        .setName(name).setTtl(leases.ttlSeconds()).putAllMetadata(merged).build();
-    long sentAt = System.nanoTime();
-    AcquireResponse response = calls.call("acquire " + name, stub -> stub.acquire(request));
-    switch (response.getStatus()) {
-      case OK -> {
-        return AcquireResult.acquired(leases.open(response.getHandle(), sentAt));
-      }
-      case HELD -> {
-        return AcquireResult.held(name, Instant.ofEpochMilli(response.getHandle().getExpTms()));
-      }
-      case DONE -> {
-        cache.add(name);
-        return AcquireResult.done(name);
-      }
-      default -> throw new AccordException("acquire " + name + ": the server answered an unknown status "
-          + response.getStatusValue(), Status.Code.UNKNOWN, null);
-    }
+    return acquirer.acquire(name, metadata);
   }
 
   /**
@@ -163,74 +126,7 @@ public final class AccordClient implements AutoCloseable {
    * @throws AccordException when the server refuses the request or cannot be reached within the call deadline
    */
   public ClaimResult claim(List<String> names, int max) {
-    calls.requireOpen();
-    if (names.size() > MAX_CLAIM) {
-      throw new IllegalArgumentException("names: at most " + MAX_CLAIM + " per claim, got " + names.size());
-    }
-    if (max < 1 || max > MAX_CLAIM) {
-      throw new IllegalArgumentException("max: must be from 1 to " + MAX_CLAIM + ", got " + max);
-    }
-    List<String> done = new ArrayList<>();
-    List<String> candidates = new ArrayList<>();
-    for (String name : new LinkedHashSet<>(names)) {
-      (cache.contains(name) ? done : candidates).add(name);
-    }
-    if (candidates.isEmpty()) {
-      return new ClaimResult(List.of(), done, List.of(), List.of());
-    }
-    if (claimSupported) {
-      try {
-        return claimFromServer(candidates, max, done);
-      } catch (AccordException e) {
-        if (e.code() != Status.Code.UNIMPLEMENTED) {
-          throw e;
-        }
-        claimSupported = false;
-        log.info("The Accord server has no Claim (an older or the Go implementation): acquiring one by one");
-      }
-    }
-    return claimOneByOne(candidates, max, done);
-  }
-
-  /** One Claim call for {@code candidates}; {@code done} holds the names already known done. */
-  private ClaimResult claimFromServer(List<String> candidates, int max, List<String> done) {
-    ClaimRequest request = ClaimRequest.newBuilder().setOwner(owner).setNamespace(namespace)
-        .addAllNames(candidates).setMax(max).setTtl(leases.ttlSeconds()).putAllMetadata(defaultMetadata).build();
-    long sentAt = System.nanoTime();
-    ClaimResponse response = calls.call("claim of " + candidates.size() + " names", stub -> stub.claim(request));
-    List<Lease> granted = new ArrayList<>(response.getGrantedCount());
-    Set<String> answered = new HashSet<>(response.getDoneList());
-    answered.addAll(response.getHeldList());
-    for (Handle grant : response.getGrantedList()) {
-      granted.add(leases.open(grant, sentAt));
-      answered.add(grant.getName());
-    }
-    for (String name : response.getDoneList()) {
-      cache.add(name);
-    }
-    done.addAll(response.getDoneList());
-    List<String> untried = candidates.stream().filter(name -> !answered.contains(name)).toList();
-    return new ClaimResult(granted, done, response.getHeldList(), untried);
-  }
-
-  /** The same answer from one Acquire per name; {@code done} holds the names already known done. */
-  private ClaimResult claimOneByOne(List<String> candidates, int max, List<String> done) {
-    List<Lease> granted = new ArrayList<>();
-    List<String> held = new ArrayList<>();
-    List<String> untried = new ArrayList<>();
-    for (String name : candidates) {
-      if (granted.size() == max) {
-        untried.add(name);
-        continue;
-      }
-      AcquireResult result = acquire(name, Map.of());
-      switch (result.status()) {
-        case ACQUIRED -> granted.add(result.lease());
-        case DONE -> done.add(name);
-        case HELD -> held.add(name);
-      }
-    }
-    return new ClaimResult(granted, done, held, untried);
+    return acquirer.claim(names, max);
   }
 
   /** The lease on {@code name} when it could be acquired, otherwise empty (held by another, or done). */
