@@ -1,36 +1,11 @@
 package dev.accord.client;
 
 import dev.accord.api.InputLimits;
-import com.google.rpc.ErrorInfo;
-import dev.accord.api.v1.AcquireRequest;
-import dev.accord.api.v1.AcquireResponse;
-import dev.accord.api.v1.ClaimRequest;
-import dev.accord.api.v1.ClaimResponse;
-import dev.accord.api.v1.Handle;
-import dev.accord.api.v1.V1Grpc;
-import io.grpc.Deadline;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,29 +37,18 @@ public final class AccordClient implements AutoCloseable {
   public static final String ENV_NAMESPACE = "ACCORD_NAMESPACE";
   public static final String ENV_OWNER = "ACCORD_OWNER";
   public static final String ENV_TTL = "ACCORD_TTL";
+  /** Candidates one claim may carry, and the most leases it may ask for. */
+  public static final int MAX_CLAIM = InputLimits.MAX_CLAIM_NAMES;
   private static final Logger log = LoggerFactory.getLogger(AccordClient.class);
-  private static final long INITIAL_BACKOFF_MILLIS = 50;
-  private static final long MAX_BACKOFF_MILLIS = 2_000;
 
-  private final ManagedChannel channel;
-  private final AutoCloseable onClose;
-  private final V1Grpc.V1BlockingStub blocking;
-  private final V1Grpc.V1Stub async;
+  private final Calls calls;
   private final String owner;
   private final String namespace;
   private final Duration ttl;
-  private final Map<String, String> defaultMetadata;
-  private final Duration callDeadline;
-  private final Listener listener;
-  private final ScheduledExecutorService scheduler;
-  private final DoneCache cache;
+  private final DoneCache cache = new DoneCache();
+  private final OpenLeases leases;
+  private final Acquirer acquirer;
   private final DoneFeed feed;
-  private final Set<Lease> open = ConcurrentHashMap.newKeySet();
-  private final java.util.concurrent.atomic.AtomicLong lastIdleNanos = new java.util.concurrent.atomic.AtomicLong(
-      System.nanoTime() - TimeUnit.SECONDS.toNanos(10));
-  private volatile boolean closed;
-  /** False once the server answered Claim with UNIMPLEMENTED. */
-  private volatile boolean claimSupported = true;
 
   /** Hears what happens in the background, where there is no caller to throw to. */
   public interface Listener {
@@ -100,23 +64,13 @@ public final class AccordClient implements AutoCloseable {
   }
 
   private AccordClient(Builder builder, ManagedChannel channel) {
-    this.channel = channel;
-    this.onClose = builder.onClose;
-    this.blocking = V1Grpc.newBlockingStub(channel);
-    this.async = V1Grpc.newStub(channel);
+    this.calls = new Calls(channel, builder.onClose, builder.callDeadline, builder.listener);
     this.owner = builder.owner;
     this.namespace = builder.namespace;
     this.ttl = builder.ttl;
-    this.defaultMetadata = Map.copyOf(builder.defaultMetadata);
-    this.callDeadline = builder.callDeadline;
-    this.listener = builder.listener;
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "accord-client");
-      thread.setDaemon(true);
-      return thread;
-    });
-    this.cache = new DoneCache();
-    this.feed = builder.doneCache ? new DoneFeed(this, cache) : null;
+    this.leases = new OpenLeases(calls, owner, ttl, cache);
+    this.acquirer = new Acquirer(calls, leases, cache, namespace, builder.defaultMetadata);
+    this.feed = builder.doneCache ? new DoneFeed(calls, namespace, cache) : null;
     if (feed != null) {
       feed.start();
     }
@@ -126,7 +80,9 @@ public final class AccordClient implements AutoCloseable {
     return new Builder();
   }
 
-  /** A client configured by {@code ACCORD_TARGET}, {@code ACCORD_NAMESPACE}, {@code ACCORD_OWNER}, {@code ACCORD_TTL}. */
+  /**
+   * A client configured by {@code ACCORD_TARGET}, {@code ACCORD_NAMESPACE}, {@code ACCORD_OWNER}, {@code ACCORD_TTL}.
+   */
   public static AccordClient fromEnvironment() {
     return builderFromEnvironment(System.getenv()).build();
   }
@@ -139,27 +95,7 @@ public final class AccordClient implements AutoCloseable {
    * @throws IllegalArgumentException naming the variable that is missing or malformed and the expected form
    */
   public static Builder builderFromEnvironment(Map<String, String> env) {
-    String target = env.get(ENV_TARGET);
-    if (target == null || target.isBlank()) {
-      throw new IllegalArgumentException(ENV_TARGET + " is not set: it must name the Accord server as a gRPC "
-          + "target, e.g. dns:///accord.default.svc:7475 or localhost:7475");
-    }
-    Builder builder = builder().target(target, ENV_TARGET);
-    String namespace = env.get(ENV_NAMESPACE);
-    if (namespace != null) {
-      builder.namespace(namespace, ENV_NAMESPACE);
-    }
-    String owner = env.get(ENV_OWNER);
-    if (owner != null && !owner.isEmpty()) {
-      builder.owner(owner, ENV_OWNER);
-    } else if (env.get("HOSTNAME") != null && !env.get("HOSTNAME").isEmpty()) {
-      builder.owner(env.get("HOSTNAME"), "HOSTNAME");
-    }
-    String ttl = env.get(ENV_TTL);
-    if (ttl != null && !ttl.isEmpty()) {
-      builder.ttl(Durations.parse(ENV_TTL, ttl), ENV_TTL);
-    }
-    return builder;
+    return ClientEnvironment.read(env);
   }
 
   // ---- the API ----
@@ -176,34 +112,8 @@ public final class AccordClient implements AutoCloseable {
    * @throws AccordException when the server refuses the request or cannot be reached within the call deadline
    */
   public AcquireResult acquire(String name, Map<String, String> metadata) {
-    requireOpen();
-    if (cache.contains(name)) {
-      return AcquireResult.done(name);
-    }
-    Map<String, String> merged = new HashMap<>(defaultMetadata);
-    merged.putAll(metadata);
-    AcquireRequest request = AcquireRequest.newBuilder().setOwner(owner).setNamespace(namespace).setName(name)
-        .setTtl(ttlSeconds()).putAllMetadata(merged).build();
-    long sentAt = System.nanoTime();
-    AcquireResponse response = call("acquire " + name, stub -> stub.acquire(request));
-    switch (response.getStatus()) {
-      case OK -> {
-        return AcquireResult.acquired(opened(new Lease(this, response.getHandle(), sentAt)));
-      }
-      case HELD -> {
-        return AcquireResult.held(name, Instant.ofEpochMilli(response.getHandle().getExpTms()));
-      }
-      case DONE -> {
-        cache.add(name);
-        return AcquireResult.done(name);
-      }
-      default -> throw new AccordException("acquire " + name + ": the server answered an unknown status "
-          + response.getStatusValue(), Status.Code.UNKNOWN, null);
-    }
+    return acquirer.acquire(name, metadata);
   }
-
-  /** Candidates one claim may carry, and the most leases it may ask for. */
-  public static final int MAX_CLAIM = InputLimits.MAX_CLAIM_NAMES;
 
   /**
    * Acquires up to {@code max} of {@code names} in one call: the names the done-cache knows are answered locally, the
@@ -216,70 +126,7 @@ public final class AccordClient implements AutoCloseable {
    * @throws AccordException when the server refuses the request or cannot be reached within the call deadline
    */
   public ClaimResult claim(List<String> names, int max) {
-    requireOpen();
-    if (names.size() > MAX_CLAIM) {
-      throw new IllegalArgumentException("names: at most " + MAX_CLAIM + " per claim, got " + names.size());
-    }
-    if (max < 1 || max > MAX_CLAIM) {
-      throw new IllegalArgumentException("max: must be from 1 to " + MAX_CLAIM + ", got " + max);
-    }
-    List<String> done = new ArrayList<>();
-    List<String> candidates = new ArrayList<>();
-    for (String name : new LinkedHashSet<>(names)) {
-      (cache.contains(name) ? done : candidates).add(name);
-    }
-    if (candidates.isEmpty()) {
-      return new ClaimResult(List.of(), done, List.of(), List.of());
-    }
-    if (claimSupported) {
-      ClaimRequest request = ClaimRequest.newBuilder().setOwner(owner).setNamespace(namespace)
-          .addAllNames(candidates).setMax(max).setTtl(ttlSeconds()).putAllMetadata(defaultMetadata).build();
-      long sentAt = System.nanoTime();
-      try {
-        ClaimResponse response = call("claim of " + candidates.size() + " names", stub -> stub.claim(request));
-        List<Lease> leases = new ArrayList<>(response.getGrantedCount());
-        Set<String> answered = new HashSet<>(response.getDoneList());
-        answered.addAll(response.getHeldList());
-        for (Handle granted : response.getGrantedList()) {
-          leases.add(opened(new Lease(this, granted, sentAt)));
-          answered.add(granted.getName());
-        }
-        for (String name : response.getDoneList()) {
-          cache.add(name);
-        }
-        done.addAll(response.getDoneList());
-        List<String> untried = candidates.stream().filter(name -> !answered.contains(name)).toList();
-        return new ClaimResult(leases, done, response.getHeldList(), untried);
-      } catch (AccordException e) {
-        if (e.code() != Status.Code.UNIMPLEMENTED) {
-          throw e;
-        }
-        claimSupported = false;
-        log.info("The Accord server has no Claim (an older or the Go implementation): acquiring one by one");
-      }
-    }
-    List<Lease> leases = new ArrayList<>();
-    List<String> held = new ArrayList<>();
-    List<String> untried = new ArrayList<>();
-    for (String name : candidates) {
-      if (leases.size() == max) {
-        untried.add(name);
-        continue;
-      }
-      AcquireResult result = acquire(name);
-      switch (result.status()) {
-        case ACQUIRED -> leases.add(result.lease());
-        case DONE -> done.add(name);
-        case HELD -> held.add(name);
-      }
-    }
-    return new ClaimResult(leases, done, held, untried);
-  }
-
-  private Lease opened(Lease lease) {
-    open.add(lease);
-    lease.startRenewing();
-    return lease;
+    return acquirer.claim(names, max);
   }
 
   /** The lease on {@code name} when it could be acquired, otherwise empty (held by another, or done). */
@@ -307,7 +154,7 @@ public final class AccordClient implements AutoCloseable {
 
   /** A loop that runs {@code task} over resources with {@code concurrency} threads; see {@link WorkLoop}. */
   public WorkLoop workLoop(int concurrency, WorkLoop.Task task) {
-    return new WorkLoop(this, concurrency, task);
+    return new WorkLoop(this, calls, concurrency, task);
   }
 
   public String owner() {
@@ -328,159 +175,14 @@ public final class AccordClient implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (closed) {
+    if (calls.isClosed()) {
       return;
     }
-    for (Lease lease : List.copyOf(open)) {
-      lease.releaseAsClientCloses();
-    }
-    closed = true;
+    leases.releaseAll();
     if (feed != null) {
       feed.close();
     }
-    scheduler.shutdownNow();
-    channel.shutdown();
-    try {
-      if (!channel.awaitTermination(5, TimeUnit.SECONDS)) {
-        channel.shutdownNow();
-      }
-    } catch (InterruptedException e) {
-      channel.shutdownNow();
-      Thread.currentThread().interrupt();
-    }
-    if (onClose != null) {
-      try {
-        onClose.close();
-      } catch (Exception e) {
-        listener.backgroundError("closing", e);
-      }
-    }
-  }
-
-  // ---- for Lease, DoneFeed and WorkLoop ----
-
-  int ttlSeconds() {
-    return (int) ttl.toSeconds();
-  }
-
-  Duration callDeadline() {
-    return callDeadline;
-  }
-
-  Listener listener() {
-    return listener;
-  }
-
-  ScheduledExecutorService scheduler() {
-    return scheduler;
-  }
-
-  V1Grpc.V1Stub asyncStub() {
-    return async;
-  }
-
-  boolean isClosed() {
-    return closed;
-  }
-
-  /**
-   * UNAVAILABLE, and UNKNOWN, which gRPC reports for a connection that closed under a call (a server killed
-   * outright); an Accord server never answers UNKNOWN itself. Retrying either is safe: a repeated renew or done is
-   * harmless, and a repeated acquire at worst answers HELD for our own grant.
-   */
-  static boolean isTransient(Status status) {
-    return status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.UNKNOWN;
-  }
-
-  /**
-   * Our retries pace reconnection. Without this a channel whose server went away waits out gRPC's reconnect
-   * backoff (which grows to minutes), and keeps the addresses it resolved at start: gRPC re-resolves DNS at most
-   * every 30 s, so a client that knew only a killed replica would miss the others for that long. Idling the
-   * channel (at most once a second) makes its next call resolve afresh; calls in flight carry on.
-   */
-  void reconnectNow() {
-    channel.resetConnectBackoff();
-    long now = System.nanoTime();
-    long last = lastIdleNanos.get();
-    if (now - last > TimeUnit.SECONDS.toNanos(1) && lastIdleNanos.compareAndSet(last, now)) {
-      channel.enterIdle();
-    }
-  }
-
-  void closed(Lease lease) {
-    open.remove(lease);
-  }
-
-  void markedDone(Lease lease) {
-    cache.add(lease.name());
-  }
-
-  private void requireOpen() {
-    if (closed) {
-      throw new IllegalStateException("the Accord client is closed");
-    }
-  }
-
-  /**
-   * Runs a unary call, retrying UNAVAILABLE with capped exponential backoff and jitter until the call deadline.
-   * A retried acquire whose first attempt reached the server answers HELD (the lease is ours, but we never heard):
-   * the resource then waits for that lease to run out, and is never processed twice.
-   */
-  <T> T call(String what, Function<V1Grpc.V1BlockingStub, T> attempt) {
-    Deadline deadline = Deadline.after(callDeadline.toNanos(), TimeUnit.NANOSECONDS);
-    long backoff = INITIAL_BACKOFF_MILLIS;
-    while (true) {
-      try {
-        return attempt.apply(blocking.withDeadline(deadline));
-      } catch (StatusRuntimeException e) {
-        if (!isTransient(e.getStatus())) {
-          throw translate(what, e);
-        }
-        long wait = ThreadLocalRandom.current().nextLong(backoff / 2, backoff + 1);
-        if (deadline.timeRemaining(TimeUnit.MILLISECONDS) <= wait) {
-          throw new AccordException(what + ": server unavailable until the call deadline ("
-              + callDeadline.toMillis() + " ms): " + e.getStatus().getDescription(), Status.Code.UNAVAILABLE, e);
-        }
-        reconnectNow();
-        try {
-          Thread.sleep(wait);
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          throw new AccordException(what + ": interrupted while waiting to retry", Status.Code.CANCELLED, e);
-        }
-        backoff = Math.min(backoff * 2, MAX_BACKOFF_MILLIS);
-      }
-    }
-  }
-
-  /** A failed call as the worker sees it: a refused handle is a lost lease, anything else carries the server's words. */
-  AccordException translate(String what, StatusRuntimeException e) {
-    Status status = e.getStatus();
-    String message = what + ": " + status.getCode() + (status.getDescription() == null ? "" : ": "
-        + status.getDescription());
-    if (status.getCode() == Status.Code.FAILED_PRECONDITION) {
-      return new LeaseLostException(message, errorReason(e).orElse("UNKNOWN"), e);
-    }
-    return new AccordException(message, status.getCode(), e);
-  }
-
-  /** The {@code ErrorInfo.reason} the server attached, if any. */
-  static Optional<String> errorReason(Throwable e) {
-    com.google.rpc.Status status = StatusProto.fromThrowable(e);
-    if (status == null) {
-      return Optional.empty();
-    }
-    return status.getDetailsList().stream()
-        .filter(detail -> detail.is(ErrorInfo.class))
-        .map(detail -> {
-          try {
-            return detail.unpack(ErrorInfo.class).getReason();
-          } catch (com.google.protobuf.InvalidProtocolBufferException malformed) {
-            return null;
-          }
-        })
-        .filter(reason -> reason != null)
-        .findFirst();
+    calls.close();
   }
 
   /** Settings for an {@link AccordClient}; every setter checks its value and names the setting it rejects. */
@@ -489,7 +191,7 @@ public final class AccordClient implements AutoCloseable {
     private String target;
     private ManagedChannel channel;
     private AutoCloseable onClose;
-    private String owner = defaultOwner();
+    private String owner = ClientEnvironment.defaultOwner();
     private String namespace = "";
     private Duration ttl = DEFAULT_TTL;
     private Map<String, String> defaultMetadata = Map.of();
@@ -498,11 +200,6 @@ public final class AccordClient implements AutoCloseable {
     private boolean doneCache = true;
 
     private Builder() {}
-
-    private static String defaultOwner() {
-      String host = System.getenv("HOSTNAME");
-      return host != null && !host.isEmpty() ? host : UUID.randomUUID().toString();
-    }
 
     /**
      * The server, as a gRPC target: {@code host:port}, or {@code dns:///host:port} to balance round-robin over
@@ -547,7 +244,8 @@ public final class AccordClient implements AutoCloseable {
 
     Builder owner(String owner, String setting) {
       if (owner == null || owner.isEmpty() || owner.length() > InputLimits.MAX_OWNER_CHARS) {
-        throw new IllegalArgumentException(setting + " must be 1 to " + InputLimits.MAX_OWNER_CHARS + " characters, got \"" + owner + "\"");
+        throw new IllegalArgumentException(setting + " must be 1 to " + InputLimits.MAX_OWNER_CHARS
+            + " characters, got \"" + owner + "\"");
       }
       this.owner = owner;
       return this;
@@ -560,7 +258,8 @@ public final class AccordClient implements AutoCloseable {
 
     Builder namespace(String namespace, String setting) {
       if (namespace == null || namespace.length() > InputLimits.MAX_NAMESPACE_CHARS) {
-        throw new IllegalArgumentException(setting + " must be at most " + InputLimits.MAX_NAMESPACE_CHARS + " characters");
+        throw new IllegalArgumentException(setting + " must be at most " + InputLimits.MAX_NAMESPACE_CHARS
+            + " characters");
       }
       this.namespace = namespace;
       return this;
@@ -614,11 +313,7 @@ public final class AccordClient implements AutoCloseable {
         if (target == null) {
           throw new IllegalStateException("set a target (or " + ENV_TARGET + " with builderFromEnvironment)");
         }
-        connection = ManagedChannelBuilder.forTarget(target)
-            .usePlaintext()
-            .defaultLoadBalancingPolicy("round_robin")
-            .keepAliveTime(30, TimeUnit.SECONDS)
-            .build();
+        connection = Calls.connect(target);
       }
       return new AccordClient(this, connection);
     }

@@ -11,7 +11,6 @@ import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -20,25 +19,28 @@ import java.util.concurrent.TimeUnit;
  * the last cursor received, so nothing marked meanwhile is missed (before warm: from the start again); a cursor the
  * server no longer accepts starts it over. A server that cannot watch from the start (an older Accord) answers with
  * a bookmark of the present instead: then List the done resources (everything before that cursor) and apply what
- * Watch streams. Against a server without Watch (the Go implementation) it lists once, as that client did.
+ * Watch streams. Against a server without Watch (the Go implementation) it lists once.
  */
 final class DoneFeed implements AutoCloseable {
-  private static final long MAX_BACKOFF_MILLIS = 10_000;
-  private static final long INITIAL_LIST_RETRY_MILLIS = 100;
+  /** Retries of a Watch or a List that failed, until the client closes. */
+  private static final Backoff RETRY = new Backoff(100, 10_000);
   /** List messages asked for ahead of those processed; more are asked for each time half have arrived. */
   private static final int LIST_WINDOW = 1_024;
 
-  private final AccordClient client;
+  private final Calls calls;
+  private final String namespace;
   private final DoneCache cache;
   private final CountDownLatch warm = new CountDownLatch(1);
   private volatile boolean closed;
   private volatile ClientCallStreamObserver<WatchRequest> watch;
   private ClientCallStreamObserver<ListRequest> listing;
   private ByteString cursor = ByteString.EMPTY;
-  private long backoffMillis;
+  /** Watches that failed since one last delivered a response. */
+  private int failedWatches;
 
-  DoneFeed(AccordClient client, DoneCache cache) {
-    this.client = client;
+  DoneFeed(Calls calls, String namespace, DoneCache cache) {
+    this.calls = calls;
+    this.namespace = namespace;
     this.cache = cache;
   }
 
@@ -59,7 +61,7 @@ final class DoneFeed implements AutoCloseable {
       return;
     }
     boolean fresh = from.isEmpty();
-    client.asyncStub().watch(WatchRequest.newBuilder().setNamespace(client.namespace()).setCursor(from)
+    calls.async().watch(WatchRequest.newBuilder().setNamespace(namespace).setCursor(from)
             .setFromStart(fresh).build(),
         new ClientResponseObserver<WatchRequest, WatchResponse>() {
           private boolean first = true;
@@ -74,7 +76,7 @@ final class DoneFeed implements AutoCloseable {
             response.getNamesList().forEach(cache::add);
             synchronized (DoneFeed.this) {
               cursor = response.getCursor();
-              backoffMillis = 0;
+              failedWatches = 0;
             }
             if (response.getCaughtUp()) {
               warm.countDown();
@@ -93,15 +95,15 @@ final class DoneFeed implements AutoCloseable {
             }
             Status.Code code = Status.fromThrowable(error).getCode();
             if (code == Status.Code.UNIMPLEMENTED) {
-              client.listener().backgroundError("watching done marks (this server has no Watch: the done-cache "
+              calls.listener().backgroundError("watching done marks (this server has no Watch: the done-cache "
                   + "is filled once and not kept live)", error);
               startListing();
               return;
             }
             boolean expired = code == Status.Code.FAILED_PRECONDITION
-                && AccordClient.errorReason(error).map(ErrorReasons.CURSOR_EXPIRED::equals).orElse(false);
-            if (!AccordClient.isTransient(Status.fromThrowable(error))) {
-              client.listener().backgroundError("watching done marks (reconnecting)", error);
+                && Calls.errorReason(error).map(ErrorReasons.CURSOR_EXPIRED::equals).orElse(false);
+            if (!Calls.isTransient(Status.fromThrowable(error))) {
+              calls.listener().backgroundError("watching done marks (reconnecting)", error);
             }
             reconnect(expired);
           }
@@ -120,35 +122,34 @@ final class DoneFeed implements AutoCloseable {
     // Until warm, only a from_start stream can say when the cache is complete: start over (adding a name twice is
     // harmless).
     ByteString from = relist || !isWarm() ? ByteString.EMPTY : cursor;
-    backoffMillis = backoffMillis == 0 ? 100 : Math.min(backoffMillis * 2, MAX_BACKOFF_MILLIS);
-    long wait = ThreadLocalRandom.current().nextLong(backoffMillis / 2, backoffMillis + 1);
-    client.scheduler().schedule(() -> {
-      client.reconnectNow();
+    calls.schedule(() -> {
+      calls.reconnectNow();
       watch(from);
-    }, wait, TimeUnit.MILLISECONDS);
+    }, RETRY.delayMillis(failedWatches++));
   }
 
   /**
    * Lists the namespace's done resources into the cache; retried until it succeeds or the client closes.
    *
    * <p>Asynchronous, with messages asked for {@link #LIST_WINDOW} at a time: a blocking iterator asks for one
-   * message at a time, which costs two thread hand-offs per name and made a List of a million names take several
+   * message at a time, which costs two thread hand-offs per name and makes a List of a million names take several
    * times longer. The names are added on the channel's executor (never on the transport's event loop), where this
    * call's callbacks run one at a time, so the client's renewals, on other threads, are not held up.
    */
   private void startListing() {
-    list(INITIAL_LIST_RETRY_MILLIS);
+    list(0);
   }
 
-  private void list(long retryMillis) {
+  /** @param failedLists how many Lists in a row failed before this one */
+  private void list(int failedLists) {
     if (closed) {
       return;
     }
     ListRequest request = ListRequest.newBuilder()
-        .setFilter(ListRequest.Filter.newBuilder().setPrefix(client.namespace())
+        .setFilter(ListRequest.Filter.newBuilder().setPrefix(namespace)
             .setStatus(ListRequest.Filter.Status.DONE))
         .build();
-    client.asyncStub().list(request, new ClientResponseObserver<ListRequest, Handle>() {
+    calls.async().list(request, new ClientResponseObserver<ListRequest, Handle>() {
       private ClientCallStreamObserver<ListRequest> call;
       private int sinceRequest;
 
@@ -167,7 +168,7 @@ final class DoneFeed implements AutoCloseable {
       @Override
       public void onNext(Handle handle) {
         // The filter is a prefix: keep only this exact namespace.
-        if (handle.getNamespace().equals(client.namespace())) {
+        if (handle.getNamespace().equals(namespace)) {
           cache.add(handle.getName());
         }
         if (++sinceRequest == LIST_WINDOW / 2) {
@@ -181,14 +182,12 @@ final class DoneFeed implements AutoCloseable {
         if (closed) {
           return;
         }
-        client.listener().backgroundError("listing done resources for the done-cache (retrying)", error);
+        calls.listener().backgroundError("listing done resources for the done-cache (retrying)", error);
         synchronized (DoneFeed.this) {
           if (closed) {
             return;
           }
-          long wait = ThreadLocalRandom.current().nextLong(retryMillis / 2, retryMillis + 1);
-          long next = Math.min(retryMillis * 2, MAX_BACKOFF_MILLIS);
-          client.scheduler().schedule(() -> list(next), wait, TimeUnit.MILLISECONDS);
+          calls.schedule(() -> list(failedLists + 1), RETRY.delayMillis(failedLists));
         }
       }
 

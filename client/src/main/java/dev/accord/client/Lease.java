@@ -14,7 +14,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -30,7 +29,13 @@ import java.util.concurrent.TimeUnit;
 public final class Lease implements AutoCloseable {
   private enum State { ACTIVE, LOST, DONE, DISCARDED }
 
-  private final AccordClient client;
+  /** Renewals that failed in a row are retried sooner than the period, while the lease lasts. */
+  private static final Backoff RENEWAL_RETRY = new Backoff(100, 5_000);
+  /** A renewal with this TTL releases the lease at once. */
+  private static final int RELEASE_TTL = 0;
+
+  private final Calls calls;
+  private final OpenLeases leases;
   private final String name;
   private final ByteString handleId;
   private final long fencingToken;
@@ -42,15 +47,16 @@ public final class Lease implements AutoCloseable {
   /** Our conservative view of the expiry: when the last successful renewal was sent, plus the TTL. */
   private volatile long expiresAtNanos;
   private ScheduledFuture<?> nextRenewal;
-  private long retryBackoffMillis;
+  private int failedRenewals;
 
-  Lease(AccordClient client, Handle handle, long sentAtNanos) {
-    this.client = client;
+  Lease(Calls calls, OpenLeases leases, Handle handle, long sentAtNanos) {
+    this.calls = calls;
+    this.leases = leases;
     this.name = handle.getName();
     this.handleId = handle.getId();
     this.fencingToken = Integer.toUnsignedLong(handle.getNumAcquired());
     this.metadata.putAll(handle.getMetadataMap());
-    this.expiresAtNanos = sentAtNanos + client.ttl().toNanos();
+    this.expiresAtNanos = sentAtNanos + leases.ttl().toNanos();
   }
 
   /** The resource's name. */
@@ -109,10 +115,9 @@ public final class Lease implements AutoCloseable {
     requireActive("renew");
     Map<String, String> sending = outgoing(extra);
     long sentAt = System.nanoTime();
+    RenewRequest request = renewRequest(leases.ttlSeconds(), sending);
     try {
-      client.call("renew " + name, stub -> stub.renew(RenewRequest.newBuilder()
-          .setOwner(client.owner()).setHandleId(handleId).setTtl(client.ttlSeconds()).putAllMetadata(sending)
-          .build()));
+      calls.call("renew " + name, stub -> stub.renew(request));
     } catch (LeaseLostException e) {
       throw lose(e);
     }
@@ -133,8 +138,8 @@ public final class Lease implements AutoCloseable {
     requireActive("mark done");
     Map<String, String> sending = outgoing(extra);
     try {
-      client.call("done " + name, stub -> stub.done(DoneRequest.newBuilder()
-          .setOwner(client.owner()).setHandleId(handleId).putAllMetadata(sending).build()));
+      calls.call("done " + name, stub -> stub.done(DoneRequest.newBuilder()
+          .setOwner(leases.owner()).setHandleId(handleId).putAllMetadata(sending).build()));
     } catch (LeaseLostException e) {
       // DONE means this very grant is already done: an earlier attempt of ours got through before it failed.
       if (!"DONE".equals(e.reason())) {
@@ -143,7 +148,7 @@ public final class Lease implements AutoCloseable {
     }
     finish(State.DONE);
     metadata.putAll(sending);
-    client.markedDone(this);
+    leases.markedDone(this);
   }
 
   public void done() {
@@ -164,11 +169,11 @@ public final class Lease implements AutoCloseable {
     requireActive("discard");
     Map<String, String> sending = outgoing(extra);
     finish(State.DISCARDED);
+    RenewRequest release = renewRequest(RELEASE_TTL, sending);
     try {
-      client.call("discard " + name, stub -> stub.renew(RenewRequest.newBuilder()
-          .setOwner(client.owner()).setHandleId(handleId).setTtl(0).putAllMetadata(sending).build()));
+      calls.call("discard " + name, stub -> stub.renew(release));
     } catch (AccordException e) {
-      client.listener().backgroundError("discard of " + name + " (its lease will run out by itself)", e);
+      calls.listener().backgroundError("discard of " + name + " (its lease will run out by itself)", e);
     }
   }
 
@@ -194,8 +199,7 @@ public final class Lease implements AutoCloseable {
     }
     Map<String, String> sending = outgoing(Map.of());
     finish(State.DISCARDED);
-    client.asyncStub().withDeadlineAfter(5, TimeUnit.SECONDS).renew(RenewRequest.newBuilder()
-        .setOwner(client.owner()).setHandleId(handleId).setTtl(0).putAllMetadata(sending).build(),
+    calls.async().withDeadlineAfter(5, TimeUnit.SECONDS).renew(renewRequest(RELEASE_TTL, sending),
         new StreamObserver<RenewResponse>() {
           @Override
           public void onNext(RenewResponse value) {
@@ -203,7 +207,7 @@ public final class Lease implements AutoCloseable {
 
           @Override
           public void onError(Throwable t) {
-            client.listener().backgroundError("release of " + name + " as the client closed (its lease will run "
+            calls.listener().backgroundError("release of " + name + " as the client closed (its lease will run "
                 + "out by itself)", t);
           }
 
@@ -220,12 +224,12 @@ public final class Lease implements AutoCloseable {
   }
 
   private long renewalPeriodMillis() {
-    return Math.max(100, client.ttl().toMillis() * 3 / 10);
+    return Math.max(100, leases.ttl().toMillis() * 3 / 10);
   }
 
   private synchronized void scheduleRenewal(long delayMillis) {
-    if (state == State.ACTIVE && !client.isClosed()) {
-      nextRenewal = client.scheduler().schedule(this::renewInBackground, delayMillis, TimeUnit.MILLISECONDS);
+    if (state == State.ACTIVE) {
+      nextRenewal = calls.schedule(this::renewInBackground, delayMillis);
     }
   }
 
@@ -240,9 +244,8 @@ public final class Lease implements AutoCloseable {
       expired(null);
       return;
     }
-    Deadline deadline = Deadline.after(Math.min(left, client.callDeadline().toNanos()), TimeUnit.NANOSECONDS);
-    client.asyncStub().withDeadline(deadline).renew(RenewRequest.newBuilder()
-        .setOwner(client.owner()).setHandleId(handleId).setTtl(client.ttlSeconds()).putAllMetadata(sending).build(),
+    Deadline deadline = Deadline.after(Math.min(left, calls.callDeadline().toNanos()), TimeUnit.NANOSECONDS);
+    calls.async().withDeadline(deadline).renew(renewRequest(leases.ttlSeconds(), sending),
         new StreamObserver<RenewResponse>() {
           @Override
           public void onNext(RenewResponse value) {
@@ -258,7 +261,7 @@ public final class Lease implements AutoCloseable {
             synchronized (Lease.this) {
               if (state == State.ACTIVE) {
                 sent(sending, sentAt);
-                retryBackoffMillis = 0;
+                failedRenewals = 0;
               }
             }
             scheduleRenewal(renewalPeriodMillis());
@@ -269,7 +272,7 @@ public final class Lease implements AutoCloseable {
   private void renewalFailed(Throwable error) {
     Status.Code code = Status.fromThrowable(error).getCode();
     if (code == Status.Code.FAILED_PRECONDITION && error instanceof StatusRuntimeException refused) {
-      LeaseLostException lost = (LeaseLostException) client.translate("renew " + name, refused);
+      LeaseLostException lost = (LeaseLostException) calls.translate("renew " + name, refused);
       synchronized (this) {
         if (state == State.ACTIVE) {
           lose(lost);
@@ -282,13 +285,12 @@ public final class Lease implements AutoCloseable {
       expired(error);
       return;
     }
-    if (!AccordClient.isTransient(Status.fromThrowable(error)) && code != Status.Code.DEADLINE_EXCEEDED) {
-      client.listener().backgroundError("renewal of " + name + " (retrying until the lease runs out)", error);
+    if (!Calls.isTransient(Status.fromThrowable(error)) && code != Status.Code.DEADLINE_EXCEEDED) {
+      calls.listener().backgroundError("renewal of " + name + " (retrying until the lease runs out)", error);
     }
-    client.reconnectNow();
+    calls.reconnectNow();
     synchronized (this) {
-      retryBackoffMillis = retryBackoffMillis == 0 ? 100 : Math.min(retryBackoffMillis * 2, 5_000);
-      long wait = ThreadLocalRandom.current().nextLong(retryBackoffMillis / 2, retryBackoffMillis + 1);
+      long wait = RENEWAL_RETRY.delayMillis(failedRenewals++);
       scheduleRenewal(Math.min(wait, Math.max(leftMillis - 50, 1)));
     }
   }
@@ -304,6 +306,12 @@ public final class Lease implements AutoCloseable {
 
   // ---- state ----
 
+  /** A renewal of this grant for {@code ttlSeconds} from now, carrying {@code metadata}. */
+  private RenewRequest renewRequest(int ttlSeconds, Map<String, String> metadata) {
+    return RenewRequest.newBuilder().setOwner(leases.owner()).setHandleId(handleId).setTtl(ttlSeconds)
+        .putAllMetadata(metadata).build();
+  }
+
   private Map<String, String> outgoing(Map<String, String> extra) {
     Map<String, String> sending = new HashMap<>(pending);
     sending.putAll(extra);
@@ -314,13 +322,13 @@ public final class Lease implements AutoCloseable {
   private void sent(Map<String, String> sending, long sentAtNanos) {
     metadata.putAll(sending);
     sending.forEach(pending::remove);
-    expiresAtNanos = sentAtNanos + client.ttl().toNanos();
+    expiresAtNanos = sentAtNanos + leases.ttl().toNanos();
   }
 
   private LeaseLostException lose(LeaseLostException cause) {
     lostBecause = cause;
     finish(State.LOST);
-    client.listener().leaseLost(this, cause);
+    calls.listener().leaseLost(this, cause);
     return cause;
   }
 
@@ -329,7 +337,7 @@ public final class Lease implements AutoCloseable {
     if (nextRenewal != null) {
       nextRenewal.cancel(false);
     }
-    client.closed(this);
+    leases.ended(this);
   }
 
   private void requireActive(String action) {

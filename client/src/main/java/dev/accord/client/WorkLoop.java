@@ -66,6 +66,7 @@ public final class WorkLoop implements AutoCloseable {
   private static final int CLAIM_NAMES_PER_LEASE = 8;
 
   private final AccordClient client;
+  private final Calls calls;
   private final int concurrency;
   private final Task task;
   private final LongAdder done = new LongAdder();
@@ -82,11 +83,16 @@ public final class WorkLoop implements AutoCloseable {
   /** Guarded by this: leases claimed for workers that have not taken them yet. */
   private final ArrayDeque<Lease> claimed = new ArrayDeque<>();
 
-  WorkLoop(AccordClient client, int concurrency, Task task) {
+  /**
+   * @param client what the loop claims through, as any caller would
+   * @param calls the client's call layer, for its deadline and listener
+   */
+  WorkLoop(AccordClient client, Calls calls, int concurrency, Task task) {
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
     }
     this.client = client;
+    this.calls = calls;
     this.concurrency = concurrency;
     this.task = task;
   }
@@ -131,7 +137,7 @@ public final class WorkLoop implements AutoCloseable {
     } catch (InterruptedException e) {
       stopping = true;
       workers.shutdownNow();
-      workers.awaitTermination(client.callDeadline().toMillis() * 2, TimeUnit.MILLISECONDS);
+      workers.awaitTermination(calls.callDeadline().toMillis() * 2, TimeUnit.MILLISECONDS);
       throw e;
     } catch (ExecutionException e) {
       stopping = true;
@@ -203,7 +209,7 @@ public final class WorkLoop implements AutoCloseable {
         result = client.claim(batch, idle);
       } catch (AccordException e) {
         failed.add(batch.size());
-        client.listener().backgroundError("work loop: claim of " + batch.size() + " names", e);
+        calls.listener().backgroundError("work loop: claim of " + batch.size() + " names", e);
         continue;
       }
       skipped.add(result.done().size());
@@ -245,7 +251,7 @@ public final class WorkLoop implements AutoCloseable {
         lease.discard(Map.of("error", describe(e)));
       }
       if (!(e instanceof InterruptedException)) {
-        client.listener().backgroundError("work loop: task on " + lease.name(), e);
+        calls.listener().backgroundError("work loop: task on " + lease.name(), e);
       }
     }
   }
