@@ -102,6 +102,10 @@ final class Calls implements AutoCloseable {
         if (!isTransient(e.getStatus())) {
           throw translate(what, e);
         }
+        if (closed) {
+          // A closed channel answers UNAVAILABLE for good: waiting out the deadline would only delay the caller.
+          throw new AccordException(what + ": the Accord client is closed", Status.Code.CANCELLED, e);
+        }
         long wait = RETRY.delayMillis(retry);
         if (deadline.timeRemaining(TimeUnit.MILLISECONDS) <= wait) {
           throw new AccordException(what + ": server unavailable until the call deadline ("
