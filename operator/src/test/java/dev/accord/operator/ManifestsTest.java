@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.accord.operator.webhook.CaBundleSync;
 import dev.accord.operator.webhook.WebhookCertificates;
 import dev.accord.operator.webhook.WebhookServer;
 import io.fabric8.kubernetes.api.model.Container;
@@ -103,7 +104,7 @@ class ManifestsTest {
     }
     // The pod webhook: read and set the caBundle of its own configuration, and no other.
     rules.put("admissionregistration.k8s.io/mutatingwebhookconfigurations["
-        + WebhookCertificates.WEBHOOK_CONFIGURATION + "]", new TreeSet<>(List.of("get", "patch")));
+        + CaBundleSync.CONFIGURATION + "]", new TreeSet<>(List.of("get", "patch")));
     return rules;
   }
 
@@ -473,7 +474,7 @@ class ManifestsTest {
   }
 
   static void assertSafeWebhook(List<HasMetadata> items, String source) {
-    assertThat(WebhookCertificates.WEBHOOK_CONFIGURATION).as("the configuration the operator keeps the caBundle of")
+    assertThat(CaBundleSync.CONFIGURATION).as("the configuration the operator keeps the caBundle of")
         .isEqualTo(WEBHOOK_CONFIGURATION);
     assertThat(WebhookCertificates.SERVICE).as("the Service the operator's certificate names")
         .isEqualTo(WEBHOOK_SERVICE);
