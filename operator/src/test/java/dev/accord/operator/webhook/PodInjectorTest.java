@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.accord.crd.v1alpha1.AccordCluster;
+import dev.accord.operator.ConditionReasons;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import java.util.ArrayList;
@@ -176,7 +177,7 @@ class PodInjectorTest {
   @Test
   void theTtlDefaultsToTenMinutesWhenTheClusterSetsNone() {
     clusters.put("jobs/plain", cluster("jobs", "plain", null, "dns:///plain-headless.jobs.svc:7475", "True",
-        "Ready"));
+        ConditionReasons.READY));
     String pod = pod(annotations("accord.dev/cluster", "plain"), array(container("worker")), null);
 
     assertThat(env(apply(pod, patch(answer("jobs", pod))).getSpec().getContainers().get(0)))
@@ -209,7 +210,7 @@ class PodInjectorTest {
   @Test
   void aClusterThatIsNotReadyLetsThePodThroughUnchangedWithAWarning() {
     clusters.put("jobs/broken", cluster("jobs", "broken", "5m", "dns:///broken-headless.jobs.svc:7475", "False",
-        "SecretNotFound"));
+        ConditionReasons.SECRET_NOT_FOUND));
     String pod = pod(annotations("accord.dev/cluster", "broken"), array(container("worker")), null);
 
     JsonNode wire = answer("jobs", pod);

@@ -8,6 +8,8 @@ import dev.accord.crd.v1alpha1.AccordCluster;
 import dev.accord.crd.v1alpha1.AccordClusterSpec;
 import dev.accord.crd.v1alpha1.AccordClusterStatus;
 import dev.accord.crd.v1alpha1.ClientDefaults;
+import dev.accord.crd.v1alpha1.ConditionTypes;
+import dev.accord.operator.ConditionReasons;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -184,8 +186,8 @@ final class WebhookFixtures {
     AccordClusterStatus status = new AccordClusterStatus();
     status.setEndpoint(endpoint);
     if (ready != null) {
-      status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus(ready).withReason(reason)
-          .withMessage("see the reason").withLastTransitionTime("2026-11-29T00:00:00Z").build()));
+      status.setConditions(List.of(new ConditionBuilder().withType(ConditionTypes.READY).withStatus(ready)
+          .withReason(reason).withMessage("see the reason").withLastTransitionTime("2026-11-29T00:00:00Z").build()));
     }
     cluster.setStatus(status);
     return cluster;
@@ -193,7 +195,7 @@ final class WebhookFixtures {
 
   static AccordCluster readyCluster(String namespace, String name, String ttl) {
     return cluster(namespace, name, ttl, ENDPOINT.replace("accord-headless.jobs", name + "-headless." + namespace),
-        "True", "Ready");
+        "True", ConditionReasons.READY);
   }
 
   /** A clock tests move by hand. */
