@@ -55,8 +55,6 @@ public record ClusterModel(
   public static final String CONTEXT_KEY = "accord.dev/cluster-model";
   public static final int DEFAULT_PORT = 7475;
   public static final int DEFAULT_REPLICAS = 1;
-  /** The keys of an external Secret that has no URL key. */
-  public static final List<String> REQUIRED_KEYS = List.of("host", "database", "user", "password");
 
   public static ClusterModel from(Context<AccordCluster> context) {
     return context.managedWorkflowAndDependentResourceContext().getMandatory(CONTEXT_KEY, ClusterModel.class);
@@ -102,14 +100,14 @@ public record ClusterModel(
         env.add(fromSecret("ACCORD_BACKEND", secretName, urlKey, false));
       } else {
         env.add(plain("ACCORD_BACKEND", "postgres"));
-        env.add(fromSecret("PGHOST", secretName, "host", false));
-        env.add(fromSecret("PGPORT", secretName, "port", true));
-        env.add(fromSecret("PGDATABASE", secretName, "database", false));
-        env.add(fromSecret("PGUSER", secretName, "user", false));
-        env.add(fromSecret("PGPASSWORD", secretName, "password", false));
-        env.add(fromSecret("PGSSLMODE", secretName, "sslmode", true));
+        env.add(fromSecret("PGHOST", secretName, ExternalPostgres.KEY_HOST, false));
+        env.add(fromSecret("PGPORT", secretName, ExternalPostgres.KEY_PORT, true));
+        env.add(fromSecret("PGDATABASE", secretName, ExternalPostgres.KEY_DATABASE, false));
+        env.add(fromSecret("PGUSER", secretName, ExternalPostgres.KEY_USER, false));
+        env.add(fromSecret("PGPASSWORD", secretName, ExternalPostgres.KEY_PASSWORD, false));
+        env.add(fromSecret("PGSSLMODE", secretName, ExternalPostgres.KEY_SSLMODE, true));
       }
-      List<String> needed = urlKey != null && !urlKey.isBlank() ? List.of(urlKey) : REQUIRED_KEYS;
+      List<String> needed = urlKey != null && !urlKey.isBlank() ? List.of(urlKey) : ExternalPostgres.REQUIRED_KEYS;
       if (secretName == null || secretName.isBlank()) {
         problem = new Problem(INVALID_BACKEND, "set spec.postgres.external.secretName to the Secret that holds "
             + "the database settings");
