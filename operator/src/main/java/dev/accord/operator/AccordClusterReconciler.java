@@ -63,7 +63,8 @@ import org.slf4j.LoggerFactory;
         reconcilePrecondition = WorkflowConditions.SeveralReplicas.class)
 })
 // Owned objects and the Secret drive reconciles; this is only a safety net for anything missed.
-@ControllerConfiguration(maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+@ControllerConfiguration(
+    maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class AccordClusterReconciler
     implements Reconciler<AccordCluster>, ContextInitializer<AccordCluster> {
   /** The event source of the Secrets that external clusters name. */
@@ -147,9 +148,10 @@ public class AccordClusterReconciler
     for (String type : List.of(ConditionTypes.READY, ConditionTypes.DEGRADED)) {
       boolean degraded = type.equals(ConditionTypes.DEGRADED);
       conditions.add(ClusterStatus.condition(before, type,
-          new Verdict(degraded, "ReconcileFailed", message), generation, clock.instant()));
+          new Verdict(degraded, ConditionReasons.RECONCILE_FAILED, message), generation, clock.instant()));
     }
-    before.stream().filter(c -> !c.getType().equals(ConditionTypes.READY) && !c.getType().equals(ConditionTypes.DEGRADED))
+    before.stream()
+        .filter(c -> !c.getType().equals(ConditionTypes.READY) && !c.getType().equals(ConditionTypes.DEGRADED))
         .forEach(conditions::add);
     status.setConditions(conditions);
     return ErrorStatusUpdateControl.patchStatus(withStatus(cluster, status));

@@ -1,5 +1,9 @@
 package dev.accord.operator;
 
+import static dev.accord.operator.ConditionReasons.INVALID_BACKEND;
+import static dev.accord.operator.ConditionReasons.SECRET_KEY_MISSING;
+import static dev.accord.operator.ConditionReasons.SECRET_NOT_FOUND;
+
 import dev.accord.crd.v1alpha1.AccordCluster;
 import dev.accord.crd.v1alpha1.AccordClusterSpec;
 import dev.accord.crd.v1alpha1.ExternalPostgres;
@@ -51,8 +55,6 @@ public record ClusterModel(
   public static final String CONTEXT_KEY = "accord.dev/cluster-model";
   public static final int DEFAULT_PORT = 7475;
   public static final int DEFAULT_REPLICAS = 1;
-  /** The keys of an external Secret that has no URL key. */
-  public static final List<String> REQUIRED_KEYS = List.of("host", "database", "user", "password");
 
   public static ClusterModel from(Context<AccordCluster> context) {
     return context.managedWorkflowAndDependentResourceContext().getMandatory(CONTEXT_KEY, ClusterModel.class);
@@ -79,7 +81,7 @@ public record ClusterModel(
     String secretDigest = "";
     if (external == managed) {
       backend = Backend.INVALID;
-      problem = new Problem("InvalidBackend", "set exactly one of spec.postgres.external or spec.postgres.managed");
+      problem = new Problem(INVALID_BACKEND, "set exactly one of spec.postgres.external or spec.postgres.managed");
     } else if (managed) {
       backend = Backend.MANAGED;
       env.add(plain("ACCORD_BACKEND", "postgres"));
@@ -87,7 +89,8 @@ public record ClusterModel(
       env.add(plain("PGPORT", Integer.toString(AccordResources.POSTGRES_PORT)));
       env.add(plain("PGDATABASE", AccordResources.POSTGRES_DATABASE));
       env.add(plain("PGUSER", AccordResources.POSTGRES_USER));
-      env.add(fromSecret("PGPASSWORD", AccordResources.postgres(cluster), AccordResources.POSTGRES_PASSWORD_KEY, false));
+      env.add(fromSecret("PGPASSWORD", AccordResources.postgres(cluster), AccordResources.POSTGRES_PASSWORD_KEY,
+          false));
     } else {
       backend = Backend.EXTERNAL;
       ExternalPostgres ref = postgres.getExternal();
@@ -97,26 +100,27 @@ public record ClusterModel(
         env.add(fromSecret("ACCORD_BACKEND", secretName, urlKey, false));
       } else {
         env.add(plain("ACCORD_BACKEND", "postgres"));
-        env.add(fromSecret("PGHOST", secretName, "host", false));
-        env.add(fromSecret("PGPORT", secretName, "port", true));
-        env.add(fromSecret("PGDATABASE", secretName, "database", false));
-        env.add(fromSecret("PGUSER", secretName, "user", false));
-        env.add(fromSecret("PGPASSWORD", secretName, "password", false));
-        env.add(fromSecret("PGSSLMODE", secretName, "sslmode", true));
+        env.add(fromSecret("PGHOST", secretName, ExternalPostgres.KEY_HOST, false));
+        env.add(fromSecret("PGPORT", secretName, ExternalPostgres.KEY_PORT, true));
+        env.add(fromSecret("PGDATABASE", secretName, ExternalPostgres.KEY_DATABASE, false));
+        env.add(fromSecret("PGUSER", secretName, ExternalPostgres.KEY_USER, false));
+        env.add(fromSecret("PGPASSWORD", secretName, ExternalPostgres.KEY_PASSWORD, false));
+        env.add(fromSecret("PGSSLMODE", secretName, ExternalPostgres.KEY_SSLMODE, true));
       }
-      List<String> needed = urlKey != null && !urlKey.isBlank() ? List.of(urlKey) : REQUIRED_KEYS;
+      List<String> needed = urlKey != null && !urlKey.isBlank() ? List.of(urlKey) : ExternalPostgres.REQUIRED_KEYS;
       if (secretName == null || secretName.isBlank()) {
-        problem = new Problem("InvalidBackend", "set spec.postgres.external.secretName to the Secret that holds "
+        problem = new Problem(INVALID_BACKEND, "set spec.postgres.external.secretName to the Secret that holds "
             + "the database settings");
       } else if (externalSecret.isEmpty()) {
-        problem = new Problem("SecretNotFound", "Secret " + secretName + " not found in namespace "
+        problem = new Problem(SECRET_NOT_FOUND, "Secret " + secretName + " not found in namespace "
             + cluster.getMetadata().getNamespace() + ": create it with "
-            + (needed.size() == 1 ? "key " + needed.get(0) + " (a postgres:// URL)" : "keys " + String.join(", ", needed)));
+            + (needed.size() == 1 ? "key " + needed.get(0) + " (a postgres:// URL)"
+                : "keys " + String.join(", ", needed)));
       } else {
         Map<String, String> data = secretData(externalSecret.get());
         List<String> missing = needed.stream().filter(key -> !data.containsKey(key)).toList();
         if (!missing.isEmpty()) {
-          problem = new Problem("SecretKeyMissing", "Secret " + secretName + " lacks key"
+          problem = new Problem(SECRET_KEY_MISSING, "Secret " + secretName + " lacks key"
               + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
               + (urlKey == null || urlKey.isBlank() ? " (or set spec.postgres.external.urlKey to a key holding a "
               + "postgres:// URL)" : ""));

@@ -1,5 +1,18 @@
 package dev.accord.operator;
 
+import static dev.accord.operator.ConditionReasons.AS_EXPECTED;
+import static dev.accord.operator.ConditionReasons.CONFIGURED;
+import static dev.accord.operator.ConditionReasons.CREATING;
+import static dev.accord.operator.ConditionReasons.INVALID_BACKEND;
+import static dev.accord.operator.ConditionReasons.POSTGRES_READY;
+import static dev.accord.operator.ConditionReasons.POSTGRES_STARTING;
+import static dev.accord.operator.ConditionReasons.READY;
+import static dev.accord.operator.ConditionReasons.ROLLING_OUT;
+import static dev.accord.operator.ConditionReasons.ROLLOUT_STUCK;
+import static dev.accord.operator.ConditionReasons.SCALED_TO_ZERO;
+import static dev.accord.operator.ConditionReasons.STABLE;
+import static dev.accord.operator.ConditionReasons.STARTING;
+
 import dev.accord.crd.v1alpha1.AccordCluster;
 import dev.accord.crd.v1alpha1.AccordClusterStatus;
 import dev.accord.crd.v1alpha1.ConditionTypes;
@@ -22,6 +35,9 @@ import java.util.Optional;
  * condition's lastTransitionTime moves only when its status flips.
  */
 final class ClusterStatus {
+  /** The Deployment controller's own condition type (apps/v1), not the AccordCluster's Progressing. */
+  private static final String DEPLOYMENT_PROGRESSING = "Progressing";
+
   private ClusterStatus() {}
 
   static AccordClusterStatus compute(ClusterModel model, Optional<Deployment> deployment,
@@ -48,11 +64,11 @@ final class ClusterStatus {
     } else if (model.backend() == ClusterModel.Backend.MANAGED) {
       int postgresReady = postgres.map(StatefulSet::getStatus).map(s -> s.getReadyReplicas()).orElse(0);
       backend = postgresReady > 0
-          ? Verdict.yes("PostgresReady", "the managed PostgreSQL " + AccordResources.postgres(cluster) + " is ready")
-          : Verdict.no("PostgresStarting", "waiting for the managed PostgreSQL StatefulSet "
+          ? Verdict.yes(POSTGRES_READY, "the managed PostgreSQL " + AccordResources.postgres(cluster) + " is ready")
+          : Verdict.no(POSTGRES_STARTING, "waiting for the managed PostgreSQL StatefulSet "
               + AccordResources.postgres(cluster) + " to become ready");
     } else {
-      backend = Verdict.yes("Configured", "database settings from Secret "
+      backend = Verdict.yes(CONFIGURED, "database settings from Secret "
           + cluster.getSpec().getPostgres().getExternal().getSecretName());
     }
 
@@ -60,29 +76,29 @@ final class ClusterStatus {
     Verdict progressing;
     if (deployment.isEmpty()) {
       progressing = model.backend() == ClusterModel.Backend.INVALID
-          ? Verdict.no("InvalidBackend", "nothing to roll out until the database is set")
-          : Verdict.yes("Creating", "creating Deployment " + deploymentName);
+          ? Verdict.no(INVALID_BACKEND, "nothing to roll out until the database is set")
+          : Verdict.yes(CREATING, "creating Deployment " + deploymentName);
     } else if (deploymentObserved < deploymentGeneration || updated < model.replicas() || replicas > model.replicas()) {
-      progressing = Verdict.yes("RollingOut",
+      progressing = Verdict.yes(ROLLING_OUT,
           updated + " of " + model.replicas() + " server replicas run the current configuration");
     } else {
-      progressing = Verdict.no("Stable", "every server replica runs the current configuration");
+      progressing = Verdict.no(STABLE, "every server replica runs the current configuration");
     }
 
     // Degraded: something needs a person.
     Optional<DeploymentCondition> stuck = Optional.ofNullable(rollout).map(DeploymentStatus::getConditions)
         .orElse(List.of()).stream()
-        .filter(c -> "Progressing".equals(c.getType()) && "False".equals(c.getStatus()))
+        .filter(c -> DEPLOYMENT_PROGRESSING.equals(c.getType()) && "False".equals(c.getStatus()))
         .findFirst();
     Verdict degraded;
     if (model.backendProblem() != null) {
       degraded = Verdict.yes(model.backendProblem().reason(), model.backendProblem().message());
     } else if (stuck.isPresent()) {
-      degraded = Verdict.yes("RolloutStuck", "Deployment " + deploymentName + " cannot roll out ("
+      degraded = Verdict.yes(ROLLOUT_STUCK, "Deployment " + deploymentName + " cannot roll out ("
           + stuck.get().getReason() + ": " + stuck.get().getMessage() + "); see kubectl describe deployment "
           + deploymentName + " and its pods' events");
     } else {
-      degraded = Verdict.no("AsExpected", "no problem found");
+      degraded = Verdict.no(AS_EXPECTED, "no problem found");
     }
 
     // Ready: every requested server is ready on a usable database.
@@ -90,16 +106,16 @@ final class ClusterStatus {
     if (model.backendProblem() != null) {
       readiness = Verdict.no(model.backendProblem().reason(), model.backendProblem().message());
     } else if (model.replicas() == 0) {
-      readiness = Verdict.no("ScaledToZero", "spec.replicas is 0");
+      readiness = Verdict.no(SCALED_TO_ZERO, "spec.replicas is 0");
     } else if (degraded.status()) {
       readiness = Verdict.no(degraded.reason(), degraded.message());
     } else if (ready >= model.replicas() && !progressing.status()) {
-      readiness = Verdict.yes("Ready", ready + " of " + model.replicas() + " server replicas ready at "
+      readiness = Verdict.yes(READY, ready + " of " + model.replicas() + " server replicas ready at "
           + AccordResources.endpoint(cluster, model.port()));
     } else if (!backend.status()) {
       readiness = Verdict.no(backend.reason(), backend.message());
     } else {
-      readiness = Verdict.no("Starting", ready + " of " + model.replicas() + " server replicas ready");
+      readiness = Verdict.no(STARTING, ready + " of " + model.replicas() + " server replicas ready");
     }
 
     List<Condition> conditions = new ArrayList<>();

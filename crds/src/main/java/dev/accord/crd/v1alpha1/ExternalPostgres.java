@@ -6,6 +6,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -19,13 +20,15 @@ import java.util.Objects;
 @JsonPropertyOrder({"secretName", "urlKey"})
 public class ExternalPostgres {
 
-  /** Secret keys used when {@code urlKey} is not set. */
+  // The Secret's keys when urlKey is not set; PORT and SSLMODE may be absent.
   public static final String KEY_HOST = "host";
   public static final String KEY_PORT = "port";
   public static final String KEY_DATABASE = "database";
   public static final String KEY_USER = "user";
   public static final String KEY_PASSWORD = "password";
   public static final String KEY_SSLMODE = "sslmode";
+  /** The keys the Secret must hold when {@code urlKey} is not set. */
+  public static final List<String> REQUIRED_KEYS = List.of(KEY_HOST, KEY_DATABASE, KEY_USER, KEY_PASSWORD);
 
   @Required
   @Size(min = 1, max = 253)

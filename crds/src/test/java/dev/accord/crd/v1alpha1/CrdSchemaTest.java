@@ -89,8 +89,9 @@ class CrdSchemaTest {
     JSONSchemaProps external = postgres.getProperties().get("external");
     assertThat(external.getRequired()).containsExactly("secretName");
     assertThat(external.getProperties()).containsOnlyKeys("secretName", "urlKey");
-    assertThat(external.getProperties().get("urlKey").getDescription())
-        .contains("postgres://", "host", "database", "user", "password", "port", "sslmode");
+    assertThat(external.getProperties().get("urlKey").getDescription()).as("names every key the operator reads")
+        .contains("postgres://", ExternalPostgres.KEY_HOST, ExternalPostgres.KEY_DATABASE, ExternalPostgres.KEY_USER,
+            ExternalPostgres.KEY_PASSWORD, ExternalPostgres.KEY_PORT, ExternalPostgres.KEY_SSLMODE);
   }
 
   @Test

@@ -59,7 +59,8 @@ public final class PodInjector {
   private static final Pattern SUBDOMAIN =
       Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
 
-  private static final KubernetesSerialization SERIALIZATION = WebhookCertificates.SERIALIZATION;
+  /** Reads and writes AdmissionReviews and pods the way the API server does. */
+  static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
   /** Finds an AccordCluster. */
   @FunctionalInterface

@@ -3,57 +3,33 @@ package dev.accord.operator.webhook;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
-import dev.accord.operator.webhook.WebhookCertificates.Authority;
-import dev.accord.operator.webhook.WebhookCertificates.BundleSync;
-import dev.accord.operator.webhook.WebhookCertificates.Serving;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
+import dev.accord.certs.IssuedCertificate;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.Principal;
-import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.KeyManager;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedKeyManager;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The mutating admission webhook over HTTPS: {@code POST /mutate-pods} with an AdmissionReview (v1), answered by
- * {@link PodInjector}.
- *
- * <p>{@link #start} takes the CA from the Secret {@value WebhookCertificates#CA_SECRET} (creating it when absent),
- * makes a serving certificate for the Service's names, sets the MutatingWebhookConfiguration's caBundle, and
- * serves. Then, every minute ({@link #maintain()}): it adopts the CA in the Secret if someone replaced it (and puts
- * the Secret back with the CA in use if someone deleted it), so that every replica converges on the same CA instead
- * of fighting over the caBundle; re-checks the caBundle (a re-created configuration gets it within a minute); and
- * renews the serving certificate when less than a third of its validity is left.
+ * {@link AdmissionReviewHandler}, with the certificate {@link CertificateRotation} keeps current.
  *
  * <p>Requests run on a small bounded pool; when it is full the accepting thread handles the request itself, which
  * slows accepting down instead of dropping connections.
@@ -69,45 +45,31 @@ public final class WebhookServer implements AutoCloseable {
   private static final int THREADS = 4;
   private static final int QUEUE = 64;
 
-  private final KubernetesClient client;
-  private final String namespace;
-  private final List<String> names;
-  private final Clock clock;
-  private final Duration servingValidity;
-  private final PodInjector injector;
-  private final RotatingKeyManager keyManager = new RotatingKeyManager();
+  private final CertificateRotation certificates;
+  private final AdmissionReviewHandler reviews;
   private final HttpsServer server;
   private final ThreadPoolExecutor executor;
-  private final ScheduledExecutorService maintenance;
-  private volatile Serving serving;
-  private volatile BundleSync lastBundleSync;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private WebhookServer(KubernetesClient client, String namespace, List<String> names, Clock clock,
-      Duration servingValidity, PodInjector injector, Authority authority, int port) throws IOException {
-    this.client = client;
-    this.namespace = namespace;
-    this.names = names;
-    this.clock = clock;
-    this.servingValidity = servingValidity;
-    this.injector = injector;
-    install(WebhookCertificates.issueServing(authority, names, clock, servingValidity));
-
+  private WebhookServer(CertificateRotation certificates, KeyManager keyManager, AdmissionReviewHandler reviews,
+      int port) throws IOException {
+    this.certificates = certificates;
+    this.reviews = reviews;
     SSLContext tls;
     try {
       tls = SSLContext.getInstance("TLS");
-      tls.init(new javax.net.ssl.KeyManager[] {keyManager}, null, null);
+      tls.init(new KeyManager[] {keyManager}, null, null);
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("could not set up TLS for the webhook: " + e, e);
     }
     this.executor = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(QUEUE), threads("accord-webhook-"), new ThreadPoolExecutor.CallerRunsPolicy());
+        new ArrayBlockingQueue<>(QUEUE), new DaemonThreadFactory("accord-webhook-"),
+        new ThreadPoolExecutor.CallerRunsPolicy());
     executor.allowCoreThreadTimeOut(true);
     this.server = HttpsServer.create(new InetSocketAddress(port), 64);
     server.setHttpsConfigurator(new HttpsConfigurator(tls));
     server.setExecutor(executor);
     server.createContext("/", this::handle);
-    this.maintenance = Executors.newSingleThreadScheduledExecutor(threads("accord-webhook-maintenance-"));
   }
 
   /**
@@ -133,19 +95,25 @@ public final class WebhookServer implements AutoCloseable {
     Objects.requireNonNull(operatorNamespace, "operatorNamespace");
     LinkedHashSet<String> names = new LinkedHashSet<>(WebhookCertificates.serviceNames(operatorNamespace));
     names.addAll(extraSans);
-    Authority authority = WebhookCertificates.loadOrCreateAuthority(client, operatorNamespace, clock);
-    WebhookServer webhook = new WebhookServer(client, operatorNamespace, List.copyOf(names), clock,
-        servingValidity, injector, authority, port);
-    webhook.syncBundle();
+    RotatingKeyManager keyManager = new RotatingKeyManager();
+    CertificateRotation certificates = CertificateRotation.start(client, operatorNamespace, List.copyOf(names),
+        clock, servingValidity, keyManager::install);
+    WebhookServer webhook;
+    try {
+      webhook = new WebhookServer(certificates, keyManager, new AdmissionReviewHandler(injector), port);
+    } catch (IOException | RuntimeException e) {
+      certificates.close();
+      throw e;
+    }
+    certificates.syncBundle();
     webhook.server.start();
-    X509Certificate certificate = webhook.serving.certificate();
+    IssuedCertificate serving = certificates.serving();
     log.info("Accord webhook serving HTTPS on port {} at {}: certificate for {} valid until {}, signed by the CA "
             + "in Secret {}/{} (valid until {}); caBundle of MutatingWebhookConfiguration {}: {}",
-        webhook.port(), PATH, webhook.names, certificate.getNotAfter().toInstant(), operatorNamespace,
-        WebhookCertificates.CA_SECRET, authority.certificate().getNotAfter().toInstant(),
-        WebhookCertificates.WEBHOOK_CONFIGURATION, describe(webhook.lastBundleSync));
-    long every = maintenanceInterval.toMillis();
-    webhook.maintenance.scheduleWithFixedDelay(webhook::maintainQuietly, every, every, TimeUnit.MILLISECONDS);
+        webhook.port(), PATH, certificates.names(), serving.certificate().getNotAfter().toInstant(),
+        operatorNamespace, WebhookCaSecret.NAME, serving.issuer().getNotAfter().toInstant(),
+        CaBundleSync.CONFIGURATION, certificates.bundleState());
+    certificates.scheduleUpkeep(maintenanceInterval);
     return webhook;
   }
 
@@ -156,98 +124,18 @@ public final class WebhookServer implements AutoCloseable {
 
   /** The PEM certificate of the CA that signs the serving certificate (what the caBundle holds, before base64). */
   public String caCertificatePem() {
-    return serving.issuer().certificatePem();
+    return certificates.serving().issuerPem();
   }
 
   /** The certificate it serves with now. */
   public X509Certificate servingCertificate() {
-    return serving.certificate();
+    return certificates.serving().certificate();
   }
 
-  /**
-   * One round of upkeep, as run every minute: follow the CA Secret, keep the caBundle, renew the serving
-   * certificate when due. Failures are thrown here (and logged by the scheduled runs).
-   */
+  /** One round of certificate upkeep now, as {@link CertificateRotation#maintain()} runs every minute. */
   void maintain() {
-    Authority current = serving.issuer();
-    Authority stored;
-    try {
-      stored = WebhookCertificates.readAuthority(client, namespace).orElse(null);
-    } catch (IllegalStateException e) {
-      log.error("{}; serving on with the CA in use", e.getMessage());
-      stored = current;
-    }
-    if (stored == null) {
-      log.warn("Secret {}/{} is gone: putting back the CA in use", namespace, WebhookCertificates.CA_SECRET);
-      stored = WebhookCertificates.createAuthoritySecret(client, namespace, current);
-    }
-    if (!stored.sameAs(current)) {
-      log.info("The CA in Secret {}/{} changed: serving with a certificate signed by the new one", namespace,
-          WebhookCertificates.CA_SECRET);
-      install(WebhookCertificates.issueServing(stored, names, clock, servingValidity));
-    } else if (renewalDue()) {
-      install(WebhookCertificates.issueServing(current, names, clock, servingValidity));
-      log.info("Renewed the webhook's serving certificate, valid until {}",
-          serving.certificate().getNotAfter().toInstant());
-    }
-    syncBundle();
+    certificates.maintain();
   }
-
-  private void maintainQuietly() {
-    try {
-      maintain();
-    } catch (RuntimeException e) {
-      log.warn("Webhook upkeep failed (retried in a minute): {}", e.getMessage());
-    }
-  }
-
-  private boolean renewalDue() {
-    X509Certificate certificate = serving.certificate();
-    Instant notBefore = certificate.getNotBefore().toInstant();
-    Instant notAfter = certificate.getNotAfter().toInstant();
-    Duration left = Duration.between(clock.instant(), notAfter);
-    return left.compareTo(Duration.between(notBefore, notAfter).dividedBy(3)) < 0;
-  }
-
-  private void syncBundle() {
-    BundleSync result;
-    try {
-      result = WebhookCertificates.syncCaBundle(client, serving.issuer());
-    } catch (RuntimeException e) {
-      log.warn("Could not set the caBundle of MutatingWebhookConfiguration {} (the API server calls the webhook "
-          + "only once it is set; retried in a minute): {}", WebhookCertificates.WEBHOOK_CONFIGURATION,
-          e.getMessage());
-      return;
-    }
-    if (result == BundleSync.PATCHED && lastBundleSync != null) {
-      log.info("caBundle of MutatingWebhookConfiguration {}: {}", WebhookCertificates.WEBHOOK_CONFIGURATION,
-          describe(result));
-    } else if (result == BundleSync.NO_CONFIGURATION && lastBundleSync != BundleSync.NO_CONFIGURATION
-        && lastBundleSync != null) {
-      log.info("caBundle of MutatingWebhookConfiguration {}: {}", WebhookCertificates.WEBHOOK_CONFIGURATION,
-          describe(result));
-    }
-    lastBundleSync = result;
-  }
-
-  private static String describe(BundleSync result) {
-    if (result == null) {
-      return "not set (see the warning above)";
-    }
-    return switch (result) {
-      case NO_CONFIGURATION -> "the configuration does not exist (yet): it is set once it does";
-      case UP_TO_DATE -> "up to date";
-      case PATCHED -> "set to the CA";
-    };
-  }
-
-  private void install(Serving next) {
-    keyManager.install(next);
-    serving = next;
-  }
-
-  // ---------------------------------------------------------------------------------------------------------------
-  // HTTP
 
   private void handle(HttpExchange exchange) {
     try {
@@ -265,57 +153,13 @@ public final class WebhookServer implements AutoCloseable {
         send(exchange, 413, "text/plain", "the body is larger than " + MAX_BODY_BYTES + " bytes\n");
         return;
       }
-      AdmissionReview review;
-      try {
-        review = WebhookCertificates.SERIALIZATION.unmarshal(new String(body, StandardCharsets.UTF_8),
-            AdmissionReview.class);
-      } catch (RuntimeException e) {
-        send(exchange, 400, "text/plain", "the body is not an AdmissionReview (admission.k8s.io/v1): "
-            + firstLine(e) + "\n");
-        return;
-      }
-      String problem = problem(review);
-      if (problem != null) {
-        send(exchange, 400, "text/plain", "the body is not an AdmissionReview (admission.k8s.io/v1): " + problem
-            + "\n");
-        return;
-      }
-      AdmissionReview answer;
-      try {
-        answer = injector.review(review);
-      } catch (RuntimeException e) {
-        // Never deny, never block a rollout: the pod goes through unchanged, and the reason is logged and shown.
-        log.error("The webhook failed on request {}; the pod is let through unchanged", review.getRequest()
-            .getUid(), e);
-        answer = PodInjector.allowed(review.getRequest().getUid(), null,
-            List.of("accord.dev/cluster: the Accord webhook failed (" + firstLine(e) + ")"
-                + PodInjector.WITHOUT_SETTINGS));
-      }
-      send(exchange, 200, "application/json", WebhookCertificates.SERIALIZATION.asJson(answer));
+      AdmissionReviewHandler.Answer answer = reviews.answer(body);
+      send(exchange, answer.status(), answer.contentType(), answer.body());
     } catch (IOException e) {
       log.debug("Webhook exchange failed: {}", e.toString());
     } finally {
       exchange.close();
     }
-  }
-
-  private static String problem(AdmissionReview review) {
-    if (review == null) {
-      return "empty";
-    }
-    if (review.getKind() != null && !PodInjector.KIND.equals(review.getKind())) {
-      return "kind is " + review.getKind();
-    }
-    if (review.getApiVersion() != null && !PodInjector.API_VERSION.equals(review.getApiVersion())) {
-      return "apiVersion is " + review.getApiVersion();
-    }
-    if (review.getRequest() == null) {
-      return "no request";
-    }
-    if (review.getRequest().getUid() == null || review.getRequest().getUid().isBlank()) {
-      return "no request.uid";
-    }
-    return null;
   }
 
   private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
@@ -340,11 +184,6 @@ public final class WebhookServer implements AutoCloseable {
     return out.toByteArray();
   }
 
-  private static String firstLine(Throwable error) {
-    String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
-    return message.lines().findFirst().orElse(message);
-  }
-
   /**
    * Stops serving (requests in flight are cut: the API server then lets their pods through unchanged). Leaves the
    * CA Secret and the caBundle as they are, for the next start. Safe to call more than once.
@@ -354,91 +193,9 @@ public final class WebhookServer implements AutoCloseable {
     if (!closed.compareAndSet(false, true)) {
       return;
     }
-    maintenance.shutdownNow();
+    certificates.close();
     server.stop(0);
     executor.shutdownNow();
     log.info("Accord webhook stopped");
-  }
-
-  private static ThreadFactory threads(String prefix) {
-    AtomicInteger count = new AtomicInteger();
-    return runnable -> {
-      Thread thread = new Thread(runnable, prefix + count.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    };
-  }
-
-  /**
-   * Serves the current certificate; a renewed one takes over for new handshakes. Each certificate has its own alias,
-   * and the previous one stays known, so a handshake that began before a switch still finds its chain and key.
-   */
-  static final class RotatingKeyManager extends X509ExtendedKeyManager {
-    private final AtomicInteger generation = new AtomicInteger();
-    private final Map<String, X509ExtendedKeyManager> byAlias = new ConcurrentHashMap<>();
-    private volatile String currentAlias;
-
-    void install(Serving serving) {
-      String alias = "serving-" + generation.incrementAndGet();
-      try {
-        KeyStore store = KeyStore.getInstance("PKCS12");
-        store.load(null, null);
-        char[] password = new char[0];
-        store.setKeyEntry(alias, serving.privateKey(), password,
-            new X509Certificate[] {serving.certificate(), serving.issuer().certificate()});
-        KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-        factory.init(store, password);
-        byAlias.put(alias, (X509ExtendedKeyManager) factory.getKeyManagers()[0]);
-      } catch (GeneralSecurityException | IOException e) {
-        throw new IllegalStateException("could not load the webhook's serving certificate: " + e, e);
-      }
-      String previous = currentAlias;
-      currentAlias = alias;
-      List<String> stale = new ArrayList<>(byAlias.keySet());
-      stale.remove(alias);
-      stale.remove(previous);
-      stale.forEach(byAlias::remove);
-    }
-
-    private X509ExtendedKeyManager current() {
-      return byAlias.get(currentAlias);
-    }
-
-    @Override
-    public String chooseServerAlias(String keyType, Principal[] issuers, Socket socket) {
-      return current().chooseServerAlias(keyType, issuers, socket);
-    }
-
-    @Override
-    public String chooseEngineServerAlias(String keyType, Principal[] issuers, SSLEngine engine) {
-      return current().chooseServerAlias(keyType, issuers, null);
-    }
-
-    @Override
-    public String[] getServerAliases(String keyType, Principal[] issuers) {
-      return current().getServerAliases(keyType, issuers);
-    }
-
-    @Override
-    public X509Certificate[] getCertificateChain(String alias) {
-      X509ExtendedKeyManager manager = byAlias.get(alias);
-      return manager == null ? null : manager.getCertificateChain(alias);
-    }
-
-    @Override
-    public PrivateKey getPrivateKey(String alias) {
-      X509ExtendedKeyManager manager = byAlias.get(alias);
-      return manager == null ? null : manager.getPrivateKey(alias);
-    }
-
-    @Override
-    public String[] getClientAliases(String keyType, Principal[] issuers) {
-      return null;
-    }
-
-    @Override
-    public String chooseClientAlias(String[] keyType, Principal[] issuers, Socket socket) {
-      return null;
-    }
   }
 }

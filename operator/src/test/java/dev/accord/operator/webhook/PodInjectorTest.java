@@ -16,6 +16,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.accord.crd.v1alpha1.AccordCluster;
+import dev.accord.operator.ConditionReasons;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import java.util.ArrayList;
@@ -49,7 +50,7 @@ class PodInjectorTest {
 
   /** Sends the review through the injector and back out as JSON, checking what every answer must be. */
   JsonNode answer(String namespace, String podJson) {
-    AdmissionReview in = WebhookCertificates.SERIALIZATION.unmarshal(review(UID, namespace, podJson),
+    AdmissionReview in = PodInjector.SERIALIZATION.unmarshal(review(UID, namespace, podJson),
         AdmissionReview.class);
     return wire(injector.review(in), UID);
   }
@@ -145,7 +146,7 @@ class PodInjectorTest {
     assertThat(env(patched.getSpec().getInitContainers().get(1)))
         .containsExactly("ACCORD_TARGET=dns:///elsewhere:7475", OWNER, "ACCORD_TTL=5m");
     // Nothing else changed.
-    assertThat(patched.getMetadata()).isEqualTo(WebhookCertificates.SERIALIZATION.unmarshal(pod, Pod.class)
+    assertThat(patched.getMetadata()).isEqualTo(PodInjector.SERIALIZATION.unmarshal(pod, Pod.class)
         .getMetadata());
   }
 
@@ -176,7 +177,7 @@ class PodInjectorTest {
   @Test
   void theTtlDefaultsToTenMinutesWhenTheClusterSetsNone() {
     clusters.put("jobs/plain", cluster("jobs", "plain", null, "dns:///plain-headless.jobs.svc:7475", "True",
-        "Ready"));
+        ConditionReasons.READY));
     String pod = pod(annotations("accord.dev/cluster", "plain"), array(container("worker")), null);
 
     assertThat(env(apply(pod, patch(answer("jobs", pod))).getSpec().getContainers().get(0)))
@@ -209,7 +210,7 @@ class PodInjectorTest {
   @Test
   void aClusterThatIsNotReadyLetsThePodThroughUnchangedWithAWarning() {
     clusters.put("jobs/broken", cluster("jobs", "broken", "5m", "dns:///broken-headless.jobs.svc:7475", "False",
-        "SecretNotFound"));
+        ConditionReasons.SECRET_NOT_FOUND));
     String pod = pod(annotations("accord.dev/cluster", "broken"), array(container("worker")), null);
 
     JsonNode wire = answer("jobs", pod);
@@ -257,7 +258,7 @@ class PodInjectorTest {
       throw new IllegalStateException("Forbidden: accordclusters.accord.dev is forbidden\nsecond line");
     });
     String pod = pod(annotations("accord.dev/cluster", "accord"), array(container("worker")), null);
-    AdmissionReview in = WebhookCertificates.SERIALIZATION.unmarshal(review(UID, "jobs", pod),
+    AdmissionReview in = PodInjector.SERIALIZATION.unmarshal(review(UID, "jobs", pod),
         AdmissionReview.class);
 
     JsonNode wire = wire(failing.review(in), UID);
@@ -272,7 +273,7 @@ class PodInjectorTest {
     String pod = pod(annotations("accord.dev/cluster", "accord"), array(container("worker")), null);
     String json = review(UID, "jobs", pod).replace("\"CREATE\"", "\"UPDATE\"");
 
-    JsonNode wire = wire(injector.review(WebhookCertificates.SERIALIZATION.unmarshal(json, AdmissionReview.class)),
+    JsonNode wire = wire(injector.review(PodInjector.SERIALIZATION.unmarshal(json, AdmissionReview.class)),
         UID);
 
     assertThat(patch(wire)).isNull();
@@ -283,7 +284,7 @@ class PodInjectorTest {
   void theRequestUidIsEchoedForEachReview() {
     String pod = pod(annotations("accord.dev/cluster", "accord"), array(container("worker")), null);
     for (String uid : List.of("a-1", "b-2")) {
-      AdmissionReview in = WebhookCertificates.SERIALIZATION.unmarshal(review(uid, "jobs", pod),
+      AdmissionReview in = PodInjector.SERIALIZATION.unmarshal(review(uid, "jobs", pod),
           AdmissionReview.class);
       wire(injector.review(in), uid);
     }

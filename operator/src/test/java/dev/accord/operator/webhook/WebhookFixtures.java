@@ -8,6 +8,8 @@ import dev.accord.crd.v1alpha1.AccordCluster;
 import dev.accord.crd.v1alpha1.AccordClusterSpec;
 import dev.accord.crd.v1alpha1.AccordClusterStatus;
 import dev.accord.crd.v1alpha1.ClientDefaults;
+import dev.accord.crd.v1alpha1.ConditionTypes;
+import dev.accord.operator.ConditionReasons;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -84,7 +86,8 @@ final class WebhookFixtures {
 
   /** A container with environment variables set by value. */
   static String container(String name, Map<String, String> env) {
-    StringBuilder out = new StringBuilder("{\"name\":\"" + name + "\",\"image\":\"registry.example/worker:1\",\"env\":[");
+    StringBuilder out = new StringBuilder("{\"name\":\"" + name
+        + "\",\"image\":\"registry.example/worker:1\",\"env\":[");
     boolean first = true;
     for (Map.Entry<String, String> entry : env.entrySet()) {
       out.append(first ? "" : ",").append("{\"name\":").append(json(entry.getKey())).append(",\"value\":")
@@ -116,7 +119,7 @@ final class WebhookFixtures {
 
   /** The answer as it goes on the wire, checked for what every answer must be. */
   static JsonNode wire(io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview answer, String uid) {
-    JsonNode node = tree(WebhookCertificates.SERIALIZATION.asJson(answer));
+    JsonNode node = tree(PodInjector.SERIALIZATION.asJson(answer));
     assertThat(node.path("apiVersion").asText()).as("apiVersion").isEqualTo("admission.k8s.io/v1");
     assertThat(node.path("kind").asText()).as("kind").isEqualTo("AdmissionReview");
     assertThat(node.path("response").path("uid").asText()).as("response.uid").isEqualTo(uid);
@@ -143,7 +146,7 @@ final class WebhookFixtures {
   /** The pod after applying the patch (RFC 6902, by zjsonpatch: independent of the code under test). */
   static Pod apply(String podJson, JsonNode patch) {
     JsonNode patched = JsonPatch.apply(patch, tree(podJson));
-    return WebhookCertificates.SERIALIZATION.unmarshal(patched.toString(), Pod.class);
+    return PodInjector.SERIALIZATION.unmarshal(patched.toString(), Pod.class);
   }
 
   /** A container's environment, as "NAME=value" or "NAME<-fieldPath", in order. */
@@ -183,8 +186,8 @@ final class WebhookFixtures {
     AccordClusterStatus status = new AccordClusterStatus();
     status.setEndpoint(endpoint);
     if (ready != null) {
-      status.setConditions(List.of(new ConditionBuilder().withType("Ready").withStatus(ready).withReason(reason)
-          .withMessage("see the reason").withLastTransitionTime("2026-11-29T00:00:00Z").build()));
+      status.setConditions(List.of(new ConditionBuilder().withType(ConditionTypes.READY).withStatus(ready)
+          .withReason(reason).withMessage("see the reason").withLastTransitionTime("2026-11-29T00:00:00Z").build()));
     }
     cluster.setStatus(status);
     return cluster;
@@ -192,7 +195,7 @@ final class WebhookFixtures {
 
   static AccordCluster readyCluster(String namespace, String name, String ttl) {
     return cluster(namespace, name, ttl, ENDPOINT.replace("accord-headless.jobs", name + "-headless." + namespace),
-        "True", "Ready");
+        "True", ConditionReasons.READY);
   }
 
   /** A clock tests move by hand. */

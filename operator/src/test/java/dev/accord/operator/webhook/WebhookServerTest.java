@@ -15,8 +15,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.accord.certs.CertificateAuthority;
 import dev.accord.crd.v1alpha1.AccordCluster;
-import dev.accord.operator.webhook.WebhookCertificates.Authority;
 import dev.accord.operator.webhook.WebhookFixtures.MutableClock;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -78,7 +78,7 @@ class WebhookServerTest {
   }
 
   Secret caSecret() {
-    return client.secrets().inNamespace(NAMESPACE).withName(WebhookCertificates.CA_SECRET).get();
+    return client.secrets().inNamespace(NAMESPACE).withName(WebhookCaSecret.NAME).get();
   }
 
   /** The CA certificate as the Secret holds it: what a client that trusts "the operator's CA" has. */
@@ -120,7 +120,7 @@ class WebhookServerTest {
 
   MutatingWebhookConfiguration configuration() {
     return client.admissionRegistration().v1().mutatingWebhookConfigurations()
-        .withName(WebhookCertificates.WEBHOOK_CONFIGURATION).get();
+        .withName(CaBundleSync.CONFIGURATION).get();
   }
 
   /** Applies manifests/operator/mutating-webhook.yaml, as kubectl apply would. */
@@ -157,7 +157,7 @@ class WebhookServerTest {
             type -> assertThat(type).startsWith("application/json"));
         X509Certificate served = (X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0];
         assertThat(served).isEqualTo(server.servingCertificate());
-        JsonNode wire = WebhookFixtures.wire(WebhookCertificates.SERIALIZATION.unmarshal(response.body(),
+        JsonNode wire = WebhookFixtures.wire(PodInjector.SERIALIZATION.unmarshal(response.body(),
             io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview.class), "uid-" + host);
         // The cluster was read from the API server: its endpoint and TTL are injected.
         assertThat(env(apply(pod, patch(wire)).getSpec().getContainers().get(0))).containsExactly(
@@ -225,7 +225,7 @@ class WebhookServerTest {
 
   @Test
   void anUnusableCaSecretFailsTheStartAndIsLeftAlone() {
-    Secret junk = WebhookCertificates.authoritySecret(NAMESPACE, WebhookCertificates.newAuthority(Clock.systemUTC()));
+    Secret junk = WebhookCaSecret.secret(NAMESPACE, WebhookCertificates.newAuthority(Clock.systemUTC()));
     junk.getData().remove("ca.key");
     client.resource(junk).create();
 
@@ -317,8 +317,8 @@ class WebhookServerTest {
       applyWebhookManifest();
       server.maintain();
       String bundle = configuration().getWebhooks().get(0).getClientConfig().getCaBundle();
-      assertThat(bundle).isEqualTo(WebhookCertificates.caBundle(
-          WebhookCertificates.readAuthority(client, NAMESPACE).orElseThrow()));
+      assertThat(bundle).isEqualTo(CaBundleSync.caBundle(
+          new WebhookCaSecret(client, NAMESPACE).read().orElseThrow().certificate()));
 
       // Deleted and re-applied from the file (no caBundle): set again.
       client.resource(configuration()).delete();
@@ -350,22 +350,22 @@ class WebhookServerTest {
       String original = server.caCertificatePem();
 
       // Deleted: put back with the same CA (so the replicas never disagree), nothing else changes.
-      client.secrets().inNamespace(NAMESPACE).withName(WebhookCertificates.CA_SECRET).delete();
+      client.secrets().inNamespace(NAMESPACE).withName(WebhookCaSecret.NAME).delete();
       server.maintain();
       assertThat(caSecret()).isNotNull();
       assertThat(server.caCertificatePem()).isEqualTo(original);
-      assertThat(WebhookCertificates.readAuthority(client, NAMESPACE).orElseThrow().certificatePem())
+      assertThat(new WebhookCaSecret(client, NAMESPACE).read().orElseThrow().certificatePem())
           .isEqualTo(original);
 
       // Rotated by hand: the new CA is adopted, signs a new serving certificate, and goes into the caBundle.
-      Authority rotated = WebhookCertificates.newAuthority(Clock.systemUTC());
-      client.secrets().inNamespace(NAMESPACE).withName(WebhookCertificates.CA_SECRET)
-          .edit(s -> WebhookCertificates.authoritySecret(NAMESPACE, rotated));
+      CertificateAuthority rotated = WebhookCertificates.newAuthority(Clock.systemUTC());
+      client.secrets().inNamespace(NAMESPACE).withName(WebhookCaSecret.NAME)
+          .edit(s -> WebhookCaSecret.secret(NAMESPACE, rotated));
       server.maintain();
       assertThat(server.caCertificatePem()).isEqualTo(rotated.certificatePem());
       server.servingCertificate().verify(rotated.certificate().getPublicKey());
       assertThat(configuration().getWebhooks().get(0).getClientConfig().getCaBundle())
-          .isEqualTo(WebhookCertificates.caBundle(rotated));
+          .isEqualTo(CaBundleSync.caBundle(rotated.certificate()));
       assertThat(send(trustingOnly(rotated.certificate()), "POST", url(server, "localhost"),
           review("u", "jobs", annotatedPod())).statusCode()).isEqualTo(200);
     }
