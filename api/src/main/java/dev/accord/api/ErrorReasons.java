@@ -1,20 +1,31 @@
 package dev.accord.api;
 
 /**
- * The {@code google.rpc.ErrorInfo} a FAILED_PRECONDITION carries: its domain, and the reasons a client acts on.
+ * The {@code google.rpc.ErrorInfo} a FAILED_PRECONDITION carries: its domain, and the reasons a
+ * client acts on.
  */
 public final class ErrorReasons {
   /** {@code ErrorInfo.domain} of every error an Accord server attaches details to. */
   public static final String DOMAIN = "accord.dev";
+
   /** Renew or Done through a handle id no grant ever had. */
   public static final String UNKNOWN_HANDLE = "UNKNOWN_HANDLE";
+
   /** Renew or Done through another owner's grant. */
   public static final String NOT_OWNER = "NOT_OWNER";
-  /** Renew or Done through a grant whose lease expired and whose resource was granted again since. */
+
+  /**
+   * Renew or Done through a grant whose lease expired and whose resource was granted again since.
+   */
   public static final String SUPERSEDED = "SUPERSEDED";
+
   /** Renew or Done of a resource already done. */
   public static final String DONE = "DONE";
-  /** A Watch cursor the server cannot resume from (another database, or too old): list or watch from the start. */
+
+  /**
+   * A Watch cursor the server cannot resume from (another database, or too old): list or watch from
+   * the start.
+   */
   public static final String CURSOR_EXPIRED = "CURSOR_EXPIRED";
 
   private ErrorReasons() {}

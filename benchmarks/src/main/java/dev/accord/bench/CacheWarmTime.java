@@ -43,8 +43,8 @@ import java.util.stream.Stream;
 import javax.sql.DataSource;
 
 /**
- * How long a client takes to know 1,000,000 done names (or the count given) from a real server
- * over a real socket, and where that time goes.
+ * How long a client takes to know 1,000,000 done names (or the count given) from a real server over
+ * a real socket, and where that time goes.
  *
  * <p>Starts embedded PostgreSQL in a temporary directory, inserts the done rows in one SQL
  * statement (shaped as acquire then done leave them, {@code done_xid} included), starts an {@link
@@ -58,8 +58,8 @@ import javax.sql.DataSource;
  *   <li>{@code List, blocking stub}: a raw gRPC stub streaming the List a client's cache warms
  *       from, counting names, no cache; the blocking iterator asks for one message at a time;
  *   <li>{@code List, async stub}: the same through an asynchronous stub that asks for 1,024
- *       messages ahead, as the client's fallback feed does against servers without
- *       {@code from_start};
+ *       messages ahead, as the client's fallback feed does against servers without {@code
+ *       from_start};
  *   <li>{@code Watch from_start}: a raw Watch with {@code from_start}, which streams every done
  *       name (3,000 a message), counting names, no cache: the wire part of the client's warm;
  *   <li>{@code client, new JVM}: a fresh JVM (as a worker starting up) builds an {@link
@@ -78,11 +78,15 @@ import javax.sql.DataSource;
 public final class CacheWarmTime {
 
   private static final String NAMESPACE = "warm";
+
   /** AccordV1Service.LIST_PAGE_SIZE and WatchStream.PAGE_SIZE, package-private in the server. */
   private static final int SERVER_PAGE = 256;
+
   private static final int WATCH_PAGE = 1_000;
+
   /** Messages the client's done feed asks for ahead (DoneFeed.LIST_WINDOW). */
   private static final int LIST_WINDOW = 1_024;
+
   private static final Duration WARM_TIMEOUT = Duration.ofMinutes(5);
 
   private CacheWarmTime() {}
@@ -230,7 +234,9 @@ public final class CacheWarmTime {
     }
   }
 
-  /** The backend's done-mark stream from its start, a page of names at a time, as Watch reads it. */
+  /**
+   * The backend's done-mark stream from its start, a page of names at a time, as Watch reads it.
+   */
   private static int dbDoneStream(PostgresBackend backend, int pageSize) {
     DoneCursor cursor = backend.firstDoneCursor();
     int rows = 0;
@@ -324,10 +330,7 @@ public final class CacheWarmTime {
       CompletableFuture<Integer> done = new CompletableFuture<>();
       V1Grpc.newStub(channel)
           .watch(
-              WatchRequest.newBuilder()
-                  .setNamespace(NAMESPACE)
-                  .setFromStart(true)
-                  .build(),
+              WatchRequest.newBuilder().setNamespace(NAMESPACE).setFromStart(true).build(),
               new ClientResponseObserver<WatchRequest, WatchResponse>() {
                 private ClientCallStreamObserver<WatchRequest> call;
                 private int count;
@@ -375,9 +378,10 @@ public final class CacheWarmTime {
     }
   }
 
-  /** Runs {@link #clientProcess} in a new JVM: {names known, ms build to warm, ms start to warm}. */
-  private static long[] clientInNewJvm(String target)
-      throws IOException, InterruptedException {
+  /**
+   * Runs {@link #clientProcess} in a new JVM: {names known, ms build to warm, ms start to warm}.
+   */
+  private static long[] clientInNewJvm(String target) throws IOException, InterruptedException {
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
     long start = System.nanoTime();
     Process process =

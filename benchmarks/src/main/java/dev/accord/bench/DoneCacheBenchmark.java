@@ -21,9 +21,9 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * {@link DoneCache} at 1,000,000 names, single-threaded. Names are built before measurement so
- * the figures are hashing plus probing, not string building. Each lookup includes the 128-bit
- * XXH3 fingerprint of its name, as a real call does.
+ * {@link DoneCache} at 1,000,000 names, single-threaded. Names are built before measurement so the
+ * figures are hashing plus probing, not string building. Each lookup includes the 128-bit XXH3
+ * fingerprint of its name, as a real call does.
  *
  * <pre>
  * java -jar benchmarks/target/accord-benchmarks.jar DoneCacheBenchmark -f 1 -wi 2 -i 3 -w 2s -r 2s
@@ -32,7 +32,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
+@Fork(
+    value = 1,
+    jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class DoneCacheBenchmark {
@@ -82,7 +84,9 @@ public class DoneCacheBenchmark {
         cache.add(name);
       }
       // A benchmark of a broken cache measures nothing: check before timing.
-      if (cache.size() != NAMES || !cache.contains(present[NAMES - 1]) || cache.contains(absent[0])) {
+      if (cache.size() != NAMES
+          || !cache.contains(present[NAMES - 1])
+          || cache.contains(absent[0])) {
         throw new IllegalStateException("DoneCache does not hold the names it was given");
       }
       System.out.printf(
@@ -108,7 +112,8 @@ public class DoneCacheBenchmark {
       }
       present = new String[NAMES];
       for (int i = 0; i < NAMES; i++) {
-        // Distinct String objects (with their own arrays), so reading them costs what it does above.
+        // Distinct String objects (with their own arrays), so reading them costs what it does
+        // above.
         present[i] = new String(Names.present(i % CACHED).toCharArray());
       }
       absent = Names.absentNames(NAMES);
@@ -150,8 +155,8 @@ public class DoneCacheBenchmark {
   }
 
   /**
-   * Baseline: the fingerprint a lookup computes (XXH3-128 of the chars, as {@link DoneCache}
-   * does), without the table. The gap to the lookups is what probing the table costs.
+   * Baseline: the fingerprint a lookup computes (XXH3-128 of the chars, as {@link DoneCache} does),
+   * without the table. The gap to the lookups is what probing the table costs.
    */
   @Benchmark
   public long fingerprintOnly(Filled s) {
@@ -161,7 +166,10 @@ public class DoneCacheBenchmark {
     return fp[0] ^ fp[1];
   }
 
-  /** A general-purpose 128-bit hash (Guava's murmur3_128 of the UTF-8 bytes), to set XXH3's cost against. */
+  /**
+   * A general-purpose 128-bit hash (Guava's murmur3_128 of the UTF-8 bytes), to set XXH3's cost
+   * against.
+   */
   @Benchmark
   public byte[] fingerprintGuavaMurmur3(Filled s) {
     String name = s.nextPresent();

@@ -9,18 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Heap cost of {@link DoneCache} at 100k, 1M and 10M names (or the sizes given as arguments),
- * grown from the default size and presized. Reports the table's own accounting and, as a
- * cross-check, the change in heap used after full GCs around the fill. Names are built on the
- * fly and dropped, so the heap figure is the cache alone (table, array header, the cache object).
+ * Heap cost of {@link DoneCache} at 100k, 1M and 10M names (or the sizes given as arguments), grown
+ * from the default size and presized. Reports the table's own accounting and, as a cross-check, the
+ * change in heap used after full GCs around the fill. Names are built on the fly and dropped, so
+ * the heap figure is the cache alone (table, array header, the cache object).
  *
  * <pre>
  * java -cp benchmarks/target/accord-benchmarks.jar dev.accord.bench.DoneCacheFootprint
  * </pre>
  *
  * The heap figure is only as good as System.gc(): keep -XX:+DisableExplicitGC off. Under G1, an
- * array larger than half a region takes whole regions, so its heap figure rounds up to region
- * size; -XX:+UseSerialGC or -XX:+UseParallelGC measure the array itself.
+ * array larger than half a region takes whole regions, so its heap figure rounds up to region size;
+ * -XX:+UseSerialGC or -XX:+UseParallelGC measure the array itself.
  */
 public final class DoneCacheFootprint {
 

@@ -29,18 +29,19 @@ import org.bouncycastle.operator.OperatorCreationException;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
- * A certificate authority: a self-signed CA certificate and its private key, which issue server and client
- * certificates.
+ * A certificate authority: a self-signed CA certificate and its private key, which issue server and
+ * client certificates.
  *
- * <p>New keys are EC P-256; signatures are SHA-256 with ECDSA (with RSA when the CA's key is RSA). Every subject is
- * {@code O=accord.dev,CN=...}. Certificates start to be valid {@link #BACKDATE} before they are made, for peers whose
- * clocks are a little behind. Only the JDK's own providers generate keys and sign (BouncyCastle only builds the
- * ASN.1), so nothing depends on BouncyCastle's provider being registered, or on its jar's signature surviving
- * shading.
+ * <p>New keys are EC P-256; signatures are SHA-256 with ECDSA (with RSA when the CA's key is RSA).
+ * Every subject is {@code O=accord.dev,CN=...}. Certificates start to be valid {@link #BACKDATE}
+ * before they are made, for peers whose clocks are a little behind. Only the JDK's own providers
+ * generate keys and sign (BouncyCastle only builds the ASN.1), so nothing depends on BouncyCastle's
+ * provider being registered, or on its jar's signature surviving shading.
  */
 public record CertificateAuthority(X509Certificate certificate, PrivateKey privateKey) {
   /** The O of every subject. */
   public static final String ORGANIZATION = "accord.dev";
+
   public static final Duration BACKDATE = Duration.ofHours(1);
 
   public CertificateAuthority {
@@ -49,20 +50,29 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey priva
   }
 
   /**
-   * A new CA named {@code commonName}, valid for {@code validity} from now. Its path length is 0: it signs leaf
-   * certificates only, never another CA.
+   * A new CA named {@code commonName}, valid for {@code validity} from now. Its path length is 0:
+   * it signs leaf certificates only, never another CA.
    */
   public static CertificateAuthority create(String commonName, Duration validity, Clock clock) {
     try {
       KeyPair keys = Keys.newKeyPair();
       X500Name subject = subject(commonName);
       Instant now = clock.instant();
-      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(subject, serialNumber(),
-          Date.from(now.minus(BACKDATE)), Date.from(now.plus(validity)), subject, keys.getPublic())
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
-          .addExtension(Extension.subjectKeyIdentifier, false,
-              new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+                  subject,
+                  serialNumber(),
+                  Date.from(now.minus(BACKDATE)),
+                  Date.from(now.plus(validity)),
+                  subject,
+                  keys.getPublic())
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(0))
+              .addExtension(
+                  Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign))
+              .addExtension(
+                  Extension.subjectKeyIdentifier,
+                  false,
+                  new JcaX509ExtensionUtils().createSubjectKeyIdentifier(keys.getPublic()));
       return new CertificateAuthority(sign(builder, keys.getPrivate()), keys.getPrivate());
     } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("could not make a certificate authority: " + e, e);
@@ -75,8 +85,9 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey priva
   }
 
   /**
-   * A new key pair and a certificate for it as {@code request} describes, signed by this CA: not a CA itself, key
-   * usage digital signature, valid from now for the request's validity but never beyond this CA's.
+   * A new key pair and a certificate for it as {@code request} describes, signed by this CA: not a
+   * CA itself, key usage digital signature, valid from now for the request's validity but never
+   * beyond this CA's.
    */
   public IssuedCertificate issue(CertificateRequest request, Clock clock) {
     try {
@@ -88,19 +99,34 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey priva
         notAfter = caNotAfter;
       }
       JcaX509ExtensionUtils extensions = new JcaX509ExtensionUtils();
-      X509v3CertificateBuilder builder = new JcaX509v3CertificateBuilder(certificate, serialNumber(),
-          Date.from(now.minus(BACKDATE)), Date.from(notAfter), subject(request.subjectCommonName()),
-          keys.getPublic())
-          .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
-          .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
-          .addExtension(Extension.extendedKeyUsage, false, new ExtendedKeyUsage(
-              request.purposes().stream().map(purpose -> purpose.id).toArray(KeyPurposeId[]::new)));
+      X509v3CertificateBuilder builder =
+          new JcaX509v3CertificateBuilder(
+                  certificate,
+                  serialNumber(),
+                  Date.from(now.minus(BACKDATE)),
+                  Date.from(notAfter),
+                  subject(request.subjectCommonName()),
+                  keys.getPublic())
+              .addExtension(Extension.basicConstraints, true, new BasicConstraints(false))
+              .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature))
+              .addExtension(
+                  Extension.extendedKeyUsage,
+                  false,
+                  new ExtendedKeyUsage(
+                      request.purposes().stream()
+                          .map(purpose -> purpose.id)
+                          .toArray(KeyPurposeId[]::new)));
       if (!request.names().isEmpty()) {
         builder.addExtension(Extension.subjectAlternativeName, false, alternativeNames(request));
       }
-      builder.addExtension(Extension.subjectKeyIdentifier, false,
+      builder
+          .addExtension(
+              Extension.subjectKeyIdentifier,
+              false,
               extensions.createSubjectKeyIdentifier(keys.getPublic()))
-          .addExtension(Extension.authorityKeyIdentifier, false,
+          .addExtension(
+              Extension.authorityKeyIdentifier,
+              false,
               extensions.createAuthorityKeyIdentifier(certificate));
       return new IssuedCertificate(sign(builder, privateKey), keys.getPrivate(), certificate);
     } catch (GeneralSecurityException | IOException e) {
@@ -124,15 +150,20 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey priva
   }
 
   private static GeneralNames alternativeNames(CertificateRequest request) {
-    return new GeneralNames(request.names().stream()
-        .map(name -> CertificateRequest.isIpAddress(name)
-            ? new GeneralName(GeneralName.iPAddress, name)
-            : new GeneralName(GeneralName.dNSName, name))
-        .toArray(GeneralName[]::new));
+    return new GeneralNames(
+        request.names().stream()
+            .map(
+                name ->
+                    CertificateRequest.isIpAddress(name)
+                        ? new GeneralName(GeneralName.iPAddress, name)
+                        : new GeneralName(GeneralName.dNSName, name))
+            .toArray(GeneralName[]::new));
   }
 
   private static X500Name subject(String commonName) {
-    return new X500NameBuilder(BCStyle.INSTANCE).addRDN(BCStyle.O, ORGANIZATION).addRDN(BCStyle.CN, commonName)
+    return new X500NameBuilder(BCStyle.INSTANCE)
+        .addRDN(BCStyle.O, ORGANIZATION)
+        .addRDN(BCStyle.CN, commonName)
         .build();
   }
 
@@ -144,8 +175,11 @@ public record CertificateAuthority(X509Certificate certificate, PrivateKey priva
   private static X509Certificate sign(X509v3CertificateBuilder builder, PrivateKey issuerKey)
       throws GeneralSecurityException {
     try {
-      return new JcaX509CertificateConverter().getCertificate(
-          builder.build(new JcaContentSignerBuilder(Keys.signatureAlgorithm(issuerKey)).build(issuerKey)));
+      return new JcaX509CertificateConverter()
+          .getCertificate(
+              builder.build(
+                  new JcaContentSignerBuilder(Keys.signatureAlgorithm(issuerKey))
+                      .build(issuerKey)));
     } catch (OperatorCreationException e) {
       throw new GeneralSecurityException(e);
     }

@@ -12,16 +12,19 @@ import org.bouncycastle.util.IPAddress;
 /**
  * What a {@link CertificateAuthority} puts into a certificate it issues.
  *
- * @param commonName the subject's CN; null for the first DNS name in {@code names}, else the first name
- * @param names the subject alternative names, in this order: an IP address literal ({@code 127.0.0.1},
- *     {@code ::1}) goes in as an IP address, anything else as a DNS name
+ * @param commonName the subject's CN; null for the first DNS name in {@code names}, else the first
+ *     name
+ * @param names the subject alternative names, in this order: an IP address literal ({@code
+ *     127.0.0.1}, {@code ::1}) goes in as an IP address, anything else as a DNS name
  * @param purposes what the key may be used for (extended key usage); at least one
  * @param validity how long after issuance it stays valid; never beyond the issuing CA
- * @throws IllegalArgumentException when there is no purpose, the validity is not positive, a name is blank or looks
- *     like an IP address without being one, or there is nothing to name the subject by; a certificate for
- *     {@link KeyPurpose#SERVER_AUTH} needs at least one name (TLS clients check those, not the CN)
+ * @throws IllegalArgumentException when there is no purpose, the validity is not positive, a name
+ *     is blank or looks like an IP address without being one, or there is nothing to name the
+ *     subject by; a certificate for {@link KeyPurpose#SERVER_AUTH} needs at least one name (TLS
+ *     clients check those, not the CN)
  */
-public record CertificateRequest(String commonName, List<String> names, Set<KeyPurpose> purposes, Duration validity) {
+public record CertificateRequest(
+    String commonName, List<String> names, Set<KeyPurpose> purposes, Duration validity) {
   /** Dotted digits: an IPv4 address, or a typo of one that must not become a DNS name. */
   private static final Pattern DOTTED_DIGITS = Pattern.compile("^[0-9]{1,3}(\\.[0-9]{1,3}){3}$");
 
@@ -60,7 +63,8 @@ public record CertificateRequest(String commonName, List<String> names, Set<KeyP
 
   /** A certificate a TLS client presents, naming it by {@code commonName}. */
   public static CertificateRequest client(String commonName, Duration validity) {
-    return new CertificateRequest(commonName, List.of(), EnumSet.of(KeyPurpose.CLIENT_AUTH), validity);
+    return new CertificateRequest(
+        commonName, List.of(), EnumSet.of(KeyPurpose.CLIENT_AUTH), validity);
   }
 
   /** This request with another common name. */

@@ -14,13 +14,14 @@ public final class Expiry {
   }
 
   /**
-   * Whether less than a third of the certificate's lifetime (notBefore to notAfter) is left at {@code now}: time to
-   * issue its successor, early enough that a failing renewal is noticed and retried long before clients see an
-   * expired certificate.
+   * Whether less than a third of the certificate's lifetime (notBefore to notAfter) is left at
+   * {@code now}: time to issue its successor, early enough that a failing renewal is noticed and
+   * retried long before clients see an expired certificate.
    */
   public static boolean renewalDue(X509Certificate certificate, Instant now) {
-    Duration lifetime = Duration.between(certificate.getNotBefore().toInstant(),
-        certificate.getNotAfter().toInstant());
+    Duration lifetime =
+        Duration.between(
+            certificate.getNotBefore().toInstant(), certificate.getNotAfter().toInstant());
     return remaining(certificate, now).compareTo(lifetime.dividedBy(3)) < 0;
   }
 }

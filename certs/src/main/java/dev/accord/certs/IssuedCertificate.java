@@ -5,10 +5,11 @@ import java.security.cert.X509Certificate;
 import java.util.Objects;
 
 /**
- * A certificate a {@link CertificateAuthority} issued, with its private key and the CA's certificate (not the CA's
- * key: whoever presents this certificate has no business signing others).
+ * A certificate a {@link CertificateAuthority} issued, with its private key and the CA's
+ * certificate (not the CA's key: whoever presents this certificate has no business signing others).
  */
-public record IssuedCertificate(X509Certificate certificate, PrivateKey privateKey, X509Certificate issuer) {
+public record IssuedCertificate(
+    X509Certificate certificate, PrivateKey privateKey, X509Certificate issuer) {
   public IssuedCertificate {
     Objects.requireNonNull(certificate, "certificate");
     Objects.requireNonNull(privateKey, "privateKey");
@@ -29,7 +30,9 @@ public record IssuedCertificate(X509Certificate certificate, PrivateKey privateK
     return Pem.write(privateKey);
   }
 
-  /** The issuing CA's certificate in PEM: what a peer that trusts this certificate's issuer holds. */
+  /**
+   * The issuing CA's certificate in PEM: what a peer that trusts this certificate's issuer holds.
+   */
   public String issuerPem() {
     return Pem.write(issuer);
   }

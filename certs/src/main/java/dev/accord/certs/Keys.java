@@ -9,7 +9,10 @@ import java.security.Signature;
 import java.security.cert.X509Certificate;
 import java.security.spec.ECGenParameterSpec;
 
-/** Key pairs as this library makes them (EC P-256), and whether a private key belongs to a certificate. */
+/**
+ * Key pairs as this library makes them (EC P-256), and whether a private key belongs to a
+ * certificate.
+ */
 public final class Keys {
   static final SecureRandom RANDOM = new SecureRandom();
 
@@ -22,14 +25,18 @@ public final class Keys {
     return generator.generateKeyPair();
   }
 
-  /** What {@code key} signs with: SHA-256 with ECDSA, or with RSA for an RSA key (such as a CA made elsewhere). */
+  /**
+   * What {@code key} signs with: SHA-256 with ECDSA, or with RSA for an RSA key (such as a CA made
+   * elsewhere).
+   */
   static String signatureAlgorithm(PrivateKey key) {
     return "RSA".equals(key.getAlgorithm()) ? "SHA256withRSA" : "SHA256withECDSA";
   }
 
   /**
-   * Whether {@code key} is the private key of {@code certificate}'s public key: a random probe signed with one
-   * verifies with the other. False, never an exception, for keys of different types.
+   * Whether {@code key} is the private key of {@code certificate}'s public key: a random probe
+   * signed with one verifies with the other. False, never an exception, for keys of different
+   * types.
    */
   public static boolean matches(X509Certificate certificate, PrivateKey key) {
     try {

@@ -37,22 +37,26 @@ public final class Pem {
   /**
    * The first certificate in {@code pem}.
    *
-   * @throws IllegalArgumentException with the parser's words when there is none or it does not parse
+   * @throws IllegalArgumentException with the parser's words when there is none or it does not
+   *     parse
    */
   public static X509Certificate readCertificate(String pem) {
     try {
-      return (X509Certificate) CertificateFactory.getInstance("X.509")
-          .generateCertificate(new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
+      return (X509Certificate)
+          CertificateFactory.getInstance("X.509")
+              .generateCertificate(
+                  new ByteArrayInputStream(pem.getBytes(StandardCharsets.US_ASCII)));
     } catch (GeneralSecurityException | RuntimeException e) {
       throw new IllegalArgumentException(describe(e), e);
     }
   }
 
   /**
-   * The first private key in {@code pem}: PKCS#8 ({@code PRIVATE KEY}) or the traditional {@code EC PRIVATE KEY}
-   * and {@code RSA PRIVATE KEY} forms (unencrypted).
+   * The first private key in {@code pem}: PKCS#8 ({@code PRIVATE KEY}) or the traditional {@code EC
+   * PRIVATE KEY} and {@code RSA PRIVATE KEY} forms (unencrypted).
    *
-   * @throws IllegalArgumentException when the first PEM object is missing, malformed, or not a private key
+   * @throws IllegalArgumentException when the first PEM object is missing, malformed, or not a
+   *     private key
    */
   public static PrivateKey readPrivateKey(String pem) {
     try (PEMParser parser = new PEMParser(new StringReader(pem))) {
@@ -64,8 +68,10 @@ public final class Pem {
       if (object instanceof PEMKeyPair pair) {
         return converter.getKeyPair(pair).getPrivate();
       }
-      throw new IllegalArgumentException(object == null ? "no PEM object found" : "a "
-          + object.getClass().getSimpleName() + ", not a private key");
+      throw new IllegalArgumentException(
+          object == null
+              ? "no PEM object found"
+              : "a " + object.getClass().getSimpleName() + ", not a private key");
     } catch (IllegalArgumentException e) {
       throw e;
     } catch (IOException | RuntimeException e) {

@@ -15,8 +15,10 @@ class ExpiryTest {
 
   static X509Certificate certificate() {
     Clock clock = Clock.fixed(ISSUED, ZoneOffset.UTC);
-    CertificateAuthority ca = CertificateAuthority.create("expiry-test-ca", Duration.ofDays(365), clock);
-    return ca.issue(CertificateRequest.server(List.of("localhost"), Duration.ofDays(30)), clock).certificate();
+    CertificateAuthority ca =
+        CertificateAuthority.create("expiry-test-ca", Duration.ofDays(365), clock);
+    return ca.issue(CertificateRequest.server(List.of("localhost"), Duration.ofDays(30)), clock)
+        .certificate();
   }
 
   @Test
@@ -24,18 +26,22 @@ class ExpiryTest {
     X509Certificate certificate = certificate();
 
     assertThat(Expiry.remaining(certificate, ISSUED)).isEqualTo(Duration.ofDays(30));
-    assertThat(Expiry.remaining(certificate, ISSUED.plus(Duration.ofDays(31)))).isEqualTo(Duration.ofDays(-1));
+    assertThat(Expiry.remaining(certificate, ISSUED.plus(Duration.ofDays(31))))
+        .isEqualTo(Duration.ofDays(-1));
   }
 
   @Test
   void renewalIsDueOnceLessThanAThirdOfTheLifetimeIsLeft() {
     X509Certificate certificate = certificate();
-    // Valid from an hour before issuance to 30 days after it: a third of that is 10 days and 20 minutes.
+    // Valid from an hour before issuance to 30 days after it: a third of that is 10 days and 20
+    // minutes.
     Instant threshold = ISSUED.plus(Duration.ofDays(30)).minus(Duration.ofDays(10).plusMinutes(20));
 
     assertThat(Expiry.renewalDue(certificate, ISSUED)).isFalse();
     assertThat(Expiry.renewalDue(certificate, threshold)).as("exactly a third left").isFalse();
     assertThat(Expiry.renewalDue(certificate, threshold.plusSeconds(1))).isTrue();
-    assertThat(Expiry.renewalDue(certificate, ISSUED.plus(Duration.ofDays(40)))).as("expired").isTrue();
+    assertThat(Expiry.renewalDue(certificate, ISSUED.plus(Duration.ofDays(40))))
+        .as("expired")
+        .isTrue();
   }
 }

@@ -10,9 +10,12 @@ import org.junit.jupiter.api.Test;
 class KeysTest {
   @Test
   void aKeyMatchesItsOwnCertificateOnly() throws Exception {
-    CertificateAuthority ca = CertificateAuthority.create("keys-test-ca", Duration.ofDays(1), Clock.systemUTC());
-    IssuedCertificate issued = ca.issue(CertificateRequest.server(List.of("localhost"), Duration.ofHours(1)),
-        Clock.systemUTC());
+    CertificateAuthority ca =
+        CertificateAuthority.create("keys-test-ca", Duration.ofDays(1), Clock.systemUTC());
+    IssuedCertificate issued =
+        ca.issue(
+            CertificateRequest.server(List.of("localhost"), Duration.ofHours(1)),
+            Clock.systemUTC());
     CertificateAuthority rsa = CertificateAuthorityTest.rsaAuthority();
 
     assertThat(Keys.matches(ca.certificate(), ca.privateKey())).isTrue();
@@ -20,7 +23,11 @@ class KeysTest {
     assertThat(Keys.matches(rsa.certificate(), rsa.privateKey())).isTrue();
     assertThat(Keys.matches(ca.certificate(), issued.privateKey())).isFalse();
     assertThat(Keys.matches(issued.certificate(), ca.privateKey())).isFalse();
-    assertThat(Keys.matches(rsa.certificate(), ca.privateKey())).as("an EC key for an RSA certificate").isFalse();
-    assertThat(Keys.matches(ca.certificate(), rsa.privateKey())).as("an RSA key for an EC certificate").isFalse();
+    assertThat(Keys.matches(rsa.certificate(), ca.privateKey()))
+        .as("an EC key for an RSA certificate")
+        .isFalse();
+    assertThat(Keys.matches(ca.certificate(), rsa.privateKey()))
+        .as("an RSA key for an EC certificate")
+        .isFalse();
   }
 }

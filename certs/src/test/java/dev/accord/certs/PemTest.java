@@ -24,32 +24,43 @@ import org.bouncycastle.util.io.pem.PemWriter;
 import org.junit.jupiter.api.Test;
 
 class PemTest {
-  static final CertificateAuthority CA = CertificateAuthority.create("pem-test-ca", Duration.ofDays(1),
-      Clock.systemUTC());
+  static final CertificateAuthority CA =
+      CertificateAuthority.create("pem-test-ca", Duration.ofDays(1), Clock.systemUTC());
 
   @Test
   void certificatesAndKeysGoToPemAndBackUnchanged() {
-    IssuedCertificate issued = CA.issue(CertificateRequest.server(List.of("localhost"), Duration.ofHours(1)),
-        Clock.systemUTC());
+    IssuedCertificate issued =
+        CA.issue(
+            CertificateRequest.server(List.of("localhost"), Duration.ofHours(1)),
+            Clock.systemUTC());
 
     String certificate = Pem.write(issued.certificate());
     String key = Pem.write(issued.privateKey());
 
-    assertThat(certificate).startsWith("-----BEGIN CERTIFICATE-----\n").endsWith("-----END CERTIFICATE-----\n");
-    assertThat(certificate.lines().filter(line -> !line.startsWith("-----"))).allMatch(line -> line.length() <= 64);
-    assertThat(key).startsWith("-----BEGIN PRIVATE KEY-----\n").endsWith("-----END PRIVATE KEY-----\n");
+    assertThat(certificate)
+        .startsWith("-----BEGIN CERTIFICATE-----\n")
+        .endsWith("-----END CERTIFICATE-----\n");
+    assertThat(certificate.lines().filter(line -> !line.startsWith("-----")))
+        .allMatch(line -> line.length() <= 64);
+    assertThat(key)
+        .startsWith("-----BEGIN PRIVATE KEY-----\n")
+        .endsWith("-----END PRIVATE KEY-----\n");
     assertThat(Pem.readCertificate(certificate)).isEqualTo(issued.certificate());
     assertThat(Pem.readPrivateKey(key).getEncoded()).isEqualTo(issued.privateKey().getEncoded());
     assertThat(issued.certificatePem()).isEqualTo(certificate);
     assertThat(issued.privateKeyPem()).isEqualTo(key);
-    assertThat(issued.issuerPem()).isEqualTo(CA.certificatePem()).isEqualTo(Pem.write(CA.certificate()));
+    assertThat(issued.issuerPem())
+        .isEqualTo(CA.certificatePem())
+        .isEqualTo(Pem.write(CA.certificate()));
     assertThat(CA.privateKeyPem()).isEqualTo(Pem.write(CA.privateKey()));
   }
 
   @Test
   void theFirstCertificateOfABundleIsRead() {
-    IssuedCertificate issued = CA.issue(CertificateRequest.server(List.of("localhost"), Duration.ofHours(1)),
-        Clock.systemUTC());
+    IssuedCertificate issued =
+        CA.issue(
+            CertificateRequest.server(List.of("localhost"), Duration.ofHours(1)),
+            Clock.systemUTC());
 
     X509Certificate first = Pem.readCertificate(issued.certificatePem() + issued.issuerPem());
 
@@ -71,7 +82,8 @@ class PemTest {
     String rsaPem = out.toString();
 
     assertThat(rsaPem).startsWith("-----BEGIN RSA PRIVATE KEY-----");
-    assertThat(Pem.readPrivateKey(rsaPem).getEncoded()).isEqualTo(rsaPair.getPrivate().getEncoded());
+    assertThat(Pem.readPrivateKey(rsaPem).getEncoded())
+        .isEqualTo(rsaPair.getPrivate().getEncoded());
     String ecPem = openSslEcKey(ecPair);
     assertThat(ecPem).startsWith("-----BEGIN EC PRIVATE KEY-----");
     PrivateKey read = Pem.readPrivateKey(ecPem);
@@ -79,15 +91,24 @@ class PemTest {
     assertThat(((ECPrivateKey) read).getS()).isEqualTo(((ECPrivateKey) ecPair.getPrivate()).getS());
   }
 
-  /** A P-256 key as {@code openssl ecparam -genkey} writes it: SEC1 with the curve's name and the public key. */
+  /**
+   * A P-256 key as {@code openssl ecparam -genkey} writes it: SEC1 with the curve's name and the
+   * public key.
+   */
   static String openSslEcKey(KeyPair pair) throws Exception {
     ECPoint point = ((ECPublicKey) pair.getPublic()).getW();
     byte[] uncompressed = new byte[65];
     uncompressed[0] = 4;
-    System.arraycopy(BigIntegers.asUnsignedByteArray(32, point.getAffineX()), 0, uncompressed, 1, 32);
-    System.arraycopy(BigIntegers.asUnsignedByteArray(32, point.getAffineY()), 0, uncompressed, 33, 32);
-    org.bouncycastle.asn1.sec.ECPrivateKey sec1 = new org.bouncycastle.asn1.sec.ECPrivateKey(256,
-        ((ECPrivateKey) pair.getPrivate()).getS(), new DERBitString(uncompressed), SECObjectIdentifiers.secp256r1);
+    System.arraycopy(
+        BigIntegers.asUnsignedByteArray(32, point.getAffineX()), 0, uncompressed, 1, 32);
+    System.arraycopy(
+        BigIntegers.asUnsignedByteArray(32, point.getAffineY()), 0, uncompressed, 33, 32);
+    org.bouncycastle.asn1.sec.ECPrivateKey sec1 =
+        new org.bouncycastle.asn1.sec.ECPrivateKey(
+            256,
+            ((ECPrivateKey) pair.getPrivate()).getS(),
+            new DERBitString(uncompressed),
+            SECObjectIdentifiers.secp256r1);
     StringWriter out = new StringWriter();
     try (PemWriter writer = new PemWriter(out)) {
       writer.writeObject(new PemObject("EC PRIVATE KEY", sec1.getEncoded()));
@@ -99,14 +120,20 @@ class PemTest {
   void whatIsNotACertificateOrAKeyIsRefusedSayingWhy() {
     String certificate = CA.certificatePem();
 
-    assertThatThrownBy(() -> Pem.readPrivateKey(certificate)).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> Pem.readPrivateKey(certificate))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("a X509CertificateHolder, not a private key");
-    assertThatThrownBy(() -> Pem.readPrivateKey("junk")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> Pem.readPrivateKey("junk"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("no PEM object found");
-    assertThatThrownBy(() -> Pem.readPrivateKey("-----BEGIN PRIVATE KEY-----\n!!!\n-----END PRIVATE KEY-----\n"))
+    assertThatThrownBy(
+            () ->
+                Pem.readPrivateKey("-----BEGIN PRIVATE KEY-----\n!!!\n-----END PRIVATE KEY-----\n"))
         .isInstanceOf(IllegalArgumentException.class);
-    assertThatThrownBy(() -> Pem.readCertificate("junk")).isInstanceOf(IllegalArgumentException.class)
+    assertThatThrownBy(() -> Pem.readCertificate("junk"))
+        .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("certificate");
-    assertThatThrownBy(() -> Pem.readCertificate(CA.privateKeyPem())).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> Pem.readCertificate(CA.privateKeyPem()))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

@@ -23,92 +23,120 @@ import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issued certificates in real TLS handshakes, checked by the JDK's own PKIX validation: host names and IP addresses,
- * server and client key purposes.
+ * Issued certificates in real TLS handshakes, checked by the JDK's own PKIX validation: host names
+ * and IP addresses, server and client key purposes.
  */
 class TlsHandshakeTest {
   static final Duration DAY = Duration.ofDays(1);
-  static final CertificateAuthority CA = CertificateAuthority.create("tls-test-ca", Duration.ofDays(30),
-      Clock.systemUTC());
+  static final CertificateAuthority CA =
+      CertificateAuthority.create("tls-test-ca", Duration.ofDays(30), Clock.systemUTC());
 
   @Test
   void mutualTlsWorksByHostNameAndByIpAddress() throws Exception {
-    IssuedCertificate server = CA.issue(CertificateRequest.server(List.of("localhost", "127.0.0.1"), DAY),
-        Clock.systemUTC());
-    IssuedCertificate client = CA.issue(CertificateRequest.client("worker-1", DAY), Clock.systemUTC());
+    IssuedCertificate server =
+        CA.issue(
+            CertificateRequest.server(List.of("localhost", "127.0.0.1"), DAY), Clock.systemUTC());
+    IssuedCertificate client =
+        CA.issue(CertificateRequest.client("worker-1", DAY), Clock.systemUTC());
 
     for (String host : List.of("localhost", "127.0.0.1")) {
       Outcome outcome = connect(server, client, host);
       assertThat(outcome.clientFailure()).as("client side, to %s", host).isNull();
       assertThat(outcome.serverFailure()).as("server side, to %s", host).isNull();
-      assertThat(outcome.clientChain()[0]).as("what the server saw").isEqualTo(client.certificate());
+      assertThat(outcome.clientChain()[0])
+          .as("what the server saw")
+          .isEqualTo(client.certificate());
     }
   }
 
   @Test
   void aClientRefusesAServerWhoseCertificateNamesAnotherHost() throws Exception {
-    IssuedCertificate server = CA.issue(CertificateRequest.server(List.of("elsewhere.example.test"), DAY),
-        Clock.systemUTC());
-    IssuedCertificate client = CA.issue(CertificateRequest.client("worker-1", DAY), Clock.systemUTC());
+    IssuedCertificate server =
+        CA.issue(
+            CertificateRequest.server(List.of("elsewhere.example.test"), DAY), Clock.systemUTC());
+    IssuedCertificate client =
+        CA.issue(CertificateRequest.client("worker-1", DAY), Clock.systemUTC());
 
-    assertThat(connect(server, client, "localhost").clientFailure()).isInstanceOf(SSLHandshakeException.class)
+    assertThat(connect(server, client, "localhost").clientFailure())
+        .isInstanceOf(SSLHandshakeException.class)
         .hasStackTraceContaining("No subject alternative DNS name matching localhost found");
   }
 
   @Test
-  void aClientCertificateCannotServeAndAServerCertificateCannotAuthenticateAClient() throws Exception {
-    IssuedCertificate server = CA.issue(CertificateRequest.server(List.of("localhost"), DAY), Clock.systemUTC());
-    IssuedCertificate clientOnly = CA.issue(CertificateRequest.client("localhost", DAY), Clock.systemUTC());
-    IssuedCertificate serverOnly = CA.issue(CertificateRequest.server(List.of("worker-1"), DAY), Clock.systemUTC());
-    IssuedCertificate both = CA.issue(CertificateRequest.server(List.of("localhost"), DAY)
-        .withPurposes(KeyPurpose.SERVER_AUTH, KeyPurpose.CLIENT_AUTH), Clock.systemUTC());
+  void aClientCertificateCannotServeAndAServerCertificateCannotAuthenticateAClient()
+      throws Exception {
+    IssuedCertificate server =
+        CA.issue(CertificateRequest.server(List.of("localhost"), DAY), Clock.systemUTC());
+    IssuedCertificate clientOnly =
+        CA.issue(CertificateRequest.client("localhost", DAY), Clock.systemUTC());
+    IssuedCertificate serverOnly =
+        CA.issue(CertificateRequest.server(List.of("worker-1"), DAY), Clock.systemUTC());
+    IssuedCertificate both =
+        CA.issue(
+            CertificateRequest.server(List.of("localhost"), DAY)
+                .withPurposes(KeyPurpose.SERVER_AUTH, KeyPurpose.CLIENT_AUTH),
+            Clock.systemUTC());
 
-    assertThat(connect(clientOnly, both, "localhost").clientFailure()).as("a clientAuth certificate serving")
+    assertThat(connect(clientOnly, both, "localhost").clientFailure())
+        .as("a clientAuth certificate serving")
         .isInstanceOf(SSLHandshakeException.class)
-        .hasStackTraceContaining("Extended key usage does not permit use for TLS server authentication");
-    assertThat(connect(server, serverOnly, "localhost").serverFailure()).as("a serverAuth certificate as client")
+        .hasStackTraceContaining(
+            "Extended key usage does not permit use for TLS server authentication");
+    assertThat(connect(server, serverOnly, "localhost").serverFailure())
+        .as("a serverAuth certificate as client")
         .isInstanceOf(SSLHandshakeException.class)
-        .hasStackTraceContaining("Extended key usage does not permit use for TLS client authentication");
+        .hasStackTraceContaining(
+            "Extended key usage does not permit use for TLS client authentication");
     Outcome bothWays = connect(both, both, "localhost");
     assertThat(bothWays.clientFailure()).as("one certificate for both, client side").isNull();
     assertThat(bothWays.serverFailure()).as("one certificate for both, server side").isNull();
   }
 
-  /** How a connection went on each side: the failure each saw (null if none), and the chain the client sent. */
+  /**
+   * How a connection went on each side: the failure each saw (null if none), and the chain the
+   * client sent.
+   */
   record Outcome(Exception clientFailure, Exception serverFailure, X509Certificate[] clientChain) {}
 
   /**
-   * A TLS 1.3 connection to a loopback server that presents {@code server} and requires a client certificate, from a
-   * client that presents {@code client} and checks the server's certificate against {@code host}; both trust only
-   * the CA.
+   * A TLS 1.3 connection to a loopback server that presents {@code server} and requires a client
+   * certificate, from a client that presents {@code client} and checks the server's certificate
+   * against {@code host}; both trust only the CA.
    */
-  static Outcome connect(IssuedCertificate server, IssuedCertificate client, String host) throws Exception {
-    try (SSLServerSocket listener = (SSLServerSocket) context(server).getServerSocketFactory().createServerSocket()) {
+  static Outcome connect(IssuedCertificate server, IssuedCertificate client, String host)
+      throws Exception {
+    try (SSLServerSocket listener =
+        (SSLServerSocket) context(server).getServerSocketFactory().createServerSocket()) {
       listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
       listener.setNeedClientAuth(true);
-      CompletableFuture<Object> serverSide = CompletableFuture.supplyAsync(() -> {
-        try (SSLSocket socket = (SSLSocket) listener.accept()) {
-          socket.setSoTimeout(10_000);
-          socket.startHandshake();
-          X509Certificate[] chain = (X509Certificate[]) socket.getSession().getPeerCertificates();
-          InputStream in = socket.getInputStream();
-          OutputStream out = socket.getOutputStream();
-          out.write(in.read());
-          out.flush();
-          return chain;
-        } catch (Exception e) {
-          return e;
-        }
-      });
+      CompletableFuture<Object> serverSide =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try (SSLSocket socket = (SSLSocket) listener.accept()) {
+                  socket.setSoTimeout(10_000);
+                  socket.startHandshake();
+                  X509Certificate[] chain =
+                      (X509Certificate[]) socket.getSession().getPeerCertificates();
+                  InputStream in = socket.getInputStream();
+                  OutputStream out = socket.getOutputStream();
+                  out.write(in.read());
+                  out.flush();
+                  return chain;
+                } catch (Exception e) {
+                  return e;
+                }
+              });
       Exception clientFailure = null;
-      try (SSLSocket socket = (SSLSocket) context(client).getSocketFactory().createSocket(host,
-          listener.getLocalPort())) {
+      try (SSLSocket socket =
+          (SSLSocket)
+              context(client).getSocketFactory().createSocket(host, listener.getLocalPort())) {
         socket.setSoTimeout(10_000);
         SSLParameters parameters = socket.getSSLParameters();
         parameters.setEndpointIdentificationAlgorithm("HTTPS");
         socket.setSSLParameters(parameters);
         socket.startHandshake();
-        // With TLS 1.3 the server judges the client's certificate after the client has finished its handshake:
+        // With TLS 1.3 the server judges the client's certificate after the client has finished its
+        // handshake:
         // reading the echo waits for that judgement.
         socket.getOutputStream().write(42);
         socket.getOutputStream().flush();
@@ -117,7 +145,8 @@ class TlsHandshakeTest {
         clientFailure = e;
       }
       Object serverResult = serverSide.get(20, TimeUnit.SECONDS);
-      return serverResult instanceof Exception e ? new Outcome(clientFailure, e, null)
+      return serverResult instanceof Exception e
+          ? new Outcome(clientFailure, e, null)
           : new Outcome(clientFailure, null, (X509Certificate[]) serverResult);
     }
   }
@@ -128,12 +157,14 @@ class TlsHandshakeTest {
     KeyStore keys = KeyStore.getInstance("PKCS12");
     keys.load(null, null);
     keys.setKeyEntry("own", own.privateKey(), password, own.chain());
-    KeyManagerFactory keyManagers = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+    KeyManagerFactory keyManagers =
+        KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
     keyManagers.init(keys, password);
     KeyStore trusted = KeyStore.getInstance("PKCS12");
     trusted.load(null, null);
     trusted.setCertificateEntry("ca", own.issuer());
-    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory trust =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     trust.init(trusted);
     SSLContext tls = SSLContext.getInstance("TLSv1.3");
     tls.init(keyManagers.getKeyManagers(), trust.getTrustManagers(), null);

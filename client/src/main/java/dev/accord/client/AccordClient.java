@@ -11,7 +11,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A worker's connection to Accord: acquire resources, hold them with self-renewing {@link Lease}s, mark them done.
+ * A worker's connection to Accord: acquire resources, hold them with self-renewing {@link Lease}s,
+ * mark them done.
  *
  * <pre>{@code
  * try (AccordClient client = AccordClient.fromEnvironment()) {
@@ -25,10 +26,10 @@ import org.slf4j.LoggerFactory;
  * }
  * }</pre>
  *
- * <p>A local done-cache, warmed from the server and kept live by its Watch stream, answers DONE for finished
- * resources without a call. Calls that meet an unavailable server are retried with capped exponential backoff
- * and jitter until the call deadline; other errors surface at once with the server's message. Thread-safe; one
- * client serves many threads and thousands of open leases.
+ * <p>A local done-cache, warmed from the server and kept live by its Watch stream, answers DONE for
+ * finished resources without a call. Calls that meet an unavailable server are retried with capped
+ * exponential backoff and jitter until the call deadline; other errors surface at once with the
+ * server's message. Thread-safe; one client serves many threads and thousands of open leases.
  */
 public final class AccordClient implements AutoCloseable {
   public static final Duration DEFAULT_TTL = Duration.ofMinutes(10);
@@ -37,8 +38,10 @@ public final class AccordClient implements AutoCloseable {
   public static final String ENV_NAMESPACE = "ACCORD_NAMESPACE";
   public static final String ENV_OWNER = "ACCORD_OWNER";
   public static final String ENV_TTL = "ACCORD_TTL";
+
   /** Candidates one claim may carry, and the most leases it may ask for. */
   public static final int MAX_CLAIM = InputLimits.MAX_CLAIM_NAMES;
+
   private static final Logger log = LoggerFactory.getLogger(AccordClient.class);
 
   private final Calls calls;
@@ -81,18 +84,21 @@ public final class AccordClient implements AutoCloseable {
   }
 
   /**
-   * A client configured by {@code ACCORD_TARGET}, {@code ACCORD_NAMESPACE}, {@code ACCORD_OWNER}, {@code ACCORD_TTL}.
+   * A client configured by {@code ACCORD_TARGET}, {@code ACCORD_NAMESPACE}, {@code ACCORD_OWNER},
+   * {@code ACCORD_TTL}.
    */
   public static AccordClient fromEnvironment() {
     return builderFromEnvironment(System.getenv()).build();
   }
 
   /**
-   * A builder configured from {@code env}: {@code ACCORD_TARGET} (required), {@code ACCORD_NAMESPACE},
-   * {@code ACCORD_OWNER} (else {@code HOSTNAME}, else a random UUID), {@code ACCORD_TTL} ({@code 90s}, {@code 10m},
-   * {@code 1h}). This is what the operator injects into annotated pods.
+   * A builder configured from {@code env}: {@code ACCORD_TARGET} (required), {@code
+   * ACCORD_NAMESPACE}, {@code ACCORD_OWNER} (else {@code HOSTNAME}, else a random UUID), {@code
+   * ACCORD_TTL} ({@code 90s}, {@code 10m}, {@code 1h}). This is what the operator injects into
+   * annotated pods.
    *
-   * @throws IllegalArgumentException naming the variable that is missing or malformed and the expected form
+   * @throws IllegalArgumentException naming the variable that is missing or malformed and the
+   *     expected form
    */
   public static Builder builderFromEnvironment(Map<String, String> env) {
     return ClientEnvironment.read(env);
@@ -106,30 +112,36 @@ public final class AccordClient implements AutoCloseable {
   }
 
   /**
-   * Acquires {@code name} in this client's namespace; {@code metadata} goes over the client's default metadata.
-   * A name the done-cache knows answers DONE without a call.
+   * Acquires {@code name} in this client's namespace; {@code metadata} goes over the client's
+   * default metadata. A name the done-cache knows answers DONE without a call.
    *
-   * @throws AccordException when the server refuses the request or cannot be reached within the call deadline
+   * @throws AccordException when the server refuses the request or cannot be reached within the
+   *     call deadline
    */
   public AcquireResult acquire(String name, Map<String, String> metadata) {
     return acquirer.acquire(name, metadata);
   }
 
   /**
-   * Acquires up to {@code max} of {@code names} in one call: the names the done-cache knows are answered locally, the
-   * rest go to the server, which grants the free ones in the order given, each as its own lease (renewing from now
-   * on), and says which are done or held. Against a server without Claim (the Go implementation) it acquires the
-   * names one by one instead, with the same answer.
+   * Acquires up to {@code max} of {@code names} in one call: the names the done-cache knows are
+   * answered locally, the rest go to the server, which grants the free ones in the order given,
+   * each as its own lease (renewing from now on), and says which are done or held. Against a server
+   * without Claim (the Go implementation) it acquires the names one by one instead, with the same
+   * answer.
    *
-   * @throws IllegalArgumentException when {@code names} holds more than {@value #MAX_CLAIM} names, or {@code max} is
-   *     not from 1 to {@value #MAX_CLAIM}
-   * @throws AccordException when the server refuses the request or cannot be reached within the call deadline
+   * @throws IllegalArgumentException when {@code names} holds more than {@value #MAX_CLAIM} names,
+   *     or {@code max} is not from 1 to {@value #MAX_CLAIM}
+   * @throws AccordException when the server refuses the request or cannot be reached within the
+   *     call deadline
    */
   public ClaimResult claim(List<String> names, int max) {
     return acquirer.claim(names, max);
   }
 
-  /** The lease on {@code name} when it could be acquired, otherwise empty (held by another, or done). */
+  /**
+   * The lease on {@code name} when it could be acquired, otherwise empty (held by another, or
+   * done).
+   */
   public Optional<Lease> tryAcquire(String name) {
     return acquire(name).leaseIfAcquired();
   }
@@ -145,14 +157,17 @@ public final class AccordClient implements AutoCloseable {
   }
 
   /**
-   * Waits until the done-cache holds every name that was done when the client started (it keeps following later
-   * ones after that). Returns false on timeout, or when the cache is disabled.
+   * Waits until the done-cache holds every name that was done when the client started (it keeps
+   * following later ones after that). Returns false on timeout, or when the cache is disabled.
    */
   public boolean awaitCacheWarm(Duration timeout) throws InterruptedException {
     return feed != null && feed.awaitWarm(timeout);
   }
 
-  /** A loop that runs {@code task} over resources with {@code concurrency} threads; see {@link WorkLoop}. */
+  /**
+   * A loop that runs {@code task} over resources with {@code concurrency} threads; see {@link
+   * WorkLoop}.
+   */
   public WorkLoop workLoop(int concurrency, WorkLoop.Task task) {
     return new WorkLoop(this, calls, concurrency, task);
   }
@@ -170,8 +185,8 @@ public final class AccordClient implements AutoCloseable {
   }
 
   /**
-   * Releases every lease still open (without retrying: an unreachable server lets them run out), stops the
-   * background work and closes the connection, waiting up to 5 s for calls in flight.
+   * Releases every lease still open (without retrying: an unreachable server lets them run out),
+   * stops the background work and closes the connection, waiting up to 5 s for calls in flight.
    */
   @Override
   public void close() {
@@ -185,7 +200,10 @@ public final class AccordClient implements AutoCloseable {
     calls.close();
   }
 
-  /** Settings for an {@link AccordClient}; every setter checks its value and names the setting it rejects. */
+  /**
+   * Settings for an {@link AccordClient}; every setter checks its value and names the setting it
+   * rejects.
+   */
   public static final class Builder {
     private static final Pattern URL_SCHEME = Pattern.compile("(?i)^(https?|grpcs?)://.*");
     private String target;
@@ -202,17 +220,23 @@ public final class AccordClient implements AutoCloseable {
     private Builder() {}
 
     /**
-     * The server, as a gRPC target: {@code host:port}, or {@code dns:///host:port} to balance round-robin over
-     * every address the name resolves to (a headless Service in Kubernetes).
+     * The server, as a gRPC target: {@code host:port}, or {@code dns:///host:port} to balance
+     * round-robin over every address the name resolves to (a headless Service in Kubernetes).
      */
     public Builder target(String target) {
       return target(target, "target");
     }
 
     Builder target(String target, String setting) {
-      String expected = setting + " must be a gRPC target such as dns:///accord.default.svc:7475 or "
-          + "localhost:7475, got \"" + target + "\"";
-      if (target == null || target.isBlank() || target.chars().anyMatch(Character::isWhitespace)
+      String expected =
+          setting
+              + " must be a gRPC target such as dns:///accord.default.svc:7475 or "
+              + "localhost:7475, got \""
+              + target
+              + "\"";
+      if (target == null
+          || target.isBlank()
+          || target.chars().anyMatch(Character::isWhitespace)
           || URL_SCHEME.matcher(target).matches()) {
         throw new IllegalArgumentException(expected);
       }
@@ -231,7 +255,9 @@ public final class AccordClient implements AutoCloseable {
       return this;
     }
 
-    /** Runs after the client has closed its channel (direct mode stops its in-process server here). */
+    /**
+     * Runs after the client has closed its channel (direct mode stops its in-process server here).
+     */
     public Builder onClose(AutoCloseable onClose) {
       this.onClose = onClose;
       return this;
@@ -244,8 +270,13 @@ public final class AccordClient implements AutoCloseable {
 
     Builder owner(String owner, String setting) {
       if (owner == null || owner.isEmpty() || owner.length() > InputLimits.MAX_OWNER_CHARS) {
-        throw new IllegalArgumentException(setting + " must be 1 to " + InputLimits.MAX_OWNER_CHARS
-            + " characters, got \"" + owner + "\"");
+        throw new IllegalArgumentException(
+            setting
+                + " must be 1 to "
+                + InputLimits.MAX_OWNER_CHARS
+                + " characters, got \""
+                + owner
+                + "\"");
       }
       this.owner = owner;
       return this;
@@ -258,23 +289,30 @@ public final class AccordClient implements AutoCloseable {
 
     Builder namespace(String namespace, String setting) {
       if (namespace == null || namespace.length() > InputLimits.MAX_NAMESPACE_CHARS) {
-        throw new IllegalArgumentException(setting + " must be at most " + InputLimits.MAX_NAMESPACE_CHARS
-            + " characters");
+        throw new IllegalArgumentException(
+            setting + " must be at most " + InputLimits.MAX_NAMESPACE_CHARS + " characters");
       }
       this.namespace = namespace;
       return this;
     }
 
-    /** How long a lease lasts without renewal, whole seconds from 1 s to 1 day (default 10 minutes). */
+    /**
+     * How long a lease lasts without renewal, whole seconds from 1 s to 1 day (default 10 minutes).
+     */
     public Builder ttl(Duration ttl) {
       return ttl(ttl, "ttl");
     }
 
     Builder ttl(Duration ttl, String setting) {
-      if (ttl == null || ttl.toMillis() % 1000 != 0 || ttl.toSeconds() < InputLimits.MIN_ACQUIRE_TTL_SECONDS
+      if (ttl == null
+          || ttl.toMillis() % 1000 != 0
+          || ttl.toSeconds() < InputLimits.MIN_ACQUIRE_TTL_SECONDS
           || ttl.toSeconds() > InputLimits.MAX_TTL_SECONDS) {
-        throw new IllegalArgumentException(setting + " must be whole seconds from 1s to 24h, like 90s, 10m or 1h, "
-            + "got " + ttl);
+        throw new IllegalArgumentException(
+            setting
+                + " must be whole seconds from 1s to 24h, like 90s, 10m or 1h, "
+                + "got "
+                + ttl);
       }
       this.ttl = ttl;
       return this;
@@ -311,7 +349,8 @@ public final class AccordClient implements AutoCloseable {
       ManagedChannel connection = channel;
       if (connection == null) {
         if (target == null) {
-          throw new IllegalStateException("set a target (or " + ENV_TARGET + " with builderFromEnvironment)");
+          throw new IllegalStateException(
+              "set a target (or " + ENV_TARGET + " with builderFromEnvironment)");
         }
         connection = Calls.connect(target);
       }

@@ -2,7 +2,10 @@ package dev.accord.client;
 
 import io.grpc.Status;
 
-/** A call to Accord failed: the server refused it, or it could not be reached within the call deadline. */
+/**
+ * A call to Accord failed: the server refused it, or it could not be reached within the call
+ * deadline.
+ */
 public class AccordException extends RuntimeException {
   private final Status.Code code;
 

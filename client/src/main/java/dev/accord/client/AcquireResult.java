@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.util.Optional;
 
 /**
- * The answer to an acquire: {@link Status#ACQUIRED} with the lease, {@link Status#HELD} while another worker's
- * lease runs, or {@link Status#DONE} when the resource is finished. None of these is an error.
+ * The answer to an acquire: {@link Status#ACQUIRED} with the lease, {@link Status#HELD} while
+ * another worker's lease runs, or {@link Status#DONE} when the resource is finished. None of these
+ * is an error.
  */
 public final class AcquireResult {
   /** The three answers. */
@@ -57,8 +58,8 @@ public final class AcquireResult {
   /**
    * The lease, when acquired.
    *
-   * @throws IllegalStateException when the resource was held or done: check {@link #isAcquired()} first, or use
-   *     {@link #leaseIfAcquired()}
+   * @throws IllegalStateException when the resource was held or done: check {@link #isAcquired()}
+   *     first, or use {@link #leaseIfAcquired()}
    */
   public Lease lease() {
     if (lease == null) {
@@ -72,7 +73,10 @@ public final class AcquireResult {
     return Optional.ofNullable(lease);
   }
 
-  /** When HELD: when the holder's lease runs out (server clock), unless it is renewed. Otherwise empty. */
+  /**
+   * When HELD: when the holder's lease runs out (server clock), unless it is renewed. Otherwise
+   * empty.
+   */
   public Optional<Instant> heldUntil() {
     return Optional.ofNullable(heldUntil);
   }

@@ -20,9 +20,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Acquires resources for one client, by name ({@link AccordClient#acquire}) or many at once
- * ({@link AccordClient#claim}): names the done-cache knows are answered DONE without a call, DONE answers go into
- * the cache, and grants become open, renewing leases. A server without Claim is asked one name at a time.
+ * Acquires resources for one client, by name ({@link AccordClient#acquire}) or many at once ({@link
+ * AccordClient#claim}): names the done-cache knows are answered DONE without a call, DONE answers
+ * go into the cache, and grants become open, renewing leases. A server without Claim is asked one
+ * name at a time.
  */
 final class Acquirer {
   /** Logged under the class workers use, where they look for the client's messages. */
@@ -33,10 +34,16 @@ final class Acquirer {
   private final DoneCache cache;
   private final String namespace;
   private final Map<String, String> defaultMetadata;
+
   /** False once the server answered Claim with UNIMPLEMENTED. */
   private volatile boolean claimSupported = true;
 
-  Acquirer(Calls calls, OpenLeases leases, DoneCache cache, String namespace, Map<String, String> defaultMetadata) {
+  Acquirer(
+      Calls calls,
+      OpenLeases leases,
+      DoneCache cache,
+      String namespace,
+      Map<String, String> defaultMetadata) {
     this.calls = calls;
     this.leases = leases;
     this.cache = cache;
@@ -52,8 +59,14 @@ final class Acquirer {
     }
     Map<String, String> merged = new HashMap<>(defaultMetadata);
     merged.putAll(metadata);
-    AcquireRequest request = AcquireRequest.newBuilder().setOwner(leases.owner()).setNamespace(namespace)
-        .setName(name).setTtl(leases.ttlSeconds()).putAllMetadata(merged).build();
+    AcquireRequest request =
+        AcquireRequest.newBuilder()
+            .setOwner(leases.owner())
+            .setNamespace(namespace)
+            .setName(name)
+            .setTtl(leases.ttlSeconds())
+            .putAllMetadata(merged)
+            .build();
     long sentAt = System.nanoTime();
     AcquireResponse response = calls.call("acquire " + name, stub -> stub.acquire(request));
     switch (response.getStatus()) {
@@ -67,8 +80,14 @@ final class Acquirer {
         cache.add(name);
         return AcquireResult.done(name);
       }
-      default -> throw new AccordException("acquire " + name + ": the server answered an unknown status "
-          + response.getStatusValue(), Status.Code.UNKNOWN, null);
+      default ->
+          throw new AccordException(
+              "acquire "
+                  + name
+                  + ": the server answered an unknown status "
+                  + response.getStatusValue(),
+              Status.Code.UNKNOWN,
+              null);
     }
   }
 
@@ -76,7 +95,8 @@ final class Acquirer {
   ClaimResult claim(List<String> names, int max) {
     calls.requireOpen();
     if (names.size() > MAX_CLAIM) {
-      throw new IllegalArgumentException("names: at most " + MAX_CLAIM + " per claim, got " + names.size());
+      throw new IllegalArgumentException(
+          "names: at most " + MAX_CLAIM + " per claim, got " + names.size());
     }
     if (max < 1 || max > MAX_CLAIM) {
       throw new IllegalArgumentException("max: must be from 1 to " + MAX_CLAIM + ", got " + max);
@@ -97,7 +117,8 @@ final class Acquirer {
           throw e;
         }
         claimSupported = false;
-        log.info("The Accord server has no Claim (an older or the Go implementation): acquiring one by one");
+        log.info(
+            "The Accord server has no Claim (an older or the Go implementation): acquiring one by one");
       }
     }
     return claimOneByOne(candidates, max, done);
@@ -105,10 +126,18 @@ final class Acquirer {
 
   /** One Claim call for {@code candidates}; {@code done} holds the names already known done. */
   private ClaimResult claimFromServer(List<String> candidates, int max, List<String> done) {
-    ClaimRequest request = ClaimRequest.newBuilder().setOwner(leases.owner()).setNamespace(namespace)
-        .addAllNames(candidates).setMax(max).setTtl(leases.ttlSeconds()).putAllMetadata(defaultMetadata).build();
+    ClaimRequest request =
+        ClaimRequest.newBuilder()
+            .setOwner(leases.owner())
+            .setNamespace(namespace)
+            .addAllNames(candidates)
+            .setMax(max)
+            .setTtl(leases.ttlSeconds())
+            .putAllMetadata(defaultMetadata)
+            .build();
     long sentAt = System.nanoTime();
-    ClaimResponse response = calls.call("claim of " + candidates.size() + " names", stub -> stub.claim(request));
+    ClaimResponse response =
+        calls.call("claim of " + candidates.size() + " names", stub -> stub.claim(request));
     List<Lease> granted = new ArrayList<>(response.getGrantedCount());
     Set<String> answered = new HashSet<>(response.getDoneList());
     answered.addAll(response.getHeldList());

@@ -3,10 +3,10 @@ package dev.accord.client;
 import java.util.concurrent.ThreadLocalRandom;
 
 /**
- * Capped exponential backoff with jitter: retry {@code n} of a run of failures (counting from 0) waits a random
- * time from half to all of {@code min(initialMillis × 2ⁿ, maxMillis)}. The cap keeps a long outage from stretching
- * the waits past what a reconnect needs; the jitter keeps the many clients that failed together from retrying
- * together.
+ * Capped exponential backoff with jitter: retry {@code n} of a run of failures (counting from 0)
+ * waits a random time from half to all of {@code min(initialMillis × 2ⁿ, maxMillis)}. The cap keeps
+ * a long outage from stretching the waits past what a reconnect needs; the jitter keeps the many
+ * clients that failed together from retrying together.
  *
  * @param initialMillis the ceiling of the first retry's wait
  * @param maxMillis the largest ceiling, however many retries failed
@@ -14,11 +14,14 @@ import java.util.concurrent.ThreadLocalRandom;
 record Backoff(long initialMillis, long maxMillis) {
   Backoff {
     if (initialMillis < 1 || maxMillis < initialMillis) {
-      throw new IllegalArgumentException("backoff from " + initialMillis + " ms to " + maxMillis + " ms");
+      throw new IllegalArgumentException(
+          "backoff from " + initialMillis + " ms to " + maxMillis + " ms");
     }
   }
 
-  /** The longest wait before retry {@code retry}: {@code min(initialMillis × 2^retry, maxMillis)}. */
+  /**
+   * The longest wait before retry {@code retry}: {@code min(initialMillis × 2^retry, maxMillis)}.
+   */
   long ceilingMillis(int retry) {
     long ceiling = initialMillis;
     for (int i = 0; i < retry && ceiling < maxMillis; i++) {

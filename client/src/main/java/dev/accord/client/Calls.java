@@ -18,15 +18,21 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 
 /**
- * One client's way to the server: the channel and its stubs, the call deadline, retries of transient failures,
- * the translation of a failed call into an {@link AccordException}, reconnection, and the scheduler thread and the
- * listener that the background work (renewals, the done feed) shares. Closing it stops all of them.
+ * One client's way to the server: the channel and its stubs, the call deadline, retries of
+ * transient failures, the translation of a failed call into an {@link AccordException},
+ * reconnection, and the scheduler thread and the listener that the background work (renewals, the
+ * done feed) shares. Closing it stops all of them.
  */
 final class Calls implements AutoCloseable {
   /** Retries of a unary call, until its deadline. */
   private static final Backoff RETRY = new Backoff(50, 2_000);
-  /** Idling the channel makes it resolve and connect afresh: at most this often, so a burst of failures idles once. */
+
+  /**
+   * Idling the channel makes it resolve and connect afresh: at most this often, so a burst of
+   * failures idles once.
+   */
   private static final long IDLE_AT_MOST_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+
   private static final long SHUTDOWN_WAIT_SECONDS = 5;
 
   private final ManagedChannel channel;
@@ -36,31 +42,40 @@ final class Calls implements AutoCloseable {
   private final Duration callDeadline;
   private final AccordClient.Listener listener;
   private final ScheduledExecutorService scheduler;
+
   /** Starts long enough ago that the first reconnect may idle the channel. */
-  private final AtomicLong lastIdleNanos = new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(10));
+  private final AtomicLong lastIdleNanos =
+      new AtomicLong(System.nanoTime() - TimeUnit.SECONDS.toNanos(10));
+
   private volatile boolean closed;
 
   /**
    * @param channel the connection, closed with this
    * @param onClose run after the channel has closed, or null
    */
-  Calls(ManagedChannel channel, AutoCloseable onClose, Duration callDeadline, AccordClient.Listener listener) {
+  Calls(
+      ManagedChannel channel,
+      AutoCloseable onClose,
+      Duration callDeadline,
+      AccordClient.Listener listener) {
     this.channel = channel;
     this.onClose = onClose;
     this.blocking = V1Grpc.newBlockingStub(channel);
     this.async = V1Grpc.newStub(channel);
     this.callDeadline = callDeadline;
     this.listener = listener;
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "accord-client");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "accord-client");
+              thread.setDaemon(true);
+              return thread;
+            });
   }
 
   /**
-   * A channel to {@code target}: round-robin over every address the target resolves to, with keepalives so a
-   * connection that died silently is noticed.
+   * A channel to {@code target}: round-robin over every address the target resolves to, with
+   * keepalives so a connection that died silently is noticed.
    */
   static ManagedChannel connect(String target) {
     return ManagedChannelBuilder.forTarget(target)
@@ -79,19 +94,23 @@ final class Calls implements AutoCloseable {
     return listener;
   }
 
-  /** The stub for streaming and background calls, which set their own deadlines and handle their own failures. */
+  /**
+   * The stub for streaming and background calls, which set their own deadlines and handle their own
+   * failures.
+   */
   V1Grpc.V1Stub async() {
     return async;
   }
 
   /**
-   * Runs a unary call, retrying UNAVAILABLE with capped exponential backoff and jitter until the call deadline.
-   * A retried acquire whose first attempt reached the server answers HELD (the lease is ours, but we never heard):
-   * the resource then waits for that lease to run out, and is never processed twice.
+   * Runs a unary call, retrying UNAVAILABLE with capped exponential backoff and jitter until the
+   * call deadline. A retried acquire whose first attempt reached the server answers HELD (the lease
+   * is ours, but we never heard): the resource then waits for that lease to run out, and is never
+   * processed twice.
    *
    * @param what the call as the worker would name it, for the error message
-   * @throws AccordException when the server refuses the call ({@link LeaseLostException} for a refused handle), or
-   *     stays unavailable until the deadline
+   * @throws AccordException when the server refuses the call ({@link LeaseLostException} for a
+   *     refused handle), or stays unavailable until the deadline
    */
   <T> T call(String what, Function<V1Grpc.V1BlockingStub, T> attempt) {
     Deadline deadline = Deadline.after(callDeadline.toNanos(), TimeUnit.NANOSECONDS);
@@ -103,41 +122,55 @@ final class Calls implements AutoCloseable {
           throw translate(what, e);
         }
         if (closed) {
-          // A closed channel answers UNAVAILABLE for good: waiting out the deadline would only delay the caller.
-          throw new AccordException(what + ": the Accord client is closed", Status.Code.CANCELLED, e);
+          // A closed channel answers UNAVAILABLE for good: waiting out the deadline would only
+          // delay the caller.
+          throw new AccordException(
+              what + ": the Accord client is closed", Status.Code.CANCELLED, e);
         }
         long wait = RETRY.delayMillis(retry);
         if (deadline.timeRemaining(TimeUnit.MILLISECONDS) <= wait) {
-          throw new AccordException(what + ": server unavailable until the call deadline ("
-              + callDeadline.toMillis() + " ms): " + e.getStatus().getDescription(), Status.Code.UNAVAILABLE, e);
+          throw new AccordException(
+              what
+                  + ": server unavailable until the call deadline ("
+                  + callDeadline.toMillis()
+                  + " ms): "
+                  + e.getStatus().getDescription(),
+              Status.Code.UNAVAILABLE,
+              e);
         }
         reconnectNow();
         try {
           Thread.sleep(wait);
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
-          throw new AccordException(what + ": interrupted while waiting to retry", Status.Code.CANCELLED, e);
+          throw new AccordException(
+              what + ": interrupted while waiting to retry", Status.Code.CANCELLED, e);
         }
       }
     }
   }
 
   /**
-   * UNAVAILABLE, and UNKNOWN, which gRPC reports for a connection that closed under a call (a server killed
-   * outright); an Accord server never answers UNKNOWN itself. Retrying either is safe: a repeated renew or done is
-   * harmless, and a repeated acquire at worst answers HELD for our own grant.
+   * UNAVAILABLE, and UNKNOWN, which gRPC reports for a connection that closed under a call (a
+   * server killed outright); an Accord server never answers UNKNOWN itself. Retrying either is
+   * safe: a repeated renew or done is harmless, and a repeated acquire at worst answers HELD for
+   * our own grant.
    */
   static boolean isTransient(Status status) {
     return status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.UNKNOWN;
   }
 
   /**
-   * A failed call as the worker sees it: a refused handle is a lost lease, anything else carries the server's words.
+   * A failed call as the worker sees it: a refused handle is a lost lease, anything else carries
+   * the server's words.
    */
   AccordException translate(String what, StatusRuntimeException e) {
     Status status = e.getStatus();
-    String message = what + ": " + status.getCode() + (status.getDescription() == null ? "" : ": "
-        + status.getDescription());
+    String message =
+        what
+            + ": "
+            + status.getCode()
+            + (status.getDescription() == null ? "" : ": " + status.getDescription());
     if (status.getCode() == Status.Code.FAILED_PRECONDITION) {
       return new LeaseLostException(message, errorReason(e).orElse("UNKNOWN"), e);
     }
@@ -152,22 +185,24 @@ final class Calls implements AutoCloseable {
     }
     return status.getDetailsList().stream()
         .filter(detail -> detail.is(ErrorInfo.class))
-        .map(detail -> {
-          try {
-            return detail.unpack(ErrorInfo.class).getReason();
-          } catch (com.google.protobuf.InvalidProtocolBufferException malformed) {
-            return null;
-          }
-        })
+        .map(
+            detail -> {
+              try {
+                return detail.unpack(ErrorInfo.class).getReason();
+              } catch (com.google.protobuf.InvalidProtocolBufferException malformed) {
+                return null;
+              }
+            })
         .filter(reason -> reason != null)
         .findFirst();
   }
 
   /**
-   * Our retries pace reconnection. Without this a channel whose server went away waits out gRPC's reconnect
-   * backoff (which grows to minutes), and keeps the addresses it resolved at start: gRPC re-resolves DNS at most
-   * every 30 s, so a client that knew only a killed replica would miss the others for that long. Idling the
-   * channel (at most once a second) makes its next call resolve afresh; calls in flight carry on.
+   * Our retries pace reconnection. Without this a channel whose server went away waits out gRPC's
+   * reconnect backoff (which grows to minutes), and keeps the addresses it resolved at start: gRPC
+   * re-resolves DNS at most every 30 s, so a client that knew only a killed replica would miss the
+   * others for that long. Idling the channel (at most once a second) makes its next call resolve
+   * afresh; calls in flight carry on.
    */
   void reconnectNow() {
     channel.resetConnectBackoff();
@@ -182,7 +217,9 @@ final class Calls implements AutoCloseable {
     return closed;
   }
 
-  /** @throws IllegalStateException once this is closed: the client takes no new work */
+  /**
+   * @throws IllegalStateException once this is closed: the client takes no new work
+   */
   void requireOpen() {
     if (closed) {
       throw new IllegalStateException("the Accord client is closed");
@@ -190,7 +227,8 @@ final class Calls implements AutoCloseable {
   }
 
   /**
-   * Runs {@code task} after {@code delayMillis} on the shared scheduler thread, which tasks must not block.
+   * Runs {@code task} after {@code delayMillis} on the shared scheduler thread, which tasks must
+   * not block.
    *
    * @return the scheduled task, or null once this is closed: background work ends with the client
    */
@@ -202,8 +240,8 @@ final class Calls implements AutoCloseable {
   }
 
   /**
-   * Stops the scheduler and closes the channel, waiting up to 5 s for calls in flight, then runs the close hook;
-   * its failure goes to the listener.
+   * Stops the scheduler and closes the channel, waiting up to 5 s for calls in flight, then runs
+   * the close hook; its failure goes to the listener.
    */
   @Override
   public void close() {

@@ -10,8 +10,9 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The client's settings as environment variables, the form the operator injects into worker pods. Each value is
- * checked by the builder setting it goes to, told the variable's name, so an error names the variable.
+ * The client's settings as environment variables, the form the operator injects into worker pods.
+ * Each value is checked by the builder setting it goes to, told the variable's name, so an error
+ * names the variable.
  */
 final class ClientEnvironment {
   private static final String HOSTNAME = "HOSTNAME";
@@ -21,7 +22,8 @@ final class ClientEnvironment {
   /**
    * A builder configured from {@code env}.
    *
-   * @throws IllegalArgumentException naming the variable that is missing or malformed and the expected form
+   * @throws IllegalArgumentException naming the variable that is missing or malformed and the
+   *     expected form
    */
   static AccordClient.Builder read(Map<String, String> env) {
     AccordClient.Builder builder = AccordClient.builder();
@@ -31,7 +33,10 @@ final class ClientEnvironment {
     return builder;
   }
 
-  /** The owner a client has unless told otherwise: this host's name (a pod's name), else a random UUID. */
+  /**
+   * The owner a client has unless told otherwise: this host's name (a pod's name), else a random
+   * UUID.
+   */
   static String defaultOwner() {
     return nonEmpty(System.getenv(), HOSTNAME).orElseGet(() -> UUID.randomUUID().toString());
   }
@@ -40,8 +45,10 @@ final class ClientEnvironment {
   private static void server(Map<String, String> env, AccordClient.Builder builder) {
     String target = env.get(ENV_TARGET);
     if (target == null || target.isBlank()) {
-      throw new IllegalArgumentException(ENV_TARGET + " is not set: it must name the Accord server as a gRPC "
-          + "target, e.g. dns:///accord.default.svc:7475 or localhost:7475");
+      throw new IllegalArgumentException(
+          ENV_TARGET
+              + " is not set: it must name the Accord server as a gRPC "
+              + "target, e.g. dns:///accord.default.svc:7475 or localhost:7475");
     }
     builder.target(target, ENV_TARGET);
   }

@@ -8,29 +8,29 @@ import net.openhft.hashing.LongTupleHashFunction;
 /**
  * The client's set of names of resources that are done.
  *
- * <p>A done mark is final, so entries are only ever added. Names are not kept: each is reduced to
- * a 128-bit XXH3 fingerprint, and the table holds the fingerprint whole plus a one-byte tag per
- * slot, 17 bytes a slot, about 20 to 25 bytes per name depending on where the table is in its
- * growth cycle (20 when presized). Among n distinct names, some two share a fingerprint with
- * probability about n²/2<sup>129</sup>, so a false positive (which would make a worker skip a
- * resource that is not done) is possible in principle but not in any realistic population. The
- * tag and the home group are bits of the fingerprint, so a hit always means all 128 bits matched.
+ * <p>A done mark is final, so entries are only ever added. Names are not kept: each is reduced to a
+ * 128-bit XXH3 fingerprint, and the table holds the fingerprint whole plus a one-byte tag per slot,
+ * 17 bytes a slot, about 20 to 25 bytes per name depending on where the table is in its growth
+ * cycle (20 when presized). Among n distinct names, some two share a fingerprint with probability
+ * about n²/2<sup>129</sup>, so a false positive (which would make a worker skip a resource that is
+ * not done) is possible in principle but not in any realistic population. The tag and the home
+ * group are bits of the fingerprint, so a hit always means all 128 bits matched.
  *
  * <p>Names are keyed by their UTF-16 code units ({@link String#charAt}), hashed in place without
- * encoding or allocating. The fingerprints never leave this process, so they need not match how
- * the name travels on the wire: two strings are the same name here exactly when {@link
- * String#equals} says so. (Only a name holding an unpaired surrogate, which UTF-8 cannot carry,
- * differs from what the server sees: the server stores it with {@code '?'} in its place. The
- * cache then merely misses that spelling and asks the server, which answers for both.) Null names
- * are rejected with {@link NullPointerException}.
+ * encoding or allocating. The fingerprints never leave this process, so they need not match how the
+ * name travels on the wire: two strings are the same name here exactly when {@link String#equals}
+ * says so. (Only a name holding an unpaired surrogate, which UTF-8 cannot carry, differs from what
+ * the server sees: the server stores it with {@code '?'} in its place. The cache then merely misses
+ * that spelling and asks the server, which answers for both.) Null names are rejected with {@link
+ * NullPointerException}.
  *
  * <p>Layout: slots come in groups of 8. Each group has one {@code long} of 8 tag bytes (0 marks an
  * empty slot) and 8 two-{@code long} fingerprints. A name's home group comes from its fingerprint;
  * it goes into the first group from there on that has an empty slot. A lookup compares the 8 tags
  * of a group at once and reads a fingerprint only where a tag matches; it stops at the first group
  * with an empty slot. The tags of all groups sit together at the end of the one array, about 1/17
- * of it, so an absent name is usually answered from the tags alone, which stay in cache far
- * longer than the fingerprints.
+ * of it, so an absent name is usually answered from the tags alone, which stay in cache far longer
+ * than the fingerprints.
  *
  * <p>{@link #contains} takes no lock, allocates nothing, and may run concurrently with {@link
  * #add}. Once {@code add(x)} has returned, every {@code contains(x)} that starts after it (in the
@@ -41,8 +41,8 @@ public final class DoneCache {
   private static final LongTupleHashFunction XXH3_128 = LongTupleHashFunction.xx128();
 
   /**
-   * The hash writes its two words into an array: one per thread, so a lookup allocates nothing
-   * and concurrent lookups do not share it.
+   * The hash writes its two words into an array: one per thread, so a lookup allocates nothing and
+   * concurrent lookups do not share it.
    */
   private static final ThreadLocal<long[]> FINGERPRINT = ThreadLocal.withInitial(() -> new long[2]);
 
@@ -50,6 +50,7 @@ public final class DoneCache {
 
   /** Slots per group: one tag byte each, in one long. */
   private static final int GROUP_SLOTS = 8;
+
   /** Longs per group: 8 fingerprints of 2 longs, and the tag word. */
   private static final int GROUP_LONGS = 2 * GROUP_SLOTS + 1;
 
@@ -71,8 +72,8 @@ public final class DoneCache {
    * {@code groups} groups: fingerprints in {@code [0, 16 * groups)}, slot {@code s} at {@code 2s}
    * (first hash word) and {@code 2s + 1} (second); then the tag words, group {@code g}'s at {@code
    * 16 * groups + g}, slot {@code 8g + k}'s tag in byte {@code k} (the lowest byte is slot 0).
-   * Volatile because growth replaces the array while readers are running; a replaced array is
-   * never written again.
+   * Volatile because growth replaces the array while readers are running; a replaced array is never
+   * written again.
    */
   private volatile long[] table;
 
@@ -220,7 +221,8 @@ public final class DoneCache {
     }
     // 1.25x: right after growth the table is ~68% full, which keeps the footprint between ~20 and
     // ~25 bytes per name at every size. Each name is copied ~4 times over the cache's life.
-    int groups = (int) Math.min(MAX_GROUPS, Math.max(oldGroups + 1L, oldGroups + (oldGroups >>> 2)));
+    int groups =
+        (int) Math.min(MAX_GROUPS, Math.max(oldGroups + 1L, oldGroups + (oldGroups >>> 2)));
     long[] t = new long[GROUP_LONGS * groups];
     int oldTags = oldGroups * (2 * GROUP_SLOTS);
     for (int g = 0; g < oldGroups; g++) {

@@ -1,7 +1,7 @@
 package dev.accord.client;
 
-import dev.accord.api.ErrorReasons;
 import com.google.protobuf.ByteString;
+import dev.accord.api.ErrorReasons;
 import dev.accord.api.v1.Handle;
 import dev.accord.api.v1.ListRequest;
 import dev.accord.api.v1.WatchRequest;
@@ -14,17 +14,22 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Keeps the done-cache complete: Watch the namespace from its start, which sends every name done so far (the cache
- * is warm at the response marked caught_up) and then follows new marks. After a disconnect it watches again from
- * the last cursor received, so nothing marked meanwhile is missed (before warm: from the start again); a cursor the
- * server no longer accepts starts it over. A server that cannot watch from the start (an older Accord) answers with
- * a bookmark of the present instead: then List the done resources (everything before that cursor) and apply what
- * Watch streams. Against a server without Watch (the Go implementation) it lists once.
+ * Keeps the done-cache complete: Watch the namespace from its start, which sends every name done so
+ * far (the cache is warm at the response marked caught_up) and then follows new marks. After a
+ * disconnect it watches again from the last cursor received, so nothing marked meanwhile is missed
+ * (before warm: from the start again); a cursor the server no longer accepts starts it over. A
+ * server that cannot watch from the start (an older Accord) answers with a bookmark of the present
+ * instead: then List the done resources (everything before that cursor) and apply what Watch
+ * streams. Against a server without Watch (the Go implementation) it lists once.
  */
 final class DoneFeed implements AutoCloseable {
   /** Retries of a Watch or a List that failed, until the client closes. */
   private static final Backoff RETRY = new Backoff(100, 10_000);
-  /** List messages asked for ahead of those processed; more are asked for each time half have arrived. */
+
+  /**
+   * List messages asked for ahead of those processed; more are asked for each time half have
+   * arrived.
+   */
   private static final int LIST_WINDOW = 1_024;
 
   private final Calls calls;
@@ -35,6 +40,7 @@ final class DoneFeed implements AutoCloseable {
   private volatile ClientCallStreamObserver<WatchRequest> watch;
   private ClientCallStreamObserver<ListRequest> listing;
   private ByteString cursor = ByteString.EMPTY;
+
   /** Watches that failed since one last delivered a response. */
   private int failedWatches;
 
@@ -61,141 +67,171 @@ final class DoneFeed implements AutoCloseable {
       return;
     }
     boolean fresh = from.isEmpty();
-    calls.async().watch(WatchRequest.newBuilder().setNamespace(namespace).setCursor(from)
-            .setFromStart(fresh).build(),
-        new ClientResponseObserver<WatchRequest, WatchResponse>() {
-          private boolean first = true;
+    calls
+        .async()
+        .watch(
+            WatchRequest.newBuilder()
+                .setNamespace(namespace)
+                .setCursor(from)
+                .setFromStart(fresh)
+                .build(),
+            new ClientResponseObserver<WatchRequest, WatchResponse>() {
+              private boolean first = true;
 
-          @Override
-          public void beforeStart(ClientCallStreamObserver<WatchRequest> call) {
-            watch = call;
-          }
+              @Override
+              public void beforeStart(ClientCallStreamObserver<WatchRequest> call) {
+                watch = call;
+              }
 
-          @Override
-          public void onNext(WatchResponse response) {
-            response.getNamesList().forEach(cache::add);
-            synchronized (DoneFeed.this) {
-              cursor = response.getCursor();
-              failedWatches = 0;
-            }
-            if (response.getCaughtUp()) {
-              warm.countDown();
-            } else if (first && fresh && response.getNamesCount() == 0) {
-              // A server that ignored from_start: this bookmark is the present, and everything done before it is
-              // visible to a List that starts now.
-              startListing();
-            }
-            first = false;
-          }
+              @Override
+              public void onNext(WatchResponse response) {
+                response.getNamesList().forEach(cache::add);
+                synchronized (DoneFeed.this) {
+                  cursor = response.getCursor();
+                  failedWatches = 0;
+                }
+                if (response.getCaughtUp()) {
+                  warm.countDown();
+                } else if (first && fresh && response.getNamesCount() == 0) {
+                  // A server that ignored from_start: this bookmark is the present, and everything
+                  // done before it is
+                  // visible to a List that starts now.
+                  startListing();
+                }
+                first = false;
+              }
 
-          @Override
-          public void onError(Throwable error) {
-            if (closed) {
-              return;
-            }
-            Status.Code code = Status.fromThrowable(error).getCode();
-            if (code == Status.Code.UNIMPLEMENTED) {
-              calls.listener().backgroundError("watching done marks (this server has no Watch: the done-cache "
-                  + "is filled once and not kept live)", error);
-              startListing();
-              return;
-            }
-            boolean expired = code == Status.Code.FAILED_PRECONDITION
-                && Calls.errorReason(error).map(ErrorReasons.CURSOR_EXPIRED::equals).orElse(false);
-            if (!Calls.isTransient(Status.fromThrowable(error))) {
-              calls.listener().backgroundError("watching done marks (reconnecting)", error);
-            }
-            reconnect(expired);
-          }
+              @Override
+              public void onError(Throwable error) {
+                if (closed) {
+                  return;
+                }
+                Status.Code code = Status.fromThrowable(error).getCode();
+                if (code == Status.Code.UNIMPLEMENTED) {
+                  calls
+                      .listener()
+                      .backgroundError(
+                          "watching done marks (this server has no Watch: the done-cache "
+                              + "is filled once and not kept live)",
+                          error);
+                  startListing();
+                  return;
+                }
+                boolean expired =
+                    code == Status.Code.FAILED_PRECONDITION
+                        && Calls.errorReason(error)
+                            .map(ErrorReasons.CURSOR_EXPIRED::equals)
+                            .orElse(false);
+                if (!Calls.isTransient(Status.fromThrowable(error))) {
+                  calls.listener().backgroundError("watching done marks (reconnecting)", error);
+                }
+                reconnect(expired);
+              }
 
-          @Override
-          public void onCompleted() {
-            reconnect(false);
-          }
-        });
+              @Override
+              public void onCompleted() {
+                reconnect(false);
+              }
+            });
   }
 
   private synchronized void reconnect(boolean relist) {
     if (closed) {
       return;
     }
-    // Until warm, only a from_start stream can say when the cache is complete: start over (adding a name twice is
+    // Until warm, only a from_start stream can say when the cache is complete: start over (adding a
+    // name twice is
     // harmless).
     ByteString from = relist || !isWarm() ? ByteString.EMPTY : cursor;
-    calls.schedule(() -> {
-      calls.reconnectNow();
-      watch(from);
-    }, RETRY.delayMillis(failedWatches++));
+    calls.schedule(
+        () -> {
+          calls.reconnectNow();
+          watch(from);
+        },
+        RETRY.delayMillis(failedWatches++));
   }
 
   /**
-   * Lists the namespace's done resources into the cache; retried until it succeeds or the client closes.
+   * Lists the namespace's done resources into the cache; retried until it succeeds or the client
+   * closes.
    *
-   * <p>Asynchronous, with messages asked for {@link #LIST_WINDOW} at a time: a blocking iterator asks for one
-   * message at a time, which costs two thread hand-offs per name and makes a List of a million names take several
-   * times longer. The names are added on the channel's executor (never on the transport's event loop), where this
-   * call's callbacks run one at a time, so the client's renewals, on other threads, are not held up.
+   * <p>Asynchronous, with messages asked for {@link #LIST_WINDOW} at a time: a blocking iterator
+   * asks for one message at a time, which costs two thread hand-offs per name and makes a List of a
+   * million names take several times longer. The names are added on the channel's executor (never
+   * on the transport's event loop), where this call's callbacks run one at a time, so the client's
+   * renewals, on other threads, are not held up.
    */
   private void startListing() {
     list(0);
   }
 
-  /** @param failedLists how many Lists in a row failed before this one */
+  /**
+   * @param failedLists how many Lists in a row failed before this one
+   */
   private void list(int failedLists) {
     if (closed) {
       return;
     }
-    ListRequest request = ListRequest.newBuilder()
-        .setFilter(ListRequest.Filter.newBuilder().setPrefix(namespace)
-            .setStatus(ListRequest.Filter.Status.DONE))
-        .build();
-    calls.async().list(request, new ClientResponseObserver<ListRequest, Handle>() {
-      private ClientCallStreamObserver<ListRequest> call;
-      private int sinceRequest;
+    ListRequest request =
+        ListRequest.newBuilder()
+            .setFilter(
+                ListRequest.Filter.newBuilder()
+                    .setPrefix(namespace)
+                    .setStatus(ListRequest.Filter.Status.DONE))
+            .build();
+    calls
+        .async()
+        .list(
+            request,
+            new ClientResponseObserver<ListRequest, Handle>() {
+              private ClientCallStreamObserver<ListRequest> call;
+              private int sinceRequest;
 
-      @Override
-      public void beforeStart(ClientCallStreamObserver<ListRequest> call) {
-        this.call = call;
-        call.disableAutoRequestWithInitial(LIST_WINDOW);
-        synchronized (DoneFeed.this) {
-          listing = call;
-          if (closed) {
-            call.cancel("client closed", null);
-          }
-        }
-      }
+              @Override
+              public void beforeStart(ClientCallStreamObserver<ListRequest> call) {
+                this.call = call;
+                call.disableAutoRequestWithInitial(LIST_WINDOW);
+                synchronized (DoneFeed.this) {
+                  listing = call;
+                  if (closed) {
+                    call.cancel("client closed", null);
+                  }
+                }
+              }
 
-      @Override
-      public void onNext(Handle handle) {
-        // The filter is a prefix: keep only this exact namespace.
-        if (handle.getNamespace().equals(namespace)) {
-          cache.add(handle.getName());
-        }
-        if (++sinceRequest == LIST_WINDOW / 2) {
-          sinceRequest = 0;
-          call.request(LIST_WINDOW / 2);
-        }
-      }
+              @Override
+              public void onNext(Handle handle) {
+                // The filter is a prefix: keep only this exact namespace.
+                if (handle.getNamespace().equals(namespace)) {
+                  cache.add(handle.getName());
+                }
+                if (++sinceRequest == LIST_WINDOW / 2) {
+                  sinceRequest = 0;
+                  call.request(LIST_WINDOW / 2);
+                }
+              }
 
-      @Override
-      public void onError(Throwable error) {
-        if (closed) {
-          return;
-        }
-        calls.listener().backgroundError("listing done resources for the done-cache (retrying)", error);
-        synchronized (DoneFeed.this) {
-          if (closed) {
-            return;
-          }
-          calls.schedule(() -> list(failedLists + 1), RETRY.delayMillis(failedLists));
-        }
-      }
+              @Override
+              public void onError(Throwable error) {
+                if (closed) {
+                  return;
+                }
+                calls
+                    .listener()
+                    .backgroundError("listing done resources for the done-cache (retrying)", error);
+                synchronized (DoneFeed.this) {
+                  if (closed) {
+                    return;
+                  }
+                  calls.schedule(() -> list(failedLists + 1), RETRY.delayMillis(failedLists));
+                }
+              }
 
-      @Override
-      public void onCompleted() {
-        warm.countDown();
-      }
-    });
+              @Override
+              public void onCompleted() {
+                warm.countDown();
+              }
+            });
   }
 
   @Override

@@ -17,20 +17,27 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A worker's hold on one resource. It renews itself in the background (every ~30 % of the TTL, on the client's one
- * shared scheduler) until {@link #done()}, {@link #discard()} or {@link #close()}; closing without done discards,
- * releasing the resource at once for another worker.
+ * A worker's hold on one resource. It renews itself in the background (every ~30 % of the TTL, on
+ * the client's one shared scheduler) until {@link #done()}, {@link #discard()} or {@link #close()};
+ * closing without done discards, releasing the resource at once for another worker.
  *
- * <p>When the server refuses a renewal (the lease expired and was granted again, or the resource was done through
- * another grant), or renewals fail until the lease runs out, the lease is lost: {@link #isValid()} turns false,
- * the client's listener hears of it, and {@link #done()} throws {@link LeaseLostException} instead of touching
- * another worker's grant. After done or discard every operation throws {@link IllegalStateException}.
+ * <p>When the server refuses a renewal (the lease expired and was granted again, or the resource
+ * was done through another grant), or renewals fail until the lease runs out, the lease is lost:
+ * {@link #isValid()} turns false, the client's listener hears of it, and {@link #done()} throws
+ * {@link LeaseLostException} instead of touching another worker's grant. After done or discard
+ * every operation throws {@link IllegalStateException}.
  */
 public final class Lease implements AutoCloseable {
-  private enum State { ACTIVE, LOST, DONE, DISCARDED }
+  private enum State {
+    ACTIVE,
+    LOST,
+    DONE,
+    DISCARDED
+  }
 
   /** Renewals that failed in a row are retried sooner than the period, while the lease lasts. */
   private static final Backoff RENEWAL_RETRY = new Backoff(100, 5_000);
+
   /** A renewal with this TTL releases the lease at once. */
   private static final int RELEASE_TTL = 0;
 
@@ -40,12 +47,18 @@ public final class Lease implements AutoCloseable {
   private final ByteString handleId;
   private final long fencingToken;
   private final Map<String, String> metadata = new ConcurrentHashMap<>();
+
   /** Set by the worker, not yet sent: goes out with the next renewal or done. */
   private final Map<String, String> pending = new ConcurrentHashMap<>();
+
   private volatile State state = State.ACTIVE;
   private volatile LeaseLostException lostBecause;
-  /** Our conservative view of the expiry: when the last successful renewal was sent, plus the TTL. */
+
+  /**
+   * Our conservative view of the expiry: when the last successful renewal was sent, plus the TTL.
+   */
   private volatile long expiresAtNanos;
+
   private ScheduledFuture<?> nextRenewal;
   private int failedRenewals;
 
@@ -65,8 +78,9 @@ public final class Lease implements AutoCloseable {
   }
 
   /**
-   * The grant's fencing token (its num_acquired): larger for every later grant of this resource. Pass it to
-   * whatever the work writes, so a store can refuse writes from a worker whose lease was lost.
+   * The grant's fencing token (its num_acquired): larger for every later grant of this resource.
+   * Pass it to whatever the work writes, so a store can refuse writes from a worker whose lease was
+   * lost.
    */
   public long fencingToken() {
     return fencingToken;
@@ -87,7 +101,10 @@ public final class Lease implements AutoCloseable {
     return state == State.DONE;
   }
 
-  /** When the lease runs out unless renewed, as far as this client knows (never later than the server's view). */
+  /**
+   * When the lease runs out unless renewed, as far as this client knows (never later than the
+   * server's view).
+   */
   public Instant expiresAt() {
     long left = expiresAtNanos - System.nanoTime();
     return Instant.now().plusNanos(left);
@@ -129,7 +146,8 @@ public final class Lease implements AutoCloseable {
   }
 
   /**
-   * Marks the resource done, with {@code extra} and anything set with {@link #setMetadata}; the lease ends.
+   * Marks the resource done, with {@code extra} and anything set with {@link #setMetadata}; the
+   * lease ends.
    *
    * @throws LeaseLostException when the lease was lost: another worker may have the resource
    * @throws IllegalStateException when the lease was already done or discarded
@@ -138,10 +156,18 @@ public final class Lease implements AutoCloseable {
     requireActive("mark done");
     Map<String, String> sending = outgoing(extra);
     try {
-      calls.call("done " + name, stub -> stub.done(DoneRequest.newBuilder()
-          .setOwner(leases.owner()).setHandleId(handleId).putAllMetadata(sending).build()));
+      calls.call(
+          "done " + name,
+          stub ->
+              stub.done(
+                  DoneRequest.newBuilder()
+                      .setOwner(leases.owner())
+                      .setHandleId(handleId)
+                      .putAllMetadata(sending)
+                      .build()));
     } catch (LeaseLostException e) {
-      // DONE means this very grant is already done: an earlier attempt of ours got through before it failed.
+      // DONE means this very grant is already done: an earlier attempt of ours got through before
+      // it failed.
       if (!"DONE".equals(e.reason())) {
         throw lose(e);
       }
@@ -156,8 +182,8 @@ public final class Lease implements AutoCloseable {
   }
 
   /**
-   * Gives the resource up: the lease is released at once so another worker can take it. Failures to reach the
-   * server are reported to the listener, not thrown: the lease then runs out by itself.
+   * Gives the resource up: the lease is released at once so another worker can take it. Failures to
+   * reach the server are reported to the listener, not thrown: the lease then runs out by itself.
    *
    * @throws IllegalStateException when the lease was already done or discarded
    */
@@ -173,7 +199,9 @@ public final class Lease implements AutoCloseable {
     try {
       calls.call("discard " + name, stub -> stub.renew(release));
     } catch (AccordException e) {
-      calls.listener().backgroundError("discard of " + name + " (its lease will run out by itself)", e);
+      calls
+          .listener()
+          .backgroundError("discard of " + name + " (its lease will run out by itself)", e);
     }
   }
 
@@ -181,7 +209,10 @@ public final class Lease implements AutoCloseable {
     discard(Map.of());
   }
 
-  /** Discards the lease unless it is done (or already closed): the end of a try-with-resources block. */
+  /**
+   * Discards the lease unless it is done (or already closed): the end of a try-with-resources
+   * block.
+   */
   @Override
   public synchronized void close() {
     if (state == State.ACTIVE || state == State.LOST) {
@@ -190,8 +221,8 @@ public final class Lease implements AutoCloseable {
   }
 
   /**
-   * The client is closing: release at once without waiting or retrying (the channel's shutdown lets the call
-   * finish). Should the server be unreachable, the lease simply runs out.
+   * The client is closing: release at once without waiting or retrying (the channel's shutdown lets
+   * the call finish). Should the server be unreachable, the lease simply runs out.
    */
   synchronized void releaseAsClientCloses() {
     if (state != State.ACTIVE) {
@@ -199,22 +230,30 @@ public final class Lease implements AutoCloseable {
     }
     Map<String, String> sending = outgoing(Map.of());
     finish(State.DISCARDED);
-    calls.async().withDeadlineAfter(5, TimeUnit.SECONDS).renew(renewRequest(RELEASE_TTL, sending),
-        new StreamObserver<RenewResponse>() {
-          @Override
-          public void onNext(RenewResponse value) {
-          }
+    calls
+        .async()
+        .withDeadlineAfter(5, TimeUnit.SECONDS)
+        .renew(
+            renewRequest(RELEASE_TTL, sending),
+            new StreamObserver<RenewResponse>() {
+              @Override
+              public void onNext(RenewResponse value) {}
 
-          @Override
-          public void onError(Throwable t) {
-            calls.listener().backgroundError("release of " + name + " as the client closed (its lease will run "
-                + "out by itself)", t);
-          }
+              @Override
+              public void onError(Throwable t) {
+                calls
+                    .listener()
+                    .backgroundError(
+                        "release of "
+                            + name
+                            + " as the client closed (its lease will run "
+                            + "out by itself)",
+                        t);
+              }
 
-          @Override
-          public void onCompleted() {
-          }
-        });
+              @Override
+              public void onCompleted() {}
+            });
   }
 
   // ---- background renewal ----
@@ -244,34 +283,39 @@ public final class Lease implements AutoCloseable {
       expired(null);
       return;
     }
-    Deadline deadline = Deadline.after(Math.min(left, calls.callDeadline().toNanos()), TimeUnit.NANOSECONDS);
-    calls.async().withDeadline(deadline).renew(renewRequest(leases.ttlSeconds(), sending),
-        new StreamObserver<RenewResponse>() {
-          @Override
-          public void onNext(RenewResponse value) {
-          }
+    Deadline deadline =
+        Deadline.after(Math.min(left, calls.callDeadline().toNanos()), TimeUnit.NANOSECONDS);
+    calls
+        .async()
+        .withDeadline(deadline)
+        .renew(
+            renewRequest(leases.ttlSeconds(), sending),
+            new StreamObserver<RenewResponse>() {
+              @Override
+              public void onNext(RenewResponse value) {}
 
-          @Override
-          public void onError(Throwable t) {
-            renewalFailed(t);
-          }
-
-          @Override
-          public void onCompleted() {
-            synchronized (Lease.this) {
-              if (state == State.ACTIVE) {
-                sent(sending, sentAt);
-                failedRenewals = 0;
+              @Override
+              public void onError(Throwable t) {
+                renewalFailed(t);
               }
-            }
-            scheduleRenewal(renewalPeriodMillis());
-          }
-        });
+
+              @Override
+              public void onCompleted() {
+                synchronized (Lease.this) {
+                  if (state == State.ACTIVE) {
+                    sent(sending, sentAt);
+                    failedRenewals = 0;
+                  }
+                }
+                scheduleRenewal(renewalPeriodMillis());
+              }
+            });
   }
 
   private void renewalFailed(Throwable error) {
     Status.Code code = Status.fromThrowable(error).getCode();
-    if (code == Status.Code.FAILED_PRECONDITION && error instanceof StatusRuntimeException refused) {
+    if (code == Status.Code.FAILED_PRECONDITION
+        && error instanceof StatusRuntimeException refused) {
       LeaseLostException lost = (LeaseLostException) calls.translate("renew " + name, refused);
       synchronized (this) {
         if (state == State.ACTIVE) {
@@ -286,7 +330,9 @@ public final class Lease implements AutoCloseable {
       return;
     }
     if (!Calls.isTransient(Status.fromThrowable(error)) && code != Status.Code.DEADLINE_EXCEEDED) {
-      calls.listener().backgroundError("renewal of " + name + " (retrying until the lease runs out)", error);
+      calls
+          .listener()
+          .backgroundError("renewal of " + name + " (retrying until the lease runs out)", error);
     }
     calls.reconnectNow();
     synchronized (this) {
@@ -298,8 +344,14 @@ public final class Lease implements AutoCloseable {
   private void expired(Throwable lastError) {
     synchronized (this) {
       if (state == State.ACTIVE) {
-        lose(new LeaseLostException("lease on \"" + name + "\" ran out while renewals failed"
-            + (lastError == null ? "" : ": " + lastError.getMessage()), "EXPIRED", lastError));
+        lose(
+            new LeaseLostException(
+                "lease on \""
+                    + name
+                    + "\" ran out while renewals failed"
+                    + (lastError == null ? "" : ": " + lastError.getMessage()),
+                "EXPIRED",
+                lastError));
       }
     }
   }
@@ -308,8 +360,12 @@ public final class Lease implements AutoCloseable {
 
   /** A renewal of this grant for {@code ttlSeconds} from now, carrying {@code metadata}. */
   private RenewRequest renewRequest(int ttlSeconds, Map<String, String> metadata) {
-    return RenewRequest.newBuilder().setOwner(leases.owner()).setHandleId(handleId).setTtl(ttlSeconds)
-        .putAllMetadata(metadata).build();
+    return RenewRequest.newBuilder()
+        .setOwner(leases.owner())
+        .setHandleId(handleId)
+        .setTtl(ttlSeconds)
+        .putAllMetadata(metadata)
+        .build();
   }
 
   private Map<String, String> outgoing(Map<String, String> extra) {
@@ -342,11 +398,26 @@ public final class Lease implements AutoCloseable {
 
   private void requireActive(String action) {
     switch (state) {
-      case ACTIVE -> { }
-      case LOST -> throw new LeaseLostException("cannot " + action + " \"" + name + "\": the lease was lost: "
-          + lostBecause.getMessage(), lostBecause.reason(), lostBecause);
-      default -> throw new IllegalStateException(
-          "cannot " + action + " \"" + name + "\": the lease is closed (" + state.name().toLowerCase() + ")");
+      case ACTIVE -> {}
+      case LOST ->
+          throw new LeaseLostException(
+              "cannot "
+                  + action
+                  + " \""
+                  + name
+                  + "\": the lease was lost: "
+                  + lostBecause.getMessage(),
+              lostBecause.reason(),
+              lostBecause);
+      default ->
+          throw new IllegalStateException(
+              "cannot "
+                  + action
+                  + " \""
+                  + name
+                  + "\": the lease is closed ("
+                  + state.name().toLowerCase()
+                  + ")");
     }
   }
 

@@ -7,8 +7,9 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The leases one client holds, and the terms it holds them under (its owner and TTL). A lease is registered as it
- * is granted and forgotten when it ends, so that closing the client can release the ones still open.
+ * The leases one client holds, and the terms it holds them under (its owner and TTL). A lease is
+ * registered as it is granted and forgotten when it ends, so that closing the client can release
+ * the ones still open.
  */
 final class OpenLeases {
   private final Calls calls;
@@ -24,7 +25,10 @@ final class OpenLeases {
     this.cache = cache;
   }
 
-  /** The lease on a grant answering a request sent at {@code sentAtNanos}; it renews itself from now on. */
+  /**
+   * The lease on a grant answering a request sent at {@code sentAtNanos}; it renews itself from now
+   * on.
+   */
   Lease open(Handle grant, long sentAtNanos) {
     Lease lease = new Lease(calls, this, grant, sentAtNanos);
     open.add(lease);
@@ -49,7 +53,9 @@ final class OpenLeases {
     open.remove(lease);
   }
 
-  /** {@code lease} marked its resource done: later acquires of the name are answered without a call. */
+  /**
+   * {@code lease} marked its resource done: later acquires of the name are answered without a call.
+   */
   void markedDone(Lease lease) {
     cache.add(lease.name());
   }

@@ -18,11 +18,12 @@ import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
- * Runs a task over a source of resource names (the files of a bucket, the partitions of a table) with N threads:
- * each name the done-cache knows is skipped, the others are claimed in batches (one call acquires leases for every
- * idle thread, from up to 1,000 names); an acquired resource is handed to the task
- * with its lease and marked done when the task returns, or discarded, with the error in its metadata, when the
- * task throws. Names held by other workers are counted and left to them.
+ * Runs a task over a source of resource names (the files of a bucket, the partitions of a table)
+ * with N threads: each name the done-cache knows is skipped, the others are claimed in batches (one
+ * call acquires leases for every idle thread, from up to 1,000 names); an acquired resource is
+ * handed to the task with its lease and marked done when the task returns, or discarded, with the
+ * error in its metadata, when the task throws. Names held by other workers are counted and left to
+ * them.
  *
  * <pre>{@code
  * WorkLoop.Progress result = client.workLoop(8, lease -> upload(lease.name(), lease.fencingToken()))
@@ -30,11 +31,15 @@ import java.util.stream.Stream;
  *     .run(bucket.list());
  * }</pre>
  *
- * <p>{@link #close()} (from any thread) or interrupting the thread in {@link #run} stops it: no new names are
- * taken; after close running tasks finish, after an interrupt they are interrupted and their leases discarded.
+ * <p>{@link #close()} (from any thread) or interrupting the thread in {@link #run} stops it: no new
+ * names are taken; after close running tasks finish, after an interrupt they are interrupted and
+ * their leases discarded.
  */
 public final class WorkLoop implements AutoCloseable {
-  /** What the loop does with each acquired resource. Marking done is the loop's job, unless the task does it. */
+  /**
+   * What the loop does with each acquired resource. Marking done is the loop's job, unless the task
+   * does it.
+   */
   @FunctionalInterface
   public interface Task {
     void process(Lease lease) throws Exception;
@@ -56,13 +61,21 @@ public final class WorkLoop implements AutoCloseable {
 
     @Override
     public String toString() {
-      return "done " + done + ", held by others " + heldByOthers + ", failed " + failed + ", skipped " + skipped
+      return "done "
+          + done
+          + ", held by others "
+          + heldByOthers
+          + ", failed "
+          + failed
+          + ", skipped "
+          + skipped
           + (inFlight > 0 ? ", in flight " + inFlight : "");
     }
   }
 
   /** Names one claim sends at least, and per lease it asks for. */
   private static final int CLAIM_MIN_NAMES = 32;
+
   private static final int CLAIM_NAMES_PER_LEASE = 8;
 
   private final AccordClient client;
@@ -78,8 +91,10 @@ public final class WorkLoop implements AutoCloseable {
   private Duration progressEvery;
   private volatile boolean stopping;
   private Iterator<String> source;
+
   /** Guarded by this: names read from the source and not yet answered by a claim. */
   private final ArrayDeque<String> candidates = new ArrayDeque<>();
+
   /** Guarded by this: leases claimed for workers that have not taken them yet. */
   private final ArrayDeque<Lease> claimed = new ArrayDeque<>();
 
@@ -97,7 +112,9 @@ public final class WorkLoop implements AutoCloseable {
     this.task = task;
   }
 
-  /** Calls {@code listener} with the counts every {@code every} while running, and once at the end. */
+  /**
+   * Calls {@code listener} with the counts every {@code every} while running, and once at the end.
+   */
   public WorkLoop onProgress(Consumer<Progress> listener, Duration every) {
     this.progressListener = listener;
     this.progressEvery = every;
@@ -105,26 +122,34 @@ public final class WorkLoop implements AutoCloseable {
   }
 
   public Progress progress() {
-    return new Progress(done.sum(), heldByOthers.sum(), failed.sum(), skipped.sum(), inFlight.get());
+    return new Progress(
+        done.sum(), heldByOthers.sum(), failed.sum(), skipped.sum(), inFlight.get());
   }
 
   public Progress run(Stream<String> names) throws InterruptedException {
     return run(names::iterator);
   }
 
-  /** Works through {@code names} and returns the final counts; blocks until done, closed or interrupted. */
+  /**
+   * Works through {@code names} and returns the final counts; blocks until done, closed or
+   * interrupted.
+   */
   public Progress run(Iterable<String> names) throws InterruptedException {
     source = names.iterator();
-    ExecutorService workers = Executors.newFixedThreadPool(concurrency, runnable -> {
-      Thread thread = new Thread(runnable, "accord-work");
-      thread.setDaemon(true);
-      return thread;
-    });
+    ExecutorService workers =
+        Executors.newFixedThreadPool(
+            concurrency,
+            runnable -> {
+              Thread thread = new Thread(runnable, "accord-work");
+              thread.setDaemon(true);
+              return thread;
+            });
     ScheduledExecutorService reporter = null;
     if (progressListener != null) {
       reporter = Executors.newSingleThreadScheduledExecutor();
       long every = progressEvery.toMillis();
-      reporter.scheduleAtFixedRate(() -> progressListener.accept(progress()), every, every, TimeUnit.MILLISECONDS);
+      reporter.scheduleAtFixedRate(
+          () -> progressListener.accept(progress()), every, every, TimeUnit.MILLISECONDS);
     }
     List<Future<?>> running = new ArrayList<>();
     try {
@@ -174,10 +199,11 @@ public final class WorkLoop implements AutoCloseable {
   }
 
   /**
-   * The next lease to work on, claiming more when none is waiting; null when the names have run out or the loop is
-   * stopping. One claim serves every idle worker: it asks for as many leases as there are idle workers, from up to
-   * {@link AccordClient#MAX_CLAIM} names read ahead (names the cache knows done are skipped without a call). Names
-   * the claim did not get to stay for the next one.
+   * The next lease to work on, claiming more when none is waiting; null when the names have run out
+   * or the loop is stopping. One claim serves every idle worker: it asks for as many leases as
+   * there are idle workers, from up to {@link AccordClient#MAX_CLAIM} names read ahead (names the
+   * cache knows done are skipped without a call). Names the claim did not get to stay for the next
+   * one.
    */
   private synchronized Lease nextLease() {
     while (!stopping) {
@@ -197,9 +223,11 @@ public final class WorkLoop implements AutoCloseable {
         return null;
       }
       int idle = Math.max(1, concurrency - inFlight.get() - claimed.size());
-      // The server looks at every name sent: send enough to find leases for the idle threads past names held or
+      // The server looks at every name sent: send enough to find leases for the idle threads past
+      // names held or
       // done, not the whole read-ahead each time.
-      int send = Math.min(candidates.size(), Math.max(CLAIM_MIN_NAMES, idle * CLAIM_NAMES_PER_LEASE));
+      int send =
+          Math.min(candidates.size(), Math.max(CLAIM_MIN_NAMES, idle * CLAIM_NAMES_PER_LEASE));
       List<String> batch = new ArrayList<>(send);
       for (int i = 0; i < send; i++) {
         batch.add(candidates.poll());

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
 
-/** The retry waits every caller shares: doubling from the first ceiling to the cap, jittered within each. */
+/**
+ * The retry waits every caller shares: doubling from the first ceiling to the cap, jittered within
+ * each.
+ */
 class BackoffTest {
   @Test
   void theCeilingDoublesFromTheFirstUntilTheCap() {

@@ -25,11 +25,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The call layer against a stand-in server over a real socket: what is retried and until when, how a refusal
- * reaches the worker, and that closing it stops the scheduled work.
+ * The call layer against a stand-in server over a real socket: what is retried and until when, how
+ * a refusal reaches the worker, and that closing it stops the scheduled work.
  */
 class CallsTest {
-  private static final AcquireRequest ACQUIRE = AcquireRequest.newBuilder().setOwner("alice").setName("a").build();
+  private static final AcquireRequest ACQUIRE =
+      AcquireRequest.newBuilder().setOwner("alice").setName("a").build();
 
   private Server server;
   private Calls calls;
@@ -46,8 +47,13 @@ class CallsTest {
 
   @Test
   void anUnavailableServerIsRetriedUntilItAnswers() throws Exception {
-    AtomicInteger attempts = start(attempt -> attempt <= 3
-        ? io.grpc.Status.UNAVAILABLE.withDescription("restarting").asRuntimeException() : null, Duration.ofSeconds(30));
+    AtomicInteger attempts =
+        start(
+            attempt ->
+                attempt <= 3
+                    ? io.grpc.Status.UNAVAILABLE.withDescription("restarting").asRuntimeException()
+                    : null,
+            Duration.ofSeconds(30));
 
     AcquireResponse response = calls.call("acquire a", stub -> stub.acquire(ACQUIRE));
 
@@ -57,35 +63,54 @@ class CallsTest {
 
   @Test
   void anUnavailableServerIsGivenUpOnAtTheCallDeadline() throws Exception {
-    AtomicInteger attempts = start(attempt -> io.grpc.Status.UNAVAILABLE.withDescription("down").asRuntimeException(),
-        Duration.ofMillis(500));
+    AtomicInteger attempts =
+        start(
+            attempt -> io.grpc.Status.UNAVAILABLE.withDescription("down").asRuntimeException(),
+            Duration.ofMillis(500));
     long start = System.nanoTime();
 
     assertThatThrownBy(() -> calls.call("acquire a", stub -> stub.acquire(ACQUIRE)))
         .isInstanceOf(AccordException.class)
-        .hasMessageContaining("acquire a: server unavailable until the call deadline (500 ms): down")
-        .satisfies(e -> assertThat(((AccordException) e).code()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE));
+        .hasMessageContaining(
+            "acquire a: server unavailable until the call deadline (500 ms): down")
+        .satisfies(
+            e ->
+                assertThat(((AccordException) e).code())
+                    .isEqualTo(io.grpc.Status.Code.UNAVAILABLE));
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
     assertThat(attempts.get()).isGreaterThan(1);
   }
 
   @Test
   void aRefusalSurfacesAtOnceWithTheServersWords() throws Exception {
-    AtomicInteger attempts = start(attempt -> io.grpc.Status.INVALID_ARGUMENT.withDescription("name: too long")
-        .asRuntimeException(), Duration.ofSeconds(30));
+    AtomicInteger attempts =
+        start(
+            attempt ->
+                io.grpc.Status.INVALID_ARGUMENT
+                    .withDescription("name: too long")
+                    .asRuntimeException(),
+            Duration.ofSeconds(30));
 
     assertThatThrownBy(() -> calls.call("acquire a", stub -> stub.acquire(ACQUIRE)))
         .isExactlyInstanceOf(AccordException.class)
         .hasMessage("acquire a: INVALID_ARGUMENT: name: too long")
-        .satisfies(e -> assertThat(((AccordException) e).code()).isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT));
+        .satisfies(
+            e ->
+                assertThat(((AccordException) e).code())
+                    .isEqualTo(io.grpc.Status.Code.INVALID_ARGUMENT));
     assertThat(attempts.get()).isEqualTo(1);
   }
 
   @Test
   void aRefusedHandleIsALostLeaseWithTheServersReason() throws Exception {
-    start(attempt -> StatusProto.toStatusRuntimeException(com.google.rpc.Status.newBuilder()
-        .setCode(Code.FAILED_PRECONDITION_VALUE).setMessage("granted again")
-        .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("SUPERSEDED").build())).build()),
+    start(
+        attempt ->
+            StatusProto.toStatusRuntimeException(
+                com.google.rpc.Status.newBuilder()
+                    .setCode(Code.FAILED_PRECONDITION_VALUE)
+                    .setMessage("granted again")
+                    .addDetails(Any.pack(ErrorInfo.newBuilder().setReason("SUPERSEDED").build()))
+                    .build()),
         Duration.ofSeconds(30));
 
     assertThatThrownBy(() -> calls.call("renew a", stub -> stub.acquire(ACQUIRE)))
@@ -104,33 +129,43 @@ class CallsTest {
     calls.close();
 
     assertThat(calls.isClosed()).isTrue();
-    assertThat((Object) calls.schedule(() -> { }, 1)).isNull();
-    assertThatThrownBy(calls::requireOpen).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
+    assertThat((Object) calls.schedule(() -> {}, 1)).isNull();
+    assertThatThrownBy(calls::requireOpen)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("closed");
   }
 
   /**
-   * A stand-in whose acquire fails with {@code failure.apply(attempt)} (attempts count from 1) or, when that is
-   * null, answers HELD; returns the count of attempts.
+   * A stand-in whose acquire fails with {@code failure.apply(attempt)} (attempts count from 1) or,
+   * when that is null, answers HELD; returns the count of attempts.
    */
-  private AtomicInteger start(IntFunction<StatusRuntimeException> failure, Duration callDeadline) throws Exception {
+  private AtomicInteger start(IntFunction<StatusRuntimeException> failure, Duration callDeadline)
+      throws Exception {
     AtomicInteger attempts = new AtomicInteger();
-    server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new V1Grpc.V1ImplBase() {
-          @Override
-          public void acquire(AcquireRequest request, StreamObserver<AcquireResponse> response) {
-            StatusRuntimeException fail = failure.apply(attempts.incrementAndGet());
-            if (fail != null) {
-              response.onError(fail);
-              return;
-            }
-            response.onNext(AcquireResponse.newBuilder().setStatus(Status.HELD).build());
-            response.onCompleted();
-          }
-        })
-        .build()
-        .start();
-    calls = new Calls(Calls.connect("127.0.0.1:" + server.getPort()), null, callDeadline,
-        new AccordClient.Listener() {});
+    server =
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
+            .addService(
+                new V1Grpc.V1ImplBase() {
+                  @Override
+                  public void acquire(
+                      AcquireRequest request, StreamObserver<AcquireResponse> response) {
+                    StatusRuntimeException fail = failure.apply(attempts.incrementAndGet());
+                    if (fail != null) {
+                      response.onError(fail);
+                      return;
+                    }
+                    response.onNext(AcquireResponse.newBuilder().setStatus(Status.HELD).build());
+                    response.onCompleted();
+                  }
+                })
+            .build()
+            .start();
+    calls =
+        new Calls(
+            Calls.connect("127.0.0.1:" + server.getPort()),
+            null,
+            callDeadline,
+            new AccordClient.Listener() {});
     return attempts;
   }
 }

@@ -8,7 +8,9 @@ import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The environment contract the operator's pod injection writes, and the errors a wrong value gets. */
+/**
+ * The environment contract the operator's pod injection writes, and the errors a wrong value gets.
+ */
 class ClientSettingsTest {
   private static AccordClient fromEnvironment(Map<String, String> env) {
     return AccordClient.builderFromEnvironment(env).doneCache(false).build();
@@ -16,11 +18,13 @@ class ClientSettingsTest {
 
   @Test
   void everyVariableIsRead() {
-    try (AccordClient client = fromEnvironment(Map.of(
-        "ACCORD_TARGET", "dns:///accord.jobs.svc:7475",
-        "ACCORD_NAMESPACE", "reports",
-        "ACCORD_OWNER", "worker-7",
-        "ACCORD_TTL", "90s"))) {
+    try (AccordClient client =
+        fromEnvironment(
+            Map.of(
+                "ACCORD_TARGET", "dns:///accord.jobs.svc:7475",
+                "ACCORD_NAMESPACE", "reports",
+                "ACCORD_OWNER", "worker-7",
+                "ACCORD_TTL", "90s"))) {
       assertThat(client.namespace()).isEqualTo("reports");
       assertThat(client.owner()).isEqualTo("worker-7");
       assertThat(client.ttl()).isEqualTo(Duration.ofSeconds(90));
@@ -29,7 +33,8 @@ class ClientSettingsTest {
 
   @Test
   void defaultsAreTheEmptyNamespaceTheHostnameAsOwnerAndTenMinutes() {
-    try (AccordClient client = fromEnvironment(Map.of("ACCORD_TARGET", "localhost:7475", "HOSTNAME", "pod-abc"))) {
+    try (AccordClient client =
+        fromEnvironment(Map.of("ACCORD_TARGET", "localhost:7475", "HOSTNAME", "pod-abc"))) {
       assertThat(client.namespace()).isEmpty();
       assertThat(client.owner()).isEqualTo("pod-abc");
       assertThat(client.ttl()).isEqualTo(Duration.ofMinutes(10));
@@ -57,24 +62,34 @@ class ClientSettingsTest {
 
   @Test
   void malformedValuesNameTheVariableAndTheExpectedForm() {
-    Map<String, String> cases = Map.of(
-        "ACCORD_TARGET", "http://accord:7475",
-        "ACCORD_TTL", "ten minutes");
-    cases.forEach((variable, value) -> {
-      Map<String, String> env = new HashMap<>(Map.of("ACCORD_TARGET", "localhost:7475"));
-      env.put(variable, value);
-      assertThatThrownBy(() -> fromEnvironment(env)).as(variable)
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining(variable)
-          .hasMessageContaining(value);
-    });
+    Map<String, String> cases =
+        Map.of(
+            "ACCORD_TARGET", "http://accord:7475",
+            "ACCORD_TTL", "ten minutes");
+    cases.forEach(
+        (variable, value) -> {
+          Map<String, String> env = new HashMap<>(Map.of("ACCORD_TARGET", "localhost:7475"));
+          env.put(variable, value);
+          assertThatThrownBy(() -> fromEnvironment(env))
+              .as(variable)
+              .isInstanceOf(IllegalArgumentException.class)
+              .hasMessageContaining(variable)
+              .hasMessageContaining(value);
+        });
     assertThatThrownBy(() -> fromEnvironment(Map.of("ACCORD_TARGET", "accord-server")))
-        .hasMessageContaining("ACCORD_TARGET").hasMessageContaining("port");
+        .hasMessageContaining("ACCORD_TARGET")
+        .hasMessageContaining("port");
     for (String ttl : new String[] {"500ms", "0s", "25h"}) {
-      assertThatThrownBy(() -> fromEnvironment(Map.of("ACCORD_TARGET", "localhost:7475", "ACCORD_TTL", ttl)))
-          .as(ttl).hasMessageContaining("ACCORD_TTL").hasMessageContaining("1s to 24h");
+      assertThatThrownBy(
+              () -> fromEnvironment(Map.of("ACCORD_TARGET", "localhost:7475", "ACCORD_TTL", ttl)))
+          .as(ttl)
+          .hasMessageContaining("ACCORD_TTL")
+          .hasMessageContaining("1s to 24h");
     }
-    assertThatThrownBy(() -> fromEnvironment(Map.of("ACCORD_TARGET", "localhost:7475", "ACCORD_OWNER", "o".repeat(256))))
+    assertThatThrownBy(
+            () ->
+                fromEnvironment(
+                    Map.of("ACCORD_TARGET", "localhost:7475", "ACCORD_OWNER", "o".repeat(256))))
         .hasMessageContaining("ACCORD_OWNER");
   }
 }

@@ -135,7 +135,8 @@ class DoneCacheTest {
             "ns/" + "x".repeat(1000));
     for (String name : names) {
       long[] expected = xxh3.hashBytes(utf16le(name));
-      assertThat(DoneCache.fingerprint(name)).as("%s", name.chars().boxed().toList())
+      assertThat(DoneCache.fingerprint(name))
+          .as("%s", name.chars().boxed().toList())
           .containsExactly(expected);
     }
   }

@@ -1,7 +1,6 @@
 package dev.accord.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
 import dev.accord.api.v1.Handle;
@@ -97,10 +96,10 @@ class DoneFeedTest {
   }
 
   /**
-   * Watch: one bookmark, then nothing, whatever the request (as a server that predates from_start answers, so the
-   * feed falls back to List). List: every name of the namespace, then names of "ns2" (the
-   * filter is a prefix, so the real server would send them too), honouring flow control as the
-   * real server does.
+   * Watch: one bookmark, then nothing, whatever the request (as a server that predates from_start
+   * answers, so the feed falls back to List). List: every name of the namespace, then names of
+   * "ns2" (the filter is a prefix, so the real server would send them too), honouring flow control
+   * as the real server does.
    */
   private static final class StandIn extends V1Grpc.V1ImplBase {
     static final int OTHERS = 100;

@@ -23,8 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
 /**
- * A target that resolves to several servers (a headless Service's pods) is balanced round-robin. Runs with the
- * client's own classpath, as a worker's would be, against two stand-in servers that count what reaches them.
+ * A target that resolves to several servers (a headless Service's pods) is balanced round-robin.
+ * Runs with the client's own classpath, as a worker's would be, against two stand-in servers that
+ * count what reaches them.
  */
 class RoundRobinTest {
   private static final String SCHEME = "accord-rr-test";
@@ -35,17 +36,28 @@ class RoundRobinTest {
     AtomicInteger second = new AtomicInteger();
     Server one = countingServer(first);
     Server two = countingServer(second);
-    StaticAddresses addresses = new StaticAddresses(List.of(
-        new InetSocketAddress("127.0.0.1", one.getPort()), new InetSocketAddress("127.0.0.1", two.getPort())));
+    StaticAddresses addresses =
+        new StaticAddresses(
+            List.of(
+                new InetSocketAddress("127.0.0.1", one.getPort()),
+                new InetSocketAddress("127.0.0.1", two.getPort())));
     NameResolverRegistry.getDefaultRegistry().register(addresses);
-    try (AccordClient client = AccordClient.builder().target(SCHEME + ":///two-servers:7475").owner("alice")
-        .doneCache(false).build()) {
+    try (AccordClient client =
+        AccordClient.builder()
+            .target(SCHEME + ":///two-servers:7475")
+            .owner("alice")
+            .doneCache(false)
+            .build()) {
       AtomicInteger calls = new AtomicInteger();
       // Round-robin spreads calls over every server it has connected to; connecting takes a moment.
-      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
-        client.acquire("file-" + calls.incrementAndGet());
-        return first.get() > 0 && second.get() > 0;
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .pollInterval(Duration.ofMillis(20))
+          .until(
+              () -> {
+                client.acquire("file-" + calls.incrementAndGet());
+                return first.get() > 0 && second.get() > 0;
+              });
       assertThat(first.get() + second.get()).isEqualTo(calls.get());
     } finally {
       NameResolverRegistry.getDefaultRegistry().deregister(addresses);
@@ -57,19 +69,23 @@ class RoundRobinTest {
   /** Answers every acquire HELD, counting them. */
   private static Server countingServer(AtomicInteger acquires) throws Exception {
     return NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-        .addService(new V1Grpc.V1ImplBase() {
-          @Override
-          public void acquire(AcquireRequest request, StreamObserver<AcquireResponse> response) {
-            acquires.incrementAndGet();
-            response.onNext(AcquireResponse.newBuilder().setStatus(Status.HELD).build());
-            response.onCompleted();
-          }
-        })
+        .addService(
+            new V1Grpc.V1ImplBase() {
+              @Override
+              public void acquire(
+                  AcquireRequest request, StreamObserver<AcquireResponse> response) {
+                acquires.incrementAndGet();
+                response.onNext(AcquireResponse.newBuilder().setStatus(Status.HELD).build());
+                response.onCompleted();
+              }
+            })
         .build()
         .start();
   }
 
-  /** Resolves a target to fixed addresses; lowest priority, so it never becomes the default scheme. */
+  /**
+   * Resolves a target to fixed addresses; lowest priority, so it never becomes the default scheme.
+   */
   private static final class StaticAddresses extends NameResolverProvider {
     private final List<EquivalentAddressGroup> groups;
 
@@ -105,12 +121,14 @@ class RoundRobinTest {
 
         @Override
         public void start(Listener2 listener) {
-          listener.onResult(ResolutionResult.newBuilder().setAddressesOrError(StatusOr.fromValue(groups)).build());
+          listener.onResult(
+              ResolutionResult.newBuilder()
+                  .setAddressesOrError(StatusOr.fromValue(groups))
+                  .build());
         }
 
         @Override
-        public void shutdown() {
-        }
+        public void shutdown() {}
       };
     }
   }

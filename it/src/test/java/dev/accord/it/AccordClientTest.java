@@ -19,9 +19,9 @@ import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.Resource;
 import dev.accord.server.backend.memory.MemoryBackend;
-import dev.accord.server.grpc.AccordV1Service;
 import dev.accord.server.backend.postgres.PostgresBackend;
 import dev.accord.server.backend.postgres.PostgresSettings;
+import dev.accord.server.grpc.AccordV1Service;
 import dev.accord.server.testing.TestPostgres;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -32,14 +32,14 @@ import io.grpc.ForwardingClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
-import io.grpc.inprocess.InProcessChannelBuilder;
-import io.grpc.inprocess.InProcessServerBuilder;
-import io.grpc.MethodDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -80,8 +80,12 @@ class AccordClientTest {
   }
 
   private AccordServer startServer(int port) throws Exception {
-    return AccordServer.start(AccordServer.tcp(new InetSocketAddress("127.0.0.1", port)), PostgresBackend.open(database), 32,
-        Duration.ofSeconds(2), Duration.ofSeconds(1));
+    return AccordServer.start(
+        AccordServer.tcp(new InetSocketAddress("127.0.0.1", port)),
+        PostgresBackend.open(database),
+        32,
+        Duration.ofSeconds(2),
+        Duration.ofSeconds(1));
   }
 
   @AfterAll
@@ -91,7 +95,11 @@ class AccordClientTest {
 
   @BeforeEach
   void namespace(TestInfo test) {
-    ns = "client-" + namespaces.incrementAndGet() + "-" + test.getTestMethod().orElseThrow().getName();
+    ns =
+        "client-"
+            + namespaces.incrementAndGet()
+            + "-"
+            + test.getTestMethod().orElseThrow().getName();
   }
 
   @AfterEach
@@ -103,7 +111,10 @@ class AccordClientTest {
   }
 
   private AccordClient.Builder builder(String owner) {
-    return AccordClient.builder().target("127.0.0.1:" + server.port()).owner(owner).namespace(ns)
+    return AccordClient.builder()
+        .target("127.0.0.1:" + server.port())
+        .owner(owner)
+        .namespace(ns)
         .callDeadline(Duration.ofSeconds(20));
   }
 
@@ -132,7 +143,9 @@ class AccordClientTest {
     assertThat(held.heldUntil()).isPresent();
     assertThat(held.leaseIfAcquired()).isEmpty();
     assertThat(done.status()).isEqualTo(AcquireResult.Status.DONE);
-    assertThatThrownBy(held::lease).isInstanceOf(IllegalStateException.class).hasMessageContaining("HELD");
+    assertThatThrownBy(held::lease)
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("HELD");
   }
 
   @Test
@@ -143,19 +156,27 @@ class AccordClientTest {
     lease.setMetadata("progress", "50%");
 
     // Four TTLs later the lease is still alice's: the background renewals kept it.
-    await().during(Duration.ofSeconds(8)).atMost(Duration.ofSeconds(12)).pollInterval(Duration.ofMillis(500))
+    await()
+        .during(Duration.ofSeconds(8))
+        .atMost(Duration.ofSeconds(12))
+        .pollInterval(Duration.ofMillis(500))
         .until(() -> bob.acquire("long-job").status() == AcquireResult.Status.HELD);
     assertThat(lease.isValid()).isTrue();
     assertThat(lease.metadata()).containsEntry("progress", "50%");
 
     lease.done(Map.of("result", "ok"));
     assertThat(bob.acquire("long-job").status()).isEqualTo(AcquireResult.Status.DONE);
-    assertThat(namespaceMetadata("long-job")).containsEntry("progress", "50%").containsEntry("result", "ok");
+    assertThat(namespaceMetadata("long-job"))
+        .containsEntry("progress", "50%")
+        .containsEntry("result", "ok");
   }
 
   private Map<String, String> namespaceMetadata(String name) {
     try (PostgresBackend backend = PostgresBackend.open(database)) {
-      return backend.acquire(new AcquireCommand("reader", ns, name, 1, Map.of())).resource().metadata();
+      return backend
+          .acquire(new AcquireCommand("reader", ns, name, 1, Map.of()))
+          .resource()
+          .metadata();
     }
   }
 
@@ -183,10 +204,17 @@ class AccordClientTest {
 
     for (Lease lease : List.of(done, discarded)) {
       assertThat(lease.isValid()).isFalse();
-      assertThatThrownBy(lease::done).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
-      assertThatThrownBy(lease::renew).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
-      assertThatThrownBy(lease::discard).isInstanceOf(IllegalStateException.class).hasMessageContaining("closed");
-      assertThatThrownBy(() -> lease.setMetadata("k", "v")).isInstanceOf(IllegalStateException.class);
+      assertThatThrownBy(lease::done)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("closed");
+      assertThatThrownBy(lease::renew)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("closed");
+      assertThatThrownBy(lease::discard)
+          .isInstanceOf(IllegalStateException.class)
+          .hasMessageContaining("closed");
+      assertThatThrownBy(() -> lease.setMetadata("k", "v"))
+          .isInstanceOf(IllegalStateException.class);
       lease.close(); // closing twice is fine
     }
   }
@@ -208,14 +236,24 @@ class AccordClientTest {
 
   @Test
   void eightWorkersOverTwoThousandNamesProcessEachExactlyOnce() throws Exception {
-    List<String> names = IntStream.range(0, 2_000).mapToObj(i -> String.format("file-%05d", i)).toList();
+    List<String> names =
+        IntStream.range(0, 2_000).mapToObj(i -> String.format("file-%05d", i)).toList();
     ConcurrentHashMap<String, AtomicInteger> processed = new ConcurrentHashMap<>();
     ExecutorService workers = Executors.newFixedThreadPool(8);
     List<Future<WorkLoop.Progress>> results = new ArrayList<>();
     for (int w = 0; w < 8; w++) {
       AccordClient worker = client("worker-" + w);
-      results.add(workers.submit(() -> worker.workLoop(2, lease ->
-          processed.computeIfAbsent(lease.name(), n -> new AtomicInteger()).incrementAndGet()).run(names)));
+      results.add(
+          workers.submit(
+              () ->
+                  worker
+                      .workLoop(
+                          2,
+                          lease ->
+                              processed
+                                  .computeIfAbsent(lease.name(), n -> new AtomicInteger())
+                                  .incrementAndGet())
+                      .run(names)));
     }
     long doneByLoops = 0;
     for (Future<WorkLoop.Progress> result : results) {
@@ -253,7 +291,8 @@ class AccordClientTest {
     assertThat(bob.acquire("b").status()).isEqualTo(AcquireResult.Status.HELD);
     bobs.done();
     assertThatThrownBy(() -> alice.claim(List.of("x"), 0))
-        .isInstanceOf(IllegalArgumentException.class).hasMessageStartingWith("max:");
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageStartingWith("max:");
   }
 
   @Test
@@ -261,21 +300,34 @@ class AccordClientTest {
     MemoryBackend backend = new MemoryBackend();
     ScheduledExecutorService watches = Executors.newSingleThreadScheduledExecutor();
     ServerServiceDefinition full = new AccordV1Service(backend, watches).bindService();
-    ServerServiceDefinition.Builder withoutClaim = ServerServiceDefinition.builder(full.getServiceDescriptor().getName());
+    ServerServiceDefinition.Builder withoutClaim =
+        ServerServiceDefinition.builder(full.getServiceDescriptor().getName());
     for (ServerMethodDefinition<?, ?> method : full.getMethods()) {
       if (!method.getMethodDescriptor().getBareMethodName().equals("Claim")) {
         withoutClaim.addMethod(method);
       }
     }
     String name = InProcessServerBuilder.generateName();
-    Server older = InProcessServerBuilder.forName(name).addService(withoutClaim.build()).build().start();
+    Server older =
+        InProcessServerBuilder.forName(name).addService(withoutClaim.build()).build().start();
     closeAfterEach.add(older::shutdownNow);
     List<String> names = IntStream.range(0, 50).mapToObj(i -> "file-" + i).toList();
     ConcurrentHashMap<String, AtomicInteger> processed = new ConcurrentHashMap<>();
-    try (AccordClient worker = AccordClient.builder().channel(InProcessChannelBuilder.forName(name).build())
-        .owner("worker").namespace(ns).build()) {
-      WorkLoop.Progress progress = worker.workLoop(4, lease ->
-          processed.computeIfAbsent(lease.name(), n -> new AtomicInteger()).incrementAndGet()).run(names);
+    try (AccordClient worker =
+        AccordClient.builder()
+            .channel(InProcessChannelBuilder.forName(name).build())
+            .owner("worker")
+            .namespace(ns)
+            .build()) {
+      WorkLoop.Progress progress =
+          worker
+              .workLoop(
+                  4,
+                  lease ->
+                      processed
+                          .computeIfAbsent(lease.name(), n -> new AtomicInteger())
+                          .incrementAndGet())
+              .run(names);
 
       assertThat(progress.done()).isEqualTo(names.size());
       assertThat(progress.failed()).isZero();
@@ -291,9 +343,14 @@ class AccordClientTest {
     AccordClient alice = client("alice");
     AccordClient bob = client("bob");
 
-    WorkLoop.Progress progress = alice.workLoop(1, lease -> {
-      throw new IllegalStateException("disk full");
-    }).run(List.of("file-1"));
+    WorkLoop.Progress progress =
+        alice
+            .workLoop(
+                1,
+                lease -> {
+                  throw new IllegalStateException("disk full");
+                })
+            .run(List.of("file-1"));
 
     assertThat(progress.failed()).isEqualTo(1);
     AcquireResult retry = bob.acquire("file-1");
@@ -303,47 +360,79 @@ class AccordClientTest {
 
   @Test
   void aDeadWorkersLeaseIsTakenOverAfterItsTtlAndItsLateDoneIsRefused() {
-    // The dead worker speaks the raw API: it acquired, then stopped renewing (a crash, a long pause).
-    ManagedChannel raw = track(new ClosingChannel(
-        ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build())).channel;
+    // The dead worker speaks the raw API: it acquired, then stopped renewing (a crash, a long
+    // pause).
+    ManagedChannel raw =
+        track(
+                new ClosingChannel(
+                    ManagedChannelBuilder.forAddress("127.0.0.1", server.port())
+                        .usePlaintext()
+                        .build()))
+            .channel;
     V1Grpc.V1BlockingStub dead = V1Grpc.newBlockingStub(raw);
-    AcquireResponse deadGrant = dead.acquire(AcquireRequest.newBuilder().setOwner("dead").setNamespace(ns)
-        .setName("file-1").setTtl(1).build());
+    AcquireResponse deadGrant =
+        dead.acquire(
+            AcquireRequest.newBuilder()
+                .setOwner("dead")
+                .setNamespace(ns)
+                .setName("file-1")
+                .setTtl(1)
+                .build());
     AccordClient bob = client("bob");
 
-    AcquireResult takeover = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
-        .until(() -> bob.acquire("file-1"), AcquireResult::isAcquired);
-    assertThat(takeover.lease().fencingToken()).isEqualTo(deadGrant.getHandle().getNumAcquired() + 1L);
+    AcquireResult takeover =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> bob.acquire("file-1"), AcquireResult::isAcquired);
+    assertThat(takeover.lease().fencingToken())
+        .isEqualTo(deadGrant.getHandle().getNumAcquired() + 1L);
     takeover.lease().done();
 
-    assertThatThrownBy(() -> dead.done(DoneRequest.newBuilder().setOwner("dead")
-        .setHandleId(deadGrant.getHandle().getId()).build()))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
-          assertThat(e.getStatus().getDescription()).contains("superseded");
-        });
+    assertThatThrownBy(
+            () ->
+                dead.done(
+                    DoneRequest.newBuilder()
+                        .setOwner("dead")
+                        .setHandleId(deadGrant.getHandle().getId())
+                        .build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.FAILED_PRECONDITION);
+              assertThat(e.getStatus().getDescription()).contains("superseded");
+            });
   }
 
   @Test
   void aLeaseWhoseRenewalsCannotGetThroughIsLostAndItsDoneRefusedLocally() {
     AtomicBoolean partitioned = new AtomicBoolean();
     List<LeaseLostException> lost = new CopyOnWriteArrayList<>();
-    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
-    AccordClient alice = track(builder("alice").ttl(Duration.ofSeconds(2)).doneCache(false)
-        .channel(new InterceptedChannel(channel, new DropRenewals(partitioned)))
-        .listener(new AccordClient.Listener() {
-          @Override
-          public void leaseLost(Lease lease, LeaseLostException cause) {
-            lost.add(cause);
-          }
-        })
-        .build());
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+    AccordClient alice =
+        track(
+            builder("alice")
+                .ttl(Duration.ofSeconds(2))
+                .doneCache(false)
+                .channel(new InterceptedChannel(channel, new DropRenewals(partitioned)))
+                .listener(
+                    new AccordClient.Listener() {
+                      @Override
+                      public void leaseLost(Lease lease, LeaseLostException cause) {
+                        lost.add(cause);
+                      }
+                    })
+                .build());
     AccordClient bob = client("bob");
     Lease lease = alice.acquire("file-1").lease();
 
     partitioned.set(true);
-    AcquireResult takeover = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
-        .until(() -> bob.acquire("file-1"), AcquireResult::isAcquired);
+    AcquireResult takeover =
+        await()
+            .atMost(Duration.ofSeconds(10))
+            .pollInterval(Duration.ofMillis(100))
+            .until(() -> bob.acquire("file-1"), AcquireResult::isAcquired);
 
     assertThat(takeover.lease().fencingToken()).isGreaterThan(lease.fencingToken());
     await().atMost(Duration.ofSeconds(10)).until(() -> !lease.isValid());
@@ -371,13 +460,18 @@ class AccordClientTest {
       List<Future<?>> marks = new ArrayList<>();
       for (int t = 0; t < 8; t++) {
         int thread = t;
-        marks.add(pool.submit(() -> {
-          for (int i = thread; i < 10_000; i += 8) {
-            Resource grant = direct.acquire(new AcquireCommand("marker", ns, "file-" + i, 60, Map.of())).resource();
-            direct.done(new DoneCommand("marker", grant.handleId(), Map.of()));
-          }
-          return null;
-        }));
+        marks.add(
+            pool.submit(
+                () -> {
+                  for (int i = thread; i < 10_000; i += 8) {
+                    Resource grant =
+                        direct
+                            .acquire(new AcquireCommand("marker", ns, "file-" + i, 60, Map.of()))
+                            .resource();
+                    direct.done(new DoneCommand("marker", grant.handleId(), Map.of()));
+                  }
+                  return null;
+                }));
       }
       for (Future<?> mark : marks) {
         mark.get();
@@ -396,8 +490,13 @@ class AccordClientTest {
   void watchAcrossAServerRestartMissesNothing() throws Exception {
     AccordServer own = startServer(0);
     int port = own.port();
-    AccordClient watcher = track(AccordClient.builder().target("127.0.0.1:" + port).owner("watcher").namespace(ns)
-        .build());
+    AccordClient watcher =
+        track(
+            AccordClient.builder()
+                .target("127.0.0.1:" + port)
+                .owner("watcher")
+                .namespace(ns)
+                .build());
     assertThat(watcher.awaitCacheWarm(Duration.ofSeconds(10))).isTrue();
     AccordClient writer = client("writer");
     writer.acquire("before-stop").lease().done();
@@ -405,16 +504,23 @@ class AccordClientTest {
 
     own.shutdown();
     for (int i = 0; i < 50; i++) {
-      writer.acquire("while-down-" + i).lease().done(); // through the other server, as another replica would
+      writer
+          .acquire("while-down-" + i)
+          .lease()
+          .done(); // through the other server, as another replica would
     }
     AccordServer restarted = startServer(port);
     try {
       writer.acquire("after-restart").lease().done();
 
-      await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        assertThat(watcher.isKnownDone("after-restart")).isTrue();
-        assertThat(IntStream.range(0, 50)).allMatch(i -> watcher.isKnownDone("while-down-" + i));
-      });
+      await()
+          .atMost(Duration.ofSeconds(30))
+          .untilAsserted(
+              () -> {
+                assertThat(watcher.isKnownDone("after-restart")).isTrue();
+                assertThat(IntStream.range(0, 50))
+                    .allMatch(i -> watcher.isKnownDone("while-down-" + i));
+              });
     } finally {
       restarted.shutdown();
     }
@@ -423,8 +529,12 @@ class AccordClientTest {
   @Test
   void directModeOffersTheSameClientOverABackendInThisProcess() throws Exception {
     try (PostgresBackend backend = PostgresBackend.open(database)) {
-      AccordClient alice = track(dev.accord.server.direct.DirectAccord.clientBuilder(backend).owner("alice")
-          .namespace(ns).build());
+      AccordClient alice =
+          track(
+              dev.accord.server.direct.DirectAccord.clientBuilder(backend)
+                  .owner("alice")
+                  .namespace(ns)
+                  .build());
       AccordClient bob = client("bob"); // through the server, on the same database
       assertThat(bob.awaitCacheWarm(Duration.ofSeconds(10))).isTrue();
 
@@ -442,13 +552,24 @@ class AccordClientTest {
   void aCallMadeWhileTheServerRestartsIsRetriedUntilItIsBack() throws Exception {
     AccordServer own = startServer(0);
     int port = own.port();
-    AccordClient alice = track(AccordClient.builder().target("127.0.0.1:" + port).owner("alice").namespace(ns)
-        .doneCache(false).callDeadline(Duration.ofSeconds(30)).build());
+    AccordClient alice =
+        track(
+            AccordClient.builder()
+                .target("127.0.0.1:" + port)
+                .owner("alice")
+                .namespace(ns)
+                .doneCache(false)
+                .callDeadline(Duration.ofSeconds(30))
+                .build());
     alice.acquire("warm-up").lease().done();
     own.shutdown();
 
-    CompletableFuture<AcquireResult> pending = CompletableFuture.supplyAsync(() -> alice.acquire("file-1"));
-    await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2)).until(() -> !pending.isDone());
+    CompletableFuture<AcquireResult> pending =
+        CompletableFuture.supplyAsync(() -> alice.acquire("file-1"));
+    await()
+        .during(Duration.ofMillis(500))
+        .atMost(Duration.ofSeconds(2))
+        .until(() -> !pending.isDone());
     AccordServer restarted = startServer(port);
     try {
       AcquireResult result = pending.get(30, TimeUnit.SECONDS);
@@ -459,30 +580,31 @@ class AccordClientTest {
     }
   }
 
-  /** Fails every Renew with UNAVAILABLE while the flag is set: a worker cut off from the servers. */
+  /**
+   * Fails every Renew with UNAVAILABLE while the flag is set: a worker cut off from the servers.
+   */
   private record DropRenewals(AtomicBoolean partitioned) implements ClientInterceptor {
     @Override
-    public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
+    public <Q, R> ClientCall<Q, R> interceptCall(
+        MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
       if (!partitioned.get() || !method.getBareMethodName().equals("Renew")) {
         return next.newCall(method, options);
       }
       return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
         @Override
         public void start(Listener<R> listener, Metadata headers) {
-          listener.onClose(Status.UNAVAILABLE.withDescription("partitioned by the test"), new Metadata());
+          listener.onClose(
+              Status.UNAVAILABLE.withDescription("partitioned by the test"), new Metadata());
         }
 
         @Override
-        public void sendMessage(Q message) {
-        }
+        public void sendMessage(Q message) {}
 
         @Override
-        public void halfClose() {
-        }
+        public void halfClose() {}
 
         @Override
-        public void request(int n) {
-        }
+        public void request(int n) {}
       };
     }
   }
@@ -530,7 +652,8 @@ class AccordClientTest {
     }
 
     @Override
-    public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit) throws InterruptedException {
+    public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit)
+        throws InterruptedException {
       return delegate.awaitTermination(timeout, unit);
     }
   }

@@ -41,34 +41,50 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reconciles an AccordCluster into its servers (Deployment, Services, PodDisruptionBudget) and, when asked, a
- * managed PostgreSQL (StatefulSet, Service, Secret), then reports what it sees in the status.
+ * Reconciles an AccordCluster into its servers (Deployment, Services, PodDisruptionBudget) and,
+ * when asked, a managed PostgreSQL (StatefulSet, Service, Secret), then reports what it sees in the
+ * status.
  *
- * <p>The owned objects are JOSDK dependents whose {@code desired()} only computes, from a {@link ClusterModel} made
- * once per reconcile. The external database Secret is the user's, never owned: an informer on Secrets, indexed by
- * the clusters that name them, brings its changes here, so fixing or rotating it is noticed at once.
+ * <p>The owned objects are JOSDK dependents whose {@code desired()} only computes, from a {@link
+ * ClusterModel} made once per reconcile. The external database Secret is the user's, never owned:
+ * an informer on Secrets, indexed by the clusters that name them, brings its changes here, so
+ * fixing or rotating it is noticed at once.
  */
-@Workflow(dependents = {
-    @Dependent(name = "postgres-secret", type = PostgresSecret.class,
-        reconcilePrecondition = WorkflowConditions.ManagedBackend.class),
-    @Dependent(name = "postgres-service", type = PostgresService.class,
-        reconcilePrecondition = WorkflowConditions.ManagedBackend.class),
-    @Dependent(name = "postgres", type = PostgresStatefulSet.class,
-        reconcilePrecondition = WorkflowConditions.ManagedBackend.class, dependsOn = "postgres-secret"),
-    @Dependent(name = "server", type = ServerDeployment.class,
-        reconcilePrecondition = WorkflowConditions.ValidBackend.class),
-    @Dependent(name = "client-service", type = ClientService.class),
-    @Dependent(name = "headless-service", type = HeadlessService.class),
-    @Dependent(name = "disruption-budget", type = ServerDisruptionBudget.class,
-        reconcilePrecondition = WorkflowConditions.SeveralReplicas.class)
-})
+@Workflow(
+    dependents = {
+      @Dependent(
+          name = "postgres-secret",
+          type = PostgresSecret.class,
+          reconcilePrecondition = WorkflowConditions.ManagedBackend.class),
+      @Dependent(
+          name = "postgres-service",
+          type = PostgresService.class,
+          reconcilePrecondition = WorkflowConditions.ManagedBackend.class),
+      @Dependent(
+          name = "postgres",
+          type = PostgresStatefulSet.class,
+          reconcilePrecondition = WorkflowConditions.ManagedBackend.class,
+          dependsOn = "postgres-secret"),
+      @Dependent(
+          name = "server",
+          type = ServerDeployment.class,
+          reconcilePrecondition = WorkflowConditions.ValidBackend.class),
+      @Dependent(name = "client-service", type = ClientService.class),
+      @Dependent(name = "headless-service", type = HeadlessService.class),
+      @Dependent(
+          name = "disruption-budget",
+          type = ServerDisruptionBudget.class,
+          reconcilePrecondition = WorkflowConditions.SeveralReplicas.class)
+    })
 // Owned objects and the Secret drive reconciles; this is only a safety net for anything missed.
 @ControllerConfiguration(
-    maxReconciliationInterval = @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class AccordClusterReconciler
     implements Reconciler<AccordCluster>, ContextInitializer<AccordCluster> {
   /** The event source of the Secrets that external clusters name. */
   static final String EXTERNAL_SECRETS = "external-secrets";
+
   private static final String SECRET_INDEX = "accord.dev/external-secret";
   private static final Logger log = LoggerFactory.getLogger(AccordClusterReconciler.class);
 
@@ -81,20 +97,39 @@ public class AccordClusterReconciler
   }
 
   @Override
-  public List<EventSource<?, AccordCluster>> prepareEventSources(EventSourceContext<AccordCluster> context) {
-    context.getPrimaryCache().addIndexer(SECRET_INDEX, cluster -> externalSecret(cluster)
-        .map(name -> List.of(indexKey(name, cluster.getMetadata().getNamespace())))
-        .orElse(List.of()));
-    InformerEventSourceConfiguration<Secret> secrets = InformerEventSourceConfiguration
-        .from(Secret.class, AccordCluster.class)
-        .withName(EXTERNAL_SECRETS)
-        .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()
-            .byIndex(SECRET_INDEX, indexKey(secret.getMetadata().getName(), secret.getMetadata().getNamespace()))
-            .stream().map(ResourceID::fromResource).collect(Collectors.toSet()))
-        .withPrimaryToSecondaryMapper((AccordCluster cluster) -> externalSecret(cluster)
-            .map(name -> Set.of(new ResourceID(name, cluster.getMetadata().getNamespace())))
-            .orElse(Set.of()))
-        .build();
+  public List<EventSource<?, AccordCluster>> prepareEventSources(
+      EventSourceContext<AccordCluster> context) {
+    context
+        .getPrimaryCache()
+        .addIndexer(
+            SECRET_INDEX,
+            cluster ->
+                externalSecret(cluster)
+                    .map(name -> List.of(indexKey(name, cluster.getMetadata().getNamespace())))
+                    .orElse(List.of()));
+    InformerEventSourceConfiguration<Secret> secrets =
+        InformerEventSourceConfiguration.from(Secret.class, AccordCluster.class)
+            .withName(EXTERNAL_SECRETS)
+            .withSecondaryToPrimaryMapper(
+                secret ->
+                    context
+                        .getPrimaryCache()
+                        .byIndex(
+                            SECRET_INDEX,
+                            indexKey(
+                                secret.getMetadata().getName(),
+                                secret.getMetadata().getNamespace()))
+                        .stream()
+                        .map(ResourceID::fromResource)
+                        .collect(Collectors.toSet()))
+            .withPrimaryToSecondaryMapper(
+                (AccordCluster cluster) ->
+                    externalSecret(cluster)
+                        .map(
+                            name ->
+                                Set.of(new ResourceID(name, cluster.getMetadata().getNamespace())))
+                        .orElse(Set.of()))
+            .build();
     List<EventSource<?, AccordCluster>> sources = new ArrayList<>();
     sources.add(new InformerEventSource<>(secrets, context));
     return sources;
@@ -113,19 +148,30 @@ public class AccordClusterReconciler
 
   @Override
   public void initContext(AccordCluster cluster, Context<AccordCluster> context) {
-    Optional<String> runningHash = context.getSecondaryResource(Deployment.class)
-        .map(d -> d.getSpec().getTemplate().getMetadata().getAnnotations())
-        .map(annotations -> annotations.get(AccordResources.CONFIG_HASH_ANNOTATION));
-    ClusterModel model = ClusterModel.of(cluster, defaultImage,
-        context.getSecondaryResource(Secret.class, EXTERNAL_SECRETS), runningHash);
+    Optional<String> runningHash =
+        context
+            .getSecondaryResource(Deployment.class)
+            .map(d -> d.getSpec().getTemplate().getMetadata().getAnnotations())
+            .map(annotations -> annotations.get(AccordResources.CONFIG_HASH_ANNOTATION));
+    ClusterModel model =
+        ClusterModel.of(
+            cluster,
+            defaultImage,
+            context.getSecondaryResource(Secret.class, EXTERNAL_SECRETS),
+            runningHash);
     context.managedWorkflowAndDependentResourceContext().put(ClusterModel.CONTEXT_KEY, model);
   }
 
   @Override
-  public UpdateControl<AccordCluster> reconcile(AccordCluster cluster, Context<AccordCluster> context) {
+  public UpdateControl<AccordCluster> reconcile(
+      AccordCluster cluster, Context<AccordCluster> context) {
     ClusterModel model = ClusterModel.from(context);
-    AccordClusterStatus status = ClusterStatus.compute(model, context.getSecondaryResource(Deployment.class),
-        context.getSecondaryResource(StatefulSet.class), clock.instant());
+    AccordClusterStatus status =
+        ClusterStatus.compute(
+            model,
+            context.getSecondaryResource(Deployment.class),
+            context.getSecondaryResource(StatefulSet.class),
+            clock.instant());
     if (status.equals(cluster.getStatus())) {
       return UpdateControl.noUpdate();
     }
@@ -134,24 +180,33 @@ public class AccordClusterReconciler
   }
 
   /**
-   * A failure the workflow could not handle (the API server refused a write, say): reported as Degraded and
-   * retried with backoff by JOSDK, without a log line per attempt beyond its own.
+   * A failure the workflow could not handle (the API server refused a write, say): reported as
+   * Degraded and retried with backoff by JOSDK, without a log line per attempt beyond its own.
    */
   @Override
-  public ErrorStatusUpdateControl<AccordCluster> updateErrorStatus(AccordCluster cluster,
-      Context<AccordCluster> context, Exception e) {
-    AccordClusterStatus status = cluster.getStatus() != null ? copy(cluster.getStatus()) : new AccordClusterStatus();
+  public ErrorStatusUpdateControl<AccordCluster> updateErrorStatus(
+      AccordCluster cluster, Context<AccordCluster> context, Exception e) {
+    AccordClusterStatus status =
+        cluster.getStatus() != null ? copy(cluster.getStatus()) : new AccordClusterStatus();
     List<Condition> before = status.getConditions() != null ? status.getConditions() : List.of();
     String message = "reconcile failed, retrying: " + Failures.rootMessage(e);
     long generation = Optional.ofNullable(cluster.getMetadata().getGeneration()).orElse(0L);
     List<Condition> conditions = new ArrayList<>();
     for (String type : List.of(ConditionTypes.READY, ConditionTypes.DEGRADED)) {
       boolean degraded = type.equals(ConditionTypes.DEGRADED);
-      conditions.add(ClusterStatus.condition(before, type,
-          new Verdict(degraded, ConditionReasons.RECONCILE_FAILED, message), generation, clock.instant()));
+      conditions.add(
+          ClusterStatus.condition(
+              before,
+              type,
+              new Verdict(degraded, ConditionReasons.RECONCILE_FAILED, message),
+              generation,
+              clock.instant()));
     }
     before.stream()
-        .filter(c -> !c.getType().equals(ConditionTypes.READY) && !c.getType().equals(ConditionTypes.DEGRADED))
+        .filter(
+            c ->
+                !c.getType().equals(ConditionTypes.READY)
+                    && !c.getType().equals(ConditionTypes.DEGRADED))
         .forEach(conditions::add);
     status.setConditions(conditions);
     return ErrorStatusUpdateControl.patchStatus(withStatus(cluster, status));
@@ -164,10 +219,11 @@ public class AccordClusterReconciler
   /** A fresh object carrying only what the status patch needs. */
   private static AccordCluster withStatus(AccordCluster cluster, AccordClusterStatus status) {
     AccordCluster fresh = new AccordCluster();
-    fresh.setMetadata(new ObjectMetaBuilder()
-        .withName(cluster.getMetadata().getName())
-        .withNamespace(cluster.getMetadata().getNamespace())
-        .build());
+    fresh.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(cluster.getMetadata().getName())
+            .withNamespace(cluster.getMetadata().getNamespace())
+            .build());
     fresh.setStatus(status);
     return fresh;
   }
@@ -177,8 +233,12 @@ public class AccordClusterReconciler
     String after = readyReason(status);
     if (!after.equals(before)) {
       Condition ready = status.getConditions().get(0);
-      log.info("AccordCluster {}/{}: {} ({})", cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(),
-          after, ready.getMessage());
+      log.info(
+          "AccordCluster {}/{}: {} ({})",
+          cluster.getMetadata().getNamespace(),
+          cluster.getMetadata().getName(),
+          after,
+          ready.getMessage());
     }
   }
 
@@ -186,7 +246,10 @@ public class AccordClusterReconciler
     if (status == null || status.getConditions() == null) {
       return "";
     }
-    return status.getConditions().stream().filter(c -> ConditionTypes.READY.equals(c.getType()))
-        .map(Condition::getReason).findFirst().orElse("");
+    return status.getConditions().stream()
+        .filter(c -> ConditionTypes.READY.equals(c.getType()))
+        .map(Condition::getReason)
+        .findFirst()
+        .orElse("");
   }
 }

@@ -1,6 +1,8 @@
 package dev.accord.operator;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.accord.operator.webhook.WebhookServer;
+import dev.accord.operator.webhook.WebhookSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -10,14 +12,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.function.BooleanSupplier;
-import dev.accord.operator.webhook.WebhookServer;
-import dev.accord.operator.webhook.WebhookSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code java -jar accord-operator.jar}: the operator, configured by its environment (see {@link OperatorSettings}),
- * with /healthz and /readyz for its probes, stopping cleanly on SIGTERM.
+ * {@code java -jar accord-operator.jar}: the operator, configured by its environment (see {@link
+ * OperatorSettings}), with /healthz and /readyz for its probes, stopping cleanly on SIGTERM.
  */
 public final class AccordOperatorMain {
   private static final Logger log = LoggerFactory.getLogger(AccordOperatorMain.class);
@@ -29,7 +29,8 @@ public final class AccordOperatorMain {
     OperatorSettings settings;
     WebhookSettings webhookSettings;
     try {
-      settings = OperatorSettings.fromEnvironment(System.getenv(), version == null ? "dev" : version);
+      settings =
+          OperatorSettings.fromEnvironment(System.getenv(), version == null ? "dev" : version);
       webhookSettings = WebhookSettings.fromEnvironment(System.getenv());
     } catch (IllegalArgumentException e) {
       log.error("{}", e.getMessage());
@@ -41,9 +42,12 @@ public final class AccordOperatorMain {
     WebhookServer webhook = null;
     if (webhookSettings.enabled()) {
       try {
-        webhook = WebhookServer.start(client, webhookSettings.namespace(), webhookSettings.port(), List.of());
+        webhook =
+            WebhookServer.start(
+                client, webhookSettings.namespace(), webhookSettings.port(), List.of());
       } catch (IOException | RuntimeException e) {
-        // Without the webhook, annotated pods would quietly start without their Accord settings: fail loudly.
+        // Without the webhook, annotated pods would quietly start without their Accord settings:
+        // fail loudly.
         log.error("The Accord webhook could not start: {}", Failures.rootMessage(e), e);
         System.exit(1);
       }
@@ -55,25 +59,38 @@ public final class AccordOperatorMain {
     health.createContext("/healthz", exchange -> answer(exchange, operator::isHealthy));
     health.createContext("/readyz", exchange -> answer(exchange, operator::isStarted));
     health.start();
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      log.info("Stopping the Accord operator");
-      health.stop(0);
-      if (startedWebhook != null) {
-        startedWebhook.close();
-      }
-      operator.close();
-      log.info("Accord operator stopped");
-    }, "accord-operator-shutdown"));
-    log.info("Starting the Accord operator {} (namespaces: {}, server image {}, leader election: {}, health on :{})",
-        version, settings.namespaces().isEmpty() ? "all" : String.join(",", settings.namespaces()),
-        settings.serverImage(), settings.leaseNamespace() == null ? "off" : "Lease " + settings.leaseNamespace()
-            + "/" + OperatorSettings.LEASE_NAME, settings.healthPort());
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  log.info("Stopping the Accord operator");
+                  health.stop(0);
+                  if (startedWebhook != null) {
+                    startedWebhook.close();
+                  }
+                  operator.close();
+                  log.info("Accord operator stopped");
+                },
+                "accord-operator-shutdown"));
+    log.info(
+        "Starting the Accord operator {} (namespaces: {}, server image {}, leader election: {}, health on :{})",
+        version,
+        settings.namespaces().isEmpty() ? "all" : String.join(",", settings.namespaces()),
+        settings.serverImage(),
+        settings.leaseNamespace() == null
+            ? "off"
+            : "Lease " + settings.leaseNamespace() + "/" + OperatorSettings.LEASE_NAME,
+        settings.healthPort());
     try {
       operator.start();
     } catch (RuntimeException e) {
-      // Without this the HTTP and informer threads would keep a process alive that never reconciles.
-      log.error("The Accord operator could not start: {}. Check that the API server is reachable and that the "
-          + "operator's ServiceAccount has the RBAC of manifests/operator", Failures.rootMessage(e), e);
+      // Without this the HTTP and informer threads would keep a process alive that never
+      // reconciles.
+      log.error(
+          "The Accord operator could not start: {}. Check that the API server is reachable and that the "
+              + "operator's ServiceAccount has the RBAC of manifests/operator",
+          Failures.rootMessage(e),
+          e);
       System.exit(1);
     }
   }

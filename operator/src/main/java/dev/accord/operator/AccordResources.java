@@ -5,20 +5,23 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Names and labels of everything an AccordCluster owns, in one place. For a cluster NAME: the client Service
- * {@code NAME} (so clients can use {@code NAME.NAMESPACE.svc:PORT}), the headless Service {@code NAME-headless}, the
- * server Deployment and PodDisruptionBudget {@code NAME-server}, and for a managed database the StatefulSet, Service
- * and Secret {@code NAME-postgres}.
+ * Names and labels of everything an AccordCluster owns, in one place. For a cluster NAME: the
+ * client Service {@code NAME} (so clients can use {@code NAME.NAMESPACE.svc:PORT}), the headless
+ * Service {@code NAME-headless}, the server Deployment and PodDisruptionBudget {@code NAME-server},
+ * and for a managed database the StatefulSet, Service and Secret {@code NAME-postgres}.
  */
 public final class AccordResources {
   public static final String APP = "accord";
   public static final String MANAGED_BY = "accord-operator";
   public static final String COMPONENT_SERVER = "server";
   public static final String COMPONENT_POSTGRES = "postgres";
+
   /** Which owned object this is; each dependent's informer watches only its own kind of object. */
   public static final String OBJECT_LABEL = "accord.dev/object";
+
   /** Hash of everything the server pods are configured with: a change rolls the Deployment. */
   public static final String CONFIG_HASH_ANNOTATION = "accord.dev/config-hash";
+
   public static final String MANAGED_BY_SELECTOR = "app.kubernetes.io/managed-by=" + MANAGED_BY;
 
   public static final String POSTGRES_USER = "accord";
@@ -69,13 +72,27 @@ public final class AccordResources {
   /** The scale subresource's selector, as a label selector string. */
   public static String selectorString(AccordCluster cluster) {
     StringBuilder selector = new StringBuilder();
-    selector(cluster, COMPONENT_SERVER).forEach((key, value) ->
-        selector.append(selector.length() == 0 ? "" : ",").append(key).append('=').append(value));
+    selector(cluster, COMPONENT_SERVER)
+        .forEach(
+            (key, value) ->
+                selector
+                    .append(selector.length() == 0 ? "" : ",")
+                    .append(key)
+                    .append('=')
+                    .append(value));
     return selector.toString();
   }
 
-  /** The gRPC target clients use: DNS over the headless Service, so each client balances over every replica. */
+  /**
+   * The gRPC target clients use: DNS over the headless Service, so each client balances over every
+   * replica.
+   */
   public static String endpoint(AccordCluster cluster, int port) {
-    return "dns:///" + headlessService(cluster) + "." + cluster.getMetadata().getNamespace() + ".svc:" + port;
+    return "dns:///"
+        + headlessService(cluster)
+        + "."
+        + cluster.getMetadata().getNamespace()
+        + ".svc:"
+        + port;
   }
 }

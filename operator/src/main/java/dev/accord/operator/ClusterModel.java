@@ -24,9 +24,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * What one reconcile of a cluster works from, computed once before the dependents run (they only read it): the
- * effective settings with defaults applied, how the server reaches its database, what is wrong with that, and the
- * hash of the server's effective configuration.
+ * What one reconcile of a cluster works from, computed once before the dependents run (they only
+ * read it): the effective settings with defaults applied, how the server reaches its database, what
+ * is wrong with that, and the hash of the server's effective configuration.
  *
  * @param backendProblem null when the database settings are usable, otherwise what to fix
  */
@@ -42,7 +42,9 @@ public record ClusterModel(
 
   /** Where the database is. */
   public enum Backend {
-    EXTERNAL, MANAGED, INVALID;
+    EXTERNAL,
+    MANAGED,
+    INVALID;
 
     public String statusName() {
       return name().toLowerCase();
@@ -57,18 +59,24 @@ public record ClusterModel(
   public static final int DEFAULT_REPLICAS = 1;
 
   public static ClusterModel from(Context<AccordCluster> context) {
-    return context.managedWorkflowAndDependentResourceContext().getMandatory(CONTEXT_KEY, ClusterModel.class);
+    return context
+        .managedWorkflowAndDependentResourceContext()
+        .getMandatory(CONTEXT_KEY, ClusterModel.class);
   }
 
   /**
    * @param externalSecret the Secret the spec names for an external database, when it exists
-   * @param currentConfigHash the running Deployment's hash: kept while the Secret is unusable, so a missing Secret
-   *     does not roll the servers into pods that cannot start
+   * @param currentConfigHash the running Deployment's hash: kept while the Secret is unusable, so a
+   *     missing Secret does not roll the servers into pods that cannot start
    */
-  public static ClusterModel of(AccordCluster cluster, String defaultImage, Optional<Secret> externalSecret,
+  public static ClusterModel of(
+      AccordCluster cluster,
+      String defaultImage,
+      Optional<Secret> externalSecret,
       Optional<String> currentConfigHash) {
     AccordClusterSpec spec = cluster.getSpec();
-    String image = spec.getImage() != null && !spec.getImage().isBlank() ? spec.getImage() : defaultImage;
+    String image =
+        spec.getImage() != null && !spec.getImage().isBlank() ? spec.getImage() : defaultImage;
     int port = spec.getPort() != null ? spec.getPort() : DEFAULT_PORT;
     int replicas = spec.getReplicas() != null ? spec.getReplicas() : DEFAULT_REPLICAS;
     PostgresSpec postgres = spec.getPostgres();
@@ -81,7 +89,10 @@ public record ClusterModel(
     String secretDigest = "";
     if (external == managed) {
       backend = Backend.INVALID;
-      problem = new Problem(INVALID_BACKEND, "set exactly one of spec.postgres.external or spec.postgres.managed");
+      problem =
+          new Problem(
+              INVALID_BACKEND,
+              "set exactly one of spec.postgres.external or spec.postgres.managed");
     } else if (managed) {
       backend = Backend.MANAGED;
       env.add(plain("ACCORD_BACKEND", "postgres"));
@@ -89,8 +100,12 @@ public record ClusterModel(
       env.add(plain("PGPORT", Integer.toString(AccordResources.POSTGRES_PORT)));
       env.add(plain("PGDATABASE", AccordResources.POSTGRES_DATABASE));
       env.add(plain("PGUSER", AccordResources.POSTGRES_USER));
-      env.add(fromSecret("PGPASSWORD", AccordResources.postgres(cluster), AccordResources.POSTGRES_PASSWORD_KEY,
-          false));
+      env.add(
+          fromSecret(
+              "PGPASSWORD",
+              AccordResources.postgres(cluster),
+              AccordResources.POSTGRES_PASSWORD_KEY,
+              false));
     } else {
       backend = Backend.EXTERNAL;
       ExternalPostgres ref = postgres.getExternal();
@@ -107,23 +122,42 @@ public record ClusterModel(
         env.add(fromSecret("PGPASSWORD", secretName, ExternalPostgres.KEY_PASSWORD, false));
         env.add(fromSecret("PGSSLMODE", secretName, ExternalPostgres.KEY_SSLMODE, true));
       }
-      List<String> needed = urlKey != null && !urlKey.isBlank() ? List.of(urlKey) : ExternalPostgres.REQUIRED_KEYS;
+      List<String> needed =
+          urlKey != null && !urlKey.isBlank() ? List.of(urlKey) : ExternalPostgres.REQUIRED_KEYS;
       if (secretName == null || secretName.isBlank()) {
-        problem = new Problem(INVALID_BACKEND, "set spec.postgres.external.secretName to the Secret that holds "
-            + "the database settings");
+        problem =
+            new Problem(
+                INVALID_BACKEND,
+                "set spec.postgres.external.secretName to the Secret that holds "
+                    + "the database settings");
       } else if (externalSecret.isEmpty()) {
-        problem = new Problem(SECRET_NOT_FOUND, "Secret " + secretName + " not found in namespace "
-            + cluster.getMetadata().getNamespace() + ": create it with "
-            + (needed.size() == 1 ? "key " + needed.get(0) + " (a postgres:// URL)"
-                : "keys " + String.join(", ", needed)));
+        problem =
+            new Problem(
+                SECRET_NOT_FOUND,
+                "Secret "
+                    + secretName
+                    + " not found in namespace "
+                    + cluster.getMetadata().getNamespace()
+                    + ": create it with "
+                    + (needed.size() == 1
+                        ? "key " + needed.get(0) + " (a postgres:// URL)"
+                        : "keys " + String.join(", ", needed)));
       } else {
         Map<String, String> data = secretData(externalSecret.get());
         List<String> missing = needed.stream().filter(key -> !data.containsKey(key)).toList();
         if (!missing.isEmpty()) {
-          problem = new Problem(SECRET_KEY_MISSING, "Secret " + secretName + " lacks key"
-              + (missing.size() == 1 ? " " : "s ") + String.join(", ", missing)
-              + (urlKey == null || urlKey.isBlank() ? " (or set spec.postgres.external.urlKey to a key holding a "
-              + "postgres:// URL)" : ""));
+          problem =
+              new Problem(
+                  SECRET_KEY_MISSING,
+                  "Secret "
+                      + secretName
+                      + " lacks key"
+                      + (missing.size() == 1 ? " " : "s ")
+                      + String.join(", ", missing)
+                      + (urlKey == null || urlKey.isBlank()
+                          ? " (or set spec.postgres.external.urlKey to a key holding a "
+                              + "postgres:// URL)"
+                          : ""));
         }
         secretDigest = digest(new TreeMap<>(data).toString());
       }
@@ -133,10 +167,20 @@ public record ClusterModel(
     if (problem != null && currentConfigHash.isPresent()) {
       hash = currentConfigHash.get();
     } else {
-      hash = digest(String.join("\n", image, Integer.toString(port), Serialization.asJson(spec.getResources()),
-          Serialization.asJson(spec.getPodTemplate()), Serialization.asJson(env), secretDigest)).substring(0, 16);
+      hash =
+          digest(
+                  String.join(
+                      "\n",
+                      image,
+                      Integer.toString(port),
+                      Serialization.asJson(spec.getResources()),
+                      Serialization.asJson(spec.getPodTemplate()),
+                      Serialization.asJson(env),
+                      secretDigest))
+              .substring(0, 16);
     }
-    return new ClusterModel(cluster, image, port, replicas, backend, List.copyOf(env), problem, hash);
+    return new ClusterModel(
+        cluster, image, port, replicas, backend, List.copyOf(env), problem, hash);
   }
 
   private static Map<String, String> secretData(Secret secret) {
@@ -156,16 +200,23 @@ public record ClusterModel(
 
   /** The value stays in the Secret: the pod references it, nothing copies it. */
   private static EnvVar fromSecret(String name, String secret, String key, boolean optional) {
-    return new EnvVarBuilder().withName(name)
-        .withNewValueFrom().withNewSecretKeyRef().withName(secret).withKey(key).withOptional(optional ? true : null)
-        .endSecretKeyRef().endValueFrom()
+    return new EnvVarBuilder()
+        .withName(name)
+        .withNewValueFrom()
+        .withNewSecretKeyRef()
+        .withName(secret)
+        .withKey(key)
+        .withOptional(optional ? true : null)
+        .endSecretKeyRef()
+        .endValueFrom()
         .build();
   }
 
   static String digest(String text) {
     try {
-      return HexFormat.of().formatHex(
-          MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+      return HexFormat.of()
+          .formatHex(
+              MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     } catch (NoSuchAlgorithmException e) {
       throw new IllegalStateException("SHA-256 is always available", e);
     }

@@ -30,31 +30,41 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Computes an AccordCluster's status from what its owned objects report, following the API conventions: the state
- * is in conditions (Ready, BackendReady, Progressing, Degraded), each with a reason a person can act on, and a
- * condition's lastTransitionTime moves only when its status flips.
+ * Computes an AccordCluster's status from what its owned objects report, following the API
+ * conventions: the state is in conditions (Ready, BackendReady, Progressing, Degraded), each with a
+ * reason a person can act on, and a condition's lastTransitionTime moves only when its status
+ * flips.
  */
 final class ClusterStatus {
-  /** The Deployment controller's own condition type (apps/v1), not the AccordCluster's Progressing. */
+  /**
+   * The Deployment controller's own condition type (apps/v1), not the AccordCluster's Progressing.
+   */
   private static final String DEPLOYMENT_PROGRESSING = "Progressing";
 
   private ClusterStatus() {}
 
-  static AccordClusterStatus compute(ClusterModel model, Optional<Deployment> deployment,
-      Optional<StatefulSet> postgres, Instant now) {
+  static AccordClusterStatus compute(
+      ClusterModel model,
+      Optional<Deployment> deployment,
+      Optional<StatefulSet> postgres,
+      Instant now) {
     AccordCluster cluster = model.cluster();
     AccordClusterStatus previous = cluster.getStatus();
-    List<Condition> before = previous != null && previous.getConditions() != null
-        ? previous.getConditions() : List.of();
+    List<Condition> before =
+        previous != null && previous.getConditions() != null ? previous.getConditions() : List.of();
     long generation = Optional.ofNullable(cluster.getMetadata().getGeneration()).orElse(0L);
 
     DeploymentStatus rollout = deployment.map(Deployment::getStatus).orElse(null);
     int replicas = rollout != null && rollout.getReplicas() != null ? rollout.getReplicas() : 0;
-    int ready = rollout != null && rollout.getReadyReplicas() != null ? rollout.getReadyReplicas() : 0;
-    int updated = rollout != null && rollout.getUpdatedReplicas() != null ? rollout.getUpdatedReplicas() : 0;
+    int ready =
+        rollout != null && rollout.getReadyReplicas() != null ? rollout.getReadyReplicas() : 0;
+    int updated =
+        rollout != null && rollout.getUpdatedReplicas() != null ? rollout.getUpdatedReplicas() : 0;
     long deploymentGeneration = deployment.map(d -> d.getMetadata().getGeneration()).orElse(0L);
-    long deploymentObserved = rollout != null && rollout.getObservedGeneration() != null
-        ? rollout.getObservedGeneration() : 0L;
+    long deploymentObserved =
+        rollout != null && rollout.getObservedGeneration() != null
+            ? rollout.getObservedGeneration()
+            : 0L;
     String deploymentName = AccordResources.serverDeployment(cluster);
 
     // BackendReady: usable settings, and for a managed database, PostgreSQL ready.
@@ -62,41 +72,69 @@ final class ClusterStatus {
     if (model.backendProblem() != null) {
       backend = Verdict.no(model.backendProblem().reason(), model.backendProblem().message());
     } else if (model.backend() == ClusterModel.Backend.MANAGED) {
-      int postgresReady = postgres.map(StatefulSet::getStatus).map(s -> s.getReadyReplicas()).orElse(0);
-      backend = postgresReady > 0
-          ? Verdict.yes(POSTGRES_READY, "the managed PostgreSQL " + AccordResources.postgres(cluster) + " is ready")
-          : Verdict.no(POSTGRES_STARTING, "waiting for the managed PostgreSQL StatefulSet "
-              + AccordResources.postgres(cluster) + " to become ready");
+      int postgresReady =
+          postgres.map(StatefulSet::getStatus).map(s -> s.getReadyReplicas()).orElse(0);
+      backend =
+          postgresReady > 0
+              ? Verdict.yes(
+                  POSTGRES_READY,
+                  "the managed PostgreSQL " + AccordResources.postgres(cluster) + " is ready")
+              : Verdict.no(
+                  POSTGRES_STARTING,
+                  "waiting for the managed PostgreSQL StatefulSet "
+                      + AccordResources.postgres(cluster)
+                      + " to become ready");
     } else {
-      backend = Verdict.yes(CONFIGURED, "database settings from Secret "
-          + cluster.getSpec().getPostgres().getExternal().getSecretName());
+      backend =
+          Verdict.yes(
+              CONFIGURED,
+              "database settings from Secret "
+                  + cluster.getSpec().getPostgres().getExternal().getSecretName());
     }
 
     // Progressing: the Deployment is being created or rolled.
     Verdict progressing;
     if (deployment.isEmpty()) {
-      progressing = model.backend() == ClusterModel.Backend.INVALID
-          ? Verdict.no(INVALID_BACKEND, "nothing to roll out until the database is set")
-          : Verdict.yes(CREATING, "creating Deployment " + deploymentName);
-    } else if (deploymentObserved < deploymentGeneration || updated < model.replicas() || replicas > model.replicas()) {
-      progressing = Verdict.yes(ROLLING_OUT,
-          updated + " of " + model.replicas() + " server replicas run the current configuration");
+      progressing =
+          model.backend() == ClusterModel.Backend.INVALID
+              ? Verdict.no(INVALID_BACKEND, "nothing to roll out until the database is set")
+              : Verdict.yes(CREATING, "creating Deployment " + deploymentName);
+    } else if (deploymentObserved < deploymentGeneration
+        || updated < model.replicas()
+        || replicas > model.replicas()) {
+      progressing =
+          Verdict.yes(
+              ROLLING_OUT,
+              updated
+                  + " of "
+                  + model.replicas()
+                  + " server replicas run the current configuration");
     } else {
       progressing = Verdict.no(STABLE, "every server replica runs the current configuration");
     }
 
     // Degraded: something needs a person.
-    Optional<DeploymentCondition> stuck = Optional.ofNullable(rollout).map(DeploymentStatus::getConditions)
-        .orElse(List.of()).stream()
-        .filter(c -> DEPLOYMENT_PROGRESSING.equals(c.getType()) && "False".equals(c.getStatus()))
-        .findFirst();
+    Optional<DeploymentCondition> stuck =
+        Optional.ofNullable(rollout).map(DeploymentStatus::getConditions).orElse(List.of()).stream()
+            .filter(
+                c -> DEPLOYMENT_PROGRESSING.equals(c.getType()) && "False".equals(c.getStatus()))
+            .findFirst();
     Verdict degraded;
     if (model.backendProblem() != null) {
       degraded = Verdict.yes(model.backendProblem().reason(), model.backendProblem().message());
     } else if (stuck.isPresent()) {
-      degraded = Verdict.yes(ROLLOUT_STUCK, "Deployment " + deploymentName + " cannot roll out ("
-          + stuck.get().getReason() + ": " + stuck.get().getMessage() + "); see kubectl describe deployment "
-          + deploymentName + " and its pods' events");
+      degraded =
+          Verdict.yes(
+              ROLLOUT_STUCK,
+              "Deployment "
+                  + deploymentName
+                  + " cannot roll out ("
+                  + stuck.get().getReason()
+                  + ": "
+                  + stuck.get().getMessage()
+                  + "); see kubectl describe deployment "
+                  + deploymentName
+                  + " and its pods' events");
     } else {
       degraded = Verdict.no(AS_EXPECTED, "no problem found");
     }
@@ -110,12 +148,19 @@ final class ClusterStatus {
     } else if (degraded.status()) {
       readiness = Verdict.no(degraded.reason(), degraded.message());
     } else if (ready >= model.replicas() && !progressing.status()) {
-      readiness = Verdict.yes(READY, ready + " of " + model.replicas() + " server replicas ready at "
-          + AccordResources.endpoint(cluster, model.port()));
+      readiness =
+          Verdict.yes(
+              READY,
+              ready
+                  + " of "
+                  + model.replicas()
+                  + " server replicas ready at "
+                  + AccordResources.endpoint(cluster, model.port()));
     } else if (!backend.status()) {
       readiness = Verdict.no(backend.reason(), backend.message());
     } else {
-      readiness = Verdict.no(STARTING, ready + " of " + model.replicas() + " server replicas ready");
+      readiness =
+          Verdict.no(STARTING, ready + " of " + model.replicas() + " server replicas ready");
     }
 
     List<Condition> conditions = new ArrayList<>();
@@ -130,20 +175,23 @@ final class ClusterStatus {
     status.setReadyReplicas(ready);
     status.setSelector(AccordResources.selectorString(cluster));
     status.setEndpoint(AccordResources.endpoint(cluster, model.port()));
-    status.setBackend(model.backend() == ClusterModel.Backend.INVALID ? null : model.backend().statusName());
+    status.setBackend(
+        model.backend() == ClusterModel.Backend.INVALID ? null : model.backend().statusName());
     status.setConditions(conditions);
     return status;
   }
 
   /** A condition; its lastTransitionTime is kept unless its status flips. */
-  static Condition condition(List<Condition> before, String type, Verdict verdict, long generation, Instant now) {
+  static Condition condition(
+      List<Condition> before, String type, Verdict verdict, long generation, Instant now) {
     String status = verdict.status() ? "True" : "False";
-    String since = before.stream()
-        .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
-        .map(Condition::getLastTransitionTime)
-        .filter(Objects::nonNull)
-        .findFirst()
-        .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
+    String since =
+        before.stream()
+            .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
+            .map(Condition::getLastTransitionTime)
+            .filter(Objects::nonNull)
+            .findFirst()
+            .orElse(now.truncatedTo(ChronoUnit.SECONDS).toString());
     return new ConditionBuilder()
         .withType(type)
         .withStatus(status)

@@ -2,8 +2,8 @@ package dev.accord.operator;
 
 /**
  * The {@code reason}s the operator writes on an AccordCluster's conditions ({@link
- * dev.accord.crd.v1alpha1.ConditionTypes}): CamelCase words a person can act on. The Ready condition's reason is what
- * {@code kubectl get ac} shows as Status.
+ * dev.accord.crd.v1alpha1.ConditionTypes}): CamelCase words a person can act on. The Ready
+ * condition's reason is what {@code kubectl get ac} shows as Status.
  */
 public final class ConditionReasons {
 
@@ -11,8 +11,10 @@ public final class ConditionReasons {
 
   /** Every requested server replica is ready on a usable database (Ready=True). */
   public static final String READY = "Ready";
+
   /** Server replicas are starting, or the rollout is not finished (Ready=False). */
   public static final String STARTING = "Starting";
+
   /** spec.replicas is 0: nothing is supposed to serve (Ready=False). */
   public static final String SCALED_TO_ZERO = "ScaledToZero";
 
@@ -20,8 +22,13 @@ public final class ConditionReasons {
 
   /** The managed PostgreSQL StatefulSet has a ready replica (BackendReady=True). */
   public static final String POSTGRES_READY = "PostgresReady";
-  /** The managed PostgreSQL StatefulSet has no ready replica yet (BackendReady=False, and Ready until then). */
+
+  /**
+   * The managed PostgreSQL StatefulSet has no ready replica yet (BackendReady=False, and Ready
+   * until then).
+   */
   public static final String POSTGRES_STARTING = "PostgresStarting";
+
   /** The external database's Secret holds the keys the servers need (BackendReady=True). */
   public static final String CONFIGURED = "Configured";
 
@@ -29,8 +36,10 @@ public final class ConditionReasons {
 
   /** The spec names no database, or both, or an external one without a Secret name. */
   public static final String INVALID_BACKEND = "InvalidBackend";
+
   /** The external database's Secret does not exist in the cluster's namespace. */
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
+
   /** The external database's Secret lacks a key the servers need. */
   public static final String SECRET_KEY_MISSING = "SecretKeyMissing";
 
@@ -38,8 +47,10 @@ public final class ConditionReasons {
 
   /** The server Deployment does not exist yet and is being created (Progressing=True). */
   public static final String CREATING = "Creating";
+
   /** Some server replicas do not run the current configuration yet (Progressing=True). */
   public static final String ROLLING_OUT = "RollingOut";
+
   /** Every server replica runs the current configuration (Progressing=False). */
   public static final String STABLE = "Stable";
 
@@ -47,9 +58,14 @@ public final class ConditionReasons {
 
   /** The Deployment reports that its rollout cannot progress (Degraded=True, Ready=False). */
   public static final String ROLLOUT_STUCK = "RolloutStuck";
+
   /** Nothing needs a person (Degraded=False). */
   public static final String AS_EXPECTED = "AsExpected";
-  /** A reconcile failed, for instance the API server refused a write; it is retried (Degraded=True, Ready=False). */
+
+  /**
+   * A reconcile failed, for instance the API server refused a write; it is retried (Degraded=True,
+   * Ready=False).
+   */
   public static final String RECONCILE_FAILED = "ReconcileFailed";
 
   private ConditionReasons() {}

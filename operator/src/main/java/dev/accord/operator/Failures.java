@@ -4,7 +4,10 @@ package dev.accord.operator;
 final class Failures {
   private Failures() {}
 
-  /** The first line of the innermost cause's message: Fabric8 and JOSDK wrap the words that explain it. */
+  /**
+   * The first line of the innermost cause's message: Fabric8 and JOSDK wrap the words that explain
+   * it.
+   */
   static String rootMessage(Throwable error) {
     Throwable root = error;
     while (root.getCause() != null && root.getCause() != root) {

@@ -6,8 +6,9 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.DependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 
 /**
- * When an owned object should exist. A dependent whose condition does not hold is deleted if it exists: the PDB
- * when the cluster scales down to one server, the database objects when a cluster moves to an external database.
+ * When an owned object should exist. A dependent whose condition does not hold is deleted if it
+ * exists: the PDB when the cluster scales down to one server, the database objects when a cluster
+ * moves to an external database.
  */
 public final class WorkflowConditions {
   private WorkflowConditions() {}
@@ -15,7 +16,9 @@ public final class WorkflowConditions {
   /** The spec names exactly one database. */
   public static final class ValidBackend implements Condition<Object, AccordCluster> {
     @Override
-    public boolean isMet(DependentResource<Object, AccordCluster> dependent, AccordCluster cluster,
+    public boolean isMet(
+        DependentResource<Object, AccordCluster> dependent,
+        AccordCluster cluster,
         Context<AccordCluster> context) {
       return ClusterModel.from(context).backend() != ClusterModel.Backend.INVALID;
     }
@@ -24,7 +27,9 @@ public final class WorkflowConditions {
   /** The database is the operator's own. */
   public static final class ManagedBackend implements Condition<Object, AccordCluster> {
     @Override
-    public boolean isMet(DependentResource<Object, AccordCluster> dependent, AccordCluster cluster,
+    public boolean isMet(
+        DependentResource<Object, AccordCluster> dependent,
+        AccordCluster cluster,
         Context<AccordCluster> context) {
       return ClusterModel.from(context).backend() == ClusterModel.Backend.MANAGED;
     }
@@ -33,7 +38,9 @@ public final class WorkflowConditions {
   /** A disruption budget only means something with more than one server. */
   public static final class SeveralReplicas implements Condition<Object, AccordCluster> {
     @Override
-    public boolean isMet(DependentResource<Object, AccordCluster> dependent, AccordCluster cluster,
+    public boolean isMet(
+        DependentResource<Object, AccordCluster> dependent,
+        AccordCluster cluster,
         Context<AccordCluster> context) {
       return ClusterModel.from(context).replicas() > 1;
     }

@@ -26,9 +26,9 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.time.Clock;
 import java.time.Duration;
@@ -44,9 +44,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The operator against Fabric8's mock API server in CRUD mode. The mock stores and serves objects like an API
- * server but runs no controllers: nothing creates pods, so the tests write the Deployment's and StatefulSet's
- * status themselves, as the Kubernetes controllers would.
+ * The operator against Fabric8's mock API server in CRUD mode. The mock stores and serves objects
+ * like an API server but runs no controllers: nothing creates pods, so the tests write the
+ * Deployment's and StatefulSet's status themselves, as the Kubernetes controllers would.
  */
 @EnableKubernetesMockClient(crud = true)
 class AccordOperatorTest {
@@ -62,8 +62,12 @@ class AccordOperatorTest {
   }
 
   private AccordOperator startedOperator() {
-    AccordOperator started = new AccordOperator(client,
-        new OperatorSettings(Set.of(), "accord/accord-server:test", null, "test", 0), Clock.systemUTC(), false);
+    AccordOperator started =
+        new AccordOperator(
+            client,
+            new OperatorSettings(Set.of(), "accord/accord-server:test", null, "test", 0),
+            Clock.systemUTC(),
+            false);
     started.start();
     return started;
   }
@@ -107,13 +111,24 @@ class AccordOperatorTest {
   /** Stored as {@code data}, as an API server stores stringData (the mock does not convert it). */
   private Secret createSecret(String name, Map<String, String> values) {
     Map<String, String> data = new java.util.HashMap<>();
-    values.forEach((key, value) -> data.put(key, java.util.Base64.getEncoder().encodeToString(value.getBytes())));
-    return client.resource(new SecretBuilder().withNewMetadata().withName(name).withNamespace(NS).endMetadata()
-        .withData(data).build()).create();
+    values.forEach(
+        (key, value) ->
+            data.put(key, java.util.Base64.getEncoder().encodeToString(value.getBytes())));
+    return client
+        .resource(
+            new SecretBuilder()
+                .withNewMetadata()
+                .withName(name)
+                .withNamespace(NS)
+                .endMetadata()
+                .withData(data)
+                .build())
+        .create();
   }
 
   private Optional<Deployment> deployment(String cluster) {
-    return Optional.ofNullable(client.apps().deployments().inNamespace(NS).withName(cluster + "-server").get());
+    return Optional.ofNullable(
+        client.apps().deployments().inNamespace(NS).withName(cluster + "-server").get());
   }
 
   private Deployment awaitDeployment(String cluster) {
@@ -121,7 +136,12 @@ class AccordOperatorTest {
   }
 
   private String configHash(String cluster) {
-    return deployment(cluster).orElseThrow().getSpec().getTemplate().getMetadata().getAnnotations()
+    return deployment(cluster)
+        .orElseThrow()
+        .getSpec()
+        .getTemplate()
+        .getMetadata()
+        .getAnnotations()
         .get(AccordResources.CONFIG_HASH_ANNOTATION);
   }
 
@@ -133,55 +153,96 @@ class AccordOperatorTest {
   private void editCluster(String name, Consumer<AccordClusterSpec> change) {
     AccordClusterSpec spec = fetch(name).getSpec();
     change.accept(spec);
-    // A merge patch carries no resourceVersion, so it cannot conflict with the operator's status writes.
-    client.resources(AccordCluster.class).inNamespace(NS).withName(name)
+    // A merge patch carries no resourceVersion, so it cannot conflict with the operator's status
+    // writes.
+    client
+        .resources(AccordCluster.class)
+        .inNamespace(NS)
+        .withName(name)
         .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("spec", spec)));
   }
 
   private Optional<Condition> condition(String name, String type) {
     AccordCluster cluster = fetch(name);
-    if (cluster == null || cluster.getStatus() == null || cluster.getStatus().getConditions() == null) {
+    if (cluster == null
+        || cluster.getStatus() == null
+        || cluster.getStatus().getConditions() == null) {
       return Optional.empty();
     }
-    return cluster.getStatus().getConditions().stream().filter(c -> type.equals(c.getType())).findFirst();
+    return cluster.getStatus().getConditions().stream()
+        .filter(c -> type.equals(c.getType()))
+        .findFirst();
   }
 
   private Condition awaitCondition(String name, String type, String status, String reason) {
-    return await().atMost(WAIT).until(() -> condition(name, type),
-        c -> c.isPresent() && status.equals(c.get().getStatus()) && reason.equals(c.get().getReason())).orElseThrow();
+    return await()
+        .atMost(WAIT)
+        .until(
+            () -> condition(name, type),
+            c ->
+                c.isPresent()
+                    && status.equals(c.get().getStatus())
+                    && reason.equals(c.get().getReason()))
+        .orElseThrow();
   }
 
   /** Plays the Deployment controller and kubelet: every replica up to date and ready. */
   private void reportDeploymentReady(String cluster) {
-    retryingConflicts(() -> {
-      Deployment current = deployment(cluster).orElseThrow();
-      int replicas = current.getSpec().getReplicas();
-      current.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withReadyReplicas(replicas)
-          .withUpdatedReplicas(replicas).withAvailableReplicas(replicas)
-          .withObservedGeneration(current.getMetadata().getGeneration()).build());
-      client.resource(current).updateStatus();
-    });
+    retryingConflicts(
+        () -> {
+          Deployment current = deployment(cluster).orElseThrow();
+          int replicas = current.getSpec().getReplicas();
+          current.setStatus(
+              new DeploymentStatusBuilder()
+                  .withReplicas(replicas)
+                  .withReadyReplicas(replicas)
+                  .withUpdatedReplicas(replicas)
+                  .withAvailableReplicas(replicas)
+                  .withObservedGeneration(current.getMetadata().getGeneration())
+                  .build());
+          client.resource(current).updateStatus();
+        });
   }
 
   /** Writes from a fresh read, again if the operator wrote the object in between (409). */
   private static void retryingConflicts(Runnable write) {
-    await().atMost(WAIT).ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
-        .until(() -> {
-          write.run();
-          return true;
-        });
+    await()
+        .atMost(WAIT)
+        .ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
+        .until(
+            () -> {
+              write.run();
+              return true;
+            });
   }
 
   private void reportPostgresReady(String cluster) {
-    StatefulSet current = await().atMost(WAIT).until(() -> client.apps().statefulSets().inNamespace(NS)
-        .withName(cluster + "-postgres").get(), s -> s != null);
+    StatefulSet current =
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    client
+                        .apps()
+                        .statefulSets()
+                        .inNamespace(NS)
+                        .withName(cluster + "-postgres")
+                        .get(),
+                s -> s != null);
     current.setStatus(new StatefulSetStatusBuilder().withReplicas(1).withReadyReplicas(1).build());
     client.resource(current).updateStatus();
   }
 
   private static Map<String, EnvVar> env(Deployment deployment) {
     Map<String, EnvVar> env = new java.util.HashMap<>();
-    deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().forEach(e -> env.put(e.getName(), e));
+    deployment
+        .getSpec()
+        .getTemplate()
+        .getSpec()
+        .getContainers()
+        .get(0)
+        .getEnv()
+        .forEach(e -> env.put(e.getName(), e));
     return env;
   }
 
@@ -192,22 +253,43 @@ class AccordOperatorTest {
     AccordCluster created = create(cluster("demo", managed()));
 
     Deployment deployment = awaitDeployment("demo");
-    Service clientService = await().atMost(WAIT).until(
-        () -> client.services().inNamespace(NS).withName("demo").get(), s -> s != null);
-    Service headless = await().atMost(WAIT).until(
-        () -> client.services().inNamespace(NS).withName("demo-headless").get(), s -> s != null);
-    StatefulSet postgres = await().atMost(WAIT).until(
-        () -> client.apps().statefulSets().inNamespace(NS).withName("demo-postgres").get(), s -> s != null);
-    Secret password = await().atMost(WAIT).until(
-        () -> client.secrets().inNamespace(NS).withName("demo-postgres").get(), s -> s != null);
-    Service postgresService = await().atMost(WAIT).until(
-        () -> client.services().inNamespace(NS).withName("demo-postgres").get(), s -> s != null);
+    Service clientService =
+        await()
+            .atMost(WAIT)
+            .until(() -> client.services().inNamespace(NS).withName("demo").get(), s -> s != null);
+    Service headless =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> client.services().inNamespace(NS).withName("demo-headless").get(),
+                s -> s != null);
+    StatefulSet postgres =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> client.apps().statefulSets().inNamespace(NS).withName("demo-postgres").get(),
+                s -> s != null);
+    Secret password =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> client.secrets().inNamespace(NS).withName("demo-postgres").get(),
+                s -> s != null);
+    Service postgresService =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> client.services().inNamespace(NS).withName("demo-postgres").get(),
+                s -> s != null);
 
-    for (io.fabric8.kubernetes.api.model.HasMetadata owned : List.of(deployment, clientService, headless, postgres,
-        password, postgresService)) {
-      assertThat(owned.getMetadata().getOwnerReferences()).as(owned.getMetadata().getName())
-          .extracting(OwnerReference::getUid).containsExactly(created.getMetadata().getUid());
-      assertThat(owned.getMetadata().getLabels()).as(owned.getMetadata().getName())
+    for (io.fabric8.kubernetes.api.model.HasMetadata owned :
+        List.of(deployment, clientService, headless, postgres, password, postgresService)) {
+      assertThat(owned.getMetadata().getOwnerReferences())
+          .as(owned.getMetadata().getName())
+          .extracting(OwnerReference::getUid)
+          .containsExactly(created.getMetadata().getUid());
+      assertThat(owned.getMetadata().getLabels())
+          .as(owned.getMetadata().getName())
           .containsEntry("app.kubernetes.io/name", "accord")
           .containsEntry("app.kubernetes.io/instance", "demo")
           .containsEntry("app.kubernetes.io/managed-by", "accord-operator")
@@ -219,10 +301,19 @@ class AccordOperatorTest {
     Map<String, EnvVar> env = env(deployment);
     assertThat(env.get("ACCORD_BACKEND").getValue()).isEqualTo("postgres");
     assertThat(env.get("PGHOST").getValue()).isEqualTo("demo-postgres");
-    assertThat(env.get("PGPASSWORD").getValueFrom().getSecretKeyRef().getName()).isEqualTo("demo-postgres");
+    assertThat(env.get("PGPASSWORD").getValueFrom().getSecretKeyRef().getName())
+        .isEqualTo("demo-postgres");
     assertThat(env.get("PGPASSWORD").getValue()).as("the password is only referenced").isNull();
-    assertThat(client.policy().v1().podDisruptionBudget().inNamespace(NS).withName("demo-server").get())
-        .as("no disruption budget for one replica").isNull();
+    assertThat(
+            client
+                .policy()
+                .v1()
+                .podDisruptionBudget()
+                .inNamespace(NS)
+                .withName("demo-server")
+                .get())
+        .as("no disruption budget for one replica")
+        .isNull();
   }
 
   @Test
@@ -241,7 +332,8 @@ class AccordOperatorTest {
     assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
     assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
-    assertThat(container.getVolumeMounts()).anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+    assertThat(container.getVolumeMounts())
+        .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
     assertThat(container.getReadinessProbe().getGrpc().getPort()).isEqualTo(7475);
     assertThat(container.getReadinessProbe().getGrpc().getService()).isEmpty();
     assertThat(container.getLivenessProbe().getGrpc().getService()).isEqualTo("accord.liveness");
@@ -264,7 +356,8 @@ class AccordOperatorTest {
     assertThat(cluster.getStatus().getReadyReplicas()).isEqualTo(1);
     assertThat(cluster.getStatus().getEndpoint()).isEqualTo("dns:///demo-headless.jobs.svc:7475");
     assertThat(cluster.getStatus().getBackend()).isEqualTo("managed");
-    assertThat(cluster.getStatus().getObservedGeneration()).isEqualTo(cluster.getMetadata().getGeneration());
+    assertThat(cluster.getStatus().getObservedGeneration())
+        .isEqualTo(cluster.getMetadata().getGeneration());
     assertThat(cluster.getStatus().getSelector()).contains("app.kubernetes.io/instance=demo");
     assertThat(condition("demo", "Progressing").orElseThrow().getStatus()).isEqualTo("False");
     assertThat(condition("demo", "Degraded").orElseThrow().getStatus()).isEqualTo("False");
@@ -278,22 +371,47 @@ class AccordOperatorTest {
     awaitDeployment("demo");
     String before = configHash("demo");
 
-    editCluster("demo", spec -> spec.setResources(new ResourceRequirementsBuilder()
-        .addToLimits("memory", new Quantity("512Mi")).build()));
+    editCluster(
+        "demo",
+        spec ->
+            spec.setResources(
+                new ResourceRequirementsBuilder()
+                    .addToLimits("memory", new Quantity("512Mi"))
+                    .build()));
     await().atMost(WAIT).until(() -> !before.equals(configHash("demo")));
 
-    retryingConflicts(() -> {
-      Deployment edited = deployment("demo").orElseThrow();
-      edited.getSpec().setReplicas(5);
-      edited.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("someone/else:latest");
-      client.resource(edited).update();
-    });
-    await().atMost(WAIT).until(() -> deployment("demo").orElseThrow().getSpec().getReplicas() == 1
-        && deployment("demo").orElseThrow().getSpec().getTemplate().getSpec().getContainers().get(0).getImage()
-        .equals("accord/accord-server:test"));
+    retryingConflicts(
+        () -> {
+          Deployment edited = deployment("demo").orElseThrow();
+          edited.getSpec().setReplicas(5);
+          edited
+              .getSpec()
+              .getTemplate()
+              .getSpec()
+              .getContainers()
+              .get(0)
+              .setImage("someone/else:latest");
+          client.resource(edited).update();
+        });
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                deployment("demo").orElseThrow().getSpec().getReplicas() == 1
+                    && deployment("demo")
+                        .orElseThrow()
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0)
+                        .getImage()
+                        .equals("accord/accord-server:test"));
 
     client.services().inNamespace(NS).withName("demo").delete();
-    await().atMost(WAIT).until(() -> client.services().inNamespace(NS).withName("demo").get() != null);
+    await()
+        .atMost(WAIT)
+        .until(() -> client.services().inNamespace(NS).withName("demo").get() != null);
   }
 
   @Test
@@ -301,20 +419,42 @@ class AccordOperatorTest {
     create(cluster("demo", managed()));
     awaitDeployment("demo");
 
-    // What `kubectl scale ac demo --replicas 3` does through the scale subresource: set spec.replicas.
+    // What `kubectl scale ac demo --replicas 3` does through the scale subresource: set
+    // spec.replicas.
     editCluster("demo", spec -> spec.setReplicas(3));
 
     await().atMost(WAIT).until(() -> deployment("demo").orElseThrow().getSpec().getReplicas() == 3);
-    PodDisruptionBudget budget = await().atMost(WAIT).until(() -> client.policy().v1().podDisruptionBudget()
-        .inNamespace(NS).withName("demo-server").get(), b -> b != null);
+    PodDisruptionBudget budget =
+        await()
+            .atMost(WAIT)
+            .until(
+                () ->
+                    client
+                        .policy()
+                        .v1()
+                        .podDisruptionBudget()
+                        .inNamespace(NS)
+                        .withName("demo-server")
+                        .get(),
+                b -> b != null);
     assertThat(budget.getSpec().getMaxUnavailable().getIntVal()).isEqualTo(1);
     reportPostgresReady("demo");
     reportDeploymentReady("demo");
     await().atMost(WAIT).until(() -> fetch("demo").getStatus().getReadyReplicas() == 3);
 
     editCluster("demo", spec -> spec.setReplicas(1));
-    await().atMost(WAIT).until(() -> client.policy().v1().podDisruptionBudget().inNamespace(NS)
-        .withName("demo-server").get() == null);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                client
+                        .policy()
+                        .v1()
+                        .podDisruptionBudget()
+                        .inNamespace(NS)
+                        .withName("demo-server")
+                        .get()
+                    == null);
   }
 
   @Test
@@ -330,21 +470,25 @@ class AccordOperatorTest {
     assertThat(backend.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("url");
     assertThat(client.apps().statefulSets().inNamespace(NS).list().getItems()).isEmpty();
     assertThat(client.secrets().inNamespace(NS).withName("ext-postgres").get()).isNull();
-    assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(deployment)).doesNotContain("s3cret");
+    assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(deployment))
+        .doesNotContain("s3cret");
     awaitCondition("ext", "BackendReady", "True", "Configured");
     assertThat(fetch("ext").getStatus().getBackend()).isEqualTo("external");
   }
 
   @Test
   void anExternalSecretWithSeparateKeysIsPassedAsLibpqVariables() {
-    createSecret("pg", Map.of("host", "db", "database", "accord", "user", "accord", "password", "pw"));
+    createSecret(
+        "pg", Map.of("host", "db", "database", "accord", "user", "accord", "password", "pw"));
     create(cluster("ext", external("pg", null)));
 
     Map<String, EnvVar> env = env(awaitDeployment("ext"));
 
     assertThat(env.get("ACCORD_BACKEND").getValue()).isEqualTo("postgres");
     for (String variable : List.of("PGHOST", "PGDATABASE", "PGUSER", "PGPASSWORD")) {
-      assertThat(env.get(variable).getValueFrom().getSecretKeyRef().getName()).as(variable).isEqualTo("pg");
+      assertThat(env.get(variable).getValueFrom().getSecretKeyRef().getName())
+          .as(variable)
+          .isEqualTo("pg");
     }
     assertThat(env.get("PGPORT").getValueFrom().getSecretKeyRef().getOptional()).isTrue();
   }
@@ -357,8 +501,11 @@ class AccordOperatorTest {
     String before = configHash("ext");
 
     Secret secret = client.secrets().inNamespace(NS).withName("pg").get();
-    secret.setData(Map.of("url", java.util.Base64.getEncoder().encodeToString(
-        "postgres://accord:rotated@db:5432/accord".getBytes())));
+    secret.setData(
+        Map.of(
+            "url",
+            java.util.Base64.getEncoder()
+                .encodeToString("postgres://accord:rotated@db:5432/accord".getBytes())));
     client.resource(secret).update();
 
     await().atMost(WAIT).until(() -> !before.equals(configHash("ext")));
@@ -399,15 +546,19 @@ class AccordOperatorTest {
 
   @Test
   void aSpecNamingBothOrNeitherDatabaseIsReportedAndRecoversWhenFixed() {
-    create(cluster("both", spec -> {
-      managed().accept(spec);
-      external("pg", "url").accept(spec);
-    }));
-    create(cluster("neither", spec -> { }));
+    create(
+        cluster(
+            "both",
+            spec -> {
+              managed().accept(spec);
+              external("pg", "url").accept(spec);
+            }));
+    create(cluster("neither", spec -> {}));
 
     Condition both = awaitCondition("both", "Ready", "False", "InvalidBackend");
     awaitCondition("neither", "Ready", "False", "InvalidBackend");
-    assertThat(both.getMessage()).contains("exactly one of spec.postgres.external or spec.postgres.managed");
+    assertThat(both.getMessage())
+        .contains("exactly one of spec.postgres.external or spec.postgres.managed");
     assertThat(deployment("both")).isEmpty();
 
     editCluster("neither", spec -> spec.getPostgres().setManaged(new ManagedPostgres()));
@@ -423,31 +574,46 @@ class AccordOperatorTest {
     reportPostgresReady("demo");
 
     Deployment current = deployment("demo").orElseThrow();
-    current.setStatus(new DeploymentStatusBuilder().withReplicas(1).withReadyReplicas(0).withUpdatedReplicas(1)
-        .withObservedGeneration(current.getMetadata().getGeneration())
-        .withConditions(new DeploymentConditionBuilder().withType("Progressing").withStatus("False")
-            .withReason("ProgressDeadlineExceeded").withMessage("ReplicaSet demo-server-abc has timed out progressing.")
-            .build())
-        .build());
+    current.setStatus(
+        new DeploymentStatusBuilder()
+            .withReplicas(1)
+            .withReadyReplicas(0)
+            .withUpdatedReplicas(1)
+            .withObservedGeneration(current.getMetadata().getGeneration())
+            .withConditions(
+                new DeploymentConditionBuilder()
+                    .withType("Progressing")
+                    .withStatus("False")
+                    .withReason("ProgressDeadlineExceeded")
+                    .withMessage("ReplicaSet demo-server-abc has timed out progressing.")
+                    .build())
+            .build());
     client.resource(current).updateStatus();
 
     Condition degraded = awaitCondition("demo", "Degraded", "True", "RolloutStuck");
-    assertThat(degraded.getMessage()).contains("timed out progressing").contains("kubectl describe deployment demo-server");
+    assertThat(degraded.getMessage())
+        .contains("timed out progressing")
+        .contains("kubectl describe deployment demo-server");
     awaitCondition("demo", "Ready", "False", "RolloutStuck");
   }
 
   @Test
   void theManagedPasswordIsCreatedOnceAndKept() {
     create(cluster("demo", managed()));
-    Secret first = await().atMost(WAIT).until(
-        () -> client.secrets().inNamespace(NS).withName("demo-postgres").get(), s -> s != null);
+    Secret first =
+        await()
+            .atMost(WAIT)
+            .until(
+                () -> client.secrets().inNamespace(NS).withName("demo-postgres").get(),
+                s -> s != null);
     editCluster("demo", spec -> spec.setReplicas(2));
     await().atMost(WAIT).until(() -> deployment("demo").orElseThrow().getSpec().getReplicas() == 2);
 
     Secret later = client.secrets().inNamespace(NS).withName("demo-postgres").get();
 
     assertThat(later.getData().get("password")).isEqualTo(first.getData().get("password"));
-    assertThat(later.getMetadata().getResourceVersion()).isEqualTo(first.getMetadata().getResourceVersion());
+    assertThat(later.getMetadata().getResourceVersion())
+        .isEqualTo(first.getMetadata().getResourceVersion());
   }
 
   @Test
@@ -465,10 +631,13 @@ class AccordOperatorTest {
   void aSecondReconcileOfAnUnchangedClusterWritesNothing() throws Exception {
     createSecret("pg", Map.of("url", "postgres://accord:pw@db:5432/accord"));
     create(cluster("demo", managed()));
-    create(cluster("ext", spec -> {
-      external("pg", "url").accept(spec);
-      spec.setReplicas(2);
-    }));
+    create(
+        cluster(
+            "ext",
+            spec -> {
+              external("pg", "url").accept(spec);
+              spec.setReplicas(2);
+            }));
     reportPostgresReady("demo");
     awaitDeployment("ext");
     reportDeploymentReady("demo");
@@ -482,7 +651,8 @@ class AccordOperatorTest {
     // The new operator reconciles both clusters on start; give it time, then look at what it asked.
     await().pollDelay(Duration.ofSeconds(3)).atMost(WAIT).until(operator::isHealthy);
     List<String> writes = new ArrayList<>();
-    for (RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS); request != null;
+    for (RecordedRequest request = server.takeRequest(1, TimeUnit.SECONDS);
+        request != null;
         request = server.takeRequest(1, TimeUnit.SECONDS)) {
       if (!request.getMethod().equals("GET")) {
         writes.add(request.getMethod() + " " + request.getPath());
@@ -495,9 +665,12 @@ class AccordOperatorTest {
   @Test
   void anOperatorConfiguredForSomeNamespacesLeavesTheOthersAlone() {
     operator.close();
-    operator = new AccordOperator(client,
-        new OperatorSettings(Set.of("watched"), "accord/accord-server:test", null, "test", 0), Clock.systemUTC(),
-        false);
+    operator =
+        new AccordOperator(
+            client,
+            new OperatorSettings(Set.of("watched"), "accord/accord-server:test", null, "test", 0),
+            Clock.systemUTC(),
+            false);
     operator.start();
     AccordCluster watched = cluster("a", managed());
     watched.getMetadata().setNamespace("watched");
@@ -505,8 +678,12 @@ class AccordOperatorTest {
     client.resource(watched).create();
     client.resource(ignored).create();
 
-    await().atMost(WAIT).until(
-        () -> client.apps().deployments().inNamespace("watched").withName("a-server").get() != null);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                client.apps().deployments().inNamespace("watched").withName("a-server").get()
+                    != null);
     assertThat(client.apps().deployments().inNamespace(NS).withName("b-server").get()).isNull();
     assertThat(fetch("b").getStatus()).isNull();
   }

@@ -32,8 +32,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * {@code kubectl kustomize} renders the base of {@code manifests/}, and what it renders holds the RBAC, the webhook and
- * the hardened Deployment the other manifest tests check as declared. Skipped when kubectl is not on the PATH.
+ * {@code kubectl kustomize} renders the base of {@code manifests/}, and what it renders holds the
+ * RBAC, the webhook and the hardened Deployment the other manifest tests check as declared. Skipped
+ * when kubectl is not on the PATH.
  */
 @EnableKubernetesMockClient(crud = true)
 class KustomizeRenderTest {
@@ -47,16 +48,18 @@ class KustomizeRenderTest {
 
     Path out = tmp.resolve("rendered.yaml");
     Path err = tmp.resolve("stderr.txt");
-    Process process = new ProcessBuilder(kubectl.get().toString(), "kustomize", directory().toString())
-        .redirectOutput(out.toFile())
-        .redirectError(err.toFile())
-        .start();
+    Process process =
+        new ProcessBuilder(kubectl.get().toString(), "kustomize", directory().toString())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
     if (!process.waitFor(2, TimeUnit.MINUTES)) {
       process.destroyForcibly();
       fail("kubectl kustomize %s did not finish within 2 minutes", directory());
     }
     String stderr = Files.readString(err, StandardCharsets.UTF_8);
-    assertThat(process.exitValue()).as("exit status of kubectl kustomize %s; its stderr:%n%s", directory(), stderr)
+    assertThat(process.exitValue())
+        .as("exit status of kubectl kustomize %s; its stderr:%n%s", directory(), stderr)
         .isZero();
 
     List<HasMetadata> rendered;
@@ -64,21 +67,31 @@ class KustomizeRenderTest {
       rendered = client.load(in).items();
     }
     List<String> renderedNames = rendered.stream().map(Manifests::kindAndName).toList();
-    assertThat(renderedNames).as("resources rendered by kubectl kustomize")
-        .contains("CustomResourceDefinition " + CRD_NAME, "Namespace " + NAMESPACE,
-            "Deployment " + NAMESPACE + "/" + OPERATOR, "ClusterRole " + OPERATOR);
-    assertThat(rendered).as("resources rendered by kubectl kustomize: the samples are not part of the base (%s)",
-        renderedNames).noneMatch(Manifests::isAccordResource);
-    assertThat(rendered).as("resources rendered by kubectl kustomize: all typed (%s)", renderedNames)
+    assertThat(renderedNames)
+        .as("resources rendered by kubectl kustomize")
+        .contains(
+            "CustomResourceDefinition " + CRD_NAME,
+            "Namespace " + NAMESPACE,
+            "Deployment " + NAMESPACE + "/" + OPERATOR,
+            "ClusterRole " + OPERATOR);
+    assertThat(rendered)
+        .as(
+            "resources rendered by kubectl kustomize: the samples are not part of the base (%s)",
+            renderedNames)
+        .noneMatch(Manifests::isAccordResource);
+    assertThat(rendered)
+        .as("resources rendered by kubectl kustomize: all typed (%s)", renderedNames)
         .noneMatch(i -> i instanceof GenericKubernetesResource);
 
     assertOperatorRbac(rendered, "kubectl kustomize");
-    assertThat(renderedNames).as("resources rendered by kubectl kustomize")
-        .contains("MutatingWebhookConfiguration " + WEBHOOK_CONFIGURATION,
+    assertThat(renderedNames)
+        .as("resources rendered by kubectl kustomize")
+        .contains(
+            "MutatingWebhookConfiguration " + WEBHOOK_CONFIGURATION,
             "Service " + NAMESPACE + "/" + WEBHOOK_SERVICE);
     assertSafeWebhook(rendered, "kubectl kustomize");
-    assertHardenedOperatorDeployment(single(rendered, Deployment.class, OPERATOR, "kubectl kustomize"),
-        "kubectl kustomize");
+    assertHardenedOperatorDeployment(
+        single(rendered, Deployment.class, OPERATOR, "kubectl kustomize"), "kubectl kustomize");
   }
 
   static Optional<Path> onPath(String command) {

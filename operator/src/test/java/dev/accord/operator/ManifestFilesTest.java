@@ -27,8 +27,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * Every YAML file under {@code manifests/} parses into typed Kubernetes resources, and each kustomization lists
- * exactly the files beside it.
+ * Every YAML file under {@code manifests/} parses into typed Kubernetes resources, and each
+ * kustomization lists exactly the files beside it.
  */
 @EnableKubernetesMockClient(crud = true)
 class ManifestFilesTest {
@@ -38,37 +38,47 @@ class ManifestFilesTest {
   @Test
   void everyManifestParsesIntoTypedResourcesWithApiVersionKindAndName() throws IOException {
     Map<Path, List<HasMetadata>> all = loadAll(client);
-    assertThat(all).as("YAML manifests under %s (kustomization files aside)", directory()).isNotEmpty();
+    assertThat(all)
+        .as("YAML manifests under %s (kustomization files aside)", directory())
+        .isNotEmpty();
 
-    all.forEach((file, items) -> {
-      assertThat(items).as("%s: Kubernetes resources in it", rel(file)).isNotEmpty();
-      for (HasMetadata item : items) {
-        String what = rel(file) + ": " + item.getKind() + " " + name(item);
-        assertThat(item.getApiVersion()).as("%s: apiVersion", what).isNotBlank();
-        assertThat(item.getKind()).as("%s: kind", what).isNotBlank();
-        assertThat(item.getMetadata()).as("%s: metadata", what).isNotNull();
-        assertThat(item.getMetadata().getName()).as("%s: metadata.name", what).isNotBlank();
-        if (!isAccordResource(item)) {
-          assertThat(item)
-              .as("%s (%s) should parse as a typed Fabric8 class: a generic resource means a wrong apiVersion "
-                  + "or kind", what, item.getApiVersion())
-              .isNotInstanceOf(GenericKubernetesResource.class);
-        }
-      }
-    });
+    all.forEach(
+        (file, items) -> {
+          assertThat(items).as("%s: Kubernetes resources in it", rel(file)).isNotEmpty();
+          for (HasMetadata item : items) {
+            String what = rel(file) + ": " + item.getKind() + " " + name(item);
+            assertThat(item.getApiVersion()).as("%s: apiVersion", what).isNotBlank();
+            assertThat(item.getKind()).as("%s: kind", what).isNotBlank();
+            assertThat(item.getMetadata()).as("%s: metadata", what).isNotNull();
+            assertThat(item.getMetadata().getName()).as("%s: metadata.name", what).isNotBlank();
+            if (!isAccordResource(item)) {
+              assertThat(item)
+                  .as(
+                      "%s (%s) should parse as a typed Fabric8 class: a generic resource means a wrong apiVersion "
+                          + "or kind",
+                      what, item.getApiVersion())
+                  .isNotInstanceOf(GenericKubernetesResource.class);
+            }
+          }
+        });
   }
 
   @Test
   void kustomizationsParseAndListEveryManifestBesideThem() throws IOException {
     List<Path> kustomizations = yamlFiles().stream().filter(Manifests::isKustomization).toList();
-    assertThat(kustomizations).as("kustomization.yaml files under %s", directory())
-        .contains(directory().resolve("kustomization.yaml"), directory().resolve("operator/kustomization.yaml"));
+    assertThat(kustomizations)
+        .as("kustomization.yaml files under %s", directory())
+        .contains(
+            directory().resolve("kustomization.yaml"),
+            directory().resolve("operator/kustomization.yaml"));
 
     for (Path kustomization : kustomizations) {
       Map<String, Object> map = parseYamlMap(kustomization);
       assertThat(map.get("kind")).as("%s: kind", rel(kustomization)).isEqualTo("Kustomization");
       Object listed = map.get("resources");
-      assertThat(listed).as("%s: resources should be a list", rel(kustomization)).isInstanceOf(List.class);
+      assertThat(listed)
+          .as("%s: resources should be a list", rel(kustomization))
+          .isInstanceOf(List.class);
       Path dir = kustomization.getParent();
       Set<Path> resources = new TreeSet<>();
       for (Object entry : (List<?>) listed) {
@@ -76,24 +86,31 @@ class ManifestFilesTest {
         resources.add(resource);
         if (resource.endsWith(Paths.get(CRD_FILE))) {
           assertThat(resource)
-              .as("%s lists %s, which is generated from the crds module (mvn -B package): it is missing",
+              .as(
+                  "%s lists %s, which is generated from the crds module (mvn -B package): it is missing",
                   rel(kustomization), entry)
               .isRegularFile();
         } else if (Files.isDirectory(resource)) {
           assertThat(resource.resolve("kustomization.yaml"))
-              .as("%s lists the directory %s, which needs its own kustomization.yaml", rel(kustomization), entry)
+              .as(
+                  "%s lists the directory %s, which needs its own kustomization.yaml",
+                  rel(kustomization), entry)
               .isRegularFile();
         } else {
           assertThat(resource).as("%s lists %s", rel(kustomization), entry).isRegularFile();
         }
       }
       try (Stream<Path> siblings = Files.list(dir)) {
-        List<Path> unlisted = siblings.filter(Manifests::isYaml)
-            .filter(p -> !isKustomization(p))
-            .filter(p -> !resources.contains(p.normalize()))
-            .sorted().toList();
+        List<Path> unlisted =
+            siblings
+                .filter(Manifests::isYaml)
+                .filter(p -> !isKustomization(p))
+                .filter(p -> !resources.contains(p.normalize()))
+                .sorted()
+                .toList();
         assertThat(unlisted)
-            .as("YAML files beside %s that it does not list (kustomize would silently leave them out)",
+            .as(
+                "YAML files beside %s that it does not list (kustomize would silently leave them out)",
                 rel(kustomization))
             .isEmpty();
       }

@@ -20,8 +20,9 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The Kubernetes manifests under {@code manifests/}, read for the manifest tests: files, parsed resources, and the
- * names the tests report them by. Surefire passes the directory as the system property {@code accord.manifests}.
+ * The Kubernetes manifests under {@code manifests/}, read for the manifest tests: files, parsed
+ * resources, and the names the tests report them by. Surefire passes the directory as the system
+ * property {@code accord.manifests}.
  */
 final class Manifests {
   static final String NAMESPACE = "accord-system";
@@ -38,7 +39,8 @@ final class Manifests {
     if (dir == null) {
       String property = System.getProperty("accord.manifests");
       assertThat(property)
-          .as("system property accord.manifests (set by the operator module's surefire configuration)")
+          .as(
+              "system property accord.manifests (set by the operator module's surefire configuration)")
           .isNotBlank();
       Path located = Paths.get(property).toAbsolutePath().normalize();
       assertThat(located).as("the manifests directory").isDirectory();
@@ -58,12 +60,16 @@ final class Manifests {
 
   static boolean isKustomization(Path p) {
     String name = p.getFileName().toString();
-    return name.equals("kustomization.yaml") || name.equals("kustomization.yml") || name.equals("Kustomization");
+    return name.equals("kustomization.yaml")
+        || name.equals("kustomization.yml")
+        || name.equals("Kustomization");
   }
 
   static List<Path> yamlFiles() throws IOException {
     try (Stream<Path> walk = Files.walk(directory())) {
-      return walk.filter(p -> isYaml(p) || isKustomization(p)).sorted(Comparator.naturalOrder()).toList();
+      return walk.filter(p -> isYaml(p) || isKustomization(p))
+          .sorted(Comparator.naturalOrder())
+          .toList();
     }
   }
 
@@ -100,13 +106,16 @@ final class Manifests {
   /** Every document of a YAML file, as plain maps; fails unless each is a map. */
   static List<Map<String, Object>> parseYamlDocuments(Path file) throws IOException {
     List<Map<String, Object>> documents = new ArrayList<>();
-    try (MappingIterator<Object> values = new YAMLMapper().readerFor(Object.class).readValues(file.toFile())) {
+    try (MappingIterator<Object> values =
+        new YAMLMapper().readerFor(Object.class).readValues(file.toFile())) {
       while (values.hasNextValue()) {
         Object document = values.nextValue();
         if (document == null) {
           continue; // an empty document, such as after a leading ---
         }
-        assertThat(document).as("%s: each YAML document should be a map", rel(file)).isInstanceOf(Map.class);
+        assertThat(document)
+            .as("%s: each YAML document should be a map", rel(file))
+            .isInstanceOf(Map.class);
         @SuppressWarnings("unchecked")
         Map<String, Object> map = (Map<String, Object>) document;
         documents.add(map);
@@ -121,8 +130,10 @@ final class Manifests {
     return items.stream().filter(kind::isInstance).map(kind::cast).toList();
   }
 
-  static <T extends HasMetadata> T single(List<HasMetadata> items, Class<T> kind, String name, String source) {
-    List<T> found = ofKind(items, kind).stream().filter(i -> name.equals(i.getMetadata().getName())).toList();
+  static <T extends HasMetadata> T single(
+      List<HasMetadata> items, Class<T> kind, String name, String source) {
+    List<T> found =
+        ofKind(items, kind).stream().filter(i -> name.equals(i.getMetadata().getName())).toList();
     assertThat(found).as("%s: %s named %s", source, kind.getSimpleName(), name).hasSize(1);
     return found.get(0);
   }
@@ -132,7 +143,9 @@ final class Manifests {
       return "<no metadata>";
     }
     String ns = item.getMetadata().getNamespace();
-    return ns == null ? String.valueOf(item.getMetadata().getName()) : ns + "/" + item.getMetadata().getName();
+    return ns == null
+        ? String.valueOf(item.getMetadata().getName())
+        : ns + "/" + item.getMetadata().getName();
   }
 
   static String kindAndName(HasMetadata item) {

@@ -19,7 +19,10 @@ import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 
-/** The whole set of manifests applies to a (mock) API server: the CRD first, then namespaces, then the rest. */
+/**
+ * The whole set of manifests applies to a (mock) API server: the CRD first, then namespaces, then
+ * the rest.
+ */
 @EnableKubernetesMockClient(crud = true)
 class ManifestsApplyTest {
   /** Injected by the mock server extension (a fresh CRUD server for each test). */
@@ -35,29 +38,35 @@ class ManifestsApplyTest {
     all.stream().filter(isNamespace).forEach(ordered::add);
     all.stream().filter(isCrd.negate().and(isNamespace.negate())).forEach(ordered::add);
     assertThat(ordered.stream().map(Manifests::kindAndName).toList())
-        .as("resources in the manifests").contains("CustomResourceDefinition " + CRD_NAME, "Namespace " + NAMESPACE);
+        .as("resources in the manifests")
+        .contains("CustomResourceDefinition " + CRD_NAME, "Namespace " + NAMESPACE);
 
     for (HasMetadata item : ordered) {
       try {
         HasMetadata created = client.resource(item).create();
         assertThat(created).as("created %s %s", item.getKind(), name(item)).isNotNull();
       } catch (RuntimeException e) {
-        throw new AssertionError("the API server refused " + item.getKind() + " " + name(item) + ": " + e, e);
+        throw new AssertionError(
+            "the API server refused " + item.getKind() + " " + name(item) + ": " + e, e);
       }
     }
     for (HasMetadata item : ordered) {
       HasMetadata read = client.resource(item).get();
       assertThat(read).as("%s %s read back after create", item.getKind(), name(item)).isNotNull();
       assertThat(read.getKind()).as("kind of %s read back", name(item)).isEqualTo(item.getKind());
-      assertThat(read.getMetadata().getName()).as("name of %s %s read back", item.getKind(), name(item))
+      assertThat(read.getMetadata().getName())
+          .as("name of %s %s read back", item.getKind(), name(item))
           .isEqualTo(item.getMetadata().getName());
     }
 
-    Deployment deployment = client.apps().deployments().inNamespace(NAMESPACE).withName(OPERATOR).get();
+    Deployment deployment =
+        client.apps().deployments().inNamespace(NAMESPACE).withName(OPERATOR).get();
     assertThat(deployment).as("Deployment %s/%s on the server", NAMESPACE, OPERATOR).isNotNull();
     assertThat(client.rbac().clusterRoles().withName(OPERATOR).get())
-        .as("ClusterRole %s on the server", OPERATOR).isNotNull();
+        .as("ClusterRole %s on the server", OPERATOR)
+        .isNotNull();
     assertThat(client.apiextensions().v1().customResourceDefinitions().withName(CRD_NAME).get())
-        .as("CRD %s on the server", CRD_NAME).isNotNull();
+        .as("CRD %s on the server", CRD_NAME)
+        .isNotNull();
   }
 }

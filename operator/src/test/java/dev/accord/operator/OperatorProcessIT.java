@@ -29,8 +29,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code java -jar accord-operator.jar} as a separate process, pointed at the mock API server: it elects itself
- * leader through a Lease, serves /readyz, reconciles, and stops cleanly on SIGTERM.
+ * {@code java -jar accord-operator.jar} as a separate process, pointed at the mock API server: it
+ * elects itself leader through a Lease, serves /readyz, reconciles, and stops cleanly on SIGTERM.
  */
 @EnableKubernetesMockClient(crud = true, https = false)
 class OperatorProcessIT {
@@ -48,50 +48,74 @@ class OperatorProcessIT {
 
   @Test
   void theJarElectsItselfReconcilesAndStopsOnSigterm() throws Exception {
-    // JOSDK asks the API server, before electing, whether it may use Leases; the mock does not answer that
+    // JOSDK asks the API server, before electing, whether it may use Leases; the mock does not
+    // answer that
     // review, so answer it here as an API server would for the operator's RBAC.
-    server.expect().post().withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
-        .andReturn(201, new SelfSubjectRulesReviewBuilder()
-            .withNewSpec().withNamespace("accord-system").endSpec()
-            .withNewStatus().withIncomplete(false)
-              .addNewResourceRule().withApiGroups("coordination.k8s.io").withResources("leases")
-                .withVerbs("get", "list", "watch", "create", "update", "patch").endResourceRule()
-            .endStatus()
-            .build())
+    server
+        .expect()
+        .post()
+        .withPath("/apis/authorization.k8s.io/v1/selfsubjectrulesreviews")
+        .andReturn(
+            201,
+            new SelfSubjectRulesReviewBuilder()
+                .withNewSpec()
+                .withNamespace("accord-system")
+                .endSpec()
+                .withNewStatus()
+                .withIncomplete(false)
+                .addNewResourceRule()
+                .withApiGroups("coordination.k8s.io")
+                .withResources("leases")
+                .withVerbs("get", "list", "watch", "create", "update", "patch")
+                .endResourceRule()
+                .endStatus()
+                .build())
         .always();
     int healthPort;
     try (ServerSocket socket = new ServerSocket(0)) {
       healthPort = socket.getLocalPort();
     }
     String java = ProcessHandle.current().info().command().orElse("java");
-    ProcessBuilder builder = new ProcessBuilder(java,
-        "-Dkubernetes.master=" + client.getMasterUrl(),
-        "-Dkubernetes.auth.tryKubeConfig=false",
-        "-Dkubernetes.auth.tryServiceAccount=false",
-        "-Dkubernetes.trust.certificates=true",
-        "-jar", Path.of(System.getProperty("accord.operator.jar")).toString())
-        .redirectErrorStream(true);
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                java,
+                "-Dkubernetes.master=" + client.getMasterUrl(),
+                "-Dkubernetes.auth.tryKubeConfig=false",
+                "-Dkubernetes.auth.tryServiceAccount=false",
+                "-Dkubernetes.trust.certificates=true",
+                "-jar",
+                Path.of(System.getProperty("accord.operator.jar")).toString())
+            .redirectErrorStream(true);
     builder.environment().put("POD_NAMESPACE", "accord-system");
     builder.environment().put("POD_NAME", "operator-1");
     builder.environment().put("ACCORD_OPERATOR_HEALTH_PORT", Integer.toString(healthPort));
     builder.environment().put("ACCORD_SERVER_IMAGE", "accord/accord-server:it");
     builder.environment().put("ACCORD_WEBHOOK_PORT", "0");
     process = builder.start();
-    Thread reader = new Thread(() -> {
-      try {
-        process.getInputStream().transferTo(output);
-      } catch (IOException e) {
-        // the process ended
-      }
-    });
+    Thread reader =
+        new Thread(
+            () -> {
+              try {
+                process.getInputStream().transferTo(output);
+              } catch (IOException e) {
+                // the process ended
+              }
+            });
     reader.start();
 
     HttpClient http = HttpClient.newHttpClient();
     URI readyz = URI.create("http://127.0.0.1:" + healthPort + "/readyz");
     try {
-      await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
-          .until(() -> http.send(HttpRequest.newBuilder(readyz).build(), HttpResponse.BodyHandlers.ofString())
-              .statusCode() == 200);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .ignoreExceptions()
+          .until(
+              () ->
+                  http.send(
+                              HttpRequest.newBuilder(readyz).build(),
+                              HttpResponse.BodyHandlers.ofString())
+                          .statusCode()
+                      == 200);
     } catch (org.awaitility.core.ConditionTimeoutException e) {
       throw new AssertionError("the operator never became ready; its output:\n" + output, e);
     }
@@ -104,22 +128,48 @@ class OperatorProcessIT {
     cluster.setSpec(spec);
     client.resource(cluster).create();
 
-    await().atMost(Duration.ofSeconds(60))
-        .until(() -> client.apps().deployments().inNamespace("jobs").withName("demo-server").get() != null);
-    assertThat(client.apps().deployments().inNamespace("jobs").withName("demo-server").get().getSpec()
-        .getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("accord/accord-server:it");
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(
+            () ->
+                client.apps().deployments().inNamespace("jobs").withName("demo-server").get()
+                    != null);
+    assertThat(
+            client
+                .apps()
+                .deployments()
+                .inNamespace("jobs")
+                .withName("demo-server")
+                .get()
+                .getSpec()
+                .getTemplate()
+                .getSpec()
+                .getContainers()
+                .get(0)
+                .getImage())
+        .isEqualTo("accord/accord-server:it");
     Lease lease = client.leases().inNamespace("accord-system").withName("accord-operator").get();
     assertThat(lease).isNotNull();
     assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("operator-1");
 
-    process.toHandle().destroy(); // SIGTERM, leaving our end of the output pipe open to read the last lines
+    process
+        .toHandle()
+        .destroy(); // SIGTERM, leaving our end of the output pipe open to read the last lines
     assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
     reader.join(10_000);
     String log = output.toString(StandardCharsets.UTF_8);
-    assertThat(log).contains("Starting the Accord operator").contains("Accord webhook serving HTTPS")
+    assertThat(log)
+        .contains("Starting the Accord operator")
+        .contains("Accord webhook serving HTTPS")
         .contains("Accord operator stopped");
-    assertThat(client.secrets().inNamespace("accord-system").withName("accord-operator-webhook-ca").get())
-        .as("the webhook's CA, kept for restarts and other replicas").isNotNull();
+    assertThat(
+            client
+                .secrets()
+                .inNamespace("accord-system")
+                .withName("accord-operator-webhook-ca")
+                .get())
+        .as("the webhook's CA, kept for restarts and other replicas")
+        .isNotNull();
     assertThat(List.of(0, 143)).contains(process.exitValue());
   }
 }

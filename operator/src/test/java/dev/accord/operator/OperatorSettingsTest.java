@@ -20,25 +20,34 @@ class OperatorSettingsTest {
 
   @Test
   void everyVariableIsRead() {
-    OperatorSettings settings = OperatorSettings.fromEnvironment(Map.of(
-        "ACCORD_OPERATOR_NAMESPACES", " jobs, reports ,",
-        "ACCORD_SERVER_IMAGE", "registry.local/accord:dev",
-        "POD_NAMESPACE", "accord-system",
-        "POD_NAME", "accord-operator-7c9",
-        "ACCORD_OPERATOR_HEALTH_PORT", "9090"), "1.2.3");
+    OperatorSettings settings =
+        OperatorSettings.fromEnvironment(
+            Map.of(
+                "ACCORD_OPERATOR_NAMESPACES", " jobs, reports ,",
+                "ACCORD_SERVER_IMAGE", "registry.local/accord:dev",
+                "POD_NAMESPACE", "accord-system",
+                "POD_NAME", "accord-operator-7c9",
+                "ACCORD_OPERATOR_HEALTH_PORT", "9090"),
+            "1.2.3");
 
     assertThat(settings.namespaces()).isEqualTo(Set.of("jobs", "reports"));
     assertThat(settings.serverImage()).isEqualTo("registry.local/accord:dev");
     assertThat(settings.leaseNamespace()).isEqualTo("accord-system");
     assertThat(settings.identity()).isEqualTo("accord-operator-7c9");
     assertThat(settings.healthPort()).isEqualTo(9090);
-    assertThat(OperatorSettings.fromEnvironment(Map.of("POD_NAMESPACE", "x", "ACCORD_OPERATOR_LEADER_ELECTION",
-        "false"), "1").leaseNamespace()).isNull();
+    assertThat(
+            OperatorSettings.fromEnvironment(
+                    Map.of("POD_NAMESPACE", "x", "ACCORD_OPERATOR_LEADER_ELECTION", "false"), "1")
+                .leaseNamespace())
+        .isNull();
   }
 
   @Test
   void aMalformedPortNamesTheVariable() {
-    assertThatThrownBy(() -> OperatorSettings.fromEnvironment(Map.of("ACCORD_OPERATOR_HEALTH_PORT", "http"), "1"))
+    assertThatThrownBy(
+            () ->
+                OperatorSettings.fromEnvironment(
+                    Map.of("ACCORD_OPERATOR_HEALTH_PORT", "http"), "1"))
         .hasMessageContaining("ACCORD_OPERATOR_HEALTH_PORT");
   }
 }

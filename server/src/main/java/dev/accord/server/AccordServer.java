@@ -18,15 +18,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Accord gRPC server: the V1 API ({@link AccordServices}), the standard health service (tied to the
- * backend) and server reflection, on whatever transport the given {@link ServerBuilder} brings — TCP from
- * {@link #tcp}, or in-process in tests. It owns its backend and closes it on shutdown.
+ * A running Accord gRPC server: the V1 API ({@link AccordServices}), the standard health service
+ * (tied to the backend) and server reflection, on whatever transport the given {@link
+ * ServerBuilder} brings — TCP from {@link #tcp}, or in-process in tests. It owns its backend and
+ * closes it on shutdown.
  */
 public final class AccordServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(AccordServer.class);
+
   /**
-   * The health service name a liveness probe asks for: SERVING while the process runs, whatever the database does
-   * (the empty name and the V1 service's name follow the database, for readiness).
+   * The health service name a liveness probe asks for: SERVING while the process runs, whatever the
+   * database does (the empty name and the V1 service's name follow the database, for readiness).
    */
   public static final String LIVENESS_SERVICE = "accord.liveness";
 
@@ -38,8 +40,13 @@ public final class AccordServer implements AutoCloseable {
   private final Duration shutdownGrace;
   private volatile boolean stopped;
 
-  private AccordServer(Server server, AccordServices services, Backend backend, HealthStatusManager health,
-      BackendHealthMonitor monitor, Duration shutdownGrace) {
+  private AccordServer(
+      Server server,
+      AccordServices services,
+      Backend backend,
+      HealthStatusManager health,
+      BackendHealthMonitor monitor,
+      Duration shutdownGrace) {
     this.server = server;
     this.services = services;
     this.backend = backend;
@@ -49,15 +56,16 @@ public final class AccordServer implements AutoCloseable {
   }
 
   /**
-   * The TCP transport on {@code listen} (port 0: any free port), with the connection policy every Accord server
-   * has.
+   * The TCP transport on {@code listen} (port 0: any free port), with the connection policy every
+   * Accord server has.
    */
   public static ServerBuilder<?> tcp(InetSocketAddress listen) {
     return NettyServerBuilder.forAddress(listen, InsecureServerCredentials.create())
         // Go and Java clients may ping to keep idle connections through load balancers: allow it.
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
-        // Reconnecting now and then lets clients balancing over a headless Service find new replicas.
+        // Reconnecting now and then lets clients balancing over a headless Service find new
+        // replicas.
         .maxConnectionAge(10, TimeUnit.MINUTES)
         .maxConnectionAgeGrace(30, TimeUnit.SECONDS);
   }
@@ -68,20 +76,28 @@ public final class AccordServer implements AutoCloseable {
    * @param callThreads threads for calls that wait on the backend
    * @param shutdownGrace how long in-flight calls may run after {@link #shutdown()} begins
    * @param healthInterval how often the backend's health is checked for the health service
-   * @throws IOException when the transport cannot listen; nothing is left running, the backend stays open
+   * @throws IOException when the transport cannot listen; nothing is left running, the backend
+   *     stays open
    */
-  public static AccordServer start(ServerBuilder<?> transport, Backend backend, int callThreads,
-      Duration shutdownGrace, Duration healthInterval) throws IOException {
+  public static AccordServer start(
+      ServerBuilder<?> transport,
+      Backend backend,
+      int callThreads,
+      Duration shutdownGrace,
+      Duration healthInterval)
+      throws IOException {
     HealthStatusManager health = new HealthStatusManager();
     // Liveness must not follow the database: restarting servers does not bring PostgreSQL back.
     health.setStatus(LIVENESS_SERVICE, ServingStatus.SERVING);
     BackendHealthMonitor monitor = new BackendHealthMonitor(backend, health, healthInterval);
     monitor.start();
     AccordServices services = new AccordServices(backend, callThreads, "accord-");
-    Server server = services.addTo(transport)
-        .addService(health.getHealthService())
-        .addService(ProtoReflectionServiceV1.newInstance())
-        .build();
+    Server server =
+        services
+            .addTo(transport)
+            .addService(health.getHealthService())
+            .addService(ProtoReflectionServiceV1.newInstance())
+            .build();
     try {
       server.start();
     } catch (IOException e) {
@@ -107,8 +123,9 @@ public final class AccordServer implements AutoCloseable {
   }
 
   /**
-   * Stops gracefully: health turns NOT_SERVING for good, new calls are refused, in-flight calls get the grace
-   * period to finish and are cancelled after it; then the backend closes (stopping an embedded database).
+   * Stops gracefully: health turns NOT_SERVING for good, new calls are refused, in-flight calls get
+   * the grace period to finish and are cancelled after it; then the backend closes (stopping an
+   * embedded database).
    *
    * @return whether every in-flight call finished within the grace period
    */
@@ -125,7 +142,8 @@ public final class AccordServer implements AutoCloseable {
     try {
       clean = server.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS);
       if (!clean) {
-        log.warn("In-flight calls still running after {} s: cancelling them", shutdownGrace.toSeconds());
+        log.warn(
+            "In-flight calls still running after {} s: cancelling them", shutdownGrace.toSeconds());
         server.shutdownNow();
         server.awaitTermination(5, TimeUnit.SECONDS);
       }

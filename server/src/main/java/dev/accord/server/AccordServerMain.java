@@ -15,36 +15,60 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 /** {@code java -jar accord-server.jar}: runs the server; {@code ... demo} runs the demo. */
-@Command(name = "accord-server", mixinStandardHelpOptions = true, versionProvider = AccordServerMain.Version.class,
-    description = "Accord: leases, fencing tokens and done marks for distributed workers, on PostgreSQL.",
+@Command(
+    name = "accord-server",
+    mixinStandardHelpOptions = true,
+    versionProvider = AccordServerMain.Version.class,
+    description =
+        "Accord: leases, fencing tokens and done marks for distributed workers, on PostgreSQL.",
     subcommands = {DemoCommand.class},
-    footer = {"", "Every option can also be set by the environment variable named in its description."})
+    footer = {
+      "",
+      "Every option can also be set by the environment variable named in its description."
+    })
 public final class AccordServerMain implements Callable<Integer> {
   private static final Logger log = LoggerFactory.getLogger(AccordServerMain.class);
 
-  @Spec
-  CommandLine.Model.CommandSpec spec;
+  @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(names = "--listen", defaultValue = "${env:ACCORD_LISTEN:-:7475}", paramLabel = "[HOST]:PORT",
+  @Option(
+      names = "--listen",
+      defaultValue = "${env:ACCORD_LISTEN:-:7475}",
+      paramLabel = "[HOST]:PORT",
       description = "Address to accept gRPC on (ACCORD_LISTEN, default ${DEFAULT-VALUE}).")
   String listen;
 
-  @Option(names = "--backend", defaultValue = "${env:ACCORD_BACKEND:-embedded}", paramLabel = "BACKEND",
-      description = "embedded | memory | postgres://user:password@host:port/db | jdbc:postgresql://... | postgres "
-          + "(connects with PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD) "
-          + "(ACCORD_BACKEND, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--backend",
+      defaultValue = "${env:ACCORD_BACKEND:-embedded}",
+      paramLabel = "BACKEND",
+      description =
+          "embedded | memory | postgres://user:password@host:port/db | jdbc:postgresql://... | postgres "
+              + "(connects with PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD) "
+              + "(ACCORD_BACKEND, default ${DEFAULT-VALUE}).")
   String backend;
 
-  @Option(names = "--data-dir", defaultValue = "${env:ACCORD_DATA_DIR:-./accord-data}", paramLabel = "DIR",
-      description = "Where the embedded backend keeps its database (ACCORD_DATA_DIR, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--data-dir",
+      defaultValue = "${env:ACCORD_DATA_DIR:-./accord-data}",
+      paramLabel = "DIR",
+      description =
+          "Where the embedded backend keeps its database (ACCORD_DATA_DIR, default ${DEFAULT-VALUE}).")
   Path dataDir;
 
-  @Option(names = "--pool-size", defaultValue = "${env:ACCORD_POOL_SIZE:-16}", paramLabel = "N",
+  @Option(
+      names = "--pool-size",
+      defaultValue = "${env:ACCORD_POOL_SIZE:-16}",
+      paramLabel = "N",
       description = "Database connections (ACCORD_POOL_SIZE, default ${DEFAULT-VALUE}).")
   int poolSize;
 
-  @Option(names = "--shutdown-grace", defaultValue = "${env:ACCORD_SHUTDOWN_GRACE_SECONDS:-10}", paramLabel = "SECONDS",
-      description = "How long in-flight calls may run on shutdown (ACCORD_SHUTDOWN_GRACE_SECONDS, default ${DEFAULT-VALUE}).")
+  @Option(
+      names = "--shutdown-grace",
+      defaultValue = "${env:ACCORD_SHUTDOWN_GRACE_SECONDS:-10}",
+      paramLabel = "SECONDS",
+      description =
+          "How long in-flight calls may run on shutdown (ACCORD_SHUTDOWN_GRACE_SECONDS, default ${DEFAULT-VALUE}).")
   int shutdownGraceSeconds;
 
   public static void main(String[] args) {
@@ -61,10 +85,17 @@ public final class AccordServerMain implements Callable<Integer> {
   public Integer call() throws Exception {
     ServerConfig config;
     try {
-      config = new ServerConfig(ServerConfig.parseListen(listen), backend, dataDir, poolSize,
-          Duration.ofSeconds(shutdownGraceSeconds), Duration.ofSeconds(2));
+      config =
+          new ServerConfig(
+              ServerConfig.parseListen(listen),
+              backend,
+              dataDir,
+              poolSize,
+              Duration.ofSeconds(shutdownGraceSeconds),
+              Duration.ofSeconds(2));
       if (shutdownGraceSeconds < 0) {
-        throw new IllegalArgumentException("ACCORD_SHUTDOWN_GRACE_SECONDS (--shutdown-grace) must be 0 or more");
+        throw new IllegalArgumentException(
+            "ACCORD_SHUTDOWN_GRACE_SECONDS (--shutdown-grace) must be 0 or more");
       }
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
@@ -86,21 +117,35 @@ public final class AccordServerMain implements Callable<Integer> {
     }
     AccordServer server;
     try {
-      server = AccordServer.start(AccordServer.tcp(config.listen()), backend, callThreads(config.poolSize()),
-          config.shutdownGrace(), config.healthInterval());
+      server =
+          AccordServer.start(
+              AccordServer.tcp(config.listen()),
+              backend,
+              callThreads(config.poolSize()),
+              config.shutdownGrace(),
+              config.healthInterval());
     } catch (java.io.IOException e) {
-      log.error("cannot listen on {}: {} (is another server on that port? set ACCORD_LISTEN)", config.listen(),
+      log.error(
+          "cannot listen on {}: {} (is another server on that port? set ACCORD_LISTEN)",
+          config.listen(),
           e.getMessage());
       backend.close();
       return 1;
     }
-    log.info("Accord server listening on {} (backend: {})", describe(config.listen(), server.port()),
+    log.info(
+        "Accord server listening on {} (backend: {})",
+        describe(config.listen(), server.port()),
         backend.describe());
-    Thread hook = new Thread(() -> {
-      log.info("Shutting down: refusing new calls, giving in-flight calls {} s", config.shutdownGrace().toSeconds());
-      boolean clean = server.shutdown();
-      log.info("Accord server stopped{}", clean ? "" : " (some calls were cancelled)");
-    }, "accord-shutdown");
+    Thread hook =
+        new Thread(
+            () -> {
+              log.info(
+                  "Shutting down: refusing new calls, giving in-flight calls {} s",
+                  config.shutdownGrace().toSeconds());
+              boolean clean = server.shutdown();
+              log.info("Accord server stopped{}", clean ? "" : " (some calls were cancelled)");
+            },
+            "accord-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     server.awaitTermination();
     return 0;
@@ -112,8 +157,10 @@ public final class AccordServerMain implements Callable<Integer> {
   }
 
   private static String describe(InetSocketAddress listen, int port) {
-    String host = listen.getAddress() == null || listen.getAddress().isAnyLocalAddress()
-        ? "*" : listen.getHostString();
+    String host =
+        listen.getAddress() == null || listen.getAddress().isAnyLocalAddress()
+            ? "*"
+            : listen.getHostString();
     return host + ":" + port;
   }
 

@@ -22,11 +22,13 @@ public final class Backends {
   }
 
   /**
-   * As {@link #open(String, Path, int)}; {@code env} supplies the libpq variables ({@code PGHOST}, {@code PGPORT},
-   * {@code PGDATABASE}, {@code PGUSER}, {@code PGPASSWORD}) that the bare backend {@code postgres} connects with, so
-   * a password can come from a Kubernetes Secret without ever being written into a URL.
+   * As {@link #open(String, Path, int)}; {@code env} supplies the libpq variables ({@code PGHOST},
+   * {@code PGPORT}, {@code PGDATABASE}, {@code PGUSER}, {@code PGPASSWORD}) that the bare backend
+   * {@code postgres} connects with, so a password can come from a Kubernetes Secret without ever
+   * being written into a URL.
    */
-  public static Backend open(String spec, Path dataDir, int poolSize, Map<String, String> env) throws IOException {
+  public static Backend open(String spec, Path dataDir, int poolSize, Map<String, String> env)
+      throws IOException {
     if (spec.equals("postgres")) {
       return PostgresBackend.open(PostgresSettings.fromLibpqEnvironment(env, poolSize));
     }
@@ -35,19 +37,30 @@ public final class Backends {
     }
     if (spec.equals("embedded")) {
       EmbeddedPostgres postgres = EmbeddedPostgres.start(dataDir, 0);
-      return PostgresBackend.open(postgres.settings(poolSize),
-          "embedded PostgreSQL in " + dataDir.toAbsolutePath().normalize() + " (port " + postgres.port() + ")", postgres);
+      return PostgresBackend.open(
+          postgres.settings(poolSize),
+          "embedded PostgreSQL in "
+              + dataDir.toAbsolutePath().normalize()
+              + " (port "
+              + postgres.port()
+              + ")",
+          postgres);
     }
-    if (spec.startsWith("postgres://") || spec.startsWith("postgresql://") || spec.startsWith("jdbc:postgresql:")) {
+    if (spec.startsWith("postgres://")
+        || spec.startsWith("postgresql://")
+        || spec.startsWith("jdbc:postgresql:")) {
       try {
         return PostgresBackend.open(PostgresSettings.parse(spec, poolSize));
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("ACCORD_BACKEND (--backend): " + e.getMessage(), e);
       }
     }
-    throw new IllegalArgumentException("ACCORD_BACKEND (--backend) must be embedded, memory, "
-        + "postgres://user:password@host:port/database, jdbc:postgresql://... or postgres (with PGHOST, PGPORT, "
-        + "PGDATABASE, PGUSER, PGPASSWORD), got \"" + redactedHead(spec) + "\"");
+    throw new IllegalArgumentException(
+        "ACCORD_BACKEND (--backend) must be embedded, memory, "
+            + "postgres://user:password@host:port/database, jdbc:postgresql://... or postgres (with PGHOST, PGPORT, "
+            + "PGDATABASE, PGUSER, PGPASSWORD), got \""
+            + redactedHead(spec)
+            + "\"");
   }
 
   private static String redactedHead(String spec) {

@@ -5,38 +5,49 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Everything a server process is told, validated: each check names the setting (flag and variable) to fix.
+ * Everything a server process is told, validated: each check names the setting (flag and variable)
+ * to fix.
  *
  * @param listen address and port to accept gRPC on
- * @param backend {@code embedded}, {@code memory}, {@code postgres://...} or {@code jdbc:postgresql://...}
+ * @param backend {@code embedded}, {@code memory}, {@code postgres://...} or {@code
+ *     jdbc:postgresql://...}
  * @param dataDir where the embedded backend keeps its database
  * @param poolSize database connections
  * @param shutdownGrace how long in-flight calls may take to finish on shutdown
  * @param healthInterval how often the database is checked for the health service
  */
 public record ServerConfig(
-    InetSocketAddress listen, String backend, Path dataDir, int poolSize, Duration shutdownGrace,
+    InetSocketAddress listen,
+    String backend,
+    Path dataDir,
+    int poolSize,
+    Duration shutdownGrace,
     Duration healthInterval) {
   public static final int DEFAULT_PORT = 7475;
 
   public ServerConfig {
     if (backend == null || backend.isBlank()) {
-      throw new IllegalArgumentException("ACCORD_BACKEND (--backend) must be embedded, memory, "
-          + "postgres://user:password@host:port/database or jdbc:postgresql://...");
+      throw new IllegalArgumentException(
+          "ACCORD_BACKEND (--backend) must be embedded, memory, "
+              + "postgres://user:password@host:port/database or jdbc:postgresql://...");
     }
     if (poolSize < 1 || poolSize > 1000) {
-      throw new IllegalArgumentException("ACCORD_POOL_SIZE (--pool-size) must be from 1 to 1000, got " + poolSize);
+      throw new IllegalArgumentException(
+          "ACCORD_POOL_SIZE (--pool-size) must be from 1 to 1000, got " + poolSize);
     }
   }
 
   /**
-   * Reads {@code :PORT}, {@code HOST:PORT} or {@code [IPv6]:PORT}; an empty host means every interface.
+   * Reads {@code :PORT}, {@code HOST:PORT} or {@code [IPv6]:PORT}; an empty host means every
+   * interface.
    *
    * @throws IllegalArgumentException naming ACCORD_LISTEN and the expected form
    */
   public static InetSocketAddress parseListen(String value) {
-    String expected = "ACCORD_LISTEN (--listen) must be [HOST]:PORT, e.g. :7475 or 127.0.0.1:7475, got \""
-        + value + "\"";
+    String expected =
+        "ACCORD_LISTEN (--listen) must be [HOST]:PORT, e.g. :7475 or 127.0.0.1:7475, got \""
+            + value
+            + "\"";
     int colon = value.lastIndexOf(':');
     if (colon < 0) {
       throw new IllegalArgumentException(expected);

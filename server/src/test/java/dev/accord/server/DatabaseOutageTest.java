@@ -27,12 +27,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A server whose PostgreSQL goes away keeps running: health turns NOT_SERVING, calls answer UNAVAILABLE, and
- * both recover by themselves when the database is back, with nothing lost.
+ * A server whose PostgreSQL goes away keeps running: health turns NOT_SERVING, calls answer
+ * UNAVAILABLE, and both recover by themselves when the database is back, with nothing lost.
  */
 class DatabaseOutageTest {
-  @TempDir
-  Path dataDir;
+  @TempDir Path dataDir;
   private EmbeddedPostgres postgres;
   private AccordServer server;
   private ManagedChannel channel;
@@ -55,8 +54,13 @@ class DatabaseOutageTest {
     int pgPort = freePort();
     postgres = EmbeddedPostgres.start(dataDir, pgPort);
     PostgresBackend backend = PostgresBackend.open(postgres.settings(4));
-    server = AccordServer.start(AccordServer.tcp(new InetSocketAddress("127.0.0.1", 0)), backend, 8, Duration.ofSeconds(1),
-        Duration.ofMillis(200));
+    server =
+        AccordServer.start(
+            AccordServer.tcp(new InetSocketAddress("127.0.0.1", 0)),
+            backend,
+            8,
+            Duration.ofSeconds(1),
+            Duration.ofMillis(200));
     channel = ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
     V1Grpc.V1BlockingStub stub = V1Grpc.newBlockingStub(channel);
 
@@ -68,20 +72,33 @@ class DatabaseOutageTest {
     postgres = null;
 
     awaitHealth(ServingStatus.NOT_SERVING);
-    assertThat(HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder()
-        .setService(AccordServer.LIVENESS_SERVICE).build()).getStatus())
-        .as("liveness does not follow the database").isEqualTo(ServingStatus.SERVING);
+    assertThat(
+            HealthGrpc.newBlockingStub(channel)
+                .check(
+                    HealthCheckRequest.newBuilder()
+                        .setService(AccordServer.LIVENESS_SERVICE)
+                        .build())
+                .getStatus())
+        .as("liveness does not follow the database")
+        .isEqualTo(ServingStatus.SERVING);
     assertThatThrownBy(() -> stub.acquire(acquire("alice", "during-outage")))
-        .isInstanceOfSatisfying(StatusRuntimeException.class, e -> {
-          assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
-          assertThat(e.getStatus().getDescription()).startsWith("database unavailable").doesNotContain("\tat ");
-        });
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> {
+              assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE);
+              assertThat(e.getStatus().getDescription())
+                  .startsWith("database unavailable")
+                  .doesNotContain("\tat ");
+            });
 
     postgres = EmbeddedPostgres.start(dataDir, pgPort);
 
     awaitHealth(ServingStatus.SERVING);
-    // The first call may still meet a connection from before the restart (UNAVAILABLE, which clients retry).
-    await().atMost(Duration.ofSeconds(30)).ignoreException(StatusRuntimeException.class)
+    // The first call may still meet a connection from before the restart (UNAVAILABLE, which
+    // clients retry).
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .ignoreException(StatusRuntimeException.class)
         .until(() -> stub.acquire(acquire("bob", "before-outage")).getStatus() == Status.DONE);
     assertThat(stub.acquire(acquire("bob", "after-outage")).getStatus()).isEqualTo(Status.OK);
   }
@@ -89,13 +106,24 @@ class DatabaseOutageTest {
   private void awaitHealth(ServingStatus expected) {
     HealthGrpc.HealthBlockingStub health = HealthGrpc.newBlockingStub(channel);
     for (String service : new String[] {"", "blacksquaremedia.accord.V1"}) {
-      await().atMost(Duration.ofSeconds(60)).until(
-          () -> health.check(HealthCheckRequest.newBuilder().setService(service).build()).getStatus() == expected);
+      await()
+          .atMost(Duration.ofSeconds(60))
+          .until(
+              () ->
+                  health
+                          .check(HealthCheckRequest.newBuilder().setService(service).build())
+                          .getStatus()
+                      == expected);
     }
   }
 
   private static AcquireRequest acquire(String owner, String name) {
-    return AcquireRequest.newBuilder().setOwner(owner).setNamespace("outage").setName(name).setTtl(60).build();
+    return AcquireRequest.newBuilder()
+        .setOwner(owner)
+        .setNamespace("outage")
+        .setName(name)
+        .setTtl(60)
+        .build();
   }
 
   private static int freePort() throws IOException {

@@ -4,7 +4,6 @@ import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-
 import com.google.protobuf.ByteString;
 import dev.accord.api.v1.AcquireRequest;
 import dev.accord.api.v1.AcquireResponse;
@@ -43,10 +42,11 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Runs the shaded jar exactly as an operator would ({@code java -jar accord-server.jar}, configured through the
- * environment) and talks to it over real sockets. The in-process tests cannot see what only a real process has:
- * the manifest and the shaded service files, picocli's exit codes, logback on standard error, the SIGTERM
- * shutdown hook and the exit code an orchestrator observes, and an embedded PostgreSQL that outlives the JVM on disk.
+ * Runs the shaded jar exactly as an operator would ({@code java -jar accord-server.jar}, configured
+ * through the environment) and talks to it over real sockets. The in-process tests cannot see what
+ * only a real process has: the manifest and the shaded service files, picocli's exit codes, logback
+ * on standard error, the SIGTERM shutdown hook and the exit code an orchestrator observes, and an
+ * embedded PostgreSQL that outlives the JVM on disk.
  */
 @Timeout(value = 5, unit = TimeUnit.MINUTES)
 class ServerProcessIT {
@@ -56,12 +56,19 @@ class ServerProcessIT {
   /** 128 + SIGTERM: what a JVM reports when a TERM signal ended it after its shutdown hooks ran. */
   private static final int EXIT_SIGTERM = 143;
 
-  /** picocli's usage-error code, which the server also uses for a configuration it cannot act on. */
+  /**
+   * picocli's usage-error code, which the server also uses for a configuration it cannot act on.
+   */
   private static final int EXIT_USAGE = 2;
 
   private static final Duration MEMORY_STARTUP = Duration.ofSeconds(30);
-  /** initdb, and the first extraction of the PostgreSQL binaries, take several seconds on a slow machine. */
+
+  /**
+   * initdb, and the first extraction of the PostgreSQL binaries, take several seconds on a slow
+   * machine.
+   */
   private static final Duration EMBEDDED_STARTUP = Duration.ofMinutes(2);
+
   private static final Duration STOP = Duration.ofSeconds(60);
   private static final Duration CALL_DEADLINE = Duration.ofSeconds(20);
 
@@ -71,15 +78,16 @@ class ServerProcessIT {
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<Path> embeddedDataDirs = new ArrayList<>();
 
-  @TempDir
-  Path workDir;
+  @TempDir Path workDir;
 
   @BeforeAll
   static void findJar() {
     String property = System.getProperty(JAR_PROPERTY);
     assertThat(property)
-        .as("system property %s is unset: run this test through failsafe (mvn verify), which points it at the "
-            + "shaded jar", JAR_PROPERTY)
+        .as(
+            "system property %s is unset: run this test through failsafe (mvn verify), which points it at the "
+                + "shaded jar",
+            JAR_PROPERTY)
         .isNotBlank();
     jar = Path.of(property);
     assertThat(jar).as("the shaded jar: build it with mvn -pl server -am package").isRegularFile();
@@ -91,22 +99,27 @@ class ServerProcessIT {
     for (ServerProcess process : processes) {
       process.kill();
     }
-    // A JVM killed outright cannot stop its embedded PostgreSQL, which pg_ctl detached from it: without this a
-    // failed test would leave a postmaster running, and holding files in a directory JUnit is about to delete.
+    // A JVM killed outright cannot stop its embedded PostgreSQL, which pg_ctl detached from it:
+    // without this a
+    // failed test would leave a postmaster running, and holding files in a directory JUnit is about
+    // to delete.
     for (Path dataDir : embeddedDataDirs) {
       stopLeftoverPostgres(dataDir);
     }
   }
 
   @Test
-  @DisplayName("memory backend: serves health and the V1 API on a real socket, and stops cleanly on SIGTERM")
+  @DisplayName(
+      "memory backend: serves health and the V1 API on a real socket, and stops cleanly on SIGTERM")
   void memoryBackendServesLeasesAndStopsCleanlyOnSigterm() throws Exception {
     int port = freePort();
-    ServerProcess server = start(Map.of("ACCORD_BACKEND", "memory", "ACCORD_LISTEN", "127.0.0.1:" + port));
+    ServerProcess server =
+        start(Map.of("ACCORD_BACKEND", "memory", "ACCORD_LISTEN", "127.0.0.1:" + port));
     server.awaitStderr("Accord server listening on 127.0.0.1:" + port, MEMORY_STARTUP);
 
     ManagedChannel channel = channel(port);
-    // Health starts NOT_SERVING and turns SERVING after the monitor's first backend check: load balancers and
+    // Health starts NOT_SERVING and turns SERVING after the monitor's first backend check: load
+    // balancers and
     // Kubernetes probes ask under both names, so both must come up.
     awaitServing(channel, "", server);
     awaitServing(channel, V1Grpc.SERVICE_NAME, server);
@@ -115,18 +128,22 @@ class ServerProcessIT {
     String namespace = "it-memory";
     AcquireResponse granted = acquire(channel, "worker-1", namespace, "job-1", 60);
     assertThat(granted.getStatus()).as(server.describe()).isEqualTo(Status.OK);
-    assertThat(granted.getHandle().getId().size()).as("handle id length (UUID layout, as Go clients expect)")
+    assertThat(granted.getHandle().getId().size())
+        .as("handle id length (UUID layout, as Go clients expect)")
         .isEqualTo(16);
     assertThat(granted.getHandle().getNumAcquired()).isEqualTo(1);
 
     AcquireResponse refused = acquire(channel, "worker-2", namespace, "job-1", 60);
     assertThat(refused.getStatus()).as(server.describe()).isEqualTo(Status.HELD);
-    // Someone else's handle id would let its holder be impersonated: it must not travel with a refusal.
+    // Someone else's handle id would let its holder be impersonated: it must not travel with a
+    // refusal.
     assertThat(refused.getHandle().getId()).isEqualTo(ByteString.EMPTY);
 
     done(channel, "worker-1", granted.getHandle().getId());
-    assertThat(acquire(channel, "worker-2", namespace, "job-1", 60).getStatus()).isEqualTo(Status.DONE);
-    assertThat(acquire(channel, "worker-2", namespace, "job-2", 60).getStatus()).isEqualTo(Status.OK);
+    assertThat(acquire(channel, "worker-2", namespace, "job-1", 60).getStatus())
+        .isEqualTo(Status.DONE);
+    assertThat(acquire(channel, "worker-2", namespace, "job-2", 60).getStatus())
+        .isEqualTo(Status.OK);
 
     Map<String, Handle> listed = list(channel, namespace);
     assertThat(listed).as(server.describe()).containsOnlyKeys("job-1", "job-2");
@@ -134,7 +151,9 @@ class ServerProcessIT {
     assertThat(listed.get("job-2").getDoneTms()).as("job-2 is pending").isZero();
 
     int exitCode = server.terminate(STOP);
-    assertThat(exitCode).as("exit code after SIGTERM; %s", server.describe()).isEqualTo(EXIT_SIGTERM);
+    assertThat(exitCode)
+        .as("exit code after SIGTERM; %s", server.describe())
+        .isEqualTo(EXIT_SIGTERM);
     assertThat(server.stderr()).as(server.describe()).contains("Accord server stopped");
   }
 
@@ -146,20 +165,24 @@ class ServerProcessIT {
     int exitCode = server.awaitExit(STOP);
     assertThat(exitCode).as(server.describe()).isEqualTo(EXIT_USAGE);
     assertThat(server.output()).as(server.describe()).contains("ACCORD_LISTEN");
-    assertThat(server.stderr()).as("must refuse before serving; %s", server.describe())
+    assertThat(server.stderr())
+        .as("must refuse before serving; %s", server.describe())
         .doesNotContain("listening on");
   }
 
   @Test
   @DisplayName("an unknown ACCORD_BACKEND is a usage error (exit 2) that names the variable")
   void unknownBackendExitsWithUsageErrorNamingTheVariable() throws Exception {
-    // A listen address of our own, so that if the check were missing the server would not take :7475.
-    ServerProcess server = start(Map.of("ACCORD_BACKEND", "mysql://x", "ACCORD_LISTEN", "127.0.0.1:" + freePort()));
+    // A listen address of our own, so that if the check were missing the server would not take
+    // :7475.
+    ServerProcess server =
+        start(Map.of("ACCORD_BACKEND", "mysql://x", "ACCORD_LISTEN", "127.0.0.1:" + freePort()));
 
     int exitCode = server.awaitExit(STOP);
     assertThat(exitCode).as(server.describe()).isEqualTo(EXIT_USAGE);
     assertThat(server.output()).as(server.describe()).contains("ACCORD_BACKEND");
-    assertThat(server.stderr()).as("must refuse before serving; %s", server.describe())
+    assertThat(server.stderr())
+        .as("must refuse before serving; %s", server.describe())
         .doesNotContain("listening on");
   }
 
@@ -172,8 +195,10 @@ class ServerProcessIT {
 
     // No ACCORD_BACKEND: what an operator gets by default must be the durable backend.
     int firstPort = freePort();
-    ServerProcess first = start(Map.of("ACCORD_DATA_DIR", dataDir.toString(),
-        "ACCORD_LISTEN", "127.0.0.1:" + firstPort));
+    ServerProcess first =
+        start(
+            Map.of(
+                "ACCORD_DATA_DIR", dataDir.toString(), "ACCORD_LISTEN", "127.0.0.1:" + firstPort));
     first.awaitStderr("Accord server listening on 127.0.0.1:" + firstPort, EMBEDDED_STARTUP);
     assertThat(first.stderr()).as(first.describe()).contains("embedded PostgreSQL");
     ManagedChannel firstChannel = channel(firstPort);
@@ -187,25 +212,32 @@ class ServerProcessIT {
     firstChannel.shutdownNow();
 
     int firstExit = first.terminate(STOP);
-    assertThat(firstExit).as("exit code after SIGTERM; %s", first.describe()).isEqualTo(EXIT_SIGTERM);
+    assertThat(firstExit)
+        .as("exit code after SIGTERM; %s", first.describe())
+        .isEqualTo(EXIT_SIGTERM);
     assertThat(first.stderr()).as(first.describe()).contains("Accord server stopped");
-    // A clean stop shuts PostgreSQL down too (it removes its pid file): the next start needs no crash recovery
+    // A clean stop shuts PostgreSQL down too (it removes its pid file): the next start needs no
+    // crash recovery
     // and finds no orphan to kill.
     assertThat(dataDir.resolve("postgres").resolve("postmaster.pid"))
         .as("PostgreSQL still running after a clean stop; %s", first.describe())
         .doesNotExist();
 
     int secondPort = freePort();
-    ServerProcess second = start(Map.of("ACCORD_DATA_DIR", dataDir.toString(),
-        "ACCORD_LISTEN", "127.0.0.1:" + secondPort));
+    ServerProcess second =
+        start(
+            Map.of(
+                "ACCORD_DATA_DIR", dataDir.toString(), "ACCORD_LISTEN", "127.0.0.1:" + secondPort));
     second.awaitStderr("Accord server listening on 127.0.0.1:" + secondPort, EMBEDDED_STARTUP);
     ManagedChannel secondChannel = channel(secondPort);
     awaitServing(secondChannel, V1Grpc.SERVICE_NAME, second);
 
-    // A done mark is forever, and a lease outlives the server that granted it: a restart must not hand either
+    // A done mark is forever, and a lease outlives the server that granted it: a restart must not
+    // hand either
     // resource to a new worker.
     assertThat(acquire(secondChannel, "worker-2", namespace, "a", 60).getStatus())
-        .as(second.describe()).isEqualTo(Status.DONE);
+        .as(second.describe())
+        .isEqualTo(Status.DONE);
     AcquireResponse stillHeld = acquire(secondChannel, "worker-2", namespace, "b", 60);
     assertThat(stillHeld.getStatus()).as(second.describe()).isEqualTo(Status.HELD);
     assertThat(stillHeld.getHandle().getNumAcquired()).as("b's fencing token").isEqualTo(1);
@@ -214,7 +246,8 @@ class ServerProcessIT {
     assertThat(listed).as(second.describe()).containsOnlyKeys("a", "b");
     assertThat(listed.get("a").getDoneTms()).as("a is done").isPositive();
     assertThat(listed.get("b").getDoneTms()).as("b is pending").isZero();
-    assertThat(listed.get("b").getExpTms()).as("b's lease still runs for most of its hour")
+    assertThat(listed.get("b").getExpTms())
+        .as("b's lease still runs for most of its hour")
         .isGreaterThan(System.currentTimeMillis() + Duration.ofMinutes(30).toMillis());
   }
 
@@ -225,7 +258,8 @@ class ServerProcessIT {
 
     int exitCode = demo.awaitExit(EMBEDDED_STARTUP.plus(STOP));
     assertThat(exitCode).as(demo.describe()).isZero();
-    assertThat(demo.stdout()).as(demo.describe())
+    assertThat(demo.stdout())
+        .as(demo.describe())
         .contains("processed    200")
         .contains("duplicates   0")
         .contains("Every resource processed exactly once.");
@@ -240,7 +274,8 @@ class ServerProcessIT {
   }
 
   private ManagedChannel channel(int port) {
-    ManagedChannel channel = ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
     channels.add(channel);
     return channel;
   }
@@ -251,21 +286,36 @@ class ServerProcessIT {
         .atMost(Duration.ofSeconds(30))
         .pollInterval(Duration.ofMillis(100))
         .ignoreExceptions()
-        .failFast(() -> assertThat(server.isAlive()).as(() -> "server exited; " + server.describe()).isTrue())
-        .untilAsserted(() -> assertThat(HealthGrpc.newBlockingStub(channel)
-            .withDeadlineAfter(5, TimeUnit.SECONDS)
-            .check(request)
-            .getStatus()).isEqualTo(ServingStatus.SERVING));
+        .failFast(
+            () ->
+                assertThat(server.isAlive())
+                    .as(() -> "server exited; " + server.describe())
+                    .isTrue())
+        .untilAsserted(
+            () ->
+                assertThat(
+                        HealthGrpc.newBlockingStub(channel)
+                            .withDeadlineAfter(5, TimeUnit.SECONDS)
+                            .check(request)
+                            .getStatus())
+                    .isEqualTo(ServingStatus.SERVING));
   }
 
   private static V1Grpc.V1BlockingStub v1(ManagedChannel channel) {
-    return V1Grpc.newBlockingStub(channel).withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    return V1Grpc.newBlockingStub(channel)
+        .withDeadlineAfter(CALL_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
   }
 
-  private static AcquireResponse acquire(ManagedChannel channel, String owner, String namespace, String name,
-      int ttlSeconds) {
-    return v1(channel).acquire(AcquireRequest.newBuilder()
-        .setOwner(owner).setNamespace(namespace).setName(name).setTtl(ttlSeconds).build());
+  private static AcquireResponse acquire(
+      ManagedChannel channel, String owner, String namespace, String name, int ttlSeconds) {
+    return v1(channel)
+        .acquire(
+            AcquireRequest.newBuilder()
+                .setOwner(owner)
+                .setNamespace(namespace)
+                .setName(name)
+                .setTtl(ttlSeconds)
+                .build());
   }
 
   private static void done(ManagedChannel channel, String owner, ByteString handleId) {
@@ -275,15 +325,19 @@ class ServerProcessIT {
   /** Drains the List stream: name to handle. */
   private static Map<String, Handle> list(ManagedChannel channel, String namespace) {
     Map<String, Handle> byName = new LinkedHashMap<>();
-    Iterator<Handle> stream = v1(channel).list(ListRequest.newBuilder()
-        .setFilter(ListRequest.Filter.newBuilder().setPrefix(namespace)).build());
+    Iterator<Handle> stream =
+        v1(channel)
+            .list(
+                ListRequest.newBuilder()
+                    .setFilter(ListRequest.Filter.newBuilder().setPrefix(namespace))
+                    .build());
     stream.forEachRemaining(handle -> byName.put(handle.getName(), handle));
     return byName;
   }
 
   /**
-   * A port free a moment ago. Another process could take it before the server binds; on loopback in a test run
-   * that is rare, and the server would then fail loudly rather than pass wrongly.
+   * A port free a moment ago. Another process could take it before the server binds; on loopback in
+   * a test run that is rare, and the server would then fail loudly rather than pass wrongly.
    */
   private static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
@@ -302,24 +356,27 @@ class ServerProcessIT {
       if (lines.isEmpty()) {
         return;
       }
-      Optional<ProcessHandle> postmaster = ProcessHandle.of(Long.parseLong(lines.get(0).trim()))
-          .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
-      postmaster.ifPresent(p -> {
-        p.destroy(); // SIGTERM: PostgreSQL's "smart" shutdown, its clients are already gone
-        try {
-          p.onExit().get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-          p.destroyForcibly();
-        }
-      });
+      Optional<ProcessHandle> postmaster =
+          ProcessHandle.of(Long.parseLong(lines.get(0).trim()))
+              .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
+      postmaster.ifPresent(
+          p -> {
+            p.destroy(); // SIGTERM: PostgreSQL's "smart" shutdown, its clients are already gone
+            try {
+              p.onExit().get(30, TimeUnit.SECONDS);
+            } catch (Exception e) {
+              p.destroyForcibly();
+            }
+          });
     } catch (IOException | RuntimeException e) {
       System.err.println("could not stop a leftover PostgreSQL on " + dataDir + ": " + e);
     }
   }
 
   /**
-   * One {@code java -jar} process, its standard output and error drained continuously by background threads: a
-   * pipe nobody reads fills up and blocks the server mid-log line, which would look like a hang of the product.
+   * One {@code java -jar} process, its standard output and error drained continuously by background
+   * threads: a pipe nobody reads fills up and blocks the server mid-log line, which would look like
+   * a hang of the product.
    */
   private static final class ServerProcess {
     private final List<String> command;
@@ -336,12 +393,17 @@ class ServerProcessIT {
       this.stderrPump = pump(process.getErrorStream(), stderr, "stderr-" + process.pid());
     }
 
-    static ServerProcess start(Path jar, Path workDir, Map<String, String> env, String... args) throws IOException {
-      String java = ProcessHandle.current().info().command()
-          .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    static ServerProcess start(Path jar, Path workDir, Map<String, String> env, String... args)
+        throws IOException {
+      String java =
+          ProcessHandle.current()
+              .info()
+              .command()
+              .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
       List<String> command = new ArrayList<>();
       command.add(java);
-      // zonky extracts PostgreSQL under java.io.tmpdir: share the test JVM's (target/, per the parent pom), so the
+      // zonky extracts PostgreSQL under java.io.tmpdir: share the test JVM's (target/, per the
+      // parent pom), so the
       // binaries are extracted once per build and never land in the machine's /tmp.
       command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
       command.add("-jar");
@@ -355,17 +417,20 @@ class ServerProcessIT {
     }
 
     private static Thread pump(InputStream in, StringBuffer into, String name) {
-      Thread thread = new Thread(() -> {
-        char[] chunk = new char[8192];
-        try (Reader reader = new InputStreamReader(in, UTF_8)) {
-          int n;
-          while ((n = reader.read(chunk)) >= 0) {
-            into.append(chunk, 0, n);
-          }
-        } catch (IOException e) {
-          into.append("\n[reading ").append(name).append(" failed: ").append(e).append(']');
-        }
-      }, "it-" + name);
+      Thread thread =
+          new Thread(
+              () -> {
+                char[] chunk = new char[8192];
+                try (Reader reader = new InputStreamReader(in, UTF_8)) {
+                  int n;
+                  while ((n = reader.read(chunk)) >= 0) {
+                    into.append(chunk, 0, n);
+                  }
+                } catch (IOException e) {
+                  into.append("\n[reading ").append(name).append(" failed: ").append(e).append(']');
+                }
+              },
+              "it-" + name);
       thread.setDaemon(true);
       thread.start();
       return thread;
@@ -390,26 +455,37 @@ class ServerProcessIT {
     /** Everything known about the process, for failure messages. */
     String describe() {
       String state = process.isAlive() ? "still running" : "exited with " + process.exitValue();
-      return String.format("process %d (%s) %s%n--- stdout ---%n%s%n--- stderr ---%n%s", process.pid(),
-          command.stream().skip(2).collect(Collectors.joining(" ")), state, stdout(), stderr());
+      return String.format(
+          "process %d (%s) %s%n--- stdout ---%n%s%n--- stderr ---%n%s",
+          process.pid(),
+          command.stream().skip(2).collect(Collectors.joining(" ")),
+          state,
+          stdout(),
+          stderr());
     }
 
     void awaitStderr(String text, Duration timeout) {
       await("\"" + text + "\" on stderr")
           .atMost(timeout)
           .pollInterval(Duration.ofMillis(100))
-          .failFast(() -> assertThat(process.isAlive()).as(() -> "exited before logging \"" + text + "\"; "
-              + describe()).isTrue())
+          .failFast(
+              () ->
+                  assertThat(process.isAlive())
+                      .as(() -> "exited before logging \"" + text + "\"; " + describe())
+                      .isTrue())
           .untilAsserted(() -> assertThat(stderr()).as(() -> describe()).contains(text));
     }
 
     /**
-     * Sends SIGTERM, as Kubernetes and systemd do, and waits for the exit. Through the ProcessHandle: on Linux
-     * {@link Process#destroy()} sends the same signal but also closes our ends of the pipes at once, which loses
-     * exactly the lines under test, those the shutdown hook logs on its way out.
+     * Sends SIGTERM, as Kubernetes and systemd do, and waits for the exit. Through the
+     * ProcessHandle: on Linux {@link Process#destroy()} sends the same signal but also closes our
+     * ends of the pipes at once, which loses exactly the lines under test, those the shutdown hook
+     * logs on its way out.
      */
     int terminate(Duration timeout) throws InterruptedException {
-      assertThat(process.toHandle().destroy()).as(() -> "could not send SIGTERM; " + describe()).isTrue();
+      assertThat(process.toHandle().destroy())
+          .as(() -> "could not send SIGTERM; " + describe())
+          .isTrue();
       return awaitExit(timeout);
     }
 
@@ -423,8 +499,8 @@ class ServerProcessIT {
     }
 
     /**
-     * Gives the process a moment to run its shutdown hooks (which stop an embedded PostgreSQL), then kills it
-     * regardless, so no test can leak a server into the next.
+     * Gives the process a moment to run its shutdown hooks (which stop an embedded PostgreSQL),
+     * then kills it regardless, so no test can leak a server into the next.
      */
     void kill() {
       try {

@@ -13,8 +13,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * The V1 wire contract with the Go implementation (github.com/bsm/accord, rpc/accord.proto), field by field. Go
- * workers send exactly these numbers and types: a change here breaks them, so this test must only ever grow.
+ * The V1 wire contract with the Go implementation (github.com/bsm/accord, rpc/accord.proto), field
+ * by field. Go workers send exactly these numbers and types: a change here breaks them, so this
+ * test must only ever grow.
  */
 class WireContractTest {
   private static final FileDescriptor FILE = AccordProto.getDescriptor();
@@ -33,33 +34,87 @@ class WireContractTest {
     MethodDescriptor method = service.findMethodByName(name);
     assertThat(method).as(name).isNotNull();
     assertThat(method.isClientStreaming()).as(name).isFalse();
-    return method.getInputType().getName() + " -> " + (method.isServerStreaming() ? "stream " : "")
+    return method.getInputType().getName()
+        + " -> "
+        + (method.isServerStreaming() ? "stream " : "")
         + method.getOutputType().getName();
   }
 
   @Test
   void messages() {
-    assertFields("Handle", Map.of(1, "id bytes", 2, "name string", 3, "namespace string", 4, "exp_tms int64",
-        5, "done_tms int64", 6, "num_acquired uint32", 8, "metadata map<string,string>"));
-    assertFields("AcquireRequest", Map.of(1, "owner string", 2, "name string", 3, "namespace string",
-        4, "ttl uint32", 5, "metadata map<string,string>"));
-    assertFields("AcquireResponse", Map.of(1, "status enum blacksquaremedia.accord.Status",
-        2, "handle message blacksquaremedia.accord.Handle"));
-    assertFields("RenewRequest", Map.of(1, "owner string", 2, "handle_id bytes", 3, "ttl uint32",
-        4, "metadata map<string,string>"));
+    assertFields(
+        "Handle",
+        Map.of(
+            1,
+            "id bytes",
+            2,
+            "name string",
+            3,
+            "namespace string",
+            4,
+            "exp_tms int64",
+            5,
+            "done_tms int64",
+            6,
+            "num_acquired uint32",
+            8,
+            "metadata map<string,string>"));
+    assertFields(
+        "AcquireRequest",
+        Map.of(
+            1,
+            "owner string",
+            2,
+            "name string",
+            3,
+            "namespace string",
+            4,
+            "ttl uint32",
+            5,
+            "metadata map<string,string>"));
+    assertFields(
+        "AcquireResponse",
+        Map.of(
+            1,
+            "status enum blacksquaremedia.accord.Status",
+            2,
+            "handle message blacksquaremedia.accord.Handle"));
+    assertFields(
+        "RenewRequest",
+        Map.of(
+            1,
+            "owner string",
+            2,
+            "handle_id bytes",
+            3,
+            "ttl uint32",
+            4,
+            "metadata map<string,string>"));
     assertFields("RenewResponse", Map.of());
-    assertFields("DoneRequest", Map.of(1, "owner string", 2, "handle_id bytes", 3, "metadata map<string,string>"));
+    assertFields(
+        "DoneRequest",
+        Map.of(1, "owner string", 2, "handle_id bytes", 3, "metadata map<string,string>"));
     assertFields("DoneResponse", Map.of());
-    assertFields("ListRequest", Map.of(1, "filter message blacksquaremedia.accord.ListRequest.Filter",
-        2, "offset uint64"));
-    assertFields("ListRequest.Filter", Map.of(1, "prefix string",
-        2, "status enum blacksquaremedia.accord.ListRequest.Filter.Status", 3, "metadata map<string,string>"));
+    assertFields(
+        "ListRequest",
+        Map.of(1, "filter message blacksquaremedia.accord.ListRequest.Filter", 2, "offset uint64"));
+    assertFields(
+        "ListRequest.Filter",
+        Map.of(
+            1,
+            "prefix string",
+            2,
+            "status enum blacksquaremedia.accord.ListRequest.Filter.Status",
+            3,
+            "metadata map<string,string>"));
   }
 
   @Test
   void enums() {
     assertValues(FILE.findEnumTypeByName("Status"), Map.of("OK", 0, "DONE", 1, "HELD", 2));
-    assertValues(message("ListRequest.Filter").findEnumTypeByName("Status"), Map.of("ALL", 0, "DONE", 1, "PENDING", 2));
+    assertValues(
+        message("ListRequest.Filter").findEnumTypeByName("Status"),
+        Map.of("ALL", 0, "DONE", 1, "PENDING", 2));
   }
 
   private static void assertValues(EnumDescriptor type, Map<String, Integer> expected) {
@@ -88,12 +143,17 @@ class WireContractTest {
   private static String typeOf(FieldDescriptor field) {
     if (field.isMapField()) {
       Descriptor entry = field.getMessageType();
-      return "map<" + typeOf(entry.findFieldByName("key")) + "," + typeOf(entry.findFieldByName("value")) + ">";
+      return "map<"
+          + typeOf(entry.findFieldByName("key"))
+          + ","
+          + typeOf(entry.findFieldByName("value"))
+          + ">";
     }
     return switch (field.getType()) {
-      case MESSAGE -> "message " + field.getMessageType().getFullName();
-      case ENUM -> "enum " + field.getEnumType().getFullName();
-      default -> field.getType().name().toLowerCase();
-    } + (field.isRepeated() ? " repeated" : "");
+          case MESSAGE -> "message " + field.getMessageType().getFullName();
+          case ENUM -> "enum " + field.getEnumType().getFullName();
+          default -> field.getType().name().toLowerCase();
+        }
+        + (field.isRepeated() ? " repeated" : "");
   }
 }

@@ -22,15 +22,22 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 /**
- * The one PostgreSQL every mode of a run uses: the server module's embedded PostgreSQL (in a temporary directory or
- * the one given), or an existing database. Holds one connection of its own, for seeding and for facts.
+ * The one PostgreSQL every mode of a run uses: the server module's embedded PostgreSQL (in a
+ * temporary directory or the one given), or an existing database. Holds one connection of its own,
+ * for seeding and for facts.
  */
 final class Database implements AutoCloseable {
-  /** Rows per seeding statement (each its own transaction, as done marks come in many transactions). */
+  /**
+   * Rows per seeding statement (each its own transaction, as done marks come in many transactions).
+   */
   private static final int SEED_BATCH = 10_000;
 
-  /** Seeds resources as real calls leave them: what DONE_SQL sets for done ones, a released lease for the rest. */
-  private static final String SEED_SQL = """
+  /**
+   * Seeds resources as real calls leave them: what DONE_SQL sets for done ones, a released lease
+   * for the rest.
+   */
+  private static final String SEED_SQL =
+      """
       INSERT INTO accord_resource AS r (namespace, name, owner, num_acquired, grant_nonce, expires_at, done_at, done_xid)
       SELECT ?, s.name, ?, 1, s.nonce,
              CASE WHEN s.done THEN now() + ? * interval '1 second' ELSE now() END,
@@ -48,8 +55,15 @@ final class Database implements AutoCloseable {
   private final Path temporaryDir;
   private final Connection connection;
 
-  private Database(String jdbcUrl, String user, String password, String serverBackend, String description,
-      EmbeddedPostgres embedded, Path temporaryDir) throws SQLException {
+  private Database(
+      String jdbcUrl,
+      String user,
+      String password,
+      String serverBackend,
+      String description,
+      EmbeddedPostgres embedded,
+      Path temporaryDir)
+      throws SQLException {
     this.jdbcUrl = jdbcUrl;
     this.user = user;
     this.password = password;
@@ -69,37 +83,58 @@ final class Database implements AutoCloseable {
     this.libpqEnvironment = libpqEnvironment(connection, password, jdbcUrl);
   }
 
-  /** Starts the embedded PostgreSQL in {@code dataDir}, or in a temporary directory removed at close when null. */
+  /**
+   * Starts the embedded PostgreSQL in {@code dataDir}, or in a temporary directory removed at close
+   * when null.
+   */
   static Database embedded(Path dataDir) throws IOException, SQLException {
     Path temporary = dataDir == null ? Files.createTempDirectory("accord-bench-") : null;
     Path dir = dataDir == null ? temporary : dataDir;
     EmbeddedPostgres postgres = EmbeddedPostgres.start(dir, 0);
     try {
       PostgresSettings settings = postgres.settings(1);
-      return new Database(settings.jdbcUrl(), settings.user(), settings.password(),
+      return new Database(
+          settings.jdbcUrl(),
+          settings.user(),
+          settings.password(),
           "postgres://postgres@localhost:" + postgres.port() + "/postgres",
-          "embedded PostgreSQL in " + dir.toAbsolutePath().normalize() + " (port " + postgres.port() + ")",
-          postgres, temporary);
+          "embedded PostgreSQL in "
+              + dir.toAbsolutePath().normalize()
+              + " (port "
+              + postgres.port()
+              + ")",
+          postgres,
+          temporary);
     } catch (SQLException | RuntimeException e) {
       postgres.close();
       throw e;
     }
   }
 
-  /** An existing database, given as for ACCORD_BACKEND: {@code postgres://...} or {@code jdbc:postgresql://...}. */
+  /**
+   * An existing database, given as for ACCORD_BACKEND: {@code postgres://...} or {@code
+   * jdbc:postgresql://...}.
+   */
   static Database external(String url) throws SQLException {
     PostgresSettings settings = PostgresSettings.parse(url, 1);
-    return new Database(settings.jdbcUrl(), settings.user(), settings.password(), url,
-        "PostgreSQL " + settings.describe(), null, null);
+    return new Database(
+        settings.jdbcUrl(),
+        settings.user(),
+        settings.password(),
+        url,
+        "PostgreSQL " + settings.describe(),
+        null,
+        null);
   }
 
   /** Where pgbench connects: libpq's variables, for the database this connection reached. */
-  private static Map<String, String> libpqEnvironment(Connection connection, String password, String jdbcUrl)
-      throws SQLException {
+  private static Map<String, String> libpqEnvironment(
+      Connection connection, String password, String jdbcUrl) throws SQLException {
     Map<String, String> env = new LinkedHashMap<>();
     try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery(
-            "SELECT host(inet_server_addr()), inet_server_port(), current_database(), current_user")) {
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT host(inet_server_addr()), inet_server_port(), current_database(), current_user")) {
       rows.next();
       env.put("PGHOST", rows.getString(1) == null ? "localhost" : rows.getString(1));
       env.put("PGPORT", rows.getString(2) == null ? "5432" : rows.getString(2));
@@ -125,7 +160,8 @@ final class Database implements AutoCloseable {
     for (String pair : url.substring(query + 1).split("&")) {
       int eq = pair.indexOf('=');
       if (eq > 0 && pair.substring(0, eq).equalsIgnoreCase(name)) {
-        return java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
+        return java.net.URLDecoder.decode(
+            pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8);
       }
     }
     return null;
@@ -136,7 +172,10 @@ final class Database implements AutoCloseable {
     return serverBackend;
   }
 
-  /** libpq's PGHOST, PGPORT, PGDATABASE, PGUSER (and PGPASSWORD, PGSSLMODE when needed) for this database. */
+  /**
+   * libpq's PGHOST, PGPORT, PGDATABASE, PGUSER (and PGPASSWORD, PGSSLMODE when needed) for this
+   * database.
+   */
   Map<String, String> libpqEnvironment() {
     return libpqEnvironment;
   }
@@ -164,8 +203,16 @@ final class Database implements AutoCloseable {
   Map<String, String> facts() throws SQLException {
     Map<String, String> facts = new LinkedHashMap<>();
     facts.put("source", isEmbedded() ? "embedded (io.zonky.test)" : "external");
-    for (String setting : new String[] {"server_version", "synchronous_commit", "fsync", "wal_sync_method",
-        "full_page_writes", "max_connections", "shared_buffers"}) {
+    for (String setting :
+        new String[] {
+          "server_version",
+          "synchronous_commit",
+          "fsync",
+          "wal_sync_method",
+          "full_page_writes",
+          "max_connections",
+          "shared_buffers"
+        }) {
       try (Statement statement = connection.createStatement();
           ResultSet rows = statement.executeQuery("SHOW " + setting)) {
         rows.next();
@@ -175,17 +222,24 @@ final class Database implements AutoCloseable {
     return facts;
   }
 
-  /** Connections a new client may still open: max_connections less the client connections open now. */
+  /**
+   * Connections a new client may still open: max_connections less the client connections open now.
+   */
   int freeConnections() throws SQLException {
     try (Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery("SELECT current_setting('max_connections')::int"
-            + " - (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int")) {
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT current_setting('max_connections')::int"
+                    + " - (SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend')::int")) {
       rows.next();
       return rows.getInt(1);
     }
   }
 
-  /** Flushes dirty pages now, so no cell pays for the checkpoint its predecessor's writes would cause. */
+  /**
+   * Flushes dirty pages now, so no cell pays for the checkpoint its predecessor's writes would
+   * cause.
+   */
   void checkpoint() throws SQLException {
     try (Statement statement = connection.createStatement()) {
       statement.execute("CHECKPOINT");
@@ -193,10 +247,11 @@ final class Database implements AutoCloseable {
   }
 
   /**
-   * Inserts {@code count} resources named "0" … "count-1" into {@code namespace}: {@code donePercent} of them, chosen
-   * at random, done (as DONE_SQL leaves a resource: done_at, done_xid), the others with a released lease (as Renew
-   * with ttl 0 leaves one), each granted once to {@code owner}. Then vacuums and analyzes the table, so the planner
-   * knows the rows and autovacuum has no reason to wake up over them during the cell.
+   * Inserts {@code count} resources named "0" … "count-1" into {@code namespace}: {@code
+   * donePercent} of them, chosen at random, done (as DONE_SQL leaves a resource: done_at,
+   * done_xid), the others with a released lease (as Renew with ttl 0 leaves one), each granted once
+   * to {@code owner}. Then vacuums and analyzes the table, so the planner knows the rows and
+   * autovacuum has no reason to wake up over them during the cell.
    */
   void seed(String namespace, int count, int donePercent, int ttlSeconds, String owner, long seed)
       throws SQLException {

@@ -21,16 +21,19 @@ import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Recorder;
 
 /**
- * Runs one cell through the generated blocking V1 stubs: {@code workers} threads, worker i on channel i mod the
- * number of channels, each looping over items until the cell ends. Every call is timed into a shared HdrHistogram
- * {@link Recorder} per call kind; the warm-up's interval is read and dropped, the measured window's kept.
+ * Runs one cell through the generated blocking V1 stubs: {@code workers} threads, worker i on
+ * channel i mod the number of channels, each looping over items until the cell ends. Every call is
+ * timed into a shared HdrHistogram {@link Recorder} per call kind; the warm-up's interval is read
+ * and dropped, the measured window's kept.
  *
- * <p>A closed loop: each worker sends its next call when the previous one answered, so latencies are service times
- * under that concurrency (no coordinated-omission correction; there is no target rate to miss).
+ * <p>A closed loop: each worker sends its next call when the previous one answered, so latencies
+ * are service times under that concurrency (no coordinated-omission correction; there is no target
+ * rate to miss).
  */
 final class GrpcLoad {
   /** No call may hang a cell: far above any latency seen, far below the run. */
   private static final long CALL_DEADLINE_SECONDS = 60;
+
   /** Workers finish the call in flight when the window ends; this bounds the wait for them. */
   private static final Duration JOIN_TIMEOUT = Duration.ofSeconds(CALL_DEADLINE_SECONDS + 30);
 
@@ -39,8 +42,16 @@ final class GrpcLoad {
    *
    * @param names workload b: the contended names; workload c: the seeded list; workload a: unused
    */
-  record Cell(Workload workload, int workers, String namespace, List<? extends Channel> channels, int ttlSeconds,
-      String[] names, Duration warmup, Duration duration, long seed) {}
+  record Cell(
+      Workload workload,
+      int workers,
+      String namespace,
+      List<? extends Channel> channels,
+      int ttlSeconds,
+      String[] names,
+      Duration warmup,
+      Duration duration,
+      long seed) {}
 
   private final Cell cell;
   private final Recorder acquire = new Recorder(3);
@@ -68,7 +79,8 @@ final class GrpcLoad {
     SplittableRandom seeds = new SplittableRandom(cell.seed());
     List<Thread> threads = new ArrayList<>(cell.workers());
     for (int i = 0; i < cell.workers(); i++) {
-      Worker worker = new Worker(i, cell.channels().get(i % cell.channels().size()), seeds.split(), go);
+      Worker worker =
+          new Worker(i, cell.channels().get(i % cell.channels().size()), seeds.split(), go);
       Thread thread = new Thread(worker, "bench-worker-" + i);
       thread.setDaemon(true);
       threads.add(thread);
@@ -101,7 +113,12 @@ final class GrpcLoad {
     for (Thread thread : threads) {
       thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(joinDeadline - System.nanoTime())));
       if (thread.isAlive()) {
-        error("worker " + thread.getName() + " still in a call " + JOIN_TIMEOUT.toSeconds() + " s after the end");
+        error(
+            "worker "
+                + thread.getName()
+                + " still in a call "
+                + JOIN_TIMEOUT.toSeconds()
+                + " s after the end");
       }
     }
     double seconds = (end - start) / 1e9;
@@ -113,8 +130,21 @@ final class GrpcLoad {
     } else {
       latency.put("done", Latency.of(doneHistogram));
     }
-    return new CellResult(cell.workload().id, cell.workers(), mode.id, CellResult.OK, null, cell.namespace(),
-        seconds, measured, measured / seconds, errors.sum(), firstError.get(), answers, latency, Map.of());
+    return new CellResult(
+        cell.workload().id,
+        cell.workers(),
+        mode.id,
+        CellResult.OK,
+        null,
+        cell.namespace(),
+        seconds,
+        measured,
+        measured / seconds,
+        errors.sum(),
+        firstError.get(),
+        answers,
+        latency,
+        Map.of());
   }
 
   private void error(String message) {
@@ -171,10 +201,16 @@ final class GrpcLoad {
     }
 
     private void item() {
-      AcquireRequest request = AcquireRequest.newBuilder()
-          .setOwner(owner).setNamespace(cell.namespace()).setName(nextName()).setTtl(cell.ttlSeconds()).build();
+      AcquireRequest request =
+          AcquireRequest.newBuilder()
+              .setOwner(owner)
+              .setNamespace(cell.namespace())
+              .setName(nextName())
+              .setTtl(cell.ttlSeconds())
+              .build();
       long start = System.nanoTime();
-      AcquireResponse answer = stub.withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS).acquire(request);
+      AcquireResponse answer =
+          stub.withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS).acquire(request);
       long acquired = System.nanoTime();
       acquire.recordValue(acquired - start);
       long end = acquired;
@@ -184,7 +220,12 @@ final class GrpcLoad {
           ByteString handle = answer.getHandle().getId();
           if (cell.workload() == Workload.B) {
             stub.withDeadlineAfter(CALL_DEADLINE_SECONDS, TimeUnit.SECONDS)
-                .renew(RenewRequest.newBuilder().setOwner(owner).setHandleId(handle).setTtl(0).build());
+                .renew(
+                    RenewRequest.newBuilder()
+                        .setOwner(owner)
+                        .setHandleId(handle)
+                        .setTtl(0)
+                        .build());
             end = System.nanoTime();
             release.recordValue(end - acquired);
           } else {

@@ -14,7 +14,8 @@ record Latency(long count, double p50Ms, double p99Ms, double p999Ms, double max
     if (nanos.getTotalCount() == 0) {
       return new Latency(0, 0, 0, 0, 0, 0);
     }
-    return new Latency(nanos.getTotalCount(),
+    return new Latency(
+        nanos.getTotalCount(),
         nanos.getValueAtPercentile(50) / NANOS_PER_MS,
         nanos.getValueAtPercentile(99) / NANOS_PER_MS,
         nanos.getValueAtPercentile(99.9) / NANOS_PER_MS,

@@ -20,16 +20,27 @@ final class MachineFacts {
     long ram = totalMemory();
     facts.put("ramBytes", ram);
     facts.put("ram", String.format(Locale.ROOT, "%.1f GiB", ram / (double) (1L << 30)));
-    facts.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version") + " "
-        + System.getProperty("os.arch"));
-    facts.put("java", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version")
-        + " (" + System.getProperty("java.vendor") + ")");
+    facts.put(
+        "os",
+        System.getProperty("os.name")
+            + " "
+            + System.getProperty("os.version")
+            + " "
+            + System.getProperty("os.arch"));
+    facts.put(
+        "java",
+        System.getProperty("java.vm.name")
+            + " "
+            + System.getProperty("java.runtime.version")
+            + " ("
+            + System.getProperty("java.vendor")
+            + ")");
     return facts;
   }
 
   /**
-   * /proc/loadavg's 1, 5 and 15 minute load averages, or "unknown": on a machine shared with other work the
-   * figures are worth little, and this says so.
+   * /proc/loadavg's 1, 5 and 15 minute load averages, or "unknown": on a machine shared with other
+   * work the figures are worth little, and this says so.
    */
   static String loadAverage() {
     try {
@@ -55,7 +66,8 @@ final class MachineFacts {
   }
 
   private static long totalMemory() {
-    if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+    if (ManagementFactory.getOperatingSystemMXBean()
+        instanceof com.sun.management.OperatingSystemMXBean os) {
       return os.getTotalMemorySize();
     }
     return -1;

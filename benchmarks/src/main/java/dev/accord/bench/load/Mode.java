@@ -4,7 +4,10 @@ package dev.accord.bench.load;
 enum Mode {
   /** Generated blocking gRPC stubs over TCP to a separate Accord server process. */
   SERVER("server"),
-  /** The same stubs over gRPC's in-process transport into the server's service code, in the bench's process. */
+  /**
+   * The same stubs over gRPC's in-process transport into the server's service code, in the bench's
+   * process.
+   */
   DIRECT("direct"),
   /** pgbench running the very statements the server runs: the database's own ceiling. */
   PGBENCH("pgbench");

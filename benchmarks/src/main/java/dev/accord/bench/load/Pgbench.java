@@ -21,21 +21,25 @@ import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
- * The database's own ceiling: pgbench running the very statements the server runs ({@link Statements#ACQUIRE_SQL},
- * {@link Statements#DONE_SQL}, {@link Statements#RENEW_SQL}), each {@code ?} replaced in order by a pgbench
- * variable, as prepared statements, one connection per worker. One script execution is one item; its latency comes
- * from pgbench's per-transaction log.
+ * The database's own ceiling: pgbench running the very statements the server runs ({@link
+ * Statements#ACQUIRE_SQL}, {@link Statements#DONE_SQL}, {@link Statements#RENEW_SQL}), each {@code
+ * ?} replaced in order by a pgbench variable, as prepared statements, one connection per worker.
+ * One script execution is one item; its latency comes from pgbench's per-transaction log.
  */
 final class Pgbench {
   /** What to install when pgbench is missing. */
-  static final String INSTALL_HINT = "install Debian's postgresql-client package (on Debian 12 pgbench comes with "
-      + "the postgresql package), or pass --pgbench PATH";
+  static final String INSTALL_HINT =
+      "install Debian's postgresql-client package (on Debian 12 pgbench comes with "
+          + "the postgresql package), or pass --pgbench PATH";
 
-  private static final Pattern TPS = Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
-  private static final Pattern PROCESSED = Pattern.compile("number of transactions actually processed: (\\d+)");
+  private static final Pattern TPS =
+      Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
+  private static final Pattern PROCESSED =
+      Pattern.compile("number of transactions actually processed: (\\d+)");
   private static final Pattern FAILED = Pattern.compile("number of failed transactions: (\\d+)");
   private static final Pattern ABORTED = Pattern.compile("client \\d+ .*aborted");
-  private static final Pattern STATEMENT_LATENCY = Pattern.compile("^\\s*([0-9.]+)\\s+(?:\\d+\\s+)?(\\S.*)$");
+  private static final Pattern STATEMENT_LATENCY =
+      Pattern.compile("^\\s*([0-9.]+)\\s+(?:\\d+\\s+)?(\\S.*)$");
 
   private final Path executable;
 
@@ -44,9 +48,10 @@ final class Pgbench {
   }
 
   /**
-   * The pgbench given, else the first on PATH that runs, else the newest under /usr/lib/postgresql/VERSION/bin.
-   * Debian's /usr/bin/pgbench is a wrapper that fails when no PostgreSQL version providing pgbench is installed:
-   * a candidate counts only when {@code pgbench --version} succeeds.
+   * The pgbench given, else the first on PATH that runs, else the newest under
+   * /usr/lib/postgresql/VERSION/bin. Debian's /usr/bin/pgbench is a wrapper that fails when no
+   * PostgreSQL version providing pgbench is installed: a candidate counts only when {@code pgbench
+   * --version} succeeds.
    */
   static Optional<Path> find(Path given) {
     if (given != null) {
@@ -74,8 +79,11 @@ final class Pgbench {
 
   private static boolean runs(Path pgbench) {
     try {
-      Process process = new ProcessBuilder(pgbench.toString(), "--version").redirectErrorStream(true)
-          .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+      Process process =
+          new ProcessBuilder(pgbench.toString(), "--version")
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+              .start();
       return process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && process.exitValue() == 0;
     } catch (IOException e) {
       return false;
@@ -99,15 +107,18 @@ final class Pgbench {
 
   /** What {@code pgbench --version} says. */
   String version() throws IOException, InterruptedException {
-    Process process = new ProcessBuilder(executable.toString(), "--version").redirectErrorStream(true).start();
-    String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    Process process =
+        new ProcessBuilder(executable.toString(), "--version").redirectErrorStream(true).start();
+    String output =
+        new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
     process.waitFor();
     return output;
   }
 
   /**
-   * Replaces each {@code ?} of {@code sql}, in order, by the pgbench variable named next. The statements hold no
-   * other question mark (no jsonb {@code ?} operator), which the count check confirms.
+   * Replaces each {@code ?} of {@code sql}, in order, by the pgbench variable named next. The
+   * statements hold no other question mark (no jsonb {@code ?} operator), which the count check
+   * confirms.
    */
   static String substitute(String sql, String... variables) {
     StringBuilder script = new StringBuilder(sql.length() + 64);
@@ -115,7 +126,8 @@ final class Pgbench {
     for (char c : sql.toCharArray()) {
       if (c == '?') {
         if (next == variables.length) {
-          throw new IllegalStateException("the statement has more than " + variables.length + " parameters:\n" + sql);
+          throw new IllegalStateException(
+              "the statement has more than " + variables.length + " parameters:\n" + sql);
         }
         script.append(':').append(variables[next++]);
       } else {
@@ -123,31 +135,59 @@ final class Pgbench {
       }
     }
     if (next != variables.length) {
-      throw new IllegalStateException("the statement has " + next + " parameters, not " + variables.length + ":\n"
-          + sql);
+      throw new IllegalStateException(
+          "the statement has " + next + " parameters, not " + variables.length + ":\n" + sql);
     }
     return script.toString();
   }
 
   /**
-   * The script of one workload. Variables: {@code ns}, {@code ttl}, {@code keys} and {@code values} (empty metadata,
-   * {@code {}}), {@code names} and {@code pos} (workloads b and c), {@code release_ttl} (b, 0) come from {@code -D};
-   * the owner is pgbench's {@code client_id}; the acquire's row lands in {@code g_*} through {@code \gset}. The grant
-   * is recognised by its nonce: the row comes back with the nonce this script drew only when this acquire granted
-   * it (pgbench's {@code \if} compares numbers, not the text of the outcome column).
+   * The script of one workload. Variables: {@code ns}, {@code ttl}, {@code keys} and {@code values}
+   * (empty metadata, {@code {}}), {@code names} and {@code pos} (workloads b and c), {@code
+   * release_ttl} (b, 0) come from {@code -D}; the owner is pgbench's {@code client_id}; the
+   * acquire's row lands in {@code g_*} through {@code \gset}. The grant is recognised by its nonce:
+   * the row comes back with the nonce this script drew only when this acquire granted it (pgbench's
+   * {@code \if} compares numbers, not the text of the outcome column).
    */
   static String script(Workload workload) {
-    String acquire = substitute(Statements.ACQUIRE_SQL,
-        "ns", "name", "ns", "name", "client_id", "nonce", "ttl", "keys", "values");
-    String done = substitute(Statements.DONE_SQL,
-        "keys", "values", "g_id", "g_num_acquired", "g_grant_nonce", "client_id");
-    String release = substitute(Statements.RENEW_SQL,
-        "release_ttl", "keys", "values", "g_id", "g_num_acquired", "g_grant_nonce", "client_id");
+    String acquire =
+        substitute(
+            Statements.ACQUIRE_SQL,
+            "ns",
+            "name",
+            "ns",
+            "name",
+            "client_id",
+            "nonce",
+            "ttl",
+            "keys",
+            "values");
+    String done =
+        substitute(
+            Statements.DONE_SQL,
+            "keys",
+            "values",
+            "g_id",
+            "g_num_acquired",
+            "g_grant_nonce",
+            "client_id");
+    String release =
+        substitute(
+            Statements.RENEW_SQL,
+            "release_ttl",
+            "keys",
+            "values",
+            "g_id",
+            "g_num_acquired",
+            "g_grant_nonce",
+            "client_id");
     StringBuilder script = new StringBuilder();
     switch (workload) {
       case A -> script.append("\\set name random(1, 1000000000000000)\n");
       case B -> script.append("\\set name random(0, :names - 1)\n");
-      case C -> script.append("""
+      case C ->
+          script.append(
+              """
           \\if :pos < 0
           \\set pos random(0, :names - 1)
           \\endif
@@ -168,31 +208,65 @@ final class Pgbench {
    *
    * @param names workload b: the contended names "0" … "names-1"; c: the seeded list's length
    */
-  record Cell(Workload workload, int workers, String namespace, int ttlSeconds, int names, Duration warmup,
+  record Cell(
+      Workload workload,
+      int workers,
+      String namespace,
+      int ttlSeconds,
+      int names,
+      Duration warmup,
       Duration duration) {}
 
   /**
-   * Runs the warm-up, then the measured run with per-transaction logging into {@code workDir}. Both runs' output is
-   * appended to {@code log}.
+   * Runs the warm-up, then the measured run with per-transaction logging into {@code workDir}. Both
+   * runs' output is appended to {@code log}.
    */
   CellResult run(Cell cell, Map<String, String> libpq, Path scriptFile, Path workDir, Path log)
       throws IOException, InterruptedException {
-    List<String> base = new ArrayList<>(List.of(executable.toString(), "-n", "-M", "prepared",
-        "-c", Integer.toString(cell.workers()), "-j", Integer.toString(Math.min(cell.workers(), 2)),
-        "-f", scriptFile.toString(),
-        "-D", "ns=" + cell.namespace(), "-D", "ttl=" + cell.ttlSeconds(), "-D", "keys={}", "-D", "values={}",
-        "-D", "names=" + Math.max(cell.names(), 1), "-D", "pos=-1", "-D", "release_ttl=0"));
+    List<String> base =
+        new ArrayList<>(
+            List.of(
+                executable.toString(),
+                "-n",
+                "-M",
+                "prepared",
+                "-c",
+                Integer.toString(cell.workers()),
+                "-j",
+                Integer.toString(Math.min(cell.workers(), 2)),
+                "-f",
+                scriptFile.toString(),
+                "-D",
+                "ns=" + cell.namespace(),
+                "-D",
+                "ttl=" + cell.ttlSeconds(),
+                "-D",
+                "keys={}",
+                "-D",
+                "values={}",
+                "-D",
+                "names=" + Math.max(cell.names(), 1),
+                "-D",
+                "pos=-1",
+                "-D",
+                "release_ttl=0"));
     List<String> warmup = new ArrayList<>(base);
     warmup.addAll(List.of("-T", Long.toString(cell.warmup().toSeconds())));
     Run warm = cell.warmup().isZero() ? null : execute(warmup, libpq, workDir, log);
     Path prefix = workDir.resolve("tx");
     List<String> measured = new ArrayList<>(base);
-    measured.addAll(List.of("-T", Long.toString(cell.duration().toSeconds()), "-r", "-l",
-        "--log-prefix=" + prefix));
+    measured.addAll(
+        List.of(
+            "-T",
+            Long.toString(cell.duration().toSeconds()),
+            "-r",
+            "-l",
+            "--log-prefix=" + prefix));
     Run run = execute(measured, libpq, workDir, log);
 
     long errors = run.errors() + (warm == null ? 0 : warm.errors());
-    String firstError = warm != null && warm.firstError() != null ? warm.firstError() : run.firstError();
+    String firstError =
+        warm != null && warm.firstError() != null ? warm.firstError() : run.firstError();
     Histogram items = new Histogram(3);
     try (Stream<Path> files = Files.list(workDir)) {
       for (Path file : files.filter(f -> f.getFileName().toString().startsWith("tx.")).toList()) {
@@ -205,18 +279,31 @@ final class Pgbench {
     long count = processed.find() ? Long.parseLong(processed.group(1)) : items.getTotalCount();
     Map<String, Latency> latency = new LinkedHashMap<>();
     latency.put("item", Latency.of(items));
-    return new CellResult(cell.workload().id, cell.workers(), Mode.PGBENCH.id, CellResult.OK, null, cell.namespace(),
-        cell.duration().toSeconds(), count, perSecond, errors, firstError, Map.of(), latency,
+    return new CellResult(
+        cell.workload().id,
+        cell.workers(),
+        Mode.PGBENCH.id,
+        CellResult.OK,
+        null,
+        cell.namespace(),
+        cell.duration().toSeconds(),
+        count,
+        perSecond,
+        errors,
+        firstError,
+        Map.of(),
+        latency,
         statementLatencies(run.output()));
   }
 
   /** pgbench's mean latency per statement ({@code -r}), named acquire, done, release. */
   private static Map<String, Double> statementLatencies(String output) {
     Map<String, Double> means = new LinkedHashMap<>();
-    Map<String, String> firstLines = Map.of(
-        firstLine(Statements.ACQUIRE_SQL), "acquire",
-        firstLine(Statements.DONE_SQL), "done",
-        firstLine(Statements.RENEW_SQL), "release");
+    Map<String, String> firstLines =
+        Map.of(
+            firstLine(Statements.ACQUIRE_SQL), "acquire",
+            firstLine(Statements.DONE_SQL), "done",
+            firstLine(Statements.RENEW_SQL), "release");
     boolean inSection = false;
     for (String line : output.split("\n")) {
       if (line.startsWith("statement latencies")) {
@@ -240,7 +327,10 @@ final class Pgbench {
     return sql.strip().lines().findFirst().orElse("").strip();
   }
 
-  /** Lines of {@code client_id transaction_no time_us script_no epoch epoch_us}; failed ones say "failed". */
+  /**
+   * Lines of {@code client_id transaction_no time_us script_no epoch epoch_us}; failed ones say
+   * "failed".
+   */
   private static void readLog(Path file, Histogram items) throws IOException {
     try (BufferedReader reader = Files.newBufferedReader(file)) {
       for (String line = reader.readLine(); line != null; line = reader.readLine()) {
@@ -254,7 +344,8 @@ final class Pgbench {
 
   private record Run(String output, long errors, String firstError) {}
 
-  private static Run execute(List<String> command, Map<String, String> libpq, Path workDir, Path log)
+  private static Run execute(
+      List<String> command, Map<String, String> libpq, Path workDir, Path log)
       throws IOException, InterruptedException {
     ProcessBuilder builder = new ProcessBuilder(command);
     builder.environment().putAll(libpq);
@@ -266,8 +357,11 @@ final class Pgbench {
       int exit = builder.start().waitFor();
       String output = Files.readString(stdout);
       String errorOutput = Files.readString(stderr);
-      Files.writeString(log, "$ " + String.join(" ", command) + "\n" + output + errorOutput + "exit " + exit + "\n\n",
-          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+      Files.writeString(
+          log,
+          "$ " + String.join(" ", command) + "\n" + output + errorOutput + "exit " + exit + "\n\n",
+          StandardOpenOption.CREATE,
+          StandardOpenOption.APPEND);
       long errors = 0;
       String firstError = null;
       for (String line : errorOutput.split("\n")) {
@@ -285,8 +379,14 @@ final class Pgbench {
       if (exit != 0 && errors == 0) {
         errors = 1;
         if (firstError == null) {
-          firstError = "pgbench exited with code " + exit + ": " + Arrays.stream(errorOutput.split("\n"))
-              .filter(l -> !l.isBlank()).findFirst().orElse("no message");
+          firstError =
+              "pgbench exited with code "
+                  + exit
+                  + ": "
+                  + Arrays.stream(errorOutput.split("\n"))
+                      .filter(l -> !l.isBlank())
+                      .findFirst()
+                      .orElse("no message");
         }
       }
       return new Run(output, errors, firstError);

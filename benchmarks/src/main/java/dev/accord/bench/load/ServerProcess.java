@@ -18,8 +18,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * An Accord server run as a separate JVM from this process's own class path, as a deployment runs it: its own
- * heap, its own GC, calls over real TCP sockets.
+ * An Accord server run as a separate JVM from this process's own class path, as a deployment runs
+ * it: its own heap, its own GC, calls over real TCP sockets.
  */
 final class ServerProcess implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
@@ -36,9 +36,10 @@ final class ServerProcess implements AutoCloseable {
   }
 
   /**
-   * Starts {@code dev.accord.server.AccordServerMain} on {@code backend} with {@code poolSize} database connections,
-   * listening on a free loopback port, its output appended to {@code log}; returns once its health service answers
-   * SERVING (so its database answers and its schema is migrated).
+   * Starts {@code dev.accord.server.AccordServerMain} on {@code backend} with {@code poolSize}
+   * database connections, listening on a free loopback port, its output appended to {@code log};
+   * returns once its health service answers SERVING (so its database answers and its schema is
+   * migrated).
    */
   static ServerProcess start(String backend, int poolSize, Path log) throws IOException {
     int port;
@@ -46,8 +47,13 @@ final class ServerProcess implements AutoCloseable {
       port = socket.getLocalPort();
     }
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(List.of(java, "-cp", System.getProperty("java.class.path"),
-        "dev.accord.server.AccordServerMain"));
+    ProcessBuilder builder =
+        new ProcessBuilder(
+            List.of(
+                java,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.accord.server.AccordServerMain"));
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(name -> name.startsWith("ACCORD_"));
     env.put("ACCORD_BACKEND", backend);
@@ -66,33 +72,49 @@ final class ServerProcess implements AutoCloseable {
     return server;
   }
 
-  /** Waits on the standard health service's Watch until it says SERVING; gives up when the process exits. */
+  /**
+   * Waits on the standard health service's Watch until it says SERVING; gives up when the process
+   * exits.
+   */
   private void awaitServing() throws IOException {
-    ManagedChannel channel = Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+    ManagedChannel channel =
+        Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
     Context.CancellableContext context = Context.current().withCancellation();
     process.onExit().thenRun(() -> context.cancel(null));
     try {
-      boolean serving = context.call(() -> {
-        var answers = HealthGrpc.newBlockingStub(channel).withWaitForReady()
-            .withDeadlineAfter(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
-            .watch(HealthCheckRequest.getDefaultInstance());
-        while (answers.hasNext()) {
-          if (answers.next().getStatus() == ServingStatus.SERVING) {
-            return true;
-          }
-        }
-        return false;
-      });
+      boolean serving =
+          context.call(
+              () -> {
+                var answers =
+                    HealthGrpc.newBlockingStub(channel)
+                        .withWaitForReady()
+                        .withDeadlineAfter(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS)
+                        .watch(HealthCheckRequest.getDefaultInstance());
+                while (answers.hasNext()) {
+                  if (answers.next().getStatus() == ServingStatus.SERVING) {
+                    return true;
+                  }
+                }
+                return false;
+              });
       if (!serving) {
-        throw new IOException("the Accord server ended its health stream without SERVING: see " + log);
+        throw new IOException(
+            "the Accord server ended its health stream without SERVING: see " + log);
       }
     } catch (StatusRuntimeException e) {
       if (!process.isAlive()) {
-        throw new IOException("the Accord server exited with code " + process.exitValue() + " at start: see " + log,
+        throw new IOException(
+            "the Accord server exited with code " + process.exitValue() + " at start: see " + log,
             e);
       }
-      throw new IOException("the Accord server did not turn SERVING within " + START_TIMEOUT.toSeconds() + " s ("
-          + e.getStatus() + "): see " + log, e);
+      throw new IOException(
+          "the Accord server did not turn SERVING within "
+              + START_TIMEOUT.toSeconds()
+              + " s ("
+              + e.getStatus()
+              + "): see "
+              + log,
+          e);
     } catch (IOException | RuntimeException e) {
       throw e;
     } catch (Exception e) {

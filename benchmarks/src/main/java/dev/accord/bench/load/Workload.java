@@ -5,13 +5,15 @@ enum Workload {
   /** Each worker loops acquire(a new unique name) then done. Item: one acquire plus its done. */
   A("a", "fresh names"),
   /**
-   * Every worker picks one of a few names at random and, when granted, releases it at once (Renew with ttl 0), so
-   * the names cycle and most answers are HELD. Item: one acquire, plus the release when granted.
+   * Every worker picks one of a few names at random and, when granted, releases it at once (Renew
+   * with ttl 0), so the names cycle and most answers are HELD. Item: one acquire, plus the release
+   * when granted.
    */
   B("b", "contended"),
   /**
-   * The sweep: a namespace seeded with many names, most of them done; each worker walks the shared list from its
-   * own random offset, marking done what it is granted. Item: one acquire, plus the done when granted.
+   * The sweep: a namespace seeded with many names, most of them done; each worker walks the shared
+   * list from its own random offset, marking done what it is granted. Item: one acquire, plus the
+   * done when granted.
    */
   C("c", "sweep");
 

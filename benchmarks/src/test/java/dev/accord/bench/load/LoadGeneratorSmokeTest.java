@@ -16,9 +16,9 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /**
- * A short run of the whole load generator (every workload and mode, 2 workers, 1 s warm-up and 1 s per cell):
- * the spawned server, direct mode, pgbench, and every output. It proves the tool works, not any figure: no timing
- * is asserted.
+ * A short run of the whole load generator (every workload and mode, 2 workers, 1 s warm-up and 1 s
+ * per cell): the spawned server, direct mode, pgbench, and every output. It proves the tool works,
+ * not any figure: no timing is asserted.
  */
 class LoadGeneratorSmokeTest {
   private static final List<String> WORKLOADS = List.of("a", "b", "c");
@@ -28,39 +28,76 @@ class LoadGeneratorSmokeTest {
   @Test
   void aShortRunOfEveryWorkloadAndModeWritesEveryResult() throws Exception {
     if (Pgbench.find(null).isEmpty()) {
-      fail("pgbench not found on PATH nor under /usr/lib/postgresql/*/bin: " + Pgbench.INSTALL_HINT
-          + " (CI's .ci/run installs it when it is missing)");
+      fail(
+          "pgbench not found on PATH nor under /usr/lib/postgresql/*/bin: "
+              + Pgbench.INSTALL_HINT
+              + " (CI's .ci/run installs it when it is missing)");
     }
     Path out = Path.of("target", "bench-smoke");
     Database.deleteTree(Files.createDirectories(out));
 
-    int exit = LoadGenerator.commandLine().execute(
-        "--workloads", String.join(",", WORKLOADS), "--concurrency", "2", "--modes", String.join(",", MODES),
-        "--warmup", "1", "--duration", "1", "--jvm-warmup", "0", "--sweep-names", "2000", "--headline-workers", "2",
-        "--out", out.toString());
+    int exit =
+        LoadGenerator.commandLine()
+            .execute(
+                "--workloads",
+                String.join(",", WORKLOADS),
+                "--concurrency",
+                "2",
+                "--modes",
+                String.join(",", MODES),
+                "--warmup",
+                "1",
+                "--duration",
+                "1",
+                "--jvm-warmup",
+                "0",
+                "--sweep-names",
+                "2000",
+                "--headline-workers",
+                "2",
+                "--out",
+                out.toString());
 
-    assertThat(exit).as("exit code (1: some cell had errors, see target/bench-smoke/results.md)").isZero();
-    JsonObject results = JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
+    assertThat(exit)
+        .as("exit code (1: some cell had errors, see target/bench-smoke/results.md)")
+        .isZero();
+    JsonObject results =
+        JsonParser.parseString(Files.readString(out.resolve("results.json"))).getAsJsonObject();
     assertThat(results.getAsJsonObject("machine").get("cores").getAsInt()).isPositive();
-    assertThat(results.getAsJsonObject("postgres").get("server_version").getAsString()).startsWith("14");
-    assertThat(results.getAsJsonObject("postgres").get("synchronous_commit").getAsString()).isEqualTo("on");
+    assertThat(results.getAsJsonObject("postgres").get("server_version").getAsString())
+        .startsWith("14");
+    assertThat(results.getAsJsonObject("postgres").get("synchronous_commit").getAsString())
+        .isEqualTo("on");
     assertThat(results.getAsJsonObject("postgres").has("fsync")).isTrue();
     Set<String> seen = new HashSet<>();
     for (JsonElement element : results.getAsJsonArray("cells")) {
       JsonObject cell = element.getAsJsonObject();
-      String id = cell.get("workload").getAsString() + "/" + cell.get("workers").getAsInt() + "/"
-          + cell.get("mode").getAsString();
+      String id =
+          cell.get("workload").getAsString()
+              + "/"
+              + cell.get("workers").getAsInt()
+              + "/"
+              + cell.get("mode").getAsString();
       assertThat(seen.add(id)).as("cell %s appears once", id).isTrue();
       assertThat(cell.get("status").getAsString()).as("%s status", id).isEqualTo("ok");
-      assertThat(cell.get("errors").getAsLong()).as("%s errors (first: %s)", id, cell.get("firstError")).isZero();
+      assertThat(cell.get("errors").getAsLong())
+          .as("%s errors (first: %s)", id, cell.get("firstError"))
+          .isZero();
       assertThat(cell.get("items").getAsLong()).as("%s items", id).isPositive();
       assertThat(cell.get("itemsPerSecond").getAsDouble()).as("%s items/s", id).isPositive();
       JsonObject latency = cell.getAsJsonObject("latency");
-      assertThat(latency.getAsJsonObject("item").get("count").getAsLong()).as("%s item latencies", id).isPositive();
-      assertThat(latency.getAsJsonObject("item").get("p99Ms").getAsDouble()).as("%s item p99", id).isPositive();
+      assertThat(latency.getAsJsonObject("item").get("count").getAsLong())
+          .as("%s item latencies", id)
+          .isPositive();
+      assertThat(latency.getAsJsonObject("item").get("p99Ms").getAsDouble())
+          .as("%s item p99", id)
+          .isPositive();
       if (!cell.get("mode").getAsString().equals("pgbench")) {
-        assertThat(latency.getAsJsonObject("acquire").get("count").getAsLong()).as("%s acquires", id).isPositive();
-        assertThat(latency.has(cell.get("workload").getAsString().equals("b") ? "release" : "done")).isTrue();
+        assertThat(latency.getAsJsonObject("acquire").get("count").getAsLong())
+            .as("%s acquires", id)
+            .isPositive();
+        assertThat(latency.has(cell.get("workload").getAsString().equals("b") ? "release" : "done"))
+            .isTrue();
       }
     }
     Set<String> expected = new HashSet<>();
@@ -74,10 +111,14 @@ class LoadGeneratorSmokeTest {
     assertThat(seen).isEqualTo(expected);
 
     String markdown = Files.readString(out.resolve("results.md"));
-    assertThat(markdown).contains("| workload | workers | server items/s | server p99 ms | direct items/s | "
-        + "direct p99 ms | pgbench items/s | pgbench p99 ms |");
-    assertThat(markdown.lines().filter(line -> line.matches("\\| [abc] .* \\| 2 \\|.*"))).hasSize(3);
-    assertThat(markdown).containsPattern("(?m)^server ÷ pgbench at 2 workers, workload a = \\d+\\.\\d\\d×$");
+    assertThat(markdown)
+        .contains(
+            "| workload | workers | server items/s | server p99 ms | direct items/s | "
+                + "direct p99 ms | pgbench items/s | pgbench p99 ms |");
+    assertThat(markdown.lines().filter(line -> line.matches("\\| [abc] .* \\| 2 \\|.*")))
+        .hasSize(3);
+    assertThat(markdown)
+        .containsPattern("(?m)^server ÷ pgbench at 2 workers, workload a = \\d+\\.\\d\\d×$");
 
     for (String workload : WORKLOADS) {
       BufferedImage png = ImageIO.read(out.resolve("throughput-" + workload + ".png").toFile());
@@ -86,6 +127,8 @@ class LoadGeneratorSmokeTest {
       String svg = Files.readString(out.resolve("throughput-" + workload + ".svg"));
       assertThat(svg).startsWith("<?xml").contains("<svg");
     }
-    assertThat(out.resolve("server.log")).content().contains("Accord server listening on 127.0.0.1:");
+    assertThat(out.resolve("server.log"))
+        .content()
+        .contains("Accord server listening on 127.0.0.1:");
   }
 }

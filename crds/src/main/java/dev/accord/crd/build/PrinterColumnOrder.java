@@ -18,15 +18,18 @@ import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
- * Build step, run right after Fabric8's crd-generator: puts a generated CRD's {@code additionalPrinterColumns} in
- * the order the {@link AdditionalPrinterColumn} annotations are declared on the custom resource class.
+ * Build step, run right after Fabric8's crd-generator: puts a generated CRD's {@code
+ * additionalPrinterColumns} in the order the {@link AdditionalPrinterColumn} annotations are
+ * declared on the custom resource class.
  *
- * <p>The generator sorts printer columns by JSON path, and {@code kubectl get} shows them in the CRD's order
- * (fabric8io/kubernetes-client issue 7454 asks for a way to choose it). Everything else in the file is kept: the
- * CRD is read and written again with the serialization settings the generator uses, behind the same comment
- * header. Columns without a declared position keep their relative order, after the declared ones.
+ * <p>The generator sorts printer columns by JSON path, and {@code kubectl get} shows them in the
+ * CRD's order (fabric8io/kubernetes-client issue 7454 asks for a way to choose it). Everything else
+ * in the file is kept: the CRD is read and written again with the serialization settings the
+ * generator uses, behind the same comment header. Columns without a declared position keep their
+ * relative order, after the declared ones.
  *
- * <p>Not part of the API; only the build calls it: {@code PrinterColumnOrder <crd.yml> <custom resource class>}.
+ * <p>Not part of the API; only the build calls it: {@code PrinterColumnOrder <crd.yml> <custom
+ * resource class>}.
  */
 public final class PrinterColumnOrder {
 
@@ -34,10 +37,12 @@ public final class PrinterColumnOrder {
 
   public static void main(String[] args) throws IOException, ClassNotFoundException {
     if (args.length != 2) {
-      throw new IllegalArgumentException("usage: PrinterColumnOrder <crd.yml> <custom resource class>");
+      throw new IllegalArgumentException(
+          "usage: PrinterColumnOrder <crd.yml> <custom resource class>");
     }
     Path file = Path.of(args[0]);
-    Class<?> customResource = Class.forName(args[1], false, PrinterColumnOrder.class.getClassLoader());
+    Class<?> customResource =
+        Class.forName(args[1], false, PrinterColumnOrder.class.getClassLoader());
     String original = Files.readString(file, StandardCharsets.UTF_8);
     String reordered = reorder(original, declaredOrder(customResource));
     if (!reordered.equals(original)) {
@@ -52,15 +57,24 @@ public final class PrinterColumnOrder {
         .collect(Collectors.toList());
   }
 
-  /** The CRD YAML {@code generated} with every version's printer columns in {@code order} (by column name). */
+  /**
+   * The CRD YAML {@code generated} with every version's printer columns in {@code order} (by column
+   * name).
+   */
   public static String reorder(String generated, List<String> order) {
-    KubernetesSerialization serialization = new KubernetesSerialization(new ObjectMapper(), false,
-        new YamlDumpSettingsBuilder().setMinimizeQuotes(false).build());
-    CustomResourceDefinition crd = serialization.unmarshal(generated, CustomResourceDefinition.class);
-    Comparator<CustomResourceColumnDefinition> byDeclaration = Comparator.comparingInt(column -> {
-      int position = order.indexOf(column.getName());
-      return position < 0 ? Integer.MAX_VALUE : position;
-    });
+    KubernetesSerialization serialization =
+        new KubernetesSerialization(
+            new ObjectMapper(),
+            false,
+            new YamlDumpSettingsBuilder().setMinimizeQuotes(false).build());
+    CustomResourceDefinition crd =
+        serialization.unmarshal(generated, CustomResourceDefinition.class);
+    Comparator<CustomResourceColumnDefinition> byDeclaration =
+        Comparator.comparingInt(
+            column -> {
+              int position = order.indexOf(column.getName());
+              return position < 0 ? Integer.MAX_VALUE : position;
+            });
     for (CustomResourceDefinitionVersion version : crd.getSpec().getVersions()) {
       List<CustomResourceColumnDefinition> columns = version.getAdditionalPrinterColumns();
       if (columns != null && !columns.isEmpty()) {

@@ -15,11 +15,20 @@ import java.util.Objects;
 /**
  * Desired state of an {@link AccordCluster}.
  *
- * <p>Fields with a schema default are initialised to the same value here, so an object built in Java, or read from
- * a server that does not apply CRD defaults (such as Fabric8's mock server), looks like one the API server defaulted.
+ * <p>Fields with a schema default are initialised to the same value here, so an object built in
+ * Java, or read from a server that does not apply CRD defaults (such as Fabric8's mock server),
+ * looks like one the API server defaulted.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"replicas", "image", "port", "resources", "clientDefaults", "postgres", "podTemplate"})
+@JsonPropertyOrder({
+  "replicas",
+  "image",
+  "port",
+  "resources",
+  "clientDefaults",
+  "postgres",
+  "podTemplate"
+})
 public class AccordClusterSpec {
 
   public static final int DEFAULT_REPLICAS = 1;
@@ -29,11 +38,13 @@ public class AccordClusterSpec {
   @Default("1")
   @Min(0)
   @Max(100)
-  @JsonPropertyDescription("Number of Accord servers. Default 1. This is the scale subresource's spec replicas,"
-      + " so `kubectl scale` and a HorizontalPodAutoscaler can set it.")
+  @JsonPropertyDescription(
+      "Number of Accord servers. Default 1. This is the scale subresource's spec replicas,"
+          + " so `kubectl scale` and a HorizontalPodAutoscaler can set it.")
   private Integer replicas = DEFAULT_REPLICAS;
 
-  @JsonPropertyDescription("Accord server image. When not set, the operator uses the server image of its own version.")
+  @JsonPropertyDescription(
+      "Accord server image. When not set, the operator uses the server image of its own version.")
   private String image;
 
   @Default("7475")
@@ -46,17 +57,21 @@ public class AccordClusterSpec {
   private ResourceRequirements resources;
 
   @Default("{}")
-  @JsonPropertyDescription("Settings handed to clients the operator injects (for example the lease TTL).")
+  @JsonPropertyDescription(
+      "Settings handed to clients the operator injects (for example the lease TTL).")
   private ClientDefaults clientDefaults = new ClientDefaults();
 
   @Required
-  @ValidationRule(value = "has(self.external) != has(self.managed)",
+  @ValidationRule(
+      value = "has(self.external) != has(self.managed)",
       message = "set exactly one of postgres.external or postgres.managed")
-  @JsonPropertyDescription("The PostgreSQL database that stores leases: set exactly one of `external` (an existing"
-      + " database, reached with credentials from a Secret) or `managed` (a single PostgreSQL the operator runs).")
+  @JsonPropertyDescription(
+      "The PostgreSQL database that stores leases: set exactly one of `external` (an existing"
+          + " database, reached with credentials from a Secret) or `managed` (a single PostgreSQL the operator runs).")
   private PostgresSpec postgres;
 
-  @JsonPropertyDescription("Labels, annotations and scheduling settings added to the Accord server pods.")
+  @JsonPropertyDescription(
+      "Labels, annotations and scheduling settings added to the Accord server pods.")
   private PodTemplateOverrides podTemplate;
 
   public Integer getReplicas() {
@@ -140,8 +155,20 @@ public class AccordClusterSpec {
 
   @Override
   public String toString() {
-    return "AccordClusterSpec{replicas=" + replicas + ", image=" + image + ", port=" + port
-        + ", resources=" + resources + ", clientDefaults=" + clientDefaults + ", postgres=" + postgres
-        + ", podTemplate=" + podTemplate + '}';
+    return "AccordClusterSpec{replicas="
+        + replicas
+        + ", image="
+        + image
+        + ", port="
+        + port
+        + ", resources="
+        + resources
+        + ", clientDefaults="
+        + clientDefaults
+        + ", postgres="
+        + postgres
+        + ", podTemplate="
+        + podTemplate
+        + '}';
   }
 }

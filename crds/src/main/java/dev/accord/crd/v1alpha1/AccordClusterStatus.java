@@ -10,37 +10,48 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Observed state of an {@link AccordCluster}, written by the operator. There is no {@code phase}: the
- * {@code conditions} (types in {@link ConditionTypes}) say what is going on.
+ * Observed state of an {@link AccordCluster}, written by the operator. There is no {@code phase}:
+ * the {@code conditions} (types in {@link ConditionTypes}) say what is going on.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"observedGeneration", "replicas", "readyReplicas", "selector", "endpoint", "backend",
-    "conditions"})
+@JsonPropertyOrder({
+  "observedGeneration",
+  "replicas",
+  "readyReplicas",
+  "selector",
+  "endpoint",
+  "backend",
+  "conditions"
+})
 public class AccordClusterStatus {
 
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
 
   @StatusReplicas
-  @JsonPropertyDescription("Number of Accord server pods (the scale subresource's status replicas).")
+  @JsonPropertyDescription(
+      "Number of Accord server pods (the scale subresource's status replicas).")
   private Integer replicas;
 
   @JsonPropertyDescription("Number of Accord server pods that are ready.")
   private Integer readyReplicas;
 
   @LabelSelector
-  @JsonPropertyDescription("Label selector of the Accord server pods, in string form (the scale subresource's"
-      + " labelSelectorPath, so that a HorizontalPodAutoscaler can target the cluster).")
+  @JsonPropertyDescription(
+      "Label selector of the Accord server pods, in string form (the scale subresource's"
+          + " labelSelectorPath, so that a HorizontalPodAutoscaler can target the cluster).")
   private String selector;
 
-  @JsonPropertyDescription("host:port that clients in the cluster connect to (the Service's DNS name and port).")
+  @JsonPropertyDescription(
+      "host:port that clients in the cluster connect to (the Service's DNS name and port).")
   private String endpoint;
 
   @JsonPropertyDescription("Which PostgreSQL backs the cluster: external or managed.")
   private String backend;
 
-  @JsonPropertyDescription("Latest observations of the cluster's state. Types: Ready, BackendReady, Progressing,"
-      + " Degraded.")
+  @JsonPropertyDescription(
+      "Latest observations of the cluster's state. Types: Ready, BackendReady, Progressing,"
+          + " Degraded.")
   private List<Condition> conditions;
 
   public Long getObservedGeneration() {
@@ -119,13 +130,26 @@ public class AccordClusterStatus {
 
   @Override
   public int hashCode() {
-    return Objects.hash(observedGeneration, replicas, readyReplicas, selector, endpoint, backend, conditions);
+    return Objects.hash(
+        observedGeneration, replicas, readyReplicas, selector, endpoint, backend, conditions);
   }
 
   @Override
   public String toString() {
-    return "AccordClusterStatus{observedGeneration=" + observedGeneration + ", replicas=" + replicas
-        + ", readyReplicas=" + readyReplicas + ", selector=" + selector + ", endpoint=" + endpoint
-        + ", backend=" + backend + ", conditions=" + conditions + '}';
+    return "AccordClusterStatus{observedGeneration="
+        + observedGeneration
+        + ", replicas="
+        + replicas
+        + ", readyReplicas="
+        + readyReplicas
+        + ", selector="
+        + selector
+        + ", endpoint="
+        + endpoint
+        + ", backend="
+        + backend
+        + ", conditions="
+        + conditions
+        + '}';
   }
 }

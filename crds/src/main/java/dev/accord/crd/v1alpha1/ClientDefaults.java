@@ -14,8 +14,9 @@ public class ClientDefaults {
 
   @Default(DEFAULT_TTL)
   @Pattern("^[0-9]+(s|m|h)$")
-  @JsonPropertyDescription("Lease TTL that injected clients use: a whole number of seconds, minutes or hours,"
-      + " such as 30s, 10m or 1h. Default 10m.")
+  @JsonPropertyDescription(
+      "Lease TTL that injected clients use: a whole number of seconds, minutes or hours,"
+          + " such as 30s, 10m or 1h. Default 10m.")
   private String ttl = DEFAULT_TTL;
 
   public String getTtl() {

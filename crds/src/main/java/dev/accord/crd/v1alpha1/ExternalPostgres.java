@@ -12,9 +12,9 @@ import java.util.Objects;
 /**
  * An existing PostgreSQL, reached with credentials from a Secret in the cluster's namespace.
  *
- * <p>With {@code urlKey} set, that key of the Secret holds a {@code postgres://} URL. Without it, the Secret holds
- * the keys {@code host}, {@code database}, {@code user} and {@code password}, and optionally {@code port} and
- * {@code sslmode}.
+ * <p>With {@code urlKey} set, that key of the Secret holds a {@code postgres://} URL. Without it,
+ * the Secret holds the keys {@code host}, {@code database}, {@code user} and {@code password}, and
+ * optionally {@code port} and {@code sslmode}.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"secretName", "urlKey"})
@@ -27,23 +27,27 @@ public class ExternalPostgres {
   public static final String KEY_USER = "user";
   public static final String KEY_PASSWORD = "password";
   public static final String KEY_SSLMODE = "sslmode";
+
   /** The keys the Secret must hold when {@code urlKey} is not set. */
-  public static final List<String> REQUIRED_KEYS = List.of(KEY_HOST, KEY_DATABASE, KEY_USER, KEY_PASSWORD);
+  public static final List<String> REQUIRED_KEYS =
+      List.of(KEY_HOST, KEY_DATABASE, KEY_USER, KEY_PASSWORD);
 
   @Required
   @Size(min = 1, max = 253)
   @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-  @JsonPropertyDescription("Name of the Secret, in the AccordCluster's namespace, that holds the connection"
-      + " settings. Without `urlKey`, the Secret must hold the keys `host`, `database`, `user` and `password`,"
-      + " and may hold `port` (default 5432) and `sslmode`.")
+  @JsonPropertyDescription(
+      "Name of the Secret, in the AccordCluster's namespace, that holds the connection"
+          + " settings. Without `urlKey`, the Secret must hold the keys `host`, `database`, `user` and `password`,"
+          + " and may hold `port` (default 5432) and `sslmode`.")
   private String secretName;
 
   @Size(min = 1, max = 253)
   @Pattern("^[-._a-zA-Z0-9]+$")
-  @JsonPropertyDescription("Key of the Secret that holds a postgres:// connection URL"
-      + " (postgres://user:password@host:port/database?sslmode=...). When set, the URL is all that is read;"
-      + " when not set, the Secret's `host`, `database`, `user`, `password` and optional `port` and `sslmode`"
-      + " keys are used.")
+  @JsonPropertyDescription(
+      "Key of the Secret that holds a postgres:// connection URL"
+          + " (postgres://user:password@host:port/database?sslmode=...). When set, the URL is all that is read;"
+          + " when not set, the Secret's `host`, `database`, `user`, `password` and optional `port` and `sslmode`"
+          + " keys are used.")
   private String urlKey;
 
   public String getSecretName() {

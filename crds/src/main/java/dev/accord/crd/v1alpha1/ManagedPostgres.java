@@ -9,8 +9,8 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import java.util.Objects;
 
 /**
- * A single-instance PostgreSQL the operator runs for the cluster. Schema defaults are mirrored in the field
- * initialisers (see {@link AccordClusterSpec}).
+ * A single-instance PostgreSQL the operator runs for the cluster. Schema defaults are mirrored in
+ * the field initialisers (see {@link AccordClusterSpec}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"storageSize", "storageClassName", "image", "resources"})
@@ -20,13 +20,16 @@ public class ManagedPostgres {
   public static final String DEFAULT_IMAGE = "postgres:16";
 
   @Default(DEFAULT_STORAGE_SIZE)
-  @Pattern("^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$")
-  @JsonPropertyDescription("Size of the PersistentVolumeClaim that holds the database, as a Kubernetes quantity."
-      + " Default 1Gi.")
+  @Pattern(
+      "^(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?$")
+  @JsonPropertyDescription(
+      "Size of the PersistentVolumeClaim that holds the database, as a Kubernetes quantity."
+          + " Default 1Gi.")
   private String storageSize = DEFAULT_STORAGE_SIZE;
 
-  @JsonPropertyDescription("StorageClass of the PersistentVolumeClaim. When not set, the cluster's default"
-      + " StorageClass is used.")
+  @JsonPropertyDescription(
+      "StorageClass of the PersistentVolumeClaim. When not set, the cluster's default"
+          + " StorageClass is used.")
   private String storageClassName;
 
   @Default(DEFAULT_IMAGE)
@@ -90,7 +93,14 @@ public class ManagedPostgres {
 
   @Override
   public String toString() {
-    return "ManagedPostgres{storageSize=" + storageSize + ", storageClassName=" + storageClassName
-        + ", image=" + image + ", resources=" + resources + '}';
+    return "ManagedPostgres{storageSize="
+        + storageSize
+        + ", storageClassName="
+        + storageClassName
+        + ", image="
+        + image
+        + ", resources="
+        + resources
+        + '}';
   }
 }

@@ -12,11 +12,19 @@ import java.util.Objects;
 
 /** Additions to the pod template of the Accord servers. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"labels", "annotations", "nodeSelector", "tolerations", "affinity", "priorityClassName",
-    "topologySpreadConstraints"})
+@JsonPropertyOrder({
+  "labels",
+  "annotations",
+  "nodeSelector",
+  "tolerations",
+  "affinity",
+  "priorityClassName",
+  "topologySpreadConstraints"
+})
 public class PodTemplateOverrides {
 
-  @JsonPropertyDescription("Labels added to the pods. The operator's own selector labels take precedence.")
+  @JsonPropertyDescription(
+      "Labels added to the pods. The operator's own selector labels take precedence.")
   private Map<String, String> labels;
 
   @JsonPropertyDescription("Annotations added to the pods.")
@@ -28,8 +36,9 @@ public class PodTemplateOverrides {
   @JsonPropertyDescription("Tolerations of the pods.")
   private List<Toleration> tolerations;
 
-  @JsonPropertyDescription("Affinity of the pods. When not set, the operator may add a preferred pod anti-affinity"
-      + " that spreads the servers over nodes.")
+  @JsonPropertyDescription(
+      "Affinity of the pods. When not set, the operator may add a preferred pod anti-affinity"
+          + " that spreads the servers over nodes.")
   private Affinity affinity;
 
   @JsonPropertyDescription("PriorityClass of the pods.")
@@ -90,7 +99,8 @@ public class PodTemplateOverrides {
     return topologySpreadConstraints;
   }
 
-  public void setTopologySpreadConstraints(List<TopologySpreadConstraint> topologySpreadConstraints) {
+  public void setTopologySpreadConstraints(
+      List<TopologySpreadConstraint> topologySpreadConstraints) {
     this.topologySpreadConstraints = topologySpreadConstraints;
   }
 
@@ -114,14 +124,32 @@ public class PodTemplateOverrides {
 
   @Override
   public int hashCode() {
-    return Objects.hash(labels, annotations, nodeSelector, tolerations, affinity, priorityClassName,
+    return Objects.hash(
+        labels,
+        annotations,
+        nodeSelector,
+        tolerations,
+        affinity,
+        priorityClassName,
         topologySpreadConstraints);
   }
 
   @Override
   public String toString() {
-    return "PodTemplateOverrides{labels=" + labels + ", annotations=" + annotations + ", nodeSelector="
-        + nodeSelector + ", tolerations=" + tolerations + ", affinity=" + affinity + ", priorityClassName="
-        + priorityClassName + ", topologySpreadConstraints=" + topologySpreadConstraints + '}';
+    return "PodTemplateOverrides{labels="
+        + labels
+        + ", annotations="
+        + annotations
+        + ", nodeSelector="
+        + nodeSelector
+        + ", tolerations="
+        + tolerations
+        + ", affinity="
+        + affinity
+        + ", priorityClassName="
+        + priorityClassName
+        + ", topologySpreadConstraints="
+        + topologySpreadConstraints
+        + '}';
   }
 }

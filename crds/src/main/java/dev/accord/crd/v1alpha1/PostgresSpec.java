@@ -6,8 +6,8 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Objects;
 
 /**
- * Where the leases live: exactly one of {@link #getExternal() external} and {@link #getManaged() managed} is set
- * (a CEL rule on {@code spec.postgres} enforces it).
+ * Where the leases live: exactly one of {@link #getExternal() external} and {@link #getManaged()
+ * managed} is set (a CEL rule on {@code spec.postgres} enforces it).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"external", "managed"})
@@ -15,14 +15,17 @@ public class PostgresSpec {
 
   /** {@code status.backend} when {@code external} is set. */
   public static final String BACKEND_EXTERNAL = "external";
+
   /** {@code status.backend} when {@code managed} is set. */
   public static final String BACKEND_MANAGED = "managed";
 
-  @JsonPropertyDescription("An existing PostgreSQL database, reached with credentials from a Secret.")
+  @JsonPropertyDescription(
+      "An existing PostgreSQL database, reached with credentials from a Secret.")
   private ExternalPostgres external;
 
-  @JsonPropertyDescription("A single-instance PostgreSQL (StatefulSet with one PersistentVolumeClaim) that the"
-      + " operator runs next to the cluster.")
+  @JsonPropertyDescription(
+      "A single-instance PostgreSQL (StatefulSet with one PersistentVolumeClaim) that the"
+          + " operator runs next to the cluster.")
   private ManagedPostgres managed;
 
   public ExternalPostgres getExternal() {

@@ -27,10 +27,14 @@ class CommittedCrdTest {
     byte[] expected = Files.readAllBytes(generated);
     byte[] actual = Files.readAllBytes(committed);
     if (!Arrays.equals(expected, actual)) {
-      fail("manifests/crds/%s differs from the CRD generated from the Java types (%s).%n"
+      fail(
+          "manifests/crds/%s differs from the CRD generated from the Java types (%s).%n"
               + "If the change to the types is intended, refresh the committed copy (from the repository root):%n"
               + "  %s%n%s",
-          CrdFiles.FILE_NAME, generated, CrdFiles.REFRESH_COMMAND, firstDifference(expected, actual));
+          CrdFiles.FILE_NAME,
+          generated,
+          CrdFiles.REFRESH_COMMAND,
+          firstDifference(expected, actual));
     }
   }
 
@@ -41,7 +45,8 @@ class CommittedCrdTest {
       String gl = i < g.length ? g[i] : "<end of file>";
       String cl = i < c.length ? c[i] : "<end of file>";
       if (!gl.equals(cl)) {
-        return String.format("First difference at line %d:%n  generated: %s%n  committed: %s", i + 1, gl, cl);
+        return String.format(
+            "First difference at line %d:%n  generated: %s%n  committed: %s", i + 1, gl, cl);
       }
     }
     return "The files differ in line endings or encoding only.";

@@ -41,7 +41,9 @@ class CrdSchemaTest {
   @Test
   void namesAndScope() {
     assertThat(crd.getApiVersion()).isEqualTo("apiextensions.k8s.io/v1");
-    assertThat(crd.getMetadata().getName()).isEqualTo("accordclusters.accord.dev").isEqualTo(AccordCluster.CRD_NAME);
+    assertThat(crd.getMetadata().getName())
+        .isEqualTo("accordclusters.accord.dev")
+        .isEqualTo(AccordCluster.CRD_NAME);
     assertThat(crd.getSpec().getGroup()).isEqualTo("accord.dev");
     assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
     assertThat(crd.getSpec().getNames().getKind()).isEqualTo("AccordCluster");
@@ -68,12 +70,20 @@ class CrdSchemaTest {
   @Test
   void printerColumnsInOrder() {
     List<CustomResourceColumnDefinition> columns = version.getAdditionalPrinterColumns();
-    assertThat(columns).extracting(CustomResourceColumnDefinition::getName)
+    assertThat(columns)
+        .extracting(CustomResourceColumnDefinition::getName)
         .containsExactly("Replicas", "Ready", "Status", "Endpoint", "Backend", "Age");
-    assertThat(columns).extracting(CustomResourceColumnDefinition::getJsonPath)
-        .containsExactly(".spec.replicas", ".status.readyReplicas", ".status.conditions[?(@.type==\"Ready\")].reason",
-            ".status.endpoint", ".status.backend", ".metadata.creationTimestamp");
-    assertThat(columns).extracting(CustomResourceColumnDefinition::getType)
+    assertThat(columns)
+        .extracting(CustomResourceColumnDefinition::getJsonPath)
+        .containsExactly(
+            ".spec.replicas",
+            ".status.readyReplicas",
+            ".status.conditions[?(@.type==\"Ready\")].reason",
+            ".status.endpoint",
+            ".status.backend",
+            ".metadata.creationTimestamp");
+    assertThat(columns)
+        .extracting(CustomResourceColumnDefinition::getType)
         .containsExactly("integer", "integer", "string", "string", "string", "date");
   }
 
@@ -82,16 +92,27 @@ class CrdSchemaTest {
     assertThat(spec.getRequired()).containsExactly("postgres");
     JSONSchemaProps postgres = spec.getProperties().get("postgres");
     assertThat(postgres.getProperties()).containsOnlyKeys("external", "managed");
-    assertThat(postgres.getXKubernetesValidations()).singleElement().satisfies((ValidationRule rule) -> {
-      assertThat(rule.getRule()).isEqualTo("has(self.external) != has(self.managed)");
-      assertThat(rule.getMessage()).isEqualTo("set exactly one of postgres.external or postgres.managed");
-    });
+    assertThat(postgres.getXKubernetesValidations())
+        .singleElement()
+        .satisfies(
+            (ValidationRule rule) -> {
+              assertThat(rule.getRule()).isEqualTo("has(self.external) != has(self.managed)");
+              assertThat(rule.getMessage())
+                  .isEqualTo("set exactly one of postgres.external or postgres.managed");
+            });
     JSONSchemaProps external = postgres.getProperties().get("external");
     assertThat(external.getRequired()).containsExactly("secretName");
     assertThat(external.getProperties()).containsOnlyKeys("secretName", "urlKey");
-    assertThat(external.getProperties().get("urlKey").getDescription()).as("names every key the operator reads")
-        .contains("postgres://", ExternalPostgres.KEY_HOST, ExternalPostgres.KEY_DATABASE, ExternalPostgres.KEY_USER,
-            ExternalPostgres.KEY_PASSWORD, ExternalPostgres.KEY_PORT, ExternalPostgres.KEY_SSLMODE);
+    assertThat(external.getProperties().get("urlKey").getDescription())
+        .as("names every key the operator reads")
+        .contains(
+            "postgres://",
+            ExternalPostgres.KEY_HOST,
+            ExternalPostgres.KEY_DATABASE,
+            ExternalPostgres.KEY_USER,
+            ExternalPostgres.KEY_PASSWORD,
+            ExternalPostgres.KEY_PORT,
+            ExternalPostgres.KEY_SSLMODE);
   }
 
   @Test
@@ -102,8 +123,10 @@ class CrdSchemaTest {
     JSONSchemaProps clientDefaults = spec.getProperties().get("clientDefaults");
     assertThat(clientDefaults.getProperties().get("ttl").getDefault().textValue()).isEqualTo("10m");
     JSONSchemaProps managed = spec.getProperties().get("postgres").getProperties().get("managed");
-    assertThat(managed.getProperties().get("storageSize").getDefault().textValue()).isEqualTo("1Gi");
-    assertThat(managed.getProperties().get("image").getDefault().textValue()).isEqualTo("postgres:16");
+    assertThat(managed.getProperties().get("storageSize").getDefault().textValue())
+        .isEqualTo("1Gi");
+    assertThat(managed.getProperties().get("image").getDefault().textValue())
+        .isEqualTo("postgres:16");
     // No default for image: the operator picks the server image of its own version.
     assertThat(spec.getProperties().get("image").getDefault()).isNull();
   }
@@ -113,13 +136,22 @@ class CrdSchemaTest {
     AccordClusterSpec javaSpec = new AccordClusterSpec();
     ManagedPostgres javaManaged = new ManagedPostgres();
     JSONSchemaProps managed = spec.getProperties().get("postgres").getProperties().get("managed");
-    assertThat(javaSpec.getReplicas()).isEqualTo(spec.getProperties().get("replicas").getDefault().intValue());
-    assertThat(javaSpec.getPort()).isEqualTo(spec.getProperties().get("port").getDefault().intValue());
+    assertThat(javaSpec.getReplicas())
+        .isEqualTo(spec.getProperties().get("replicas").getDefault().intValue());
+    assertThat(javaSpec.getPort())
+        .isEqualTo(spec.getProperties().get("port").getDefault().intValue());
     assertThat(javaSpec.getClientDefaults().getTtl())
-        .isEqualTo(spec.getProperties().get("clientDefaults").getProperties().get("ttl").getDefault().textValue());
+        .isEqualTo(
+            spec.getProperties()
+                .get("clientDefaults")
+                .getProperties()
+                .get("ttl")
+                .getDefault()
+                .textValue());
     assertThat(javaManaged.getStorageSize())
         .isEqualTo(managed.getProperties().get("storageSize").getDefault().textValue());
-    assertThat(javaManaged.getImage()).isEqualTo(managed.getProperties().get("image").getDefault().textValue());
+    assertThat(javaManaged.getImage())
+        .isEqualTo(managed.getProperties().get("image").getDefault().textValue());
   }
 
   @Test
@@ -140,21 +172,36 @@ class CrdSchemaTest {
 
   @Test
   void specFields() {
-    assertThat(spec.getProperties()).containsOnlyKeys(
-        "replicas", "image", "port", "resources", "clientDefaults", "postgres", "podTemplate");
-    assertThat(spec.getProperties().get("podTemplate").getProperties()).containsOnlyKeys(
-        "labels", "annotations", "nodeSelector", "tolerations", "affinity", "priorityClassName",
-        "topologySpreadConstraints");
+    assertThat(spec.getProperties())
+        .containsOnlyKeys(
+            "replicas", "image", "port", "resources", "clientDefaults", "postgres", "podTemplate");
+    assertThat(spec.getProperties().get("podTemplate").getProperties())
+        .containsOnlyKeys(
+            "labels",
+            "annotations",
+            "nodeSelector",
+            "tolerations",
+            "affinity",
+            "priorityClassName",
+            "topologySpreadConstraints");
     assertThat(spec.getProperties().get("postgres").getProperties().get("managed").getProperties())
         .containsOnlyKeys("storageSize", "storageClassName", "image", "resources");
   }
 
   @Test
   void statusHasConditionsAndNoPhase() {
-    assertThat(status.getProperties()).containsOnlyKeys(
-        "observedGeneration", "replicas", "readyReplicas", "selector", "endpoint", "backend", "conditions");
+    assertThat(status.getProperties())
+        .containsOnlyKeys(
+            "observedGeneration",
+            "replicas",
+            "readyReplicas",
+            "selector",
+            "endpoint",
+            "backend",
+            "conditions");
     assertThat(status.getProperties().get("conditions").getItems().getSchema().getProperties())
-        .containsKeys("type", "status", "reason", "message", "lastTransitionTime", "observedGeneration");
+        .containsKeys(
+            "type", "status", "reason", "message", "lastTransitionTime", "observedGeneration");
     assertThat(propertyNames(status)).doesNotContain("phase");
   }
 
@@ -170,10 +217,13 @@ class CrdSchemaTest {
       return;
     }
     if (schema.getProperties() != null) {
-      schema.getProperties().forEach((name, child) -> {
-        names.add(name);
-        collect(child, names);
-      });
+      schema
+          .getProperties()
+          .forEach(
+              (name, child) -> {
+                names.add(name);
+                collect(child, names);
+              });
     }
     if (schema.getItems() != null) {
       collect(schema.getItems().getSchema(), names);

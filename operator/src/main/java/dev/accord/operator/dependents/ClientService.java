@@ -11,8 +11,12 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
-/** A ClusterIP Service on the gRPC port: one stable address for tools and clients that do not balance themselves. */
-@KubernetesDependent(informer = @Informer(labelSelector = AccordResources.OBJECT_LABEL + "=" + ClientService.OBJECT))
+/**
+ * A ClusterIP Service on the gRPC port: one stable address for tools and clients that do not
+ * balance themselves.
+ */
+@KubernetesDependent(
+    informer = @Informer(labelSelector = AccordResources.OBJECT_LABEL + "=" + ClientService.OBJECT))
 public class ClientService extends CRUDKubernetesDependentResource<Service, AccordCluster> {
   static final String OBJECT = "server-service";
 
@@ -22,29 +26,30 @@ public class ClientService extends CRUDKubernetesDependentResource<Service, Acco
 
   @Override
   protected Service desired(AccordCluster cluster, Context<AccordCluster> context) {
-    return serverService(cluster, ClusterModel.from(context), AccordResources.clientService(cluster), OBJECT, false);
+    return serverService(
+        cluster, ClusterModel.from(context), AccordResources.clientService(cluster), OBJECT, false);
   }
 
   /** The Service in front of the server pods; headless ones resolve to every ready pod. */
-  static Service serverService(AccordCluster cluster, ClusterModel model, String name, String object,
-      boolean headless) {
+  static Service serverService(
+      AccordCluster cluster, ClusterModel model, String name, String object, boolean headless) {
     return new ServiceBuilder()
         .withNewMetadata()
-          .withName(name)
-          .withNamespace(cluster.getMetadata().getNamespace())
-          .withLabels(AccordResources.labels(cluster, AccordResources.COMPONENT_SERVER, object))
+        .withName(name)
+        .withNamespace(cluster.getMetadata().getNamespace())
+        .withLabels(AccordResources.labels(cluster, AccordResources.COMPONENT_SERVER, object))
         .endMetadata()
         .withNewSpec()
-          .withType("ClusterIP")
-          .withClusterIP(headless ? "None" : null)
-          .withSelector(AccordResources.selector(cluster, AccordResources.COMPONENT_SERVER))
-          .addNewPort()
-            .withName(ServerDeployment.PORT_NAME)
-            .withPort(model.port())
-            .withTargetPort(new IntOrString(ServerDeployment.PORT_NAME))
-            .withProtocol("TCP")
-            .withAppProtocol("grpc")
-          .endPort()
+        .withType("ClusterIP")
+        .withClusterIP(headless ? "None" : null)
+        .withSelector(AccordResources.selector(cluster, AccordResources.COMPONENT_SERVER))
+        .addNewPort()
+        .withName(ServerDeployment.PORT_NAME)
+        .withPort(model.port())
+        .withTargetPort(new IntOrString(ServerDeployment.PORT_NAME))
+        .withProtocol("TCP")
+        .withAppProtocol("grpc")
+        .endPort()
         .endSpec()
         .build();
   }

@@ -10,10 +10,13 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /**
- * A headless Service over the servers: its DNS name resolves to every ready server pod, which is what the status
- * endpoint ({@code dns:///NAME-headless.NAMESPACE.svc:PORT}) points clients at so each balances over all replicas.
+ * A headless Service over the servers: its DNS name resolves to every ready server pod, which is
+ * what the status endpoint ({@code dns:///NAME-headless.NAMESPACE.svc:PORT}) points clients at so
+ * each balances over all replicas.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = AccordResources.OBJECT_LABEL + "=" + HeadlessService.OBJECT))
+@KubernetesDependent(
+    informer =
+        @Informer(labelSelector = AccordResources.OBJECT_LABEL + "=" + HeadlessService.OBJECT))
 public class HeadlessService extends CRUDKubernetesDependentResource<Service, AccordCluster> {
   static final String OBJECT = "server-headless";
 
@@ -23,7 +26,11 @@ public class HeadlessService extends CRUDKubernetesDependentResource<Service, Ac
 
   @Override
   protected Service desired(AccordCluster cluster, Context<AccordCluster> context) {
-    return ClientService.serverService(cluster, ClusterModel.from(context), AccordResources.headlessService(cluster),
-        OBJECT, true);
+    return ClientService.serverService(
+        cluster,
+        ClusterModel.from(context),
+        AccordResources.headlessService(cluster),
+        OBJECT,
+        true);
   }
 }

@@ -14,10 +14,12 @@ import java.util.Base64;
 import java.util.Map;
 
 /**
- * The managed database's password, generated once: while the Secret exists its password is kept (regenerating it
- * would lock the servers out of a database initialised with the old one).
+ * The managed database's password, generated once: while the Secret exists its password is kept
+ * (regenerating it would lock the servers out of a database initialised with the old one).
  */
-@KubernetesDependent(informer = @Informer(labelSelector = AccordResources.OBJECT_LABEL + "=" + PostgresSecret.OBJECT))
+@KubernetesDependent(
+    informer =
+        @Informer(labelSelector = AccordResources.OBJECT_LABEL + "=" + PostgresSecret.OBJECT))
 public class PostgresSecret extends CRUDKubernetesDependentResource<Secret, AccordCluster> {
   static final String OBJECT = "postgres-secret";
   private static final SecureRandom RANDOM = new SecureRandom();
@@ -28,15 +30,16 @@ public class PostgresSecret extends CRUDKubernetesDependentResource<Secret, Acco
 
   @Override
   protected Secret desired(AccordCluster cluster, Context<AccordCluster> context) {
-    String password = getSecondaryResource(cluster, context)
-        .map(Secret::getData)
-        .map(data -> data.get(AccordResources.POSTGRES_PASSWORD_KEY))
-        .orElseGet(PostgresSecret::newPassword);
+    String password =
+        getSecondaryResource(cluster, context)
+            .map(Secret::getData)
+            .map(data -> data.get(AccordResources.POSTGRES_PASSWORD_KEY))
+            .orElseGet(PostgresSecret::newPassword);
     return new SecretBuilder()
         .withNewMetadata()
-          .withName(AccordResources.postgres(cluster))
-          .withNamespace(cluster.getMetadata().getNamespace())
-          .withLabels(AccordResources.labels(cluster, AccordResources.COMPONENT_POSTGRES, OBJECT))
+        .withName(AccordResources.postgres(cluster))
+        .withNamespace(cluster.getMetadata().getNamespace())
+        .withLabels(AccordResources.labels(cluster, AccordResources.COMPONENT_POSTGRES, OBJECT))
         .endMetadata()
         .withType("Opaque")
         .withData(Map.of(AccordResources.POSTGRES_PASSWORD_KEY, password))

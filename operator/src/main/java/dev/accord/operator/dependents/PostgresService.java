@@ -11,7 +11,9 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The managed database's address, {@code NAME-postgres:5432}. */
-@KubernetesDependent(informer = @Informer(labelSelector = AccordResources.OBJECT_LABEL + "=" + PostgresService.OBJECT))
+@KubernetesDependent(
+    informer =
+        @Informer(labelSelector = AccordResources.OBJECT_LABEL + "=" + PostgresService.OBJECT))
 public class PostgresService extends CRUDKubernetesDependentResource<Service, AccordCluster> {
   static final String OBJECT = "postgres-service";
 
@@ -23,19 +25,19 @@ public class PostgresService extends CRUDKubernetesDependentResource<Service, Ac
   protected Service desired(AccordCluster cluster, Context<AccordCluster> context) {
     return new ServiceBuilder()
         .withNewMetadata()
-          .withName(AccordResources.postgres(cluster))
-          .withNamespace(cluster.getMetadata().getNamespace())
-          .withLabels(AccordResources.labels(cluster, AccordResources.COMPONENT_POSTGRES, OBJECT))
+        .withName(AccordResources.postgres(cluster))
+        .withNamespace(cluster.getMetadata().getNamespace())
+        .withLabels(AccordResources.labels(cluster, AccordResources.COMPONENT_POSTGRES, OBJECT))
         .endMetadata()
         .withNewSpec()
-          .withType("ClusterIP")
-          .withSelector(AccordResources.selector(cluster, AccordResources.COMPONENT_POSTGRES))
-          .addNewPort()
-            .withName("postgres")
-            .withPort(AccordResources.POSTGRES_PORT)
-            .withTargetPort(new IntOrString("postgres"))
-            .withProtocol("TCP")
-          .endPort()
+        .withType("ClusterIP")
+        .withSelector(AccordResources.selector(cluster, AccordResources.COMPONENT_POSTGRES))
+        .addNewPort()
+        .withName("postgres")
+        .withPort(AccordResources.POSTGRES_PORT)
+        .withTargetPort(new IntOrString("postgres"))
+        .withProtocol("TCP")
+        .endPort()
         .endSpec()
         .build();
   }

@@ -25,12 +25,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Accord servers. Readiness asks the standard gRPC health service (SERVING only while the database answers);
- * liveness asks {@code accord.liveness}, which does not follow the database. Rolling updates never take a ready
- * server away before its replacement is ready. The pod template carries the configuration hash, so a change of the
- * spec or of the referenced Secret rolls the servers.
+ * The Accord servers. Readiness asks the standard gRPC health service (SERVING only while the
+ * database answers); liveness asks {@code accord.liveness}, which does not follow the database.
+ * Rolling updates never take a ready server away before its replacement is ready. The pod template
+ * carries the configuration hash, so a change of the spec or of the referenced Secret rolls the
+ * servers.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = AccordResources.OBJECT_LABEL + "=" + ServerDeployment.OBJECT))
+@KubernetesDependent(
+    informer =
+        @Informer(labelSelector = AccordResources.OBJECT_LABEL + "=" + ServerDeployment.OBJECT))
 public class ServerDeployment extends CRUDKubernetesDependentResource<Deployment, AccordCluster> {
   static final String OBJECT = "server";
   static final String CONTAINER = "server";
@@ -59,59 +62,81 @@ public class ServerDeployment extends CRUDKubernetesDependentResource<Deployment
 
     return new DeploymentBuilder()
         .withNewMetadata()
-          .withName(AccordResources.serverDeployment(cluster))
-          .withNamespace(cluster.getMetadata().getNamespace())
-          .withLabels(AccordResources.labels(cluster, AccordResources.COMPONENT_SERVER, OBJECT))
+        .withName(AccordResources.serverDeployment(cluster))
+        .withNamespace(cluster.getMetadata().getNamespace())
+        .withLabels(AccordResources.labels(cluster, AccordResources.COMPONENT_SERVER, OBJECT))
         .endMetadata()
         .withNewSpec()
-          .withReplicas(model.replicas())
-          .withNewSelector().withMatchLabels(AccordResources.selector(cluster, AccordResources.COMPONENT_SERVER))
-          .endSelector()
-          .withNewStrategy()
-            .withType("RollingUpdate")
-            .withNewRollingUpdate()
-              .withMaxUnavailable(new IntOrString(0))
-              .withMaxSurge(new IntOrString(1))
-            .endRollingUpdate()
-          .endStrategy()
-          .withNewTemplate()
-            .withNewMetadata().withLabels(podLabels).withAnnotations(podAnnotations).endMetadata()
-            .withSpec(podSpec(cluster, model, overrides))
-          .endTemplate()
+        .withReplicas(model.replicas())
+        .withNewSelector()
+        .withMatchLabels(AccordResources.selector(cluster, AccordResources.COMPONENT_SERVER))
+        .endSelector()
+        .withNewStrategy()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withMaxUnavailable(new IntOrString(0))
+        .withMaxSurge(new IntOrString(1))
+        .endRollingUpdate()
+        .endStrategy()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(podLabels)
+        .withAnnotations(podAnnotations)
+        .endMetadata()
+        .withSpec(podSpec(cluster, model, overrides))
+        .endTemplate()
         .endSpec()
         .build();
   }
 
-  private static PodSpec podSpec(AccordCluster cluster, ClusterModel model, PodTemplateOverrides overrides) {
+  private static PodSpec podSpec(
+      AccordCluster cluster, ClusterModel model, PodTemplateOverrides overrides) {
     List<EnvVar> env = new ArrayList<>();
     env.add(new EnvVarBuilder().withName("ACCORD_LISTEN").withValue(":" + model.port()).build());
     env.addAll(model.backendEnv());
-    Container server = new ContainerBuilder()
-        .withName(CONTAINER)
-        .withImage(model.image())
-        .addNewPort().withName(PORT_NAME).withContainerPort(model.port()).withProtocol("TCP").endPort()
-        .withEnv(env)
-        .withResources(cluster.getSpec().getResources())
-        .withReadinessProbe(grpcProbe(model.port(), "", 5, 3))
-        .withLivenessProbe(grpcProbe(model.port(), "accord.liveness", 10, 6))
-        .withNewSecurityContext()
-          .withAllowPrivilegeEscalation(false)
-          .withReadOnlyRootFilesystem(true)
-          .withRunAsNonRoot(true)
-          .withNewCapabilities().withDrop("ALL").endCapabilities()
-        .endSecurityContext()
-        .addNewVolumeMount().withName("tmp").withMountPath("/tmp").endVolumeMount()
-        .build();
-    PodSpecBuilder pod = new PodSpecBuilder()
-        .withContainers(server)
-        .addNewVolume().withName("tmp").withNewEmptyDir().endEmptyDir().endVolume()
-        .withTerminationGracePeriodSeconds(30L)
-        .withNewSecurityContext()
-          .withRunAsNonRoot(true)
-          .withRunAsUser(RUN_AS_USER)
-          .withRunAsGroup(RUN_AS_USER)
-          .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-        .endSecurityContext();
+    Container server =
+        new ContainerBuilder()
+            .withName(CONTAINER)
+            .withImage(model.image())
+            .addNewPort()
+            .withName(PORT_NAME)
+            .withContainerPort(model.port())
+            .withProtocol("TCP")
+            .endPort()
+            .withEnv(env)
+            .withResources(cluster.getSpec().getResources())
+            .withReadinessProbe(grpcProbe(model.port(), "", 5, 3))
+            .withLivenessProbe(grpcProbe(model.port(), "accord.liveness", 10, 6))
+            .withNewSecurityContext()
+            .withAllowPrivilegeEscalation(false)
+            .withReadOnlyRootFilesystem(true)
+            .withRunAsNonRoot(true)
+            .withNewCapabilities()
+            .withDrop("ALL")
+            .endCapabilities()
+            .endSecurityContext()
+            .addNewVolumeMount()
+            .withName("tmp")
+            .withMountPath("/tmp")
+            .endVolumeMount()
+            .build();
+    PodSpecBuilder pod =
+        new PodSpecBuilder()
+            .withContainers(server)
+            .addNewVolume()
+            .withName("tmp")
+            .withNewEmptyDir()
+            .endEmptyDir()
+            .endVolume()
+            .withTerminationGracePeriodSeconds(30L)
+            .withNewSecurityContext()
+            .withRunAsNonRoot(true)
+            .withRunAsUser(RUN_AS_USER)
+            .withRunAsGroup(RUN_AS_USER)
+            .withNewSeccompProfile()
+            .withType("RuntimeDefault")
+            .endSeccompProfile()
+            .endSecurityContext();
     if (overrides != null) {
       pod.withNodeSelector(overrides.getNodeSelector())
           .withTolerations(overrides.getTolerations())
@@ -123,9 +148,13 @@ public class ServerDeployment extends CRUDKubernetesDependentResource<Deployment
   }
 
   /** Kubernetes' native gRPC probe on the standard health service. */
-  private static Probe grpcProbe(int port, String service, int periodSeconds, int failureThreshold) {
+  private static Probe grpcProbe(
+      int port, String service, int periodSeconds, int failureThreshold) {
     return new ProbeBuilder()
-        .withNewGrpc().withPort(port).withService(service).endGrpc()
+        .withNewGrpc()
+        .withPort(port)
+        .withService(service)
+        .endGrpc()
         .withPeriodSeconds(periodSeconds)
         .withFailureThreshold(failureThreshold)
         .withTimeoutSeconds(2)

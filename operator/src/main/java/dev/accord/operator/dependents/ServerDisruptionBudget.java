@@ -11,8 +11,12 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernete
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** With several servers, voluntary disruptions (node drains) take at most one at a time. */
-@KubernetesDependent(informer = @Informer(labelSelector = AccordResources.OBJECT_LABEL + "=" + ServerDisruptionBudget.OBJECT))
-public class ServerDisruptionBudget extends CRUDKubernetesDependentResource<PodDisruptionBudget, AccordCluster> {
+@KubernetesDependent(
+    informer =
+        @Informer(
+            labelSelector = AccordResources.OBJECT_LABEL + "=" + ServerDisruptionBudget.OBJECT))
+public class ServerDisruptionBudget
+    extends CRUDKubernetesDependentResource<PodDisruptionBudget, AccordCluster> {
   static final String OBJECT = "server-pdb";
 
   public ServerDisruptionBudget() {
@@ -23,14 +27,15 @@ public class ServerDisruptionBudget extends CRUDKubernetesDependentResource<PodD
   protected PodDisruptionBudget desired(AccordCluster cluster, Context<AccordCluster> context) {
     return new PodDisruptionBudgetBuilder()
         .withNewMetadata()
-          .withName(AccordResources.disruptionBudget(cluster))
-          .withNamespace(cluster.getMetadata().getNamespace())
-          .withLabels(AccordResources.labels(cluster, AccordResources.COMPONENT_SERVER, OBJECT))
+        .withName(AccordResources.disruptionBudget(cluster))
+        .withNamespace(cluster.getMetadata().getNamespace())
+        .withLabels(AccordResources.labels(cluster, AccordResources.COMPONENT_SERVER, OBJECT))
         .endMetadata()
         .withNewSpec()
-          .withMaxUnavailable(new IntOrString(1))
-          .withNewSelector().withMatchLabels(AccordResources.selector(cluster, AccordResources.COMPONENT_SERVER))
-          .endSelector()
+        .withMaxUnavailable(new IntOrString(1))
+        .withNewSelector()
+        .withMatchLabels(AccordResources.selector(cluster, AccordResources.COMPONENT_SERVER))
+        .endSelector()
         .endSpec()
         .build();
   }

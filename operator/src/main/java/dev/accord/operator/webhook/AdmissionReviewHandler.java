@@ -7,9 +7,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The body of a POST to the webhook, turned into the HTTP answer: a 400 saying what is wrong when it is not an
- * AdmissionReview (v1) with a request uid, otherwise the {@link PodInjector}'s review. When the injector fails, the
- * pod is still allowed, unchanged, with a warning: the webhook never blocks a rollout.
+ * The body of a POST to the webhook, turned into the HTTP answer: a 400 saying what is wrong when
+ * it is not an AdmissionReview (v1) with a request uid, otherwise the {@link PodInjector}'s review.
+ * When the injector fails, the pod is still allowed, unchanged, with a warning: the webhook never
+ * blocks a rollout.
  */
 final class AdmissionReviewHandler {
   private static final Logger log = LoggerFactory.getLogger(AdmissionReviewHandler.class);
@@ -26,7 +27,9 @@ final class AdmissionReviewHandler {
   Answer answer(byte[] body) {
     AdmissionReview review;
     try {
-      review = PodInjector.SERIALIZATION.unmarshal(new String(body, StandardCharsets.UTF_8), AdmissionReview.class);
+      review =
+          PodInjector.SERIALIZATION.unmarshal(
+              new String(body, StandardCharsets.UTF_8), AdmissionReview.class);
     } catch (RuntimeException e) {
       return notAReview(firstLine(e));
     }
@@ -38,17 +41,28 @@ final class AdmissionReviewHandler {
     try {
       answer = injector.review(review);
     } catch (RuntimeException e) {
-      log.error("The webhook failed on request {}; the pod is let through unchanged", review.getRequest()
-          .getUid(), e);
-      answer = PodInjector.allowed(review.getRequest().getUid(), null,
-          List.of("accord.dev/cluster: the Accord webhook failed (" + firstLine(e) + ")"
-              + PodInjector.WITHOUT_SETTINGS));
+      log.error(
+          "The webhook failed on request {}; the pod is let through unchanged",
+          review.getRequest().getUid(),
+          e);
+      answer =
+          PodInjector.allowed(
+              review.getRequest().getUid(),
+              null,
+              List.of(
+                  "accord.dev/cluster: the Accord webhook failed ("
+                      + firstLine(e)
+                      + ")"
+                      + PodInjector.WITHOUT_SETTINGS));
     }
     return new Answer(200, "application/json", PodInjector.SERIALIZATION.asJson(answer));
   }
 
   private static Answer notAReview(String why) {
-    return new Answer(400, "text/plain", "the body is not an AdmissionReview (admission.k8s.io/v1): " + why + "\n");
+    return new Answer(
+        400,
+        "text/plain",
+        "the body is not an AdmissionReview (admission.k8s.io/v1): " + why + "\n");
   }
 
   private static String problem(AdmissionReview review) {
@@ -71,7 +85,8 @@ final class AdmissionReviewHandler {
   }
 
   private static String firstLine(Throwable error) {
-    String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+    String message =
+        error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
     return message.lines().findFirst().orElse(message);
   }
 }

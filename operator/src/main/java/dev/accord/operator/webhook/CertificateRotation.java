@@ -16,12 +16,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the webhook's certificates current. At start it takes the CA from {@link WebhookCaSecret} (creating it when
- * absent) and issues a serving certificate. Then, at each upkeep ({@link #maintain()}, every minute once
- * {@link #scheduleUpkeep} ran): it adopts the CA in the Secret if someone replaced it (and puts the Secret back with
- * the CA in use if someone deleted it), so that every replica converges on the same CA instead of fighting over the
- * caBundle; renews the serving certificate when {@link Expiry#renewalDue} says so; and re-checks the caBundle with
- * {@link CaBundleSync} (a re-created configuration gets it within a minute).
+ * Keeps the webhook's certificates current. At start it takes the CA from {@link WebhookCaSecret}
+ * (creating it when absent) and issues a serving certificate. Then, at each upkeep ({@link
+ * #maintain()}, every minute once {@link #scheduleUpkeep} ran): it adopts the CA in the Secret if
+ * someone replaced it (and puts the Secret back with the CA in use if someone deleted it), so that
+ * every replica converges on the same CA instead of fighting over the caBundle; renews the serving
+ * certificate when {@link Expiry#renewalDue} says so; and re-checks the caBundle with {@link
+ * CaBundleSync} (a re-created configuration gets it within a minute).
  */
 final class CertificateRotation implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(CertificateRotation.class);
@@ -38,8 +39,13 @@ final class CertificateRotation implements AutoCloseable {
   private volatile IssuedCertificate serving;
   private volatile Result lastBundleSync;
 
-  private CertificateRotation(KubernetesClient client, String namespace, List<String> names, Clock clock,
-      Duration servingValidity, Consumer<IssuedCertificate> install) {
+  private CertificateRotation(
+      KubernetesClient client,
+      String namespace,
+      List<String> names,
+      Clock clock,
+      Duration servingValidity,
+      Consumer<IssuedCertificate> install) {
     this.client = client;
     this.caSecret = new WebhookCaSecret(client, namespace);
     this.namespace = namespace;
@@ -47,20 +53,30 @@ final class CertificateRotation implements AutoCloseable {
     this.clock = clock;
     this.servingValidity = servingValidity;
     this.install = install;
-    this.upkeep = Executors.newSingleThreadScheduledExecutor(new DaemonThreadFactory("accord-webhook-maintenance-"));
+    this.upkeep =
+        Executors.newSingleThreadScheduledExecutor(
+            new DaemonThreadFactory("accord-webhook-maintenance-"));
   }
 
   /**
-   * The CA from (or into) the Secret in {@code namespace}, and a serving certificate for {@code names} signed by it,
-   * handed to {@code install}; the caBundle is not touched yet ({@link #syncBundle()}).
+   * The CA from (or into) the Secret in {@code namespace}, and a serving certificate for {@code
+   * names} signed by it, handed to {@code install}; the caBundle is not touched yet ({@link
+   * #syncBundle()}).
    *
-   * @throws IllegalStateException when the CA Secret exists but is unusable (it is never overwritten)
-   * @throws io.fabric8.kubernetes.client.KubernetesClientException when the CA Secret cannot be read or created
+   * @throws IllegalStateException when the CA Secret exists but is unusable (it is never
+   *     overwritten)
+   * @throws io.fabric8.kubernetes.client.KubernetesClientException when the CA Secret cannot be
+   *     read or created
    */
-  static CertificateRotation start(KubernetesClient client, String namespace, List<String> names, Clock clock,
-      Duration servingValidity, Consumer<IssuedCertificate> install) {
-    CertificateRotation rotation = new CertificateRotation(client, namespace, names, clock, servingValidity,
-        install);
+  static CertificateRotation start(
+      KubernetesClient client,
+      String namespace,
+      List<String> names,
+      Clock clock,
+      Duration servingValidity,
+      Consumer<IssuedCertificate> install) {
+    CertificateRotation rotation =
+        new CertificateRotation(client, namespace, names, clock, servingValidity, install);
     CertificateAuthority authority = rotation.caSecret.loadOrCreate(clock);
     rotation.issueWith(authority);
     return rotation;
@@ -83,8 +99,8 @@ final class CertificateRotation implements AutoCloseable {
   }
 
   /**
-   * One round of upkeep: follow the CA Secret, renew the serving certificate when due, keep the caBundle. Failures
-   * are thrown here (and logged by the scheduled runs).
+   * One round of upkeep: follow the CA Secret, renew the serving certificate when due, keep the
+   * caBundle. Failures are thrown here (and logged by the scheduled runs).
    */
   void maintain() {
     CertificateAuthority current = authority;
@@ -100,12 +116,15 @@ final class CertificateRotation implements AutoCloseable {
       stored = caSecret.create(current);
     }
     if (!stored.sameAs(current)) {
-      log.info("The CA in Secret {}/{} changed: serving with a certificate signed by the new one", namespace,
+      log.info(
+          "The CA in Secret {}/{} changed: serving with a certificate signed by the new one",
+          namespace,
           WebhookCaSecret.NAME);
       issueWith(stored);
     } else if (Expiry.renewalDue(serving.certificate(), clock.instant())) {
       issueWith(current);
-      log.info("Renewed the webhook's serving certificate, valid until {}",
+      log.info(
+          "Renewed the webhook's serving certificate, valid until {}",
           serving.certificate().getNotAfter().toInstant());
     }
     syncBundle();
@@ -120,7 +139,8 @@ final class CertificateRotation implements AutoCloseable {
   }
 
   private void issueWith(CertificateAuthority issuer) {
-    IssuedCertificate next = WebhookCertificates.issueServing(issuer, names, clock, servingValidity);
+    IssuedCertificate next =
+        WebhookCertificates.issueServing(issuer, names, clock, servingValidity);
     install.accept(next);
     serving = next;
     authority = issuer;
@@ -132,15 +152,25 @@ final class CertificateRotation implements AutoCloseable {
     try {
       result = CaBundleSync.sync(client, authority.certificate());
     } catch (RuntimeException e) {
-      log.warn("Could not set the caBundle of MutatingWebhookConfiguration {} (the API server calls the webhook "
-          + "only once it is set; retried in a minute): {}", CaBundleSync.CONFIGURATION, e.getMessage());
+      log.warn(
+          "Could not set the caBundle of MutatingWebhookConfiguration {} (the API server calls the webhook "
+              + "only once it is set; retried in a minute): {}",
+          CaBundleSync.CONFIGURATION,
+          e.getMessage());
       return;
     }
     if (result == Result.PATCHED && lastBundleSync != null) {
-      log.info("caBundle of MutatingWebhookConfiguration {}: {}", CaBundleSync.CONFIGURATION, describe(result));
-    } else if (result == Result.NO_CONFIGURATION && lastBundleSync != Result.NO_CONFIGURATION
+      log.info(
+          "caBundle of MutatingWebhookConfiguration {}: {}",
+          CaBundleSync.CONFIGURATION,
+          describe(result));
+    } else if (result == Result.NO_CONFIGURATION
+        && lastBundleSync != Result.NO_CONFIGURATION
         && lastBundleSync != null) {
-      log.info("caBundle of MutatingWebhookConfiguration {}: {}", CaBundleSync.CONFIGURATION, describe(result));
+      log.info(
+          "caBundle of MutatingWebhookConfiguration {}: {}",
+          CaBundleSync.CONFIGURATION,
+          describe(result));
     }
     lastBundleSync = result;
   }

@@ -29,17 +29,20 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The webhook's decision for one pod, without any HTTP: an {@link AdmissionReview} in, an AdmissionReview out.
+ * The webhook's decision for one pod, without any HTTP: an {@link AdmissionReview} in, an
+ * AdmissionReview out.
  *
  * <p>A pod annotated {@code accord.dev/cluster: NAME} (an AccordCluster in the pod's namespace) or
- * {@code NAMESPACE/NAME} gets, in every container and init container that does not set them already (by name in
- * {@code env}): {@code ACCORD_TARGET} (the cluster's {@code status.endpoint}), {@code ACCORD_OWNER} (the pod's name,
- * through the downward API), {@code ACCORD_NAMESPACE} (the annotation {@code accord.dev/namespace}, only when the
- * pod has it) and {@code ACCORD_TTL} (the cluster's {@code spec.clientDefaults.ttl}, default 10m), as a JSON patch.
+ * {@code NAMESPACE/NAME} gets, in every container and init container that does not set them already
+ * (by name in {@code env}): {@code ACCORD_TARGET} (the cluster's {@code status.endpoint}), {@code
+ * ACCORD_OWNER} (the pod's name, through the downward API), {@code ACCORD_NAMESPACE} (the
+ * annotation {@code accord.dev/namespace}, only when the pod has it) and {@code ACCORD_TTL} (the
+ * cluster's {@code spec.clientDefaults.ttl}, default 10m), as a JSON patch.
  *
- * <p>It never denies: a pod without the annotation passes unchanged; an annotation that names no usable cluster
- * (malformed, not found, without an endpoint, not Ready, or unreadable) lets the pod through unchanged with an
- * admission warning saying why, so a webhook problem never blocks a rollout.
+ * <p>It never denies: a pod without the annotation passes unchanged; an annotation that names no
+ * usable cluster (malformed, not found, without an endpoint, not Ready, or unreadable) lets the pod
+ * through unchanged with an admission warning saying why, so a webhook problem never blocks a
+ * rollout.
  */
 public final class PodInjector {
   private static final Logger log = LoggerFactory.getLogger(PodInjector.class);
@@ -56,6 +59,7 @@ public final class PodInjector {
 
   /** DNS-1123 label (namespaces) and subdomain (object names). */
   private static final Pattern LABEL = Pattern.compile("^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$");
+
   private static final Pattern SUBDOMAIN =
       Pattern.compile("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$");
 
@@ -75,7 +79,8 @@ public final class PodInjector {
 
   /** Reads AccordClusters from the API server, one GET per annotated pod. */
   public static ClusterLookup lookupWith(KubernetesClient client) {
-    return (namespace, name) -> client.resources(AccordCluster.class).inNamespace(namespace).withName(name).get();
+    return (namespace, name) ->
+        client.resources(AccordCluster.class).inNamespace(namespace).withName(name).get();
   }
 
   private final ClusterLookup clusters;
@@ -85,8 +90,8 @@ public final class PodInjector {
   }
 
   /**
-   * The answer to a review: allowed, with a JSON patch when there is something to inject, with a warning when the
-   * annotation names no usable cluster. Never throws for a review with a request.
+   * The answer to a review: allowed, with a JSON patch when there is something to inject, with a
+   * warning when the annotation names no usable cluster. Never throws for a review with a request.
    */
   public AdmissionReview review(AdmissionReview review) {
     AdmissionRequest request = review.getRequest();
@@ -99,21 +104,28 @@ public final class PodInjector {
     }
     Pod pod;
     try {
-      pod = request.getObject() == null ? null : SERIALIZATION.convertValue(request.getObject(), Pod.class);
+      pod =
+          request.getObject() == null
+              ? null
+              : SERIALIZATION.convertValue(request.getObject(), Pod.class);
     } catch (RuntimeException e) {
       pod = null;
     }
     if (pod == null || pod.getSpec() == null) {
       return allowed(uid, null, List.of());
     }
-    Map<String, String> annotations = pod.getMetadata() == null || pod.getMetadata().getAnnotations() == null
-        ? Map.of() : pod.getMetadata().getAnnotations();
+    Map<String, String> annotations =
+        pod.getMetadata() == null || pod.getMetadata().getAnnotations() == null
+            ? Map.of()
+            : pod.getMetadata().getAnnotations();
     String reference = annotations.get(CLUSTER_ANNOTATION);
     if (reference == null) {
       return allowed(uid, null, List.of());
     }
-    String podNamespace = firstNonBlank(request.getNamespace(),
-        pod.getMetadata() == null ? null : pod.getMetadata().getNamespace());
+    String podNamespace =
+        firstNonBlank(
+            request.getNamespace(),
+            pod.getMetadata() == null ? null : pod.getMetadata().getNamespace());
     String podName = podName(pod, request, podNamespace);
 
     Resolution resolution = resolve(reference, podNamespace);
@@ -127,11 +139,16 @@ public final class PodInjector {
     patchContainers(patch, "/spec/containers", pod.getSpec().getContainers(), wanted);
     patchContainers(patch, "/spec/initContainers", pod.getSpec().getInitContainers(), wanted);
     if (patch.isEmpty()) {
-      log.debug("Pod {}: every container sets the Accord settings itself; nothing to inject", podName);
+      log.debug(
+          "Pod {}: every container sets the Accord settings itself; nothing to inject", podName);
       return allowed(uid, null, List.of());
     }
-    log.debug("Pod {}: injecting the settings of AccordCluster {}/{} ({} patch operations)", podName,
-        cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), patch.size());
+    log.debug(
+        "Pod {}: injecting the settings of AccordCluster {}/{} ({} patch operations)",
+        podName,
+        cluster.getMetadata().getNamespace(),
+        cluster.getMetadata().getName(),
+        patch.size());
     return allowed(uid, SERIALIZATION.asJson(patch), List.of());
   }
 
@@ -152,7 +169,9 @@ public final class PodInjector {
     } else {
       return malformed(reference);
     }
-    if (namespace == null || !LABEL.matcher(namespace).matches() || name.length() > 253
+    if (namespace == null
+        || !LABEL.matcher(namespace).matches()
+        || name.length() > 253
         || !SUBDOMAIN.matcher(name).matches()) {
       return malformed(reference);
     }
@@ -161,7 +180,8 @@ public final class PodInjector {
     try {
       cluster = clusters.find(namespace, name);
     } catch (RuntimeException e) {
-      return new Resolution(null, what + " could not be read (" + shortMessage(e) + ")" + WITHOUT_SETTINGS);
+      return new Resolution(
+          null, what + " could not be read (" + shortMessage(e) + ")" + WITHOUT_SETTINGS);
     }
     if (cluster == null) {
       return new Resolution(null, what + " not found" + WITHOUT_SETTINGS);
@@ -169,54 +189,83 @@ public final class PodInjector {
     if (cluster.getStatus() == null || isBlank(cluster.getStatus().getEndpoint())) {
       return new Resolution(null, what + " has no status.endpoint yet" + WITHOUT_SETTINGS);
     }
-    Optional<Condition> ready = cluster.getStatus().getConditions() == null ? Optional.empty()
-        : cluster.getStatus().getConditions().stream()
-            .filter(c -> ConditionTypes.READY.equals(c.getType())).findFirst();
+    Optional<Condition> ready =
+        cluster.getStatus().getConditions() == null
+            ? Optional.empty()
+            : cluster.getStatus().getConditions().stream()
+                .filter(c -> ConditionTypes.READY.equals(c.getType()))
+                .findFirst();
     if (ready.isEmpty()) {
       return new Resolution(null, what + " has no Ready condition yet" + WITHOUT_SETTINGS);
     }
     if (!"True".equals(ready.get().getStatus())) {
       String reason = isBlank(ready.get().getReason()) ? "" : ": " + ready.get().getReason();
-      return new Resolution(null, what + " is not Ready (" + ready.get().getStatus() + reason + ")"
-          + WITHOUT_SETTINGS);
+      return new Resolution(
+          null,
+          what + " is not Ready (" + ready.get().getStatus() + reason + ")" + WITHOUT_SETTINGS);
     }
     return new Resolution(cluster, null);
   }
 
   private static Resolution malformed(String reference) {
-    return new Resolution(null, CLUSTER_ANNOTATION + ": \"" + abbreviate(reference, 80)
-        + "\" is not NAME or NAMESPACE/NAME" + WITHOUT_SETTINGS);
+    return new Resolution(
+        null,
+        CLUSTER_ANNOTATION
+            + ": \""
+            + abbreviate(reference, 80)
+            + "\" is not NAME or NAMESPACE/NAME"
+            + WITHOUT_SETTINGS);
   }
 
   /** The variables to inject, in this order. */
   static List<EnvVar> settings(AccordCluster cluster, String accordNamespace) {
     List<EnvVar> env = new ArrayList<>();
-    env.add(new EnvVarBuilder().withName(TARGET).withValue(cluster.getStatus().getEndpoint()).build());
-    env.add(new EnvVarBuilder().withName(OWNER)
-        .withNewValueFrom().withNewFieldRef().withFieldPath("metadata.name").endFieldRef().endValueFrom().build());
+    env.add(
+        new EnvVarBuilder().withName(TARGET).withValue(cluster.getStatus().getEndpoint()).build());
+    env.add(
+        new EnvVarBuilder()
+            .withName(OWNER)
+            .withNewValueFrom()
+            .withNewFieldRef()
+            .withFieldPath("metadata.name")
+            .endFieldRef()
+            .endValueFrom()
+            .build());
     if (accordNamespace != null) {
       env.add(new EnvVarBuilder().withName(NAMESPACE).withValue(accordNamespace).build());
     }
-    String ttl = cluster.getSpec() == null || cluster.getSpec().getClientDefaults() == null
-        || isBlank(cluster.getSpec().getClientDefaults().getTtl())
-        ? ClientDefaults.DEFAULT_TTL : cluster.getSpec().getClientDefaults().getTtl();
+    String ttl =
+        cluster.getSpec() == null
+                || cluster.getSpec().getClientDefaults() == null
+                || isBlank(cluster.getSpec().getClientDefaults().getTtl())
+            ? ClientDefaults.DEFAULT_TTL
+            : cluster.getSpec().getClientDefaults().getTtl();
     env.add(new EnvVarBuilder().withName(TTL).withValue(ttl).build());
     return env;
   }
 
   /**
-   * JSON patch operations adding the wanted variables a container does not set: the whole {@code env} array when it
-   * has none (an "add" of an existing empty array replaces it, so both cases are safe), else one append each.
+   * JSON patch operations adding the wanted variables a container does not set: the whole {@code
+   * env} array when it has none (an "add" of an existing empty array replaces it, so both cases are
+   * safe), else one append each.
    */
-  private static void patchContainers(List<Map<String, Object>> patch, String path, List<Container> containers,
+  private static void patchContainers(
+      List<Map<String, Object>> patch,
+      String path,
+      List<Container> containers,
       List<EnvVar> wanted) {
     if (containers == null) {
       return;
     }
     for (int i = 0; i < containers.size(); i++) {
       List<EnvVar> existing = containers.get(i).getEnv();
-      Set<String> set = existing == null ? Set.of()
-          : existing.stream().map(EnvVar::getName).filter(Objects::nonNull).collect(Collectors.toSet());
+      Set<String> set =
+          existing == null
+              ? Set.of()
+              : existing.stream()
+                  .map(EnvVar::getName)
+                  .filter(Objects::nonNull)
+                  .collect(Collectors.toSet());
       List<EnvVar> missing = wanted.stream().filter(e -> !set.contains(e.getName())).toList();
       if (missing.isEmpty()) {
         continue;
@@ -239,14 +288,18 @@ public final class PodInjector {
     return operation;
   }
 
-  /** An allowing response, with a JSON patch (the patch's JSON text, not yet base64) and warnings when given. */
+  /**
+   * An allowing response, with a JSON patch (the patch's JSON text, not yet base64) and warnings
+   * when given.
+   */
   static AdmissionReview allowed(String uid, String jsonPatch, List<String> warnings) {
     AdmissionResponse response = new AdmissionResponse();
     response.setUid(uid);
     response.setAllowed(true);
     if (jsonPatch != null) {
       response.setPatchType("JSONPatch");
-      response.setPatch(Base64.getEncoder().encodeToString(jsonPatch.getBytes(StandardCharsets.UTF_8)));
+      response.setPatch(
+          Base64.getEncoder().encodeToString(jsonPatch.getBytes(StandardCharsets.UTF_8)));
     }
     if (!warnings.isEmpty()) {
       response.setWarnings(new ArrayList<>(warnings));
@@ -268,7 +321,8 @@ public final class PodInjector {
   }
 
   private static String shortMessage(Throwable error) {
-    String message = error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
+    String message =
+        error.getMessage() == null ? error.getClass().getSimpleName() : error.getMessage();
     return abbreviate(message.lines().findFirst().orElse(message), 120);
   }
 

@@ -18,16 +18,18 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.X509ExtendedKeyManager;
 
 /**
- * A TLS server's key manager that serves the certificate installed last; a renewed one takes over for new
- * handshakes. Each certificate has its own alias, and the previous one stays known, so a handshake that began before
- * a switch still finds its chain and key.
+ * A TLS server's key manager that serves the certificate installed last; a renewed one takes over
+ * for new handshakes. Each certificate has its own alias, and the previous one stays known, so a
+ * handshake that began before a switch still finds its chain and key.
  */
 final class RotatingKeyManager extends X509ExtendedKeyManager {
   private final AtomicInteger generation = new AtomicInteger();
   private final Map<String, X509ExtendedKeyManager> byAlias = new ConcurrentHashMap<>();
   private volatile String currentAlias;
 
-  /** Serves {@code serving} (with its issuer's certificate as the chain) from the next handshake on. */
+  /**
+   * Serves {@code serving} (with its issuer's certificate as the chain) from the next handshake on.
+   */
   void install(IssuedCertificate serving) {
     String alias = "serving-" + generation.incrementAndGet();
     try {
@@ -35,7 +37,8 @@ final class RotatingKeyManager extends X509ExtendedKeyManager {
       store.load(null, null);
       char[] password = new char[0];
       store.setKeyEntry(alias, serving.privateKey(), password, serving.chain());
-      KeyManagerFactory factory = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+      KeyManagerFactory factory =
+          KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
       factory.init(store, password);
       byAlias.put(alias, (X509ExtendedKeyManager) factory.getKeyManagers()[0]);
     } catch (GeneralSecurityException | IOException e) {

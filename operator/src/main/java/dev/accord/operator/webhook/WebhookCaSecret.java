@@ -19,11 +19,11 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * The webhook's certificate authority, kept as PEM in the Secret {@value #NAME} (keys {@value #CERTIFICATE_KEY},
- * {@value #PRIVATE_KEY_KEY}) of the operator's namespace. Created when absent (when two replicas race, the loser
- * reads the winner's), and never regenerated while it exists: every replica and every restart uses the same CA. To
- * rotate it, write a new CA into the Secret: running replicas adopt it within a minute (see
- * {@link CertificateRotation}).
+ * The webhook's certificate authority, kept as PEM in the Secret {@value #NAME} (keys {@value
+ * #CERTIFICATE_KEY}, {@value #PRIVATE_KEY_KEY}) of the operator's namespace. Created when absent
+ * (when two replicas race, the loser reads the winner's), and never regenerated while it exists:
+ * every replica and every restart uses the same CA. To rotate it, write a new CA into the Secret:
+ * running replicas adopt it within a minute (see {@link CertificateRotation}).
  */
 public final class WebhookCaSecret {
   public static final String NAME = "accord-operator-webhook-ca";
@@ -39,11 +39,11 @@ public final class WebhookCaSecret {
   }
 
   /**
-   * The CA in the Secret; created with a new CA when the Secret does not exist. When another replica creates it
-   * first (409 AlreadyExists), that one is read and used.
+   * The CA in the Secret; created with a new CA when the Secret does not exist. When another
+   * replica creates it first (409 AlreadyExists), that one is read and used.
    *
-   * @throws IllegalStateException when the Secret exists but does not hold a usable CA (it is left alone: delete
-   *     it, or write a valid CA into it, and restart)
+   * @throws IllegalStateException when the Secret exists but does not hold a usable CA (it is left
+   *     alone: delete it, or write a valid CA into it, and restart)
    * @throws KubernetesClientException when the API server cannot be asked
    */
   public CertificateAuthority loadOrCreate(Clock clock) {
@@ -60,7 +60,8 @@ public final class WebhookCaSecret {
   }
 
   /**
-   * Stores {@code authority} in a new Secret; when one appeared meanwhile (409), returns the CA it holds instead.
+   * Stores {@code authority} in a new Secret; when one appeared meanwhile (409), returns the CA it
+   * holds instead.
    */
   CertificateAuthority create(CertificateAuthority authority) {
     try {
@@ -70,9 +71,17 @@ public final class WebhookCaSecret {
       if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
         throw e;
       }
-      // Another replica created it first: use the winner's, so that every replica serves with the same CA.
-      return read().orElseThrow(() -> new IllegalStateException("Secret " + namespace + "/" + NAME
-          + " already existed when creating it, then was gone when reading it; retry"));
+      // Another replica created it first: use the winner's, so that every replica serves with the
+      // same CA.
+      return read()
+          .orElseThrow(
+              () ->
+                  new IllegalStateException(
+                      "Secret "
+                          + namespace
+                          + "/"
+                          + NAME
+                          + " already existed when creating it, then was gone when reading it; retry"));
     }
   }
 
@@ -100,21 +109,22 @@ public final class WebhookCaSecret {
     try {
       certificate = Pem.readCertificate(certificatePem);
     } catch (RuntimeException e) {
-      throw new IllegalStateException(where + ": " + CERTIFICATE_KEY + " is not a PEM certificate: "
-          + e.getMessage() + fix, e);
+      throw new IllegalStateException(
+          where + ": " + CERTIFICATE_KEY + " is not a PEM certificate: " + e.getMessage() + fix, e);
     }
     try {
       key = Pem.readPrivateKey(keyPem);
     } catch (RuntimeException e) {
-      throw new IllegalStateException(where + ": " + PRIVATE_KEY_KEY + " is not a PEM private key: "
-          + e.getMessage() + fix, e);
+      throw new IllegalStateException(
+          where + ": " + PRIVATE_KEY_KEY + " is not a PEM private key: " + e.getMessage() + fix, e);
     }
     if (!CertificateAuthority.isCaCertificate(certificate)) {
-      throw new IllegalStateException(where + ": " + CERTIFICATE_KEY + " is not a CA certificate" + fix);
+      throw new IllegalStateException(
+          where + ": " + CERTIFICATE_KEY + " is not a CA certificate" + fix);
     }
     if (!Keys.matches(certificate, key)) {
-      throw new IllegalStateException(where + ": " + PRIVATE_KEY_KEY + " is not the key of " + CERTIFICATE_KEY
-          + fix);
+      throw new IllegalStateException(
+          where + ": " + PRIVATE_KEY_KEY + " is not the key of " + CERTIFICATE_KEY + fix);
     }
     return new CertificateAuthority(certificate, key);
   }
@@ -126,14 +136,16 @@ public final class WebhookCaSecret {
     data.put(PRIVATE_KEY_KEY, base64(authority.privateKeyPem()));
     return new SecretBuilder()
         .withNewMetadata()
-          .withName(NAME)
-          .withNamespace(namespace)
-          .addToLabels("app.kubernetes.io/name", "accord-operator")
-          .addToLabels("app.kubernetes.io/part-of", "accord")
-          .addToLabels("app.kubernetes.io/component", "webhook")
-          .addToLabels("app.kubernetes.io/managed-by", "accord-operator")
-          .addToAnnotations("accord.dev/description", "The certificate authority of the Accord operator's webhook."
-              + " Kept while it exists; to rotate it, write a new CA here (ca.crt, ca.key; PEM).")
+        .withName(NAME)
+        .withNamespace(namespace)
+        .addToLabels("app.kubernetes.io/name", "accord-operator")
+        .addToLabels("app.kubernetes.io/part-of", "accord")
+        .addToLabels("app.kubernetes.io/component", "webhook")
+        .addToLabels("app.kubernetes.io/managed-by", "accord-operator")
+        .addToAnnotations(
+            "accord.dev/description",
+            "The certificate authority of the Accord operator's webhook."
+                + " Kept while it exists; to rotate it, write a new CA here (ca.crt, ca.key; PEM).")
         .endMetadata()
         .withType("Opaque")
         .withData(data)

@@ -8,13 +8,15 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The webhook's certificates, which the operator makes itself (no cert-manager needed): a certificate authority
- * valid ten years, kept in {@link WebhookCaSecret}, and serving certificates valid one year for the Service
- * {@value #SERVICE}, made in memory and renewed by {@link CertificateRotation}.
+ * The webhook's certificates, which the operator makes itself (no cert-manager needed): a
+ * certificate authority valid ten years, kept in {@link WebhookCaSecret}, and serving certificates
+ * valid one year for the Service {@value #SERVICE}, made in memory and renewed by {@link
+ * CertificateRotation}.
  */
 public final class WebhookCertificates {
   /** The Service in front of the webhook, in the operator's namespace. */
   public static final String SERVICE = "accord-operator-webhook";
+
   public static final String CA_COMMON_NAME = "accord-operator-webhook-ca";
   public static final Duration CA_VALIDITY = Duration.ofDays(3650);
   public static final Duration SERVING_VALIDITY = Duration.ofDays(365);
@@ -28,19 +30,26 @@ public final class WebhookCertificates {
 
   /** The Service's DNS names in {@code namespace}, shortest first. */
   public static List<String> serviceNames(String namespace) {
-    return List.of(SERVICE, SERVICE + "." + namespace, SERVICE + "." + namespace + ".svc",
+    return List.of(
+        SERVICE,
+        SERVICE + "." + namespace,
+        SERVICE + "." + namespace + ".svc",
         SERVICE + "." + namespace + ".svc.cluster.local");
   }
 
   /**
-   * A serving certificate for {@code names} (DNS names, or IP addresses such as 127.0.0.1), signed by
-   * {@code authority}, valid for {@code validity} but never beyond the CA. Its CN is the Service's {@code .svc} name,
-   * the one the API server calls it by.
+   * A serving certificate for {@code names} (DNS names, or IP addresses such as 127.0.0.1), signed
+   * by {@code authority}, valid for {@code validity} but never beyond the CA. Its CN is the
+   * Service's {@code .svc} name, the one the API server calls it by.
    */
-  public static IssuedCertificate issueServing(CertificateAuthority authority, List<String> names, Clock clock,
-      Duration validity) {
+  public static IssuedCertificate issueServing(
+      CertificateAuthority authority, List<String> names, Clock clock, Duration validity) {
     CertificateRequest request = CertificateRequest.server(names, validity);
-    String svcName = names.stream().filter(name -> name.endsWith(".svc")).reduce((first, last) -> last).orElse(null);
+    String svcName =
+        names.stream()
+            .filter(name -> name.endsWith(".svc"))
+            .reduce((first, last) -> last)
+            .orElse(null);
     return authority.issue(svcName == null ? request : request.withCommonName(svcName), clock);
   }
 }

@@ -28,11 +28,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The mutating admission webhook over HTTPS: {@code POST /mutate-pods} with an AdmissionReview (v1), answered by
- * {@link AdmissionReviewHandler}, with the certificate {@link CertificateRotation} keeps current.
+ * The mutating admission webhook over HTTPS: {@code POST /mutate-pods} with an AdmissionReview
+ * (v1), answered by {@link AdmissionReviewHandler}, with the certificate {@link
+ * CertificateRotation} keeps current.
  *
- * <p>Requests run on a small bounded pool; when it is full the accepting thread handles the request itself, which
- * slows accepting down instead of dropping connections.
+ * <p>Requests run on a small bounded pool; when it is full the accepting thread handles the request
+ * itself, which slows accepting down instead of dropping connections.
  */
 public final class WebhookServer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(WebhookServer.class);
@@ -40,8 +41,10 @@ public final class WebhookServer implements AutoCloseable {
   public static final String PATH = "/mutate-pods";
   public static final int DEFAULT_PORT = 9443;
   static final Duration MAINTENANCE_INTERVAL = Duration.ofMinutes(1);
+
   /** Larger than any pod the API server would accept (its request limit is 3 MiB). */
   static final int MAX_BODY_BYTES = 4 * 1024 * 1024;
+
   private static final int THREADS = 4;
   private static final int QUEUE = 64;
 
@@ -51,8 +54,12 @@ public final class WebhookServer implements AutoCloseable {
   private final ThreadPoolExecutor executor;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private WebhookServer(CertificateRotation certificates, KeyManager keyManager, AdmissionReviewHandler reviews,
-      int port) throws IOException {
+  private WebhookServer(
+      CertificateRotation certificates,
+      KeyManager keyManager,
+      AdmissionReviewHandler reviews,
+      int port)
+      throws IOException {
     this.certificates = certificates;
     this.reviews = reviews;
     SSLContext tls;
@@ -62,9 +69,15 @@ public final class WebhookServer implements AutoCloseable {
     } catch (GeneralSecurityException e) {
       throw new IllegalStateException("could not set up TLS for the webhook: " + e, e);
     }
-    this.executor = new ThreadPoolExecutor(THREADS, THREADS, 60, TimeUnit.SECONDS,
-        new ArrayBlockingQueue<>(QUEUE), new DaemonThreadFactory("accord-webhook-"),
-        new ThreadPoolExecutor.CallerRunsPolicy());
+    this.executor =
+        new ThreadPoolExecutor(
+            THREADS,
+            THREADS,
+            60,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(QUEUE),
+            new DaemonThreadFactory("accord-webhook-"),
+            new ThreadPoolExecutor.CallerRunsPolicy());
     executor.allowCoreThreadTimeOut(true);
     this.server = HttpsServer.create(new InetSocketAddress(port), 64);
     server.setHttpsConfigurator(new HttpsConfigurator(tls));
@@ -73,34 +86,60 @@ public final class WebhookServer implements AutoCloseable {
   }
 
   /**
-   * Starts the webhook with the production settings: the CA from (or into) the Secret in {@code operatorNamespace},
-   * a serving certificate for the Service names there plus {@code extraSans} (DNS names or IP addresses, such as
-   * "localhost" and "127.0.0.1" for tests), the caBundle synced, HTTPS on {@code port} (0: any free port) at
-   * {@value #PATH}, clusters read with {@code client}.
+   * Starts the webhook with the production settings: the CA from (or into) the Secret in {@code
+   * operatorNamespace}, a serving certificate for the Service names there plus {@code extraSans}
+   * (DNS names or IP addresses, such as "localhost" and "127.0.0.1" for tests), the caBundle
+   * synced, HTTPS on {@code port} (0: any free port) at {@value #PATH}, clusters read with {@code
+   * client}.
    *
    * @throws IOException when the port cannot be bound
-   * @throws IllegalStateException when the CA Secret exists but is unusable (it is never overwritten)
-   * @throws io.fabric8.kubernetes.client.KubernetesClientException when the CA Secret cannot be read or created
+   * @throws IllegalStateException when the CA Secret exists but is unusable (it is never
+   *     overwritten)
+   * @throws io.fabric8.kubernetes.client.KubernetesClientException when the CA Secret cannot be
+   *     read or created
    */
-  public static WebhookServer start(KubernetesClient client, String operatorNamespace, int port,
-      List<String> extraSans) throws IOException {
-    return start(client, operatorNamespace, port, extraSans, Clock.systemUTC(), MAINTENANCE_INTERVAL,
-        WebhookCertificates.SERVING_VALIDITY, new PodInjector(PodInjector.lookupWith(client)));
+  public static WebhookServer start(
+      KubernetesClient client, String operatorNamespace, int port, List<String> extraSans)
+      throws IOException {
+    return start(
+        client,
+        operatorNamespace,
+        port,
+        extraSans,
+        Clock.systemUTC(),
+        MAINTENANCE_INTERVAL,
+        WebhookCertificates.SERVING_VALIDITY,
+        new PodInjector(PodInjector.lookupWith(client)));
   }
 
   /** {@link #start(KubernetesClient, String, int, List)} with what tests vary. */
-  static WebhookServer start(KubernetesClient client, String operatorNamespace, int port, List<String> extraSans,
-      Clock clock, Duration maintenanceInterval, Duration servingValidity, PodInjector injector)
+  static WebhookServer start(
+      KubernetesClient client,
+      String operatorNamespace,
+      int port,
+      List<String> extraSans,
+      Clock clock,
+      Duration maintenanceInterval,
+      Duration servingValidity,
+      PodInjector injector)
       throws IOException {
     Objects.requireNonNull(operatorNamespace, "operatorNamespace");
-    LinkedHashSet<String> names = new LinkedHashSet<>(WebhookCertificates.serviceNames(operatorNamespace));
+    LinkedHashSet<String> names =
+        new LinkedHashSet<>(WebhookCertificates.serviceNames(operatorNamespace));
     names.addAll(extraSans);
     RotatingKeyManager keyManager = new RotatingKeyManager();
-    CertificateRotation certificates = CertificateRotation.start(client, operatorNamespace, List.copyOf(names),
-        clock, servingValidity, keyManager::install);
+    CertificateRotation certificates =
+        CertificateRotation.start(
+            client,
+            operatorNamespace,
+            List.copyOf(names),
+            clock,
+            servingValidity,
+            keyManager::install);
     WebhookServer webhook;
     try {
-      webhook = new WebhookServer(certificates, keyManager, new AdmissionReviewHandler(injector), port);
+      webhook =
+          new WebhookServer(certificates, keyManager, new AdmissionReviewHandler(injector), port);
     } catch (IOException | RuntimeException e) {
       certificates.close();
       throw e;
@@ -108,11 +147,18 @@ public final class WebhookServer implements AutoCloseable {
     certificates.syncBundle();
     webhook.server.start();
     IssuedCertificate serving = certificates.serving();
-    log.info("Accord webhook serving HTTPS on port {} at {}: certificate for {} valid until {}, signed by the CA "
+    log.info(
+        "Accord webhook serving HTTPS on port {} at {}: certificate for {} valid until {}, signed by the CA "
             + "in Secret {}/{} (valid until {}); caBundle of MutatingWebhookConfiguration {}: {}",
-        webhook.port(), PATH, certificates.names(), serving.certificate().getNotAfter().toInstant(),
-        operatorNamespace, WebhookCaSecret.NAME, serving.issuer().getNotAfter().toInstant(),
-        CaBundleSync.CONFIGURATION, certificates.bundleState());
+        webhook.port(),
+        PATH,
+        certificates.names(),
+        serving.certificate().getNotAfter().toInstant(),
+        operatorNamespace,
+        WebhookCaSecret.NAME,
+        serving.issuer().getNotAfter().toInstant(),
+        CaBundleSync.CONFIGURATION,
+        certificates.bundleState());
     certificates.scheduleUpkeep(maintenanceInterval);
     return webhook;
   }
@@ -122,7 +168,10 @@ public final class WebhookServer implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** The PEM certificate of the CA that signs the serving certificate (what the caBundle holds, before base64). */
+  /**
+   * The PEM certificate of the CA that signs the serving certificate (what the caBundle holds,
+   * before base64).
+   */
   public String caCertificatePem() {
     return certificates.serving().issuerPem();
   }
@@ -132,7 +181,10 @@ public final class WebhookServer implements AutoCloseable {
     return certificates.serving().certificate();
   }
 
-  /** One round of certificate upkeep now, as {@link CertificateRotation#maintain()} runs every minute. */
+  /**
+   * One round of certificate upkeep now, as {@link CertificateRotation#maintain()} runs every
+   * minute.
+   */
   void maintain() {
     certificates.maintain();
   }
@@ -145,7 +197,11 @@ public final class WebhookServer implements AutoCloseable {
       }
       if (!"POST".equals(exchange.getRequestMethod())) {
         exchange.getResponseHeaders().set("Allow", "POST");
-        send(exchange, 405, "text/plain", "method not allowed: POST an AdmissionReview to " + PATH + "\n");
+        send(
+            exchange,
+            405,
+            "text/plain",
+            "method not allowed: POST an AdmissionReview to " + PATH + "\n");
         return;
       }
       byte[] body = readAtMost(exchange.getRequestBody(), MAX_BODY_BYTES);
@@ -162,7 +218,8 @@ public final class WebhookServer implements AutoCloseable {
     }
   }
 
-  private static void send(HttpExchange exchange, int status, String type, String body) throws IOException {
+  private static void send(HttpExchange exchange, int status, String type, String body)
+      throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     exchange.getResponseHeaders().set("Content-Type", type + "; charset=utf-8");
     exchange.sendResponseHeaders(status, bytes.length);
@@ -185,8 +242,9 @@ public final class WebhookServer implements AutoCloseable {
   }
 
   /**
-   * Stops serving (requests in flight are cut: the API server then lets their pods through unchanged). Leaves the
-   * CA Secret and the caBundle as they are, for the next start. Safe to call more than once.
+   * Stops serving (requests in flight are cut: the API server then lets their pods through
+   * unchanged). Leaves the CA Secret and the caBundle as they are, for the next start. Safe to call
+   * more than once.
    */
   @Override
   public void close() {

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 /**
- * A worker process of the end-to-end test, configured only by what the webhook injected
- * ({@link AccordClient#fromEnvironment()}): sweeps {@code count} resources, writing one line per resource it
- * processed ("name fencingToken owner") to {@code output}, until every resource is done.
+ * A worker process of the end-to-end test, configured only by what the webhook injected ({@link
+ * AccordClient#fromEnvironment()}): sweeps {@code count} resources, writing one line per resource
+ * it processed ("name fencingToken owner") to {@code output}, until every resource is done.
  *
  * <p>Arguments: output file, resource count, milliseconds of work per resource.
  */
@@ -25,18 +25,34 @@ public final class E2eWorker {
     Path output = Path.of(args[0]);
     int count = Integer.parseInt(args[1]);
     long workMillis = Long.parseLong(args[2]);
-    List<String> names = IntStream.range(0, count).mapToObj(i -> String.format("report-%05d", i)).toList();
+    List<String> names =
+        IntStream.range(0, count).mapToObj(i -> String.format("report-%05d", i)).toList();
     try (AccordClient client = AccordClient.fromEnvironment();
-        Writer log = Files.newBufferedWriter(output, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-            StandardOpenOption.APPEND)) {
+        Writer log =
+            Files.newBufferedWriter(
+                output,
+                StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND)) {
       while (true) {
-        WorkLoop.Progress pass = client.workLoop(2, lease -> {
-          synchronized (log) {
-            log.write(lease.name() + " " + lease.fencingToken() + " " + client.owner() + "\n");
-            log.flush();
-          }
-          Thread.sleep(workMillis);
-        }).run(names);
+        WorkLoop.Progress pass =
+            client
+                .workLoop(
+                    2,
+                    lease -> {
+                      synchronized (log) {
+                        log.write(
+                            lease.name()
+                                + " "
+                                + lease.fencingToken()
+                                + " "
+                                + client.owner()
+                                + "\n");
+                        log.flush();
+                      }
+                      Thread.sleep(workMillis);
+                    })
+                .run(names);
         System.out.println(client.owner() + ": " + pass);
         if (pass.done() + pass.skipped() == count) {
           return; // every resource is done, by this worker or another

@@ -30,7 +30,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -41,10 +40,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The whole user flow on one machine, with no cluster: Fabric8's mock API server, the real operator and webhook,
- * a stand-in kubelet that runs the server Deployment's replicas as processes of the real accord-server.jar, and
- * worker processes configured only by what the webhook injected. Apply the sample → Ready → inject → 3 workers
- * process 1,000 resources exactly once while the cluster scales to 2 and a server is killed → delete.
+ * The whole user flow on one machine, with no cluster: Fabric8's mock API server, the real operator
+ * and webhook, a stand-in kubelet that runs the server Deployment's replicas as processes of the
+ * real accord-server.jar, and worker processes configured only by what the webhook injected. Apply
+ * the sample → Ready → inject → 3 workers process 1,000 resources exactly once while the cluster
+ * scales to 2 and a server is killed → delete.
  */
 @EnableKubernetesMockClient(crud = true)
 class EndToEndIT {
@@ -52,8 +52,12 @@ class EndToEndIT {
   private static final int RESOURCES = 1_000;
   private static final Duration WAIT = Duration.ofMinutes(2);
 
-  /** Kept after the run (under target/): the server, worker and PostgreSQL logs are what explains a failure. */
+  /**
+   * Kept after the run (under target/): the server, worker and PostgreSQL logs are what explains a
+   * failure.
+   */
   private Path workDir;
+
   private KubernetesClient client;
   private EmbeddedPostgres postgres;
   private AccordOperator operator;
@@ -82,8 +86,12 @@ class EndToEndIT {
   void applyInjectCoordinateScaleSurviveAKilledServerAndDelete() throws Exception {
     workDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "e2e-");
     postgres = EmbeddedPostgres.builder().setDataDirectory(workDir.resolve("pg")).start();
-    operator = new AccordOperator(client,
-        new OperatorSettings(Set.of(), "accord/accord-server:e2e", null, "e2e", 0), Clock.systemUTC(), false);
+    operator =
+        new AccordOperator(
+            client,
+            new OperatorSettings(Set.of(), "accord/accord-server:e2e", null, "e2e", 0),
+            Clock.systemUTC(),
+            false);
     operator.start();
     webhook = Webhooks.start(client);
     kubelet = new StandInKubelet(client, Path.of(System.getProperty("accord.server.jar")), workDir);
@@ -96,29 +104,46 @@ class EndToEndIT {
     assertThat(endpoint).isEqualTo("dns:///accord-headless.jobs.svc:7475");
 
     // 2. A worker pod annotated for injection goes through the webhook.
-    Pod worker = new PodBuilder().withNewMetadata().withName("worker").withNamespace(NS)
-        .addToAnnotations("accord.dev/cluster", "accord").addToAnnotations("accord.dev/namespace", "reports")
-        .endMetadata()
-        .withNewSpec().addNewContainer().withName("worker").withImage("example/worker:1").endContainer().endSpec()
-        .build();
-    assertThat(Webhooks.storedCa(client)).isEqualTo(((dev.accord.operator.webhook.WebhookServer) webhook)
-        .caCertificatePem());
+    Pod worker =
+        new PodBuilder()
+            .withNewMetadata()
+            .withName("worker")
+            .withNamespace(NS)
+            .addToAnnotations("accord.dev/cluster", "accord")
+            .addToAnnotations("accord.dev/namespace", "reports")
+            .endMetadata()
+            .withNewSpec()
+            .addNewContainer()
+            .withName("worker")
+            .withImage("example/worker:1")
+            .endContainer()
+            .endSpec()
+            .build();
+    assertThat(Webhooks.storedCa(client))
+        .isEqualTo(((dev.accord.operator.webhook.WebhookServer) webhook).caCertificatePem());
     List<EnvVar> injected = Webhooks.inject(webhook, worker);
-    Map<String, EnvVar> byName = injected.stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
-    assertThat(byName.keySet()).containsExactlyInAnyOrder("ACCORD_TARGET", "ACCORD_OWNER", "ACCORD_NAMESPACE",
-        "ACCORD_TTL");
+    Map<String, EnvVar> byName =
+        injected.stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
+    assertThat(byName.keySet())
+        .containsExactlyInAnyOrder(
+            "ACCORD_TARGET", "ACCORD_OWNER", "ACCORD_NAMESPACE", "ACCORD_TTL");
     assertThat(byName.get("ACCORD_TARGET").getValue()).isEqualTo(endpoint);
-    assertThat(byName.get("ACCORD_OWNER").getValueFrom().getFieldRef().getFieldPath()).isEqualTo("metadata.name");
+    assertThat(byName.get("ACCORD_OWNER").getValueFrom().getFieldRef().getFieldPath())
+        .isEqualTo("metadata.name");
     assertThat(byName.get("ACCORD_TTL").getValue()).isEqualTo("10s");
 
-    // 3. Three worker processes with exactly that environment (the downward API gives each its pod name).
+    // 3. Three worker processes with exactly that environment (the downward API gives each its pod
+    // name).
     for (int i = 0; i < 3; i++) {
       workers.add(startWorker("worker-" + i, injected));
     }
     await().atMost(WAIT).until(() -> processedLines().size() >= 100);
 
     // 4. Scale to two servers through the spec (what the scale subresource writes); status follows.
-    client.resources(AccordCluster.class).inNamespace(NS).withName("accord")
+    client
+        .resources(AccordCluster.class)
+        .inNamespace(NS)
+        .withName("accord")
         .patch(PatchContext.of(PatchType.JSON_MERGE), "{\"spec\":{\"replicas\":2}}");
     awaitReady(2);
 
@@ -129,46 +154,64 @@ class EndToEndIT {
     victim.process.destroyForcibly();
 
     for (Process process : workers) {
-      assertThat(process.waitFor(3, TimeUnit.MINUTES)).as("worker finished; see " + workDir).isTrue();
+      assertThat(process.waitFor(3, TimeUnit.MINUTES))
+          .as("worker finished; see " + workDir)
+          .isTrue();
       assertThat(process.exitValue()).as("worker exit code; see " + workDir).isZero();
     }
 
-    // Exactly once: every resource processed by one worker, none twice, all marked done in the database.
+    // Exactly once: every resource processed by one worker, none twice, all marked done in the
+    // database.
     List<String> lines = processedLines();
-    Map<String, Long> counts = lines.stream().map(line -> line.split(" ")[0])
-        .collect(Collectors.groupingBy(name -> name, Collectors.counting()));
+    Map<String, Long> counts =
+        lines.stream()
+            .map(line -> line.split(" ")[0])
+            .collect(Collectors.groupingBy(name -> name, Collectors.counting()));
     assertThat(counts).hasSize(RESOURCES);
-    List<String> twice = lines.stream().filter(line -> counts.get(line.split(" ")[0]) > 1).sorted().toList();
-    assertThat(twice).as("resources processed more than once (name, fencing token, worker)").isEmpty();
+    List<String> twice =
+        lines.stream().filter(line -> counts.get(line.split(" ")[0]) > 1).sorted().toList();
+    assertThat(twice)
+        .as("resources processed more than once (name, fencing token, worker)")
+        .isEmpty();
     assertThat(lines.stream().map(line -> line.split(" ")[2]).distinct()).hasSize(3);
     assertThat(doneInDatabase()).isEqualTo(RESOURCES);
 
     // 6. Delete the AccordCluster.
     client.resources(AccordCluster.class).inNamespace(NS).withName("accord").delete();
-    await().atMost(WAIT).until(() -> client.resources(AccordCluster.class).inNamespace(NS).withName("accord")
-        .get() == null);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                client.resources(AccordCluster.class).inNamespace(NS).withName("accord").get()
+                    == null);
   }
 
   private void applySample(int postgresPort) throws IOException {
-    Path sample = Path.of(System.getProperty("accord.manifests"), "samples", "accordcluster-external.yaml");
+    Path sample =
+        Path.of(System.getProperty("accord.manifests"), "samples", "accordcluster-external.yaml");
     List<HasMetadata> items;
     try (InputStream in = new FileInputStream(sample.toFile())) {
       items = client.load(in).items();
     }
     for (HasMetadata loaded : items) {
-      HasMetadata item = "AccordCluster".equals(loaded.getKind())
-          ? io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
-              io.fabric8.kubernetes.client.utils.Serialization.asJson(loaded), AccordCluster.class)
-          : loaded;
+      HasMetadata item =
+          "AccordCluster".equals(loaded.getKind())
+              ? io.fabric8.kubernetes.client.utils.Serialization.unmarshal(
+                  io.fabric8.kubernetes.client.utils.Serialization.asJson(loaded),
+                  AccordCluster.class)
+              : loaded;
       item.getMetadata().setNamespace(NS);
       if (item instanceof Secret secret) {
         // What the API server does with stringData (the mock does not), with our database's URL.
         String url = "postgres://postgres@localhost:" + postgresPort + "/postgres";
-        secret.setData(Map.of("url", Base64.getEncoder().encodeToString(url.getBytes(StandardCharsets.UTF_8))));
+        secret.setData(
+            Map.of(
+                "url", Base64.getEncoder().encodeToString(url.getBytes(StandardCharsets.UTF_8))));
         secret.setStringData(null);
       }
       if (item instanceof AccordCluster cluster) {
-        // A lease TTL that lets a resource whose grant was lost with the killed server come back within the test.
+        // A lease TTL that lets a resource whose grant was lost with the killed server come back
+        // within the test.
         cluster.getSpec().getClientDefaults().setTtl("10s");
       }
       client.resource(item).create();
@@ -176,26 +219,42 @@ class EndToEndIT {
   }
 
   private AccordCluster awaitReady(int replicas) {
-    return await().atMost(WAIT).until(
-        () -> client.resources(AccordCluster.class).inNamespace(NS).withName("accord").get(),
-        cluster -> cluster != null && cluster.getStatus() != null
-            && Integer.valueOf(replicas).equals(cluster.getStatus().getReadyReplicas())
-            && readyCondition(cluster).map(c -> "True".equals(c.getStatus())).orElse(false));
+    return await()
+        .atMost(WAIT)
+        .until(
+            () -> client.resources(AccordCluster.class).inNamespace(NS).withName("accord").get(),
+            cluster ->
+                cluster != null
+                    && cluster.getStatus() != null
+                    && Integer.valueOf(replicas).equals(cluster.getStatus().getReadyReplicas())
+                    && readyCondition(cluster)
+                        .map(c -> "True".equals(c.getStatus()))
+                        .orElse(false));
   }
 
   private static Optional<Condition> readyCondition(AccordCluster cluster) {
-    return cluster.getStatus().getConditions() == null ? Optional.empty()
-        : cluster.getStatus().getConditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
+    return cluster.getStatus().getConditions() == null
+        ? Optional.empty()
+        : cluster.getStatus().getConditions().stream()
+            .filter(c -> "Ready".equals(c.getType()))
+            .findFirst();
   }
 
   private Process startWorker(String podName, List<EnvVar> injected) throws IOException {
     Path output = workDir.resolve(podName + ".processed");
-    ProcessBuilder builder = new ProcessBuilder(StandInKubelet.javaBinary(),
-        "-Djdk.net.hosts.file=" + kubelet.hostsFile(), "-Dsun.net.inetaddr.ttl=0",
-        "-cp", System.getProperty("java.class.path"), E2eWorker.class.getName(),
-        output.toString(), Integer.toString(RESOURCES), "30")
-        .redirectErrorStream(true)
-        .redirectOutput(workDir.resolve(podName + ".log").toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(
+                StandInKubelet.javaBinary(),
+                "-Djdk.net.hosts.file=" + kubelet.hostsFile(),
+                "-Dsun.net.inetaddr.ttl=0",
+                "-cp",
+                System.getProperty("java.class.path"),
+                E2eWorker.class.getName(),
+                output.toString(),
+                Integer.toString(RESOURCES),
+                "30")
+            .redirectErrorStream(true)
+            .redirectOutput(workDir.resolve(podName + ".log").toFile());
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> k.startsWith("ACCORD_"));
     for (EnvVar variable : injected) {
@@ -217,8 +276,9 @@ class EndToEndIT {
   private long doneInDatabase() throws Exception {
     try (Connection connection = postgres.getPostgresDatabase().getConnection();
         Statement statement = connection.createStatement();
-        ResultSet rows = statement.executeQuery(
-            "SELECT count(*) FROM accord_resource WHERE namespace = 'reports' AND done_at IS NOT NULL")) {
+        ResultSet rows =
+            statement.executeQuery(
+                "SELECT count(*) FROM accord_resource WHERE namespace = 'reports' AND done_at IS NOT NULL")) {
       rows.next();
       return rows.getLong(1);
     }

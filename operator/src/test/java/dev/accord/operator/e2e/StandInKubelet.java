@@ -27,14 +27,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Plays the Deployment controller, the kubelet and cluster DNS for the end-to-end test, for the server Deployments
- * the operator creates: each replica is a local process of the real {@code accord-server.jar} (the image swapped
- * for the jar) with the container's environment as the Deployment gives it (Secret references resolved, the pod
- * name from the downward API). Each pod gets its own loopback address (127.0.1.N) and listens there on the
- * Deployment's port, as pods have their own IPs. A pod is ready when its gRPC health check answers SERVING; ready
- * pods' addresses go into a hosts file under the headless Service's name, which the worker JVMs resolve through
- * ({@code -Djdk.net.hosts.file}); ready replicas go into the Deployment's status. A pod whose process dies is
- * replaced, as a ReplicaSet would.
+ * Plays the Deployment controller, the kubelet and cluster DNS for the end-to-end test, for the
+ * server Deployments the operator creates: each replica is a local process of the real {@code
+ * accord-server.jar} (the image swapped for the jar) with the container's environment as the
+ * Deployment gives it (Secret references resolved, the pod name from the downward API). Each pod
+ * gets its own loopback address (127.0.1.N) and listens there on the Deployment's port, as pods
+ * have their own IPs. A pod is ready when its gRPC health check answers SERVING; ready pods'
+ * addresses go into a hosts file under the headless Service's name, which the worker JVMs resolve
+ * through ({@code -Djdk.net.hosts.file}); ready replicas go into the Deployment's status. A pod
+ * whose process dies is replaced, as a ReplicaSet would.
  */
 final class StandInKubelet implements AutoCloseable {
   /** One replica. */
@@ -94,22 +95,35 @@ final class StandInKubelet implements AutoCloseable {
   }
 
   private synchronized void sync() throws IOException {
-    List<Deployment> deployments = client.apps().deployments().inAnyNamespace()
-        .withLabel("app.kubernetes.io/managed-by", "accord-operator").list().getItems();
+    List<Deployment> deployments =
+        client
+            .apps()
+            .deployments()
+            .inAnyNamespace()
+            .withLabel("app.kubernetes.io/managed-by", "accord-operator")
+            .list()
+            .getItems();
     StringBuilder hosts = new StringBuilder("127.0.0.1 localhost\n");
     for (Deployment deployment : deployments) {
-      String key = deployment.getMetadata().getNamespace() + "/" + deployment.getMetadata().getName();
+      String key =
+          deployment.getMetadata().getNamespace() + "/" + deployment.getMetadata().getName();
       List<Pod> running = pods.computeIfAbsent(key, k -> new ArrayList<>());
-      String hash = deployment.getSpec().getTemplate().getMetadata().getAnnotations()
-          .getOrDefault("accord.dev/config-hash", "");
+      String hash =
+          deployment
+              .getSpec()
+              .getTemplate()
+              .getMetadata()
+              .getAnnotations()
+              .getOrDefault("accord.dev/config-hash", "");
       // Dead processes and pods of an old configuration go; then top up to the desired replicas.
-      running.removeIf(pod -> {
-        boolean gone = !pod.process.isAlive() || !pod.configHash.equals(hash);
-        if (gone) {
-          pod.process.destroyForcibly();
-        }
-        return gone;
-      });
+      running.removeIf(
+          pod -> {
+            boolean gone = !pod.process.isAlive() || !pod.configHash.equals(hash);
+            if (gone) {
+              pod.process.destroyForcibly();
+            }
+            return gone;
+          });
       int desired = deployment.getSpec().getReplicas();
       while (running.size() > desired) {
         running.remove(running.size() - 1).process.destroy();
@@ -121,23 +135,30 @@ final class StandInKubelet implements AutoCloseable {
         pod.ready = probe(pod, deployment);
       }
       long ready = running.stream().filter(p -> p.ready).count();
-      String headless = deployment.getMetadata().getName().replaceAll("-server$", "-headless") + "."
-          + deployment.getMetadata().getNamespace() + ".svc";
-      running.stream().filter(p -> p.ready).forEach(p -> hosts.append(p.ip).append(' ').append(headless).append('\n'));
+      String headless =
+          deployment.getMetadata().getName().replaceAll("-server$", "-headless")
+              + "."
+              + deployment.getMetadata().getNamespace()
+              + ".svc";
+      running.stream()
+          .filter(p -> p.ready)
+          .forEach(p -> hosts.append(p.ip).append(' ').append(headless).append('\n'));
       writeStatus(deployment, running.size(), (int) ready);
     }
     Files.writeString(hostsFile, hosts.toString());
   }
 
   private Pod startPod(Deployment deployment, String hash) throws IOException {
-    String name = deployment.getMetadata().getName() + "-" + Integer.toHexString(nextIp.get() * 7919);
+    String name =
+        deployment.getMetadata().getName() + "-" + Integer.toHexString(nextIp.get() * 7919);
     String ip = "127.0.1." + nextIp.getAndIncrement();
     Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
     int port = container.getPorts().get(0).getContainerPort();
     Path log = workDir.resolve(name + ".log");
-    ProcessBuilder builder = new ProcessBuilder(javaBinary(), "-Xmx256m", "-jar", serverJar.toString())
-        .redirectErrorStream(true)
-        .redirectOutput(log.toFile());
+    ProcessBuilder builder =
+        new ProcessBuilder(javaBinary(), "-Xmx256m", "-jar", serverJar.toString())
+            .redirectErrorStream(true)
+            .redirectOutput(log.toFile());
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> k.startsWith("ACCORD_") || k.startsWith("PG"));
     for (EnvVar variable : container.getEnv()) {
@@ -162,16 +183,28 @@ final class StandInKubelet implements AutoCloseable {
     if (secret == null || secret.getData() == null || !secret.getData().containsKey(ref.getKey())) {
       return "";
     }
-    return new String(Base64.getDecoder().decode(secret.getData().get(ref.getKey())), StandardCharsets.UTF_8);
+    return new String(
+        Base64.getDecoder().decode(secret.getData().get(ref.getKey())), StandardCharsets.UTF_8);
   }
 
   private static boolean probe(Pod pod, Deployment deployment) {
-    int port = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts().get(0)
-        .getContainerPort();
+    int port =
+        deployment
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .get(0)
+            .getPorts()
+            .get(0)
+            .getContainerPort();
     ManagedChannel channel = ManagedChannelBuilder.forAddress(pod.ip, port).usePlaintext().build();
     try {
-      return HealthGrpc.newBlockingStub(channel).withDeadlineAfter(1, TimeUnit.SECONDS)
-          .check(HealthCheckRequest.getDefaultInstance()).getStatus() == ServingStatus.SERVING;
+      return HealthGrpc.newBlockingStub(channel)
+              .withDeadlineAfter(1, TimeUnit.SECONDS)
+              .check(HealthCheckRequest.getDefaultInstance())
+              .getStatus()
+          == ServingStatus.SERVING;
     } catch (RuntimeException e) {
       return false;
     } finally {
@@ -181,14 +214,25 @@ final class StandInKubelet implements AutoCloseable {
 
   private void writeStatus(Deployment deployment, int replicas, int ready) {
     var status = deployment.getStatus();
-    long generation = deployment.getMetadata().getGeneration() == null ? 0 : deployment.getMetadata().getGeneration();
-    if (status != null && Integer.valueOf(ready).equals(status.getReadyReplicas())
-        && Integer.valueOf(replicas).equals(status.getReplicas()) && status.getObservedGeneration() != null
+    long generation =
+        deployment.getMetadata().getGeneration() == null
+            ? 0
+            : deployment.getMetadata().getGeneration();
+    if (status != null
+        && Integer.valueOf(ready).equals(status.getReadyReplicas())
+        && Integer.valueOf(replicas).equals(status.getReplicas())
+        && status.getObservedGeneration() != null
         && status.getObservedGeneration() == generation) {
       return;
     }
-    deployment.setStatus(new DeploymentStatusBuilder().withReplicas(replicas).withReadyReplicas(ready)
-        .withUpdatedReplicas(replicas).withAvailableReplicas(ready).withObservedGeneration(generation).build());
+    deployment.setStatus(
+        new DeploymentStatusBuilder()
+            .withReplicas(replicas)
+            .withReadyReplicas(ready)
+            .withUpdatedReplicas(replicas)
+            .withAvailableReplicas(ready)
+            .withObservedGeneration(generation)
+            .build());
     try {
       client.resource(deployment).updateStatus();
     } catch (RuntimeException e) {

@@ -7,9 +7,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.accord.operator.webhook.WebhookServer;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.ByteArrayInputStream;
@@ -27,7 +27,10 @@ import java.util.UUID;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
 
-/** The API server's side of the webhook, for the end-to-end test: send a pod for admission, apply the patch. */
+/**
+ * The API server's side of the webhook, for the end-to-end test: send a pod for admission, apply
+ * the patch.
+ */
 final class Webhooks {
   static final String OPERATOR_NAMESPACE = "accord-system";
 
@@ -38,34 +41,41 @@ final class Webhooks {
   }
 
   /**
-   * Sends {@code pod} through the webhook over HTTPS, trusting only the CA the operator keeps in its Secret (what
-   * the API server trusts through the caBundle), applies the JSONPatch it answers, and returns the first
-   * container's resulting environment.
+   * Sends {@code pod} through the webhook over HTTPS, trusting only the CA the operator keeps in
+   * its Secret (what the API server trusts through the caBundle), applies the JSONPatch it answers,
+   * and returns the first container's resulting environment.
    */
   static List<EnvVar> inject(AutoCloseable webhook, Pod pod) throws Exception {
     WebhookServer server = (WebhookServer) webhook;
-    AdmissionReview review = new AdmissionReviewBuilder()
-        .withApiVersion("admission.k8s.io/v1").withKind("AdmissionReview")
-        .withNewRequest()
-          .withUid(UUID.randomUUID().toString())
-          .withNewKind("", "Pod", "v1")
-          .withNewResource("", "pods", "v1")
-          .withNamespace(pod.getMetadata().getNamespace())
-          .withOperation("CREATE")
-          .withObject(pod)
-        .endRequest()
-        .build();
-    HttpClient http = HttpClient.newBuilder().sslContext(trusting(server.caCertificatePem())).build();
-    HttpResponse<String> answer = http.send(HttpRequest.newBuilder(
-            URI.create("https://localhost:" + server.port() + WebhookServer.PATH))
-        .header("Content-Type", "application/json")
-        .POST(HttpRequest.BodyPublishers.ofString(Serialization.asJson(review))).build(),
-        HttpResponse.BodyHandlers.ofString());
+    AdmissionReview review =
+        new AdmissionReviewBuilder()
+            .withApiVersion("admission.k8s.io/v1")
+            .withKind("AdmissionReview")
+            .withNewRequest()
+            .withUid(UUID.randomUUID().toString())
+            .withNewKind("", "Pod", "v1")
+            .withNewResource("", "pods", "v1")
+            .withNamespace(pod.getMetadata().getNamespace())
+            .withOperation("CREATE")
+            .withObject(pod)
+            .endRequest()
+            .build();
+    HttpClient http =
+        HttpClient.newBuilder().sslContext(trusting(server.caCertificatePem())).build();
+    HttpResponse<String> answer =
+        http.send(
+            HttpRequest.newBuilder(
+                    URI.create("https://localhost:" + server.port() + WebhookServer.PATH))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(Serialization.asJson(review)))
+                .build(),
+            HttpResponse.BodyHandlers.ofString());
     if (answer.statusCode() != 200) {
       throw new AssertionError("webhook answered " + answer.statusCode() + ": " + answer.body());
     }
     AdmissionReview response = Serialization.unmarshal(answer.body(), AdmissionReview.class);
-    if (!Boolean.TRUE.equals(response.getResponse().getAllowed()) || response.getResponse().getPatch() == null) {
+    if (!Boolean.TRUE.equals(response.getResponse().getAllowed())
+        || response.getResponse().getPatch() == null) {
       throw new AssertionError("no patch: " + answer.body());
     }
     ObjectMapper json = new ObjectMapper();
@@ -97,12 +107,16 @@ final class Webhooks {
   }
 
   private static SSLContext trusting(String caPem) throws Exception {
-    X509Certificate ca = (X509Certificate) CertificateFactory.getInstance("X.509")
-        .generateCertificate(new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII)));
+    X509Certificate ca =
+        (X509Certificate)
+            CertificateFactory.getInstance("X.509")
+                .generateCertificate(
+                    new ByteArrayInputStream(caPem.getBytes(StandardCharsets.US_ASCII)));
     KeyStore trust = KeyStore.getInstance(KeyStore.getDefaultType());
     trust.load(null, null);
     trust.setCertificateEntry("accord-webhook-ca", ca);
-    TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory factory =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     factory.init(trust);
     SSLContext context = SSLContext.getInstance("TLS");
     context.init(null, factory.getTrustManagers(), null);
@@ -111,7 +125,13 @@ final class Webhooks {
 
   /** The CA certificate as the operator stored it, for checks that it is the one served. */
   static String storedCa(KubernetesClient client) {
-    Secret secret = client.secrets().inNamespace(OPERATOR_NAMESPACE).withName("accord-operator-webhook-ca").get();
-    return new String(Base64.getDecoder().decode(secret.getData().get("ca.crt")), StandardCharsets.US_ASCII);
+    Secret secret =
+        client
+            .secrets()
+            .inNamespace(OPERATOR_NAMESPACE)
+            .withName("accord-operator-webhook-ca")
+            .get();
+    return new String(
+        Base64.getDecoder().decode(secret.getData().get("ca.crt")), StandardCharsets.US_ASCII);
   }
 }

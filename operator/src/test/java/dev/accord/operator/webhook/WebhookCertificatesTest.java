@@ -29,7 +29,8 @@ class WebhookCertificatesTest {
     assertThat(certificate.getKeyUsage()[5]).as("keyCertSign").isTrue();
     assertThat(certificate.getNotAfter().toInstant()).isEqualTo(now.plus(Duration.ofDays(3650)));
     assertThat(certificate.getNotBefore().toInstant()).isBefore(now);
-    assertThat(certificate.getSubjectX500Principal()).isEqualTo(certificate.getIssuerX500Principal());
+    assertThat(certificate.getSubjectX500Principal())
+        .isEqualTo(certificate.getIssuerX500Principal());
   }
 
   @Test
@@ -40,30 +41,42 @@ class WebhookCertificatesTest {
     List<String> names = new ArrayList<>(WebhookCertificates.serviceNames(NAMESPACE));
     names.addAll(List.of("localhost", "127.0.0.1"));
 
-    IssuedCertificate serving = WebhookCertificates.issueServing(ca, names, clock, Duration.ofDays(365));
+    IssuedCertificate serving =
+        WebhookCertificates.issueServing(ca, names, clock, Duration.ofDays(365));
     X509Certificate certificate = serving.certificate();
 
     certificate.verify(ca.certificate().getPublicKey());
-    assertThat(certificate.getIssuerX500Principal()).isEqualTo(ca.certificate().getSubjectX500Principal());
-    assertThat(subjectAlternativeNames(certificate)).containsExactly(
-        "accord-operator-webhook", "accord-operator-webhook.accord-system",
-        "accord-operator-webhook.accord-system.svc", "accord-operator-webhook.accord-system.svc.cluster.local",
-        "localhost", "127.0.0.1");
+    assertThat(certificate.getIssuerX500Principal())
+        .isEqualTo(ca.certificate().getSubjectX500Principal());
+    assertThat(subjectAlternativeNames(certificate))
+        .containsExactly(
+            "accord-operator-webhook", "accord-operator-webhook.accord-system",
+            "accord-operator-webhook.accord-system.svc",
+                "accord-operator-webhook.accord-system.svc.cluster.local",
+            "localhost", "127.0.0.1");
     assertThat(certificate.getBasicConstraints()).as("not a CA").isEqualTo(-1);
-    assertThat(certificate.getExtendedKeyUsage()).containsExactly("1.3.6.1.5.5.7.3.1"); // serverAuth
+    assertThat(certificate.getExtendedKeyUsage())
+        .containsExactly("1.3.6.1.5.5.7.3.1"); // serverAuth
     assertThat(certificate.getNotAfter().toInstant()).isEqualTo(now.plus(Duration.ofDays(365)));
     assertThat(certificate.getSubjectX500Principal().getName())
         .isEqualTo("CN=accord-operator-webhook.accord-system.svc,O=accord.dev");
 
     // Never valid beyond its CA.
-    IssuedCertificate late = WebhookCertificates.issueServing(ca, names,
-        Clock.fixed(now.plus(Duration.ofDays(3600)), ZoneOffset.UTC), Duration.ofDays(365));
+    IssuedCertificate late =
+        WebhookCertificates.issueServing(
+            ca,
+            names,
+            Clock.fixed(now.plus(Duration.ofDays(3600)), ZoneOffset.UTC),
+            Duration.ofDays(365));
     assertThat(late.certificate().getNotAfter()).isEqualTo(ca.certificate().getNotAfter());
   }
 
-  static List<String> subjectAlternativeNames(X509Certificate certificate) throws CertificateParsingException {
+  static List<String> subjectAlternativeNames(X509Certificate certificate)
+      throws CertificateParsingException {
     List<String> names = new ArrayList<>();
-    certificate.getSubjectAlternativeNames().forEach(entry -> names.add(String.valueOf(entry.get(1))));
+    certificate
+        .getSubjectAlternativeNames()
+        .forEach(entry -> names.add(String.valueOf(entry.get(1))));
     return names;
   }
 }

@@ -36,7 +36,10 @@ final class WebhookFixtures {
 
   private WebhookFixtures() {}
 
-  /** An AdmissionReview (v1) for creating {@code podJson} in {@code namespace}, as the API server sends it. */
+  /**
+   * An AdmissionReview (v1) for creating {@code podJson} in {@code namespace}, as the API server
+   * sends it.
+   */
   static String review(String uid, String namespace, String podJson) {
     return """
         {
@@ -58,16 +61,18 @@ final class WebhookFixtures {
             "options": {"kind": "CreateOptions", "apiVersion": "meta.k8s.io/v1"}
           }
         }
-        """.formatted(uid, namespace, podJson);
+        """
+        .formatted(uid, namespace, podJson);
   }
 
   /**
-   * A pod (as JSON, with generateName as a Job's pods have) with the given annotations (a map of JSON-ready
-   * strings) and containers and init containers given as JSON arrays.
+   * A pod (as JSON, with generateName as a Job's pods have) with the given annotations (a map of
+   * JSON-ready strings) and containers and init containers given as JSON arrays.
    */
   static String pod(Map<String, String> annotations, String containers, String initContainers) {
     StringBuilder pod = new StringBuilder();
-    pod.append("{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"generateName\":\"worker-\",")
+    pod.append(
+            "{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\"metadata\":{\"generateName\":\"worker-\",")
         .append("\"labels\":{\"app\":\"worker\"}");
     if (!annotations.isEmpty()) {
       pod.append(",\"annotations\":").append(json(annotations));
@@ -86,12 +91,17 @@ final class WebhookFixtures {
 
   /** A container with environment variables set by value. */
   static String container(String name, Map<String, String> env) {
-    StringBuilder out = new StringBuilder("{\"name\":\"" + name
-        + "\",\"image\":\"registry.example/worker:1\",\"env\":[");
+    StringBuilder out =
+        new StringBuilder(
+            "{\"name\":\"" + name + "\",\"image\":\"registry.example/worker:1\",\"env\":[");
     boolean first = true;
     for (Map.Entry<String, String> entry : env.entrySet()) {
-      out.append(first ? "" : ",").append("{\"name\":").append(json(entry.getKey())).append(",\"value\":")
-          .append(json(entry.getValue())).append('}');
+      out.append(first ? "" : ",")
+          .append("{\"name\":")
+          .append(json(entry.getKey()))
+          .append(",\"value\":")
+          .append(json(entry.getValue()))
+          .append('}');
       first = false;
     }
     return out.append("]}").toString();
@@ -118,12 +128,15 @@ final class WebhookFixtures {
   }
 
   /** The answer as it goes on the wire, checked for what every answer must be. */
-  static JsonNode wire(io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview answer, String uid) {
+  static JsonNode wire(
+      io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview answer, String uid) {
     JsonNode node = tree(PodInjector.SERIALIZATION.asJson(answer));
     assertThat(node.path("apiVersion").asText()).as("apiVersion").isEqualTo("admission.k8s.io/v1");
     assertThat(node.path("kind").asText()).as("kind").isEqualTo("AdmissionReview");
     assertThat(node.path("response").path("uid").asText()).as("response.uid").isEqualTo(uid);
-    assertThat(node.path("response").path("allowed").isBoolean()).as("response.allowed is a boolean").isTrue();
+    assertThat(node.path("response").path("allowed").isBoolean())
+        .as("response.allowed is a boolean")
+        .isTrue();
     assertThat(node.path("response").path("allowed").asBoolean()).as("response.allowed").isTrue();
     assertThat(node.has("request")).as("the request is not echoed").isFalse();
     return node;
@@ -143,7 +156,9 @@ final class WebhookFixtures {
     return patch;
   }
 
-  /** The pod after applying the patch (RFC 6902, by zjsonpatch: independent of the code under test). */
+  /**
+   * The pod after applying the patch (RFC 6902, by zjsonpatch: independent of the code under test).
+   */
   static Pod apply(String podJson, JsonNode patch) {
     JsonNode patched = JsonPatch.apply(patch, tree(podJson));
     return PodInjector.SERIALIZATION.unmarshal(patched.toString(), Pod.class);
@@ -170,8 +185,8 @@ final class WebhookFixtures {
   }
 
   /** An AccordCluster with an endpoint and a Ready condition of the given status and reason. */
-  static AccordCluster cluster(String namespace, String name, String ttl, String endpoint, String ready,
-      String reason) {
+  static AccordCluster cluster(
+      String namespace, String name, String ttl, String endpoint, String ready, String reason) {
     AccordCluster cluster = new AccordCluster();
     cluster.setMetadata(new ObjectMetaBuilder().withNamespace(namespace).withName(name).build());
     AccordClusterSpec spec = new AccordClusterSpec();
@@ -186,16 +201,28 @@ final class WebhookFixtures {
     AccordClusterStatus status = new AccordClusterStatus();
     status.setEndpoint(endpoint);
     if (ready != null) {
-      status.setConditions(List.of(new ConditionBuilder().withType(ConditionTypes.READY).withStatus(ready)
-          .withReason(reason).withMessage("see the reason").withLastTransitionTime("2026-11-29T00:00:00Z").build()));
+      status.setConditions(
+          List.of(
+              new ConditionBuilder()
+                  .withType(ConditionTypes.READY)
+                  .withStatus(ready)
+                  .withReason(reason)
+                  .withMessage("see the reason")
+                  .withLastTransitionTime("2026-11-29T00:00:00Z")
+                  .build()));
     }
     cluster.setStatus(status);
     return cluster;
   }
 
   static AccordCluster readyCluster(String namespace, String name, String ttl) {
-    return cluster(namespace, name, ttl, ENDPOINT.replace("accord-headless.jobs", name + "-headless." + namespace),
-        "True", ConditionReasons.READY);
+    return cluster(
+        namespace,
+        name,
+        ttl,
+        ENDPOINT.replace("accord-headless.jobs", name + "-headless." + namespace),
+        "True",
+        ConditionReasons.READY);
   }
 
   /** A clock tests move by hand. */

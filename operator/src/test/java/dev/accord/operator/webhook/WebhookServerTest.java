@@ -51,7 +51,10 @@ import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 
-/** The webhook over real HTTPS, its certificates across restarts, and its upkeep, on Fabric8's mock API server. */
+/**
+ * The webhook over real HTTPS, its certificates across restarts, and its upkeep, on Fabric8's mock
+ * API server.
+ */
 @EnableKubernetesMockClient(crud = true)
 class WebhookServerTest {
   static final String NAMESPACE = "accord-system";
@@ -66,7 +69,8 @@ class WebhookServerTest {
   /** The requests the API server got since the last call, as "METHOD path". */
   List<String> requestsSinceLastCall() throws InterruptedException {
     List<String> seen = new ArrayList<>();
-    for (RecordedRequest request = server.takeRequest(10, TimeUnit.MILLISECONDS); request != null;
+    for (RecordedRequest request = server.takeRequest(10, TimeUnit.MILLISECONDS);
+        request != null;
         request = server.takeRequest(10, TimeUnit.MILLISECONDS)) {
       seen.add(request.getMethod() + " " + request.getPath());
     }
@@ -81,11 +85,14 @@ class WebhookServerTest {
     return client.secrets().inNamespace(NAMESPACE).withName(WebhookCaSecret.NAME).get();
   }
 
-  /** The CA certificate as the Secret holds it: what a client that trusts "the operator's CA" has. */
+  /**
+   * The CA certificate as the Secret holds it: what a client that trusts "the operator's CA" has.
+   */
   X509Certificate caFromSecret() throws Exception {
     byte[] pem = Base64.getDecoder().decode(caSecret().getData().get("ca.crt"));
-    return (X509Certificate) CertificateFactory.getInstance("X.509")
-        .generateCertificate(new java.io.ByteArrayInputStream(pem));
+    return (X509Certificate)
+        CertificateFactory.getInstance("X.509")
+            .generateCertificate(new java.io.ByteArrayInputStream(pem));
   }
 
   /** TLS that trusts only {@code ca} (not the JDK's default authorities). */
@@ -93,20 +100,30 @@ class WebhookServerTest {
     KeyStore store = KeyStore.getInstance("PKCS12");
     store.load(null, null);
     store.setCertificateEntry("ca", ca);
-    TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+    TrustManagerFactory trust =
+        TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
     trust.init(store);
     SSLContext tls = SSLContext.getInstance("TLS");
     tls.init(null, trust.getTrustManagers(), null);
     return tls;
   }
 
-  static HttpResponse<String> send(SSLContext tls, String method, String url, String body) throws Exception {
-    HttpClient http = HttpClient.newBuilder().sslContext(tls).version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(Duration.ofSeconds(5)).build();
-    HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
-        .header("Content-Type", "application/json");
-    request = body == null ? request.method(method, HttpRequest.BodyPublishers.noBody())
-        : request.method(method, HttpRequest.BodyPublishers.ofString(body));
+  static HttpResponse<String> send(SSLContext tls, String method, String url, String body)
+      throws Exception {
+    HttpClient http =
+        HttpClient.newBuilder()
+            .sslContext(tls)
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+    HttpRequest.Builder request =
+        HttpRequest.newBuilder(URI.create(url))
+            .timeout(Duration.ofSeconds(10))
+            .header("Content-Type", "application/json");
+    request =
+        body == null
+            ? request.method(method, HttpRequest.BodyPublishers.noBody())
+            : request.method(method, HttpRequest.BodyPublishers.ofString(body));
     return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
   }
 
@@ -119,19 +136,25 @@ class WebhookServerTest {
   }
 
   MutatingWebhookConfiguration configuration() {
-    return client.admissionRegistration().v1().mutatingWebhookConfigurations()
-        .withName(CaBundleSync.CONFIGURATION).get();
+    return client
+        .admissionRegistration()
+        .v1()
+        .mutatingWebhookConfigurations()
+        .withName(CaBundleSync.CONFIGURATION)
+        .get();
   }
 
   /** Applies manifests/operator/mutating-webhook.yaml, as kubectl apply would. */
   void applyWebhookManifest() throws IOException {
-    Path file = Paths.get(System.getProperty("accord.manifests"), "operator", "mutating-webhook.yaml");
+    Path file =
+        Paths.get(System.getProperty("accord.manifests"), "operator", "mutating-webhook.yaml");
     try (InputStream in = Files.newInputStream(file)) {
       List<HasMetadata> items = client.load(in).items();
       assertThat(items).hasSize(1);
       client.resource(items.get(0)).create();
     }
-    assertThat(configuration().getWebhooks()).allMatch(w -> w.getClientConfig().getCaBundle() == null);
+    assertThat(configuration().getWebhooks())
+        .allMatch(w -> w.getClientConfig().getCaBundle() == null);
   }
 
   // ---------------------------------------------------------------------------------------------------------------
@@ -141,8 +164,16 @@ class WebhookServerTest {
   void answersOverHttpsToAClientThatTrustsOnlyTheCaInTheSecret() throws Exception {
     AccordCluster cluster = readyCluster("jobs", "accord", "5m");
     client.resource(cluster).create();
-    assertThat(client.resources(AccordCluster.class).inNamespace("jobs").withName("accord").get().getStatus()
-        .getEndpoint()).as("the mock keeps the status").isEqualTo(WebhookFixtures.ENDPOINT);
+    assertThat(
+            client
+                .resources(AccordCluster.class)
+                .inNamespace("jobs")
+                .withName("accord")
+                .get()
+                .getStatus()
+                .getEndpoint())
+        .as("the mock keeps the status")
+        .isEqualTo(WebhookFixtures.ENDPOINT);
 
     try (WebhookServer server = WebhookServer.start(client, NAMESPACE, 0, LOCAL)) {
       assertThat(server.port()).isPositive();
@@ -150,36 +181,55 @@ class WebhookServerTest {
       String pod = annotatedPod();
 
       for (String host : LOCAL) {
-        HttpResponse<String> response = send(tls, "POST", url(server, host), review("uid-" + host, "jobs", pod));
+        HttpResponse<String> response =
+            send(tls, "POST", url(server, host), review("uid-" + host, "jobs", pod));
 
         assertThat(response.statusCode()).as("status from %s", host).isEqualTo(200);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-            type -> assertThat(type).startsWith("application/json"));
-        X509Certificate served = (X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0];
+        assertThat(response.headers().firstValue("Content-Type"))
+            .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        X509Certificate served =
+            (X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0];
         assertThat(served).isEqualTo(server.servingCertificate());
-        JsonNode wire = WebhookFixtures.wire(PodInjector.SERIALIZATION.unmarshal(response.body(),
-            io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview.class), "uid-" + host);
+        JsonNode wire =
+            WebhookFixtures.wire(
+                PodInjector.SERIALIZATION.unmarshal(
+                    response.body(),
+                    io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview.class),
+                "uid-" + host);
         // The cluster was read from the API server: its endpoint and TTL are injected.
-        assertThat(env(apply(pod, patch(wire)).getSpec().getContainers().get(0))).containsExactly(
-            "ACCORD_TARGET=" + WebhookFixtures.ENDPOINT, "ACCORD_OWNER<-metadata.name", "ACCORD_TTL=5m");
+        assertThat(env(apply(pod, patch(wire)).getSpec().getContainers().get(0)))
+            .containsExactly(
+                "ACCORD_TARGET=" + WebhookFixtures.ENDPOINT,
+                "ACCORD_OWNER<-metadata.name",
+                "ACCORD_TTL=5m");
       }
 
       // A cluster the API server does not have: allowed, with a warning, unchanged.
-      String other = pod(annotations("accord.dev/cluster", "jobs/missing"), array(container("worker")), null);
-      JsonNode missing = tree(send(tls, "POST", url(server, "localhost"), review("uid-3", "web", other)).body());
+      String other =
+          pod(annotations("accord.dev/cluster", "jobs/missing"), array(container("worker")), null);
+      JsonNode missing =
+          tree(send(tls, "POST", url(server, "localhost"), review("uid-3", "web", other)).body());
       assertThat(missing.path("response").path("allowed").asBoolean()).isTrue();
       assertThat(missing.path("response").has("patch")).isFalse();
-      assertThat(missing.path("response").path("warnings").get(0).asText()).isEqualTo(
-          "accord.dev/cluster: AccordCluster jobs/missing not found; the pod starts without Accord settings");
+      assertThat(missing.path("response").path("warnings").get(0).asText())
+          .isEqualTo(
+              "accord.dev/cluster: AccordCluster jobs/missing not found; the pod starts without Accord settings");
     }
   }
 
   @Test
   void aClientThatDoesNotTrustTheCaFailsTheHandshake() throws Exception {
     try (WebhookServer server = WebhookServer.start(client, NAMESPACE, 0, LOCAL)) {
-      SSLContext stranger = trustingOnly(WebhookCertificates.newAuthority(Clock.systemUTC()).certificate());
+      SSLContext stranger =
+          trustingOnly(WebhookCertificates.newAuthority(Clock.systemUTC()).certificate());
 
-      assertThatThrownBy(() -> send(stranger, "POST", url(server, "localhost"), review("u", "jobs", annotatedPod())))
+      assertThatThrownBy(
+              () ->
+                  send(
+                      stranger,
+                      "POST",
+                      url(server, "localhost"),
+                      review("u", "jobs", annotatedPod())))
           .isInstanceOf(SSLHandshakeException.class);
     }
   }
@@ -192,10 +242,15 @@ class WebhookServerTest {
 
       HttpResponse<String> notJson = send(tls, "POST", url, "hello");
       assertThat(notJson.statusCode()).isEqualTo(400);
-      assertThat(notJson.body()).startsWith("the body is not an AdmissionReview (admission.k8s.io/v1)");
+      assertThat(notJson.body())
+          .startsWith("the body is not an AdmissionReview (admission.k8s.io/v1)");
 
-      HttpResponse<String> noRequest = send(tls, "POST", url,
-          "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\"}");
+      HttpResponse<String> noRequest =
+          send(
+              tls,
+              "POST",
+              url,
+              "{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\"}");
       assertThat(noRequest.statusCode()).isEqualTo(400);
       assertThat(noRequest.body()).contains("no request");
 
@@ -211,12 +266,17 @@ class WebhookServerTest {
       assertThat(get.statusCode()).isEqualTo(405);
       assertThat(get.headers().firstValue("Allow")).hasValue("POST");
 
-      HttpResponse<String> elsewhere = send(tls, "POST", "https://localhost:" + server.port() + "/validate",
-          review("u", "jobs", annotatedPod()));
+      HttpResponse<String> elsewhere =
+          send(
+              tls,
+              "POST",
+              "https://localhost:" + server.port() + "/validate",
+              review("u", "jobs", annotatedPod()));
       assertThat(elsewhere.statusCode()).isEqualTo(404);
 
       // And it still answers properly afterwards.
-      assertThat(send(tls, "POST", url, review("u", "jobs", annotatedPod())).statusCode()).isEqualTo(200);
+      assertThat(send(tls, "POST", url, review("u", "jobs", annotatedPod())).statusCode())
+          .isEqualTo(200);
     }
   }
 
@@ -225,14 +285,16 @@ class WebhookServerTest {
 
   @Test
   void anUnusableCaSecretFailsTheStartAndIsLeftAlone() {
-    Secret junk = WebhookCaSecret.secret(NAMESPACE, WebhookCertificates.newAuthority(Clock.systemUTC()));
+    Secret junk =
+        WebhookCaSecret.secret(NAMESPACE, WebhookCertificates.newAuthority(Clock.systemUTC()));
     junk.getData().remove("ca.key");
     client.resource(junk).create();
 
     assertThatThrownBy(() -> WebhookServer.start(client, NAMESPACE, 0, LOCAL))
         .isInstanceOf(IllegalStateException.class)
-        .hasMessage("Secret accord-system/accord-operator-webhook-ca has no ca.key (delete the Secret, or write a "
-            + "valid CA into it, and restart the operator)");
+        .hasMessage(
+            "Secret accord-system/accord-operator-webhook-ca has no ca.key (delete the Secret, or write a "
+                + "valid CA into it, and restart the operator)");
     assertThat(caSecret().getData()).containsOnlyKeys("ca.crt");
   }
 
@@ -245,31 +307,45 @@ class WebhookServerTest {
       before = caSecret();
       firstCa = first.caCertificatePem();
       firstServing = first.servingCertificate();
-      assertThat(send(trustingOnly(caFromSecret()), "POST", url(first, "localhost"),
-          review("u", "jobs", annotatedPod())).statusCode()).isEqualTo(200);
+      assertThat(
+              send(
+                      trustingOnly(caFromSecret()),
+                      "POST",
+                      url(first, "localhost"),
+                      review("u", "jobs", annotatedPod()))
+                  .statusCode())
+          .isEqualTo(200);
       first.close(); // and again by try-with-resources: harmless
     }
-    assertThat(writes(requestsSinceLastCall())).as("the first start created the Secret")
+    assertThat(writes(requestsSinceLastCall()))
+        .as("the first start created the Secret")
         .containsExactly("POST /api/v1/namespaces/accord-system/secrets");
 
     try (WebhookServer second = WebhookServer.start(client, NAMESPACE, 0, LOCAL)) {
       List<String> requests = requestsSinceLastCall();
-      assertThat(requests).as("the second start read the Secret")
+      assertThat(requests)
+          .as("the second start read the Secret")
           .contains("GET /api/v1/namespaces/accord-system/secrets/accord-operator-webhook-ca");
       assertThat(writes(requests)).as("and wrote nothing").isEmpty();
       Secret after = caSecret();
-      assertThat(after.getMetadata().getResourceVersion()).as("the Secret is not written again")
+      assertThat(after.getMetadata().getResourceVersion())
+          .as("the Secret is not written again")
           .isEqualTo(before.getMetadata().getResourceVersion());
       assertThat(after.getData()).isEqualTo(before.getData());
       assertThat(second.caCertificatePem()).isEqualTo(firstCa);
 
       X509Certificate serving = second.servingCertificate();
-      assertThat(serving.getSerialNumber()).as("a new serving certificate").isNotEqualTo(firstServing
-          .getSerialNumber());
+      assertThat(serving.getSerialNumber())
+          .as("a new serving certificate")
+          .isNotEqualTo(firstServing.getSerialNumber());
       assertThat(serving.getPublicKey()).isNotEqualTo(firstServing.getPublicKey());
       serving.verify(caFromSecret().getPublicKey());
-      HttpResponse<String> response = send(trustingOnly(caFromSecret()), "POST", url(second, "127.0.0.1"),
-          review("u", "jobs", annotatedPod()));
+      HttpResponse<String> response =
+          send(
+              trustingOnly(caFromSecret()),
+              "POST",
+              url(second, "127.0.0.1"),
+              review("u", "jobs", annotatedPod()));
       assertThat(response.statusCode()).isEqualTo(200);
     }
   }
@@ -281,20 +357,27 @@ class WebhookServerTest {
     String version;
     try (WebhookServer first = WebhookServer.start(client, NAMESPACE, 0, LOCAL)) {
       MutatingWebhookConfiguration configured = configuration();
-      String bundle = Base64.getEncoder().encodeToString(first.caCertificatePem()
-          .getBytes(StandardCharsets.US_ASCII));
-      assertThat(configured.getWebhooks()).extracting(w -> w.getClientConfig().getCaBundle())
+      String bundle =
+          Base64.getEncoder()
+              .encodeToString(first.caCertificatePem().getBytes(StandardCharsets.US_ASCII));
+      assertThat(configured.getWebhooks())
+          .extracting(w -> w.getClientConfig().getCaBundle())
           .containsExactly(bundle);
       assertThat(new String(Base64.getDecoder().decode(bundle), StandardCharsets.US_ASCII))
-          .isEqualTo(new String(Base64.getDecoder().decode(caSecret().getData().get("ca.crt")),
-              StandardCharsets.US_ASCII));
+          .isEqualTo(
+              new String(
+                  Base64.getDecoder().decode(caSecret().getData().get("ca.crt")),
+                  StandardCharsets.US_ASCII));
       // Everything else as the manifest has it.
       MutatingWebhook webhook = configured.getWebhooks().get(0);
-      assertThat(webhook.getClientConfig().getService().getName()).isEqualTo(WebhookCertificates.SERVICE);
+      assertThat(webhook.getClientConfig().getService().getName())
+          .isEqualTo(WebhookCertificates.SERVICE);
       assertThat(webhook.getFailurePolicy()).isEqualTo("Ignore");
       version = configured.getMetadata().getResourceVersion();
-      assertThat(writes(requestsSinceLastCall())).as("the first start's writes").contains(
-          "PATCH /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/accord-operator");
+      assertThat(writes(requestsSinceLastCall()))
+          .as("the first start's writes")
+          .contains(
+              "PATCH /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/accord-operator");
     }
 
     requestsSinceLastCall();
@@ -302,8 +385,10 @@ class WebhookServerTest {
     try (WebhookServer second = WebhookServer.start(client, NAMESPACE, 0, LOCAL)) {
       second.maintain();
       List<String> requests = requestsSinceLastCall();
-      assertThat(requests).as("the second start and its upkeep read the configuration").contains(
-          "GET /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/accord-operator");
+      assertThat(requests)
+          .as("the second start and its upkeep read the configuration")
+          .contains(
+              "GET /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/accord-operator");
       assertThat(writes(requests)).as("and wrote nothing").isEmpty();
       assertThat(configuration().getMetadata().getResourceVersion()).isEqualTo(version);
     }
@@ -317,29 +402,42 @@ class WebhookServerTest {
       applyWebhookManifest();
       server.maintain();
       String bundle = configuration().getWebhooks().get(0).getClientConfig().getCaBundle();
-      assertThat(bundle).isEqualTo(CaBundleSync.caBundle(
-          new WebhookCaSecret(client, NAMESPACE).read().orElseThrow().certificate()));
+      assertThat(bundle)
+          .isEqualTo(
+              CaBundleSync.caBundle(
+                  new WebhookCaSecret(client, NAMESPACE).read().orElseThrow().certificate()));
 
       // Deleted and re-applied from the file (no caBundle): set again.
       client.resource(configuration()).delete();
       applyWebhookManifest();
       server.maintain();
-      assertThat(configuration().getWebhooks().get(0).getClientConfig().getCaBundle()).isEqualTo(bundle);
+      assertThat(configuration().getWebhooks().get(0).getClientConfig().getCaBundle())
+          .isEqualTo(bundle);
     }
   }
 
   @Test
   void theUpkeepRunsOnItsOwnAtTheConfiguredInterval() throws Exception {
-    try (WebhookServer server = WebhookServer.start(client, NAMESPACE, 0, LOCAL, Clock.systemUTC(),
-        Duration.ofMillis(100), WebhookCertificates.SERVING_VALIDITY,
-        new PodInjector(PodInjector.lookupWith(client)))) {
+    try (WebhookServer server =
+        WebhookServer.start(
+            client,
+            NAMESPACE,
+            0,
+            LOCAL,
+            Clock.systemUTC(),
+            Duration.ofMillis(100),
+            WebhookCertificates.SERVING_VALIDITY,
+            new PodInjector(PodInjector.lookupWith(client)))) {
       applyWebhookManifest();
 
-      await().atMost(Duration.ofSeconds(10))
-          .until(() -> configuration().getWebhooks().get(0).getClientConfig().getCaBundle() != null);
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> configuration().getWebhooks().get(0).getClientConfig().getCaBundle() != null);
       assertThat(configuration().getWebhooks().get(0).getClientConfig().getCaBundle())
-          .isEqualTo(Base64.getEncoder().encodeToString(server.caCertificatePem()
-              .getBytes(StandardCharsets.US_ASCII)));
+          .isEqualTo(
+              Base64.getEncoder()
+                  .encodeToString(server.caCertificatePem().getBytes(StandardCharsets.US_ASCII)));
     }
   }
 
@@ -357,28 +455,47 @@ class WebhookServerTest {
       assertThat(new WebhookCaSecret(client, NAMESPACE).read().orElseThrow().certificatePem())
           .isEqualTo(original);
 
-      // Rotated by hand: the new CA is adopted, signs a new serving certificate, and goes into the caBundle.
+      // Rotated by hand: the new CA is adopted, signs a new serving certificate, and goes into the
+      // caBundle.
       CertificateAuthority rotated = WebhookCertificates.newAuthority(Clock.systemUTC());
-      client.secrets().inNamespace(NAMESPACE).withName(WebhookCaSecret.NAME)
+      client
+          .secrets()
+          .inNamespace(NAMESPACE)
+          .withName(WebhookCaSecret.NAME)
           .edit(s -> WebhookCaSecret.secret(NAMESPACE, rotated));
       server.maintain();
       assertThat(server.caCertificatePem()).isEqualTo(rotated.certificatePem());
       server.servingCertificate().verify(rotated.certificate().getPublicKey());
       assertThat(configuration().getWebhooks().get(0).getClientConfig().getCaBundle())
           .isEqualTo(CaBundleSync.caBundle(rotated.certificate()));
-      assertThat(send(trustingOnly(rotated.certificate()), "POST", url(server, "localhost"),
-          review("u", "jobs", annotatedPod())).statusCode()).isEqualTo(200);
+      assertThat(
+              send(
+                      trustingOnly(rotated.certificate()),
+                      "POST",
+                      url(server, "localhost"),
+                      review("u", "jobs", annotatedPod()))
+                  .statusCode())
+          .isEqualTo(200);
     }
   }
 
   @Test
   void theServingCertificateIsRenewedWhenAThirdOfItsValidityIsLeft() throws Exception {
-    // The client checks certificates against the real time: the test clock starts 25 days in the past, so that
+    // The client checks certificates against the real time: the test clock starts 25 days in the
+    // past, so that
     // both the first certificate (30 days) and the renewed one are valid now.
     Instant now = Instant.now();
     MutableClock clock = new MutableClock(now.minus(Duration.ofDays(25)));
-    try (WebhookServer server = WebhookServer.start(client, NAMESPACE, 0, LOCAL, clock, Duration.ofHours(1),
-        Duration.ofDays(30), new PodInjector((namespace, name) -> null))) {
+    try (WebhookServer server =
+        WebhookServer.start(
+            client,
+            NAMESPACE,
+            0,
+            LOCAL,
+            clock,
+            Duration.ofHours(1),
+            Duration.ofDays(30),
+            new PodInjector((namespace, name) -> null))) {
       X509Certificate first = server.servingCertificate();
       assertThat(served(server)).isEqualTo(first);
 
@@ -392,14 +509,20 @@ class WebhookServerTest {
       assertThat(renewed.getSerialNumber()).isNotEqualTo(first.getSerialNumber());
       assertThat(renewed.getNotAfter().toInstant()).isAfter(first.getNotAfter().toInstant());
       renewed.verify(caFromSecret().getPublicKey());
-      assertThat(served(server)).as("new handshakes get the renewed certificate").isEqualTo(renewed);
+      assertThat(served(server))
+          .as("new handshakes get the renewed certificate")
+          .isEqualTo(renewed);
     }
   }
 
   /** The certificate a fresh TLS client (no session to resume) is served. */
   X509Certificate served(WebhookServer server) throws Exception {
-    HttpResponse<String> response = send(trustingOnly(caFromSecret()), "POST", url(server, "localhost"),
-        review("u", "jobs", annotatedPod()));
+    HttpResponse<String> response =
+        send(
+            trustingOnly(caFromSecret()),
+            "POST",
+            url(server, "localhost"),
+            review("u", "jobs", annotatedPod()));
     assertThat(response.statusCode()).isEqualTo(200);
     return (X509Certificate) response.sslSession().orElseThrow().getPeerCertificates()[0];
   }

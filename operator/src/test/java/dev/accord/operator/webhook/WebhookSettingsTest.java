@@ -12,14 +12,17 @@ class WebhookSettingsTest {
   void onByDefaultOn9443InThePodsNamespace() {
     assertThat(WebhookSettings.fromEnvironment(Map.of("POD_NAMESPACE", "accord-system")))
         .isEqualTo(new WebhookSettings(true, 9443, "accord-system", null));
-    assertThat(WebhookSettings.fromEnvironment(Map.of("POD_NAMESPACE", "ops", "ACCORD_WEBHOOK_PORT", " 8443 ")))
+    assertThat(
+            WebhookSettings.fromEnvironment(
+                Map.of("POD_NAMESPACE", "ops", "ACCORD_WEBHOOK_PORT", " 8443 ")))
         .isEqualTo(new WebhookSettings(true, 8443, "ops", null));
   }
 
   @Test
   void offWhenAskedOrOutsideACluster() {
-    WebhookSettings off = WebhookSettings.fromEnvironment(Map.of("POD_NAMESPACE", "ops",
-        "ACCORD_WEBHOOK_PORT", "off"));
+    WebhookSettings off =
+        WebhookSettings.fromEnvironment(
+            Map.of("POD_NAMESPACE", "ops", "ACCORD_WEBHOOK_PORT", "off"));
     assertThat(off.enabled()).isFalse();
     assertThat(off.why()).isEqualTo("ACCORD_WEBHOOK_PORT=off");
     WebhookSettings outside = WebhookSettings.fromEnvironment(Map.of());
@@ -30,10 +33,15 @@ class WebhookSettingsTest {
   @Test
   void aMalformedPortNamesTheVariable() {
     for (String port : new String[] {"https", "-1", "70000"}) {
-      assertThatThrownBy(() -> WebhookSettings.fromEnvironment(Map.of("POD_NAMESPACE", "ops",
-          "ACCORD_WEBHOOK_PORT", port)))
+      assertThatThrownBy(
+              () ->
+                  WebhookSettings.fromEnvironment(
+                      Map.of("POD_NAMESPACE", "ops", "ACCORD_WEBHOOK_PORT", port)))
           .isInstanceOf(IllegalArgumentException.class)
-          .hasMessage("ACCORD_WEBHOOK_PORT must be a port number (0 to 65535) or off, got \"" + port + "\"");
+          .hasMessage(
+              "ACCORD_WEBHOOK_PORT must be a port number (0 to 65535) or off, got \""
+                  + port
+                  + "\"");
     }
   }
 }

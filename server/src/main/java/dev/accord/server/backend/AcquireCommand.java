@@ -1,11 +1,11 @@
 package dev.accord.server.backend;
 
 import dev.accord.api.InputLimits;
-
 import java.util.Map;
 
 /** Asks for a lease on (namespace, name); a valid instance has passed every input rule. */
-public record AcquireCommand(String owner, String namespace, String name, int ttlSeconds, Map<String, String> metadata) {
+public record AcquireCommand(
+    String owner, String namespace, String name, int ttlSeconds, Map<String, String> metadata) {
   public AcquireCommand {
     owner = InputChecks.requireNonEmpty("owner", owner, InputLimits.MAX_OWNER_CHARS);
     name = InputChecks.requireNonEmpty("name", name, InputLimits.MAX_NAME_CHARS);
@@ -14,9 +14,17 @@ public record AcquireCommand(String owner, String namespace, String name, int tt
     metadata = InputChecks.requireMetadata("metadata", metadata);
   }
 
-  /** Validates a TTL as it arrives on the wire (uint32, read into a long so large values stay positive). */
-  public static AcquireCommand of(String owner, String namespace, String name, long ttlSeconds, Map<String, String> metadata) {
-    return new AcquireCommand(owner, namespace, name,
-        InputChecks.requireTtl("ttl", ttlSeconds, InputLimits.MIN_ACQUIRE_TTL_SECONDS), metadata);
+  /**
+   * Validates a TTL as it arrives on the wire (uint32, read into a long so large values stay
+   * positive).
+   */
+  public static AcquireCommand of(
+      String owner, String namespace, String name, long ttlSeconds, Map<String, String> metadata) {
+    return new AcquireCommand(
+        owner,
+        namespace,
+        name,
+        InputChecks.requireTtl("ttl", ttlSeconds, InputLimits.MIN_ACQUIRE_TTL_SECONDS),
+        metadata);
   }
 }

@@ -4,24 +4,27 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The store of truth behind Accord. Every implementation has the same semantics (one contract test suite runs
- * against all of them) and takes only validated commands, so input rules live in one place: the command types.
+ * The store of truth behind Accord. Every implementation has the same semantics (one contract test
+ * suite runs against all of them) and takes only validated commands, so input rules live in one
+ * place: the command types.
  *
- * <p>Lease times come from the store's own clock, so servers with skewed clocks agree. Methods throw
- * {@link LeaseRejectedException} for a refused handle and {@link BackendUnavailableException} when the store
- * cannot answer; anything else is a bug.
+ * <p>Lease times come from the store's own clock, so servers with skewed clocks agree. Methods
+ * throw {@link LeaseRejectedException} for a refused handle and {@link BackendUnavailableException}
+ * when the store cannot answer; anything else is a bug.
  */
 public interface Backend extends AutoCloseable {
   /**
-   * Grants a lease when the resource is new, or not done and its lease has expired (the new grant gets a new handle
-   * and num_acquired + 1); otherwise reports it HELD or DONE. Metadata merges over what is stored, on grants only.
+   * Grants a lease when the resource is new, or not done and its lease has expired (the new grant
+   * gets a new handle and num_acquired + 1); otherwise reports it HELD or DONE. Metadata merges
+   * over what is stored, on grants only.
    */
   AcquireAnswer acquire(AcquireCommand command);
 
   /**
-   * {@link #acquire} without holding the caller's thread while the store works: the answer, or the exception
-   * {@code acquire} would throw, completes the future. The server calls this on a network thread, so it must not
-   * wait on anything slow (the default suits a store in memory). A backend that batches requests overrides this.
+   * {@link #acquire} without holding the caller's thread while the store works: the answer, or the
+   * exception {@code acquire} would throw, completes the future. The server calls this on a network
+   * thread, so it must not wait on anything slow (the default suits a store in memory). A backend
+   * that batches requests overrides this.
    */
   default CompletableFuture<AcquireAnswer> acquireAsync(AcquireCommand command) {
     try {
@@ -32,9 +35,10 @@ public interface Backend extends AutoCloseable {
   }
 
   /**
-   * Grants, in one go, up to {@code max} of the candidates that {@link #acquire} would grant (new, or not done with
-   * an expired lease), earlier candidates first, each as its own grant; reports the candidates it found done or held.
-   * Two concurrent claims never grant one resource twice: a candidate another caller took meanwhile is reported held.
+   * Grants, in one go, up to {@code max} of the candidates that {@link #acquire} would grant (new,
+   * or not done with an expired lease), earlier candidates first, each as its own grant; reports
+   * the candidates it found done or held. Two concurrent claims never grant one resource twice: a
+   * candidate another caller took meanwhile is reported held.
    */
   ClaimAnswer claim(ClaimCommand command);
 
@@ -55,37 +59,44 @@ public interface Backend extends AutoCloseable {
   }
 
   /**
-   * One page of a List: up to {@code limit} matching resources, newest first. The first page ({@code after} null)
-   * skips {@code query.offset()} matches; each next page passes the last resource of the page before as
-   * {@code after}. A page shorter than {@code limit} is the last.
+   * One page of a List: up to {@code limit} matching resources, newest first. The first page
+   * ({@code after} null) skips {@code query.offset()} matches; each next page passes the last
+   * resource of the page before as {@code after}. A page shorter than {@code limit} is the last.
    */
   List<Resource> list(ListQuery query, Resource after, int limit);
 
   /**
-   * Where a Watch that starts now begins: every done mark before it is visible to a List run after this call, and
-   * every later one will be returned by {@link #donesAfter}.
+   * Where a Watch that starts now begins: every done mark before it is visible to a List run after
+   * this call, and every later one will be returned by {@link #donesAfter}.
    */
   DoneCursor currentDoneCursor();
 
-  /** A cursor before every done mark of this store: {@link #donesAfter} from it returns them all. */
+  /**
+   * A cursor before every done mark of this store: {@link #donesAfter} from it returns them all.
+   */
   DoneCursor firstDoneCursor();
 
   /**
-   * Up to {@code limit} done marks of {@code namespace} (exactly) after {@code after}, oldest first. A mark becomes
-   * available only once every mark before it is, so a cursor never skips one that commits late.
+   * Up to {@code limit} done marks of {@code namespace} (exactly) after {@code after}, oldest
+   * first. A mark becomes available only once every mark before it is, so a cursor never skips one
+   * that commits late.
    *
-   * @throws CursorExpiredException when {@code after} is not this store's or is too old to resume from
+   * @throws CursorExpiredException when {@code after} is not this store's or is too old to resume
+   *     from
    */
   DonePage donesAfter(String namespace, DoneCursor after, int limit);
 
   /**
-   * Calls {@code listener} with a namespace when a done mark in it may have become available, or with null when any
-   * may have (say, after a lost connection); on any thread, possibly more often than needed, never with a lock held.
-   * Closing the returned handle stops the calls.
+   * Calls {@code listener} with a namespace when a done mark in it may have become available, or
+   * with null when any may have (say, after a lost connection); on any thread, possibly more often
+   * than needed, never with a lock held. Closing the returned handle stops the calls.
    */
   AutoCloseable subscribeDone(java.util.function.Consumer<String> listener);
 
-  /** Checks the store answers now; throws {@link BackendUnavailableException} saying why when it does not. */
+  /**
+   * Checks the store answers now; throws {@link BackendUnavailableException} saying why when it
+   * does not.
+   */
   void checkHealth();
 
   /** A line for the logs saying what this backend is, with no secret in it. */

@@ -3,7 +3,6 @@ package dev.accord.server.backend;
 import static dev.accord.api.InputLimits.MAX_CLAIM_NAMES;
 
 import dev.accord.api.InputLimits;
-
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,11 +10,16 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Asks for leases on up to {@code max} of {@code names} in one namespace, each granted exactly as an
- * {@link AcquireCommand} would be. A valid instance has passed every input rule; its names hold no duplicates and keep
- * the caller's order (earlier names are granted first).
+ * Asks for leases on up to {@code max} of {@code names} in one namespace, each granted exactly as
+ * an {@link AcquireCommand} would be. A valid instance has passed every input rule; its names hold
+ * no duplicates and keep the caller's order (earlier names are granted first).
  */
-public record ClaimCommand(String owner, String namespace, List<String> names, int max, int ttlSeconds,
+public record ClaimCommand(
+    String owner,
+    String namespace,
+    List<String> names,
+    int max,
+    int ttlSeconds,
     Map<String, String> metadata) {
 
   public ClaimCommand {
@@ -25,27 +29,45 @@ public record ClaimCommand(String owner, String namespace, List<String> names, i
       throw new InvalidArgumentException("names", "must hold at least one name");
     }
     if (names.size() > MAX_CLAIM_NAMES) {
-      throw new InvalidArgumentException("names", "must hold at most " + MAX_CLAIM_NAMES + " names, got " + names.size());
+      throw new InvalidArgumentException(
+          "names", "must hold at most " + MAX_CLAIM_NAMES + " names, got " + names.size());
     }
     Set<String> unique = new LinkedHashSet<>();
     for (int i = 0; i < names.size(); i++) {
-      unique.add(InputChecks.requireNonEmpty("names[" + i + "]", names.get(i), InputLimits.MAX_NAME_CHARS));
+      unique.add(
+          InputChecks.requireNonEmpty(
+              "names[" + i + "]", names.get(i), InputLimits.MAX_NAME_CHARS));
     }
     names = List.copyOf(new ArrayList<>(unique));
     if (max < 1 || max > MAX_CLAIM_NAMES) {
-      throw new InvalidArgumentException("max", "must be from 1 to " + MAX_CLAIM_NAMES + ", got " + max);
+      throw new InvalidArgumentException(
+          "max", "must be from 1 to " + MAX_CLAIM_NAMES + ", got " + max);
     }
     InputChecks.requireTtl("ttl", ttlSeconds, InputLimits.MIN_ACQUIRE_TTL_SECONDS);
     metadata = InputChecks.requireMetadata("metadata", metadata);
   }
 
-  /** Validates numbers as they arrive on the wire (uint32, read into longs so large values stay positive). */
-  public static ClaimCommand of(String owner, String namespace, List<String> names, long max, long ttlSeconds,
+  /**
+   * Validates numbers as they arrive on the wire (uint32, read into longs so large values stay
+   * positive).
+   */
+  public static ClaimCommand of(
+      String owner,
+      String namespace,
+      List<String> names,
+      long max,
+      long ttlSeconds,
       Map<String, String> metadata) {
     if (max < 1 || max > MAX_CLAIM_NAMES) {
-      throw new InvalidArgumentException("max", "must be from 1 to " + MAX_CLAIM_NAMES + ", got " + max);
+      throw new InvalidArgumentException(
+          "max", "must be from 1 to " + MAX_CLAIM_NAMES + ", got " + max);
     }
-    return new ClaimCommand(owner, namespace, names, (int) max,
-        InputChecks.requireTtl("ttl", ttlSeconds, InputLimits.MIN_ACQUIRE_TTL_SECONDS), metadata);
+    return new ClaimCommand(
+        owner,
+        namespace,
+        names,
+        (int) max,
+        InputChecks.requireTtl("ttl", ttlSeconds, InputLimits.MIN_ACQUIRE_TTL_SECONDS),
+        metadata);
   }
 }

@@ -1,10 +1,11 @@
 package dev.accord.server.backend;
 
 import dev.accord.api.InputLimits;
-
 import java.util.Map;
 
-/** Marks a resource done through its current grant; a valid instance has passed every input rule. */
+/**
+ * Marks a resource done through its current grant; a valid instance has passed every input rule.
+ */
 public record DoneCommand(String owner, HandleId handleId, Map<String, String> metadata) {
   public DoneCommand {
     owner = InputChecks.requireNonEmpty("owner", owner, InputLimits.MAX_OWNER_CHARS);

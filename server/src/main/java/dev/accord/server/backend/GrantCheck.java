@@ -7,31 +7,43 @@ public final class GrantCheck {
   private GrantCheck() {}
 
   /**
-   * Returns why {@code owner} may not act through {@code handle} on a resource whose current grant is
-   * ({@code currentGrant}, {@code currentNonce}, {@code currentOwner}), or null when it may.
+   * Returns why {@code owner} may not act through {@code handle} on a resource whose current grant
+   * is ({@code currentGrant}, {@code currentNonce}, {@code currentOwner}), or null when it may.
    */
   public static LeaseRejectedException refusal(
-      HandleId handle, String owner, long currentGrant, int currentNonce, String currentOwner, boolean done) {
+      HandleId handle,
+      String owner,
+      long currentGrant,
+      int currentNonce,
+      String currentOwner,
+      boolean done) {
     if (handle.grant() < currentGrant) {
-      return new LeaseRejectedException(Reason.SUPERSEDED,
+      return new LeaseRejectedException(
+          Reason.SUPERSEDED,
           "handle superseded: its lease expired and the resource was granted again (your grant "
-              + handle.grant() + ", current grant " + currentGrant + ")");
+              + handle.grant()
+              + ", current grant "
+              + currentGrant
+              + ")");
     }
     if (handle.grant() != currentGrant || handle.nonce() != currentNonce) {
       return unknown();
     }
     if (!currentOwner.equals(owner)) {
-      return new LeaseRejectedException(Reason.NOT_OWNER,
+      return new LeaseRejectedException(
+          Reason.NOT_OWNER,
           "handle belongs to another owner: owner \"" + owner + "\" does not hold this grant");
     }
     if (done) {
-      return new LeaseRejectedException(Reason.DONE, "resource already done: this grant marked it done before");
+      return new LeaseRejectedException(
+          Reason.DONE, "resource already done: this grant marked it done before");
     }
     return null;
   }
 
   public static LeaseRejectedException unknown() {
-    return new LeaseRejectedException(Reason.UNKNOWN_HANDLE,
+    return new LeaseRejectedException(
+        Reason.UNKNOWN_HANDLE,
         "unknown handle: no grant with this handle ID exists in this Accord store");
   }
 }

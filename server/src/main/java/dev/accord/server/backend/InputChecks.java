@@ -1,7 +1,5 @@
 package dev.accord.server.backend;
 
-import dev.accord.api.InputLimits;
-
 import static dev.accord.api.InputLimits.MAX_METADATA_BYTES;
 import static dev.accord.api.InputLimits.MAX_METADATA_ENTRIES;
 import static dev.accord.api.InputLimits.MAX_TTL_SECONDS;
@@ -10,8 +8,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
- * The input rules every request obeys ({@link dev.accord.api.InputLimits}), checked before anything touches a store. Each check throws
- * {@link InvalidArgumentException} naming the wire field, so a client learns exactly what to fix.
+ * The input rules every request obeys ({@link dev.accord.api.InputLimits}), checked before anything
+ * touches a store. Each check throws {@link InvalidArgumentException} naming the wire field, so a
+ * client learns exactly what to fix.
  */
 public final class InputChecks {
   private InputChecks() {}
@@ -27,11 +26,13 @@ public final class InputChecks {
     if (value == null) {
       throw new InvalidArgumentException(field, "must be set");
     }
-    // length() counts UTF-16 units, never fewer than code points: only long strings need the exact count.
+    // length() counts UTF-16 units, never fewer than code points: only long strings need the exact
+    // count.
     if (value.length() > maxChars) {
       int chars = value.codePointCount(0, value.length());
       if (chars > maxChars) {
-        throw new InvalidArgumentException(field, "must be at most " + maxChars + " characters, got " + chars);
+        throw new InvalidArgumentException(
+            field, "must be at most " + maxChars + " characters, got " + chars);
       }
     }
     requireNoNul(field, value);
@@ -74,7 +75,11 @@ public final class InputChecks {
     }
     if (bytes > MAX_METADATA_BYTES) {
       throw new InvalidArgumentException(
-          field, "must be at most " + MAX_METADATA_BYTES + " bytes in total (keys and values, UTF-8), got " + bytes);
+          field,
+          "must be at most "
+              + MAX_METADATA_BYTES
+              + " bytes in total (keys and values, UTF-8), got "
+              + bytes);
     }
     return Map.copyOf(metadata);
   }

@@ -1,6 +1,9 @@
 package dev.accord.server.backend;
 
-/** A request field breaks a rule; nothing was written. The message starts with the wire name of the field. */
+/**
+ * A request field breaks a rule; nothing was written. The message starts with the wire name of the
+ * field.
+ */
 public final class InvalidArgumentException extends BackendException {
   private final String field;
 

@@ -2,7 +2,10 @@ package dev.accord.server.backend;
 
 import dev.accord.api.ErrorReasons;
 
-/** A renew or done named a handle that is not (or no longer) the caller's current grant; nothing was written. */
+/**
+ * A renew or done named a handle that is not (or no longer) the caller's current grant; nothing was
+ * written.
+ */
 public final class LeaseRejectedException extends BackendException {
   /** Why the handle was refused. */
   public enum Reason {

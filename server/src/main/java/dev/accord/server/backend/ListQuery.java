@@ -1,25 +1,33 @@
 package dev.accord.server.backend;
 
 import dev.accord.api.InputLimits;
-
 import java.util.Map;
 
 /**
- * Which resources List returns: namespace starting with {@code prefix} (taken literally), in the given state,
- * whose metadata contains every pair of {@code metadata}; newest first, skipping the first {@code offset}.
+ * Which resources List returns: namespace starting with {@code prefix} (taken literally), in the
+ * given state, whose metadata contains every pair of {@code metadata}; newest first, skipping the
+ * first {@code offset}.
  */
-public record ListQuery(String prefix, StateFilter state, Map<String, String> metadata, long offset) {
+public record ListQuery(
+    String prefix, StateFilter state, Map<String, String> metadata, long offset) {
   /** Which states List returns. */
-  public enum StateFilter { ALL, DONE, PENDING }
+  public enum StateFilter {
+    ALL,
+    DONE,
+    PENDING
+  }
 
   public ListQuery {
-    prefix = InputChecks.requireText("filter.prefix", prefix == null ? "" : prefix, InputLimits.MAX_NAMESPACE_CHARS);
+    prefix =
+        InputChecks.requireText(
+            "filter.prefix", prefix == null ? "" : prefix, InputLimits.MAX_NAMESPACE_CHARS);
     if (state == null) {
       state = StateFilter.ALL;
     }
     metadata = InputChecks.requireMetadata("filter.metadata", metadata);
     if (offset < 0) {
-      throw new InvalidArgumentException("offset", "must be at most " + Long.MAX_VALUE + ", got " + Long.toUnsignedString(offset));
+      throw new InvalidArgumentException(
+          "offset", "must be at most " + Long.MAX_VALUE + ", got " + Long.toUnsignedString(offset));
     }
   }
 
@@ -27,12 +35,16 @@ public record ListQuery(String prefix, StateFilter state, Map<String, String> me
     return new ListQuery("", StateFilter.ALL, Map.of(), 0);
   }
 
-  /** Does {@code resource} match this query (the offset aside)? Backends that filter in memory use this. */
+  /**
+   * Does {@code resource} match this query (the offset aside)? Backends that filter in memory use
+   * this.
+   */
   public boolean matches(Resource resource) {
     if (!resource.namespace().startsWith(prefix)) {
       return false;
     }
-    if (state == StateFilter.DONE && !resource.isDone() || state == StateFilter.PENDING && resource.isDone()) {
+    if (state == StateFilter.DONE && !resource.isDone()
+        || state == StateFilter.PENDING && resource.isDone()) {
       return false;
     }
     return resource.metadata().entrySet().containsAll(metadata.entrySet());

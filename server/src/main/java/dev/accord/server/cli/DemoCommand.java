@@ -30,28 +30,41 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * What Accord is for, in a minute: a server on embedded PostgreSQL, and workers (each an {@link AccordClient} with
- * its own owner, over a real socket) that each sweep the same list of resources with a {@link WorkLoop}: taking
- * what nobody holds, marking it done, skipping what others hold or finished. At the end every resource has been
- * processed exactly once.
+ * What Accord is for, in a minute: a server on embedded PostgreSQL, and workers (each an {@link
+ * AccordClient} with its own owner, over a real socket) that each sweep the same list of resources
+ * with a {@link WorkLoop}: taking what nobody holds, marking it done, skipping what others hold or
+ * finished. At the end every resource has been processed exactly once.
  */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Starts a server on a fresh embedded PostgreSQL and runs workers over synthetic resources.")
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description =
+        "Starts a server on a fresh embedded PostgreSQL and runs workers over synthetic resources.")
 public final class DemoCommand implements Callable<Integer> {
-  @Option(names = {"-w", "--workers"}, defaultValue = "8", description = "Worker threads (default ${DEFAULT-VALUE}).")
+  @Option(
+      names = {"-w", "--workers"},
+      defaultValue = "8",
+      description = "Worker threads (default ${DEFAULT-VALUE}).")
   int workers;
 
-  @Option(names = {"-r", "--resources"}, defaultValue = "1000",
+  @Option(
+      names = {"-r", "--resources"},
+      defaultValue = "1000",
       description = "Resources to process (default ${DEFAULT-VALUE}).")
   int resources;
 
-  @Option(names = "--work-ms", defaultValue = "2",
+  @Option(
+      names = "--work-ms",
+      defaultValue = "2",
       description = "Simulated work per resource, in milliseconds (default ${DEFAULT-VALUE}).")
   int workMillis;
 
-  @Option(names = "--backend", defaultValue = "embedded",
-      description = "Backend for the demo's server (default ${DEFAULT-VALUE}: a fresh database in a temporary "
-          + "directory, removed afterwards).")
+  @Option(
+      names = "--backend",
+      defaultValue = "embedded",
+      description =
+          "Backend for the demo's server (default ${DEFAULT-VALUE}: a fresh database in a temporary "
+              + "directory, removed afterwards).")
   String backendSpec;
 
   private final PrintStream out = System.out;
@@ -59,18 +72,26 @@ public final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     if (workers < 1 || resources < 1 || workMillis < 0) {
-      throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(this),
+      throw new picocli.CommandLine.ParameterException(
+          new picocli.CommandLine(this),
           "--workers and --resources must be at least 1, --work-ms at least 0");
     }
     Path dataDir = Files.createTempDirectory("accord-demo-");
     out.printf("Starting an Accord server (backend %s)...%n", backendSpec);
     Backend backend = Backends.open(backendSpec, dataDir, Math.min(workers, 16));
-    AccordServer server = AccordServer.start(AccordServer.tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)), backend,
-        Math.min(workers, 16) * 2, Duration.ofSeconds(5), Duration.ofSeconds(2));
+    AccordServer server =
+        AccordServer.start(
+            AccordServer.tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
+            backend,
+            Math.min(workers, 16) * 2,
+            Duration.ofSeconds(5),
+            Duration.ofSeconds(2));
     try {
       out.printf("Server on 127.0.0.1:%d (%s)%n", server.port(), backend.describe());
-      out.printf("%d workers, each an AccordClient with its own owner, sweep the same %d resources (%d ms of work "
-          + "each)%n%n", workers, resources, workMillis);
+      out.printf(
+          "%d workers, each an AccordClient with its own owner, sweep the same %d resources (%d ms of work "
+              + "each)%n%n",
+          workers, resources, workMillis);
       return run("127.0.0.1:" + server.port());
     } finally {
       server.shutdown();
@@ -87,31 +108,49 @@ public final class DemoCommand implements Callable<Integer> {
     AtomicInteger finished = new AtomicInteger();
     List<AccordClient> clients = new ArrayList<>();
     for (int w = 1; w <= workers; w++) {
-      clients.add(AccordClient.builder().target(target).namespace("demo").owner("demo-worker-" + w)
-          .ttl(Duration.ofSeconds(30)).build());
+      clients.add(
+          AccordClient.builder()
+              .target(target)
+              .namespace("demo")
+              .owner("demo-worker-" + w)
+              .ttl(Duration.ofSeconds(30))
+              .build());
     }
     ExecutorService pool = Executors.newFixedThreadPool(workers);
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
     Progress progress = new Progress(out, resources, System.console() != null);
     long start = System.nanoTime();
-    ticker.scheduleAtFixedRate(() -> progress.show(finished.get(), System.nanoTime() - start), 0, 100,
+    ticker.scheduleAtFixedRate(
+        () -> progress.show(finished.get(), System.nanoTime() - start),
+        0,
+        100,
         TimeUnit.MILLISECONDS);
     List<Future<WorkLoop.Progress>> loops = new ArrayList<>();
     try {
       for (int w = 0; w < workers; w++) {
         AccordClient client = clients.get(w);
-        // Each worker walks the listing from its own starting point, as workers over a bucket listing would.
+        // Each worker walks the listing from its own starting point, as workers over a bucket
+        // listing would.
         int first = (int) ((long) w * resources / workers);
         List<String> listing = new ArrayList<>(names.subList(first, resources));
         listing.addAll(names.subList(0, first));
-        loops.add(pool.submit(() -> client.workLoop(1, lease -> {
-          processed.computeIfAbsent(lease.name(), n -> new AtomicInteger()).incrementAndGet();
-          if (workMillis > 0) {
-            Thread.sleep(workMillis);
-          }
-          lease.setMetadata("worker", client.owner());
-          finished.incrementAndGet();
-        }).run(listing)));
+        loops.add(
+            pool.submit(
+                () ->
+                    client
+                        .workLoop(
+                            1,
+                            lease -> {
+                              processed
+                                  .computeIfAbsent(lease.name(), n -> new AtomicInteger())
+                                  .incrementAndGet();
+                              if (workMillis > 0) {
+                                Thread.sleep(workMillis);
+                              }
+                              lease.setMetadata("worker", client.owner());
+                              finished.incrementAndGet();
+                            })
+                        .run(listing)));
       }
       long held = 0;
       long skipped = 0;
@@ -135,7 +174,11 @@ public final class DemoCommand implements Callable<Integer> {
     }
   }
 
-  private int summary(Map<String, AtomicInteger> processed, long elapsedNanos, long held, long skipped,
+  private int summary(
+      Map<String, AtomicInteger> processed,
+      long elapsedNanos,
+      long held,
+      long skipped,
       long failed) {
     int processedOnce = processed.size();
     int duplicates = processed.values().stream().mapToInt(c -> c.get() - 1).sum();
@@ -146,10 +189,13 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf("duplicates   %,d%n", duplicates);
     out.printf("time         %.2f s%n", seconds);
     out.printf("throughput   %,.0f resources/s%n", resources / seconds);
-    out.printf("skipped      %,d already done (most answered by the clients' done-caches, without a call), "
-        + "%,d held by another worker, %,d failed%n", skipped, held, failed);
+    out.printf(
+        "skipped      %,d already done (most answered by the clients' done-caches, without a call), "
+            + "%,d held by another worker, %,d failed%n",
+        skipped, held, failed);
     boolean exact = processedOnce == resources && duplicates == 0 && failed == 0;
-    out.println(exact ? "Every resource processed exactly once." : "MISMATCH: see the figures above.");
+    out.println(
+        exact ? "Every resource processed exactly once." : "MISMATCH: see the figures above.");
     return exact ? 0 : 1;
   }
 

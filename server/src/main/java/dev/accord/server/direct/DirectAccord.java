@@ -17,10 +17,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Direct mode: the {@link AccordClient} API over a backend in this same process, with no Accord server in between.
- * Calls go through gRPC's in-process transport to the server's own service code, so validation, errors and
- * semantics are exactly the server's. Use at your own risk: every process using direct mode on one database must
- * run the same Accord version (each migrates the schema), and with the memory backend the state is this process's.
+ * Direct mode: the {@link AccordClient} API over a backend in this same process, with no Accord
+ * server in between. Calls go through gRPC's in-process transport to the server's own service code,
+ * so validation, errors and semantics are exactly the server's. Use at your own risk: every process
+ * using direct mode on one database must run the same Accord version (each migrates the schema),
+ * and with the memory backend the state is this process's.
  *
  * <pre>{@code
  * try (PostgresBackend backend = PostgresBackend.open(PostgresSettings.parse(url, 8));
@@ -35,20 +36,18 @@ public final class DirectAccord {
   private DirectAccord() {}
 
   /**
-   * A client builder wired to {@code backend}. Closing the client stops the in-process service; the backend stays
-   * open, it is the caller's to close.
+   * A client builder wired to {@code backend}. Closing the client stops the in-process service; the
+   * backend stays open, it is the caller's to close.
    */
   public static AccordClient.Builder clientBuilder(Backend backend) {
     ManagedChannel channel = channel(backend);
-    return AccordClient.builder()
-        .channel(channel)
-        .onClose(channel::shutdownNow);
+    return AccordClient.builder().channel(channel).onClose(channel::shutdownNow);
   }
 
   /**
-   * An in-process channel to the server's own V1 service over {@code backend}, for the generated stubs (the load
-   * generator's direct mode). Shutting the channel down stops the service; the backend stays open, it is the
-   * caller's to close.
+   * An in-process channel to the server's own V1 service over {@code backend}, for the generated
+   * stubs (the load generator's direct mode). Shutting the channel down stops the service; the
+   * backend stays open, it is the caller's to close.
    */
   public static ManagedChannel channel(Backend backend) {
     String name = "accord-direct-" + UUID.randomUUID();
@@ -104,8 +103,9 @@ public final class DirectAccord {
     @Override
     public boolean awaitTermination(long timeout, TimeUnit unit) throws InterruptedException {
       long deadline = System.nanoTime() + unit.toNanos(timeout);
-      boolean terminated = channel.awaitTermination(timeout, unit)
-          && server.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+      boolean terminated =
+          channel.awaitTermination(timeout, unit)
+              && server.awaitTermination(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
       if (terminated) {
         services.close();
       }

@@ -9,13 +9,16 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The Accord API as served: the V1 service over a backend, behind the malformed-request guard, on its own call and
- * Watch threads. The real server, direct mode and the tests put it on their {@link ServerBuilder} with
- * {@link #addTo}, so all of them serve the same code in the same way. Closing it stops its threads; the backend is
- * not its to close.
+ * The Accord API as served: the V1 service over a backend, behind the malformed-request guard, on
+ * its own call and Watch threads. The real server, direct mode and the tests put it on their {@link
+ * ServerBuilder} with {@link #addTo}, so all of them serve the same code in the same way. Closing
+ * it stops its threads; the backend is not its to close.
  */
 public final class AccordServices implements AutoCloseable {
-  /** Watch streams only look at the database briefly, between long waits: a couple of threads serve many. */
+  /**
+   * Watch streams only look at the database briefly, between long waits: a couple of threads serve
+   * many.
+   */
   private static final int WATCH_THREADS = 2;
 
   private final AccordV1Service service;
@@ -23,13 +26,15 @@ public final class AccordServices implements AutoCloseable {
   private final ScheduledExecutorService watchThreads;
 
   /**
-   * @param callThreads threads for the calls that block on the backend (List, Renew, Claim); Acquire and Done
-   *     only validate and queue, on the transport's own thread
+   * @param callThreads threads for the calls that block on the backend (List, Renew, Claim);
+   *     Acquire and Done only validate and queue, on the transport's own thread
    * @param threadPrefix names this instance's threads, e.g. {@code "accord-"}
    */
   public AccordServices(Backend backend, int callThreads, String threadPrefix) {
-    this.callThreads = Executors.newFixedThreadPool(callThreads, daemonThreads(threadPrefix + "call-"));
-    this.watchThreads = Executors.newScheduledThreadPool(WATCH_THREADS, daemonThreads(threadPrefix + "watch-"));
+    this.callThreads =
+        Executors.newFixedThreadPool(callThreads, daemonThreads(threadPrefix + "call-"));
+    this.watchThreads =
+        Executors.newScheduledThreadPool(WATCH_THREADS, daemonThreads(threadPrefix + "watch-"));
     this.service = new AccordV1Service(backend, watchThreads);
   }
 
@@ -41,7 +46,9 @@ public final class AccordServices implements AutoCloseable {
         .addService(MalformedRequests.guard(service.bindService()));
   }
 
-  /** Ends open Watch streams with UNAVAILABLE, so their clients resume on another server at once. */
+  /**
+   * Ends open Watch streams with UNAVAILABLE, so their clients resume on another server at once.
+   */
   public void endWatches() {
     service.endWatches();
   }
@@ -53,7 +60,10 @@ public final class AccordServices implements AutoCloseable {
     watchThreads.shutdownNow();
   }
 
-  /** Daemon threads named {@code prefix} and a number: a server's threads never keep a JVM alive on their own. */
+  /**
+   * Daemon threads named {@code prefix} and a number: a server's threads never keep a JVM alive on
+   * their own.
+   */
   private static ThreadFactory daemonThreads(String prefix) {
     AtomicInteger count = new AtomicInteger();
     return runnable -> {

@@ -1,5 +1,7 @@
 package dev.accord.server.grpc;
 
+import com.google.common.util.concurrent.MoreExecutors;
+import dev.accord.api.InputLimits;
 import dev.accord.api.v1.AcquireRequest;
 import dev.accord.api.v1.AcquireResponse;
 import dev.accord.api.v1.ClaimRequest;
@@ -14,20 +16,18 @@ import dev.accord.api.v1.Status;
 import dev.accord.api.v1.V1Grpc;
 import dev.accord.api.v1.WatchRequest;
 import dev.accord.api.v1.WatchResponse;
-import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.AcquireAnswer;
+import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.Backend;
-import dev.accord.server.backend.ClaimCommand;
 import dev.accord.server.backend.ClaimAnswer;
-import dev.accord.server.backend.Resource;
+import dev.accord.server.backend.ClaimCommand;
 import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.DoneCursor;
-import dev.accord.api.InputLimits;
 import dev.accord.server.backend.InputChecks;
 import dev.accord.server.backend.InvalidArgumentException;
 import dev.accord.server.backend.ListQuery;
 import dev.accord.server.backend.RenewCommand;
-import com.google.common.util.concurrent.MoreExecutors;
+import dev.accord.server.backend.Resource;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
@@ -44,22 +44,28 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** The V1 API, wire-compatible with the Go implementation, over any {@link Backend}. */
 public final class AccordV1Service extends V1Grpc.V1ImplBase {
-  /** Rows List reads per query: a bound on what a stream holds in memory while its reader is slow. */
+  /**
+   * Rows List reads per query: a bound on what a stream holds in memory while its reader is slow.
+   */
   static final int LIST_PAGE_SIZE = 256;
 
   /**
-   * Runs Acquire and Done on the network thread that read them: they only validate and hand the request to the
-   * backend, whose answer comes back on another thread, so a hop to a call thread would cost a thread wake-up per
-   * call and buy nothing. Every other call may wait on the database and goes to the server's call threads.
+   * Runs Acquire and Done on the network thread that read them: they only validate and hand the
+   * request to the backend, whose answer comes back on another thread, so a hop to a call thread
+   * would cost a thread wake-up per call and buy nothing. Every other call may wait on the database
+   * and goes to the server's call threads.
    */
-  static final ServerCallExecutorSupplier NON_BLOCKING_CALLS = new ServerCallExecutorSupplier() {
-    @Override
-    public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
-      String method = call.getMethodDescriptor().getFullMethodName();
-      return method.equals(V1Grpc.getAcquireMethod().getFullMethodName())
-          || method.equals(V1Grpc.getDoneMethod().getFullMethodName()) ? MoreExecutors.directExecutor() : null;
-    }
-  };
+  static final ServerCallExecutorSupplier NON_BLOCKING_CALLS =
+      new ServerCallExecutorSupplier() {
+        @Override
+        public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+          String method = call.getMethodDescriptor().getFullMethodName();
+          return method.equals(V1Grpc.getAcquireMethod().getFullMethodName())
+                  || method.equals(V1Grpc.getDoneMethod().getFullMethodName())
+              ? MoreExecutors.directExecutor()
+              : null;
+        }
+      };
 
   private final Backend backend;
   private final ScheduledExecutorService watchExecutor;
@@ -75,51 +81,68 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
   public void acquire(AcquireRequest request, StreamObserver<AcquireResponse> response) {
     CompletableFuture<AcquireAnswer> result;
     try {
-      result = backend.acquireAsync(AcquireCommand.of(request.getOwner(), request.getNamespace(), request.getName(),
-          Integer.toUnsignedLong(request.getTtl()), request.getMetadataMap()));
+      result =
+          backend.acquireAsync(
+              AcquireCommand.of(
+                  request.getOwner(),
+                  request.getNamespace(),
+                  request.getName(),
+                  Integer.toUnsignedLong(request.getTtl()),
+                  request.getMetadataMap()));
     } catch (RuntimeException e) {
       response.onError(StatusErrors.toStatus("Acquire", e));
       return;
     }
-    // The call thread is free while the backend works; the answer goes out from whichever thread completes it.
-    result.whenComplete((answer, failure) -> {
-      if (failure != null) {
-        response.onError(StatusErrors.toStatus("Acquire", unwrap(failure)));
-        return;
-      }
-      response.onNext(toResponse(answer));
-      response.onCompleted();
-    });
+    // The call thread is free while the backend works; the answer goes out from whichever thread
+    // completes it.
+    result.whenComplete(
+        (answer, failure) -> {
+          if (failure != null) {
+            response.onError(StatusErrors.toStatus("Acquire", unwrap(failure)));
+            return;
+          }
+          response.onNext(toResponse(answer));
+          response.onCompleted();
+        });
   }
 
   private static AcquireResponse toResponse(AcquireAnswer result) {
     return switch (result.outcome()) {
-      case GRANTED -> AcquireResponse.newBuilder()
-          .setStatus(Status.OK)
-          .setHandle(Handles.toProto(result.resource(), true))
-          .build();
+      case GRANTED ->
+          AcquireResponse.newBuilder()
+              .setStatus(Status.OK)
+              .setHandle(Handles.toProto(result.resource(), true))
+              .build();
       // The resource as it stands, without the handle ID: that belongs to another grant.
-      case HELD -> AcquireResponse.newBuilder()
-          .setStatus(Status.HELD)
-          .setHandle(Handles.toProto(result.resource(), false))
-          .build();
-      case DONE -> AcquireResponse.newBuilder()
-          .setStatus(Status.DONE)
-          .setHandle(Handles.toProto(result.resource(), false))
-          .build();
+      case HELD ->
+          AcquireResponse.newBuilder()
+              .setStatus(Status.HELD)
+              .setHandle(Handles.toProto(result.resource(), false))
+              .build();
+      case DONE ->
+          AcquireResponse.newBuilder()
+              .setStatus(Status.DONE)
+              .setHandle(Handles.toProto(result.resource(), false))
+              .build();
     };
   }
 
   /** What a backend's future failed with, without the wrapper a dependent stage adds. */
   private static Throwable unwrap(Throwable failure) {
-    return failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+    return failure instanceof CompletionException && failure.getCause() != null
+        ? failure.getCause()
+        : failure;
   }
 
   @Override
   public void renew(RenewRequest request, StreamObserver<RenewResponse> response) {
     try {
-      backend.renew(RenewCommand.of(request.getOwner(), request.getHandleId().toByteArray(),
-          Integer.toUnsignedLong(request.getTtl()), request.getMetadataMap()));
+      backend.renew(
+          RenewCommand.of(
+              request.getOwner(),
+              request.getHandleId().toByteArray(),
+              Integer.toUnsignedLong(request.getTtl()),
+              request.getMetadataMap()));
     } catch (RuntimeException e) {
       response.onError(StatusErrors.toStatus("Renew", e));
       return;
@@ -132,30 +155,42 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
   public void done(DoneRequest request, StreamObserver<DoneResponse> response) {
     CompletableFuture<Void> result;
     try {
-      result = backend.doneAsync(
-          DoneCommand.of(request.getOwner(), request.getHandleId().toByteArray(), request.getMetadataMap()));
+      result =
+          backend.doneAsync(
+              DoneCommand.of(
+                  request.getOwner(),
+                  request.getHandleId().toByteArray(),
+                  request.getMetadataMap()));
     } catch (RuntimeException e) {
       response.onError(StatusErrors.toStatus("Done", e));
       return;
     }
-    result.whenComplete((ignored, failure) -> {
-      if (failure != null) {
-        response.onError(StatusErrors.toStatus("Done", unwrap(failure)));
-        return;
-      }
-      response.onNext(DoneResponse.getDefaultInstance());
-      response.onCompleted();
-    });
+    result.whenComplete(
+        (ignored, failure) -> {
+          if (failure != null) {
+            response.onError(StatusErrors.toStatus("Done", unwrap(failure)));
+            return;
+          }
+          response.onNext(DoneResponse.getDefaultInstance());
+          response.onCompleted();
+        });
   }
 
   @Override
   public void claim(ClaimRequest request, StreamObserver<ClaimResponse> response) {
     ClaimResponse answer;
     try {
-      ClaimAnswer result = backend.claim(ClaimCommand.of(request.getOwner(), request.getNamespace(),
-          request.getNamesList(), Integer.toUnsignedLong(request.getMax()), Integer.toUnsignedLong(request.getTtl()),
-          request.getMetadataMap()));
-      ClaimResponse.Builder builder = ClaimResponse.newBuilder().addAllDone(result.done()).addAllHeld(result.held());
+      ClaimAnswer result =
+          backend.claim(
+              ClaimCommand.of(
+                  request.getOwner(),
+                  request.getNamespace(),
+                  request.getNamesList(),
+                  Integer.toUnsignedLong(request.getMax()),
+                  Integer.toUnsignedLong(request.getTtl()),
+                  request.getMetadataMap()));
+      ClaimResponse.Builder builder =
+          ClaimResponse.newBuilder().addAllDone(result.done()).addAllHeld(result.held());
       for (Resource grant : result.granted()) {
         builder.addGranted(Handles.toProto(grant, true));
       }
@@ -177,7 +212,8 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
       response.onError(StatusErrors.toStatus("List", e));
       return;
     }
-    new ListStream(backend, query, LIST_PAGE_SIZE, (ServerCallStreamObserver<Handle>) response).start();
+    new ListStream(backend, query, LIST_PAGE_SIZE, (ServerCallStreamObserver<Handle>) response)
+        .start();
   }
 
   @Override
@@ -185,7 +221,9 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
     String namespace;
     DoneCursor cursor;
     try {
-      namespace = InputChecks.requireText("namespace", request.getNamespace(), InputLimits.MAX_NAMESPACE_CHARS);
+      namespace =
+          InputChecks.requireText(
+              "namespace", request.getNamespace(), InputLimits.MAX_NAMESPACE_CHARS);
       if (request.getFromStart() && !request.getCursor().isEmpty()) {
         throw new InvalidArgumentException("cursor", "must be empty when from_start is set");
       }
@@ -201,16 +239,23 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
       return;
     }
     AtomicReference<WatchStream> self = new AtomicReference<>();
-    WatchStream stream = new WatchStream(backend, namespace, cursor, request.getFromStart(),
-        (ServerCallStreamObserver<WatchResponse>) response, watchExecutor, () -> watches.remove(self.get()));
+    WatchStream stream =
+        new WatchStream(
+            backend,
+            namespace,
+            cursor,
+            request.getFromStart(),
+            (ServerCallStreamObserver<WatchResponse>) response,
+            watchExecutor,
+            () -> watches.remove(self.get()));
     self.set(stream);
     watches.add(stream);
     stream.start();
   }
 
   /**
-   * Ends every Watch with UNAVAILABLE, so clients resume from their cursor on another replica at once instead of
-   * holding a shutting-down server for its whole grace period.
+   * Ends every Watch with UNAVAILABLE, so clients resume from their cursor on another replica at
+   * once instead of holding a shutting-down server for its whole grace period.
    */
   public void endWatches() {
     for (WatchStream stream : List.copyOf(watches)) {
@@ -220,13 +265,16 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
 
   private static ListQuery toQuery(ListRequest request) {
     ListRequest.Filter filter = request.getFilter();
-    ListQuery.StateFilter state = switch (filter.getStatus()) {
-      case ALL -> ListQuery.StateFilter.ALL;
-      case DONE -> ListQuery.StateFilter.DONE;
-      case PENDING -> ListQuery.StateFilter.PENDING;
-      case UNRECOGNIZED -> throw new InvalidArgumentException(
-          "filter.status", "unknown value " + filter.getStatusValue() + ", expected ALL, DONE or PENDING");
-    };
+    ListQuery.StateFilter state =
+        switch (filter.getStatus()) {
+          case ALL -> ListQuery.StateFilter.ALL;
+          case DONE -> ListQuery.StateFilter.DONE;
+          case PENDING -> ListQuery.StateFilter.PENDING;
+          case UNRECOGNIZED ->
+              throw new InvalidArgumentException(
+                  "filter.status",
+                  "unknown value " + filter.getStatusValue() + ", expected ALL, DONE or PENDING");
+        };
     return new ListQuery(filter.getPrefix(), state, filter.getMetadataMap(), request.getOffset());
   }
 }

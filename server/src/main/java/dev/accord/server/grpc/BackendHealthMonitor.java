@@ -13,29 +13,35 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps the standard gRPC health service honest: SERVING only while the backend answers. Checks on a fixed
- * interval and logs each change once, with what to do, instead of once per failed check.
+ * Keeps the standard gRPC health service honest: SERVING only while the backend answers. Checks on
+ * a fixed interval and logs each change once, with what to do, instead of once per failed check.
  */
 public final class BackendHealthMonitor implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(BackendHealthMonitor.class);
+
   /** The service names a health check may ask for: the whole server and the V1 API. */
-  static final String[] SERVICES = {HealthStatusManager.SERVICE_NAME_ALL_SERVICES, V1Grpc.SERVICE_NAME};
+  static final String[] SERVICES = {
+    HealthStatusManager.SERVICE_NAME_ALL_SERVICES, V1Grpc.SERVICE_NAME
+  };
 
   private final Backend backend;
   private final HealthStatusManager health;
   private final ScheduledExecutorService scheduler;
   private final Duration interval;
-  private Boolean serving; // null until the first check; only the scheduler thread touches it after start
+  private Boolean
+      serving; // null until the first check; only the scheduler thread touches it after start
 
   public BackendHealthMonitor(Backend backend, HealthStatusManager health, Duration interval) {
     this.backend = backend;
     this.health = health;
     this.interval = interval;
-    this.scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
-      Thread thread = new Thread(runnable, "accord-health");
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.scheduler =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "accord-health");
+              thread.setDaemon(true);
+              return thread;
+            });
     for (String service : SERVICES) {
       health.setStatus(service, ServingStatus.NOT_SERVING);
     }
@@ -44,7 +50,8 @@ public final class BackendHealthMonitor implements AutoCloseable {
   /** Checks once now, on the caller's thread, then every interval in the background. */
   public void start() {
     check();
-    scheduler.scheduleWithFixedDelay(this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    scheduler.scheduleWithFixedDelay(
+        this::check, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   private synchronized void check() {
@@ -60,8 +67,10 @@ public final class BackendHealthMonitor implements AutoCloseable {
     } catch (BackendUnavailableException e) {
       if (!Boolean.FALSE.equals(serving)) {
         String problem = e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".";
-        log.error("{} Calls answer UNAVAILABLE and health NOT_SERVING until it answers again; check that "
-            + "PostgreSQL is running and that ACCORD_BACKEND points at it", problem);
+        log.error(
+            "{} Calls answer UNAVAILABLE and health NOT_SERVING until it answers again; check that "
+                + "PostgreSQL is running and that ACCORD_BACKEND points at it",
+            problem);
         setAll(ServingStatus.NOT_SERVING);
         serving = false;
       }

@@ -10,13 +10,14 @@ final class Handles {
 
   /** With {@code withId} false the handle ID is left out: it is only for the grant's owner. */
   static Handle toProto(Resource resource, boolean withId) {
-    Handle.Builder handle = Handle.newBuilder()
-        .setName(resource.name())
-        .setNamespace(resource.namespace())
-        .setExpTms(resource.expiresAtMillis())
-        .setDoneTms(resource.doneAtMillis())
-        .setNumAcquired((int) resource.numAcquired())
-        .putAllMetadata(resource.metadata());
+    Handle.Builder handle =
+        Handle.newBuilder()
+            .setName(resource.name())
+            .setNamespace(resource.namespace())
+            .setExpTms(resource.expiresAtMillis())
+            .setDoneTms(resource.doneAtMillis())
+            .setNumAcquired((int) resource.numAcquired())
+            .putAllMetadata(resource.metadata());
     if (withId) {
       handle.setId(ByteString.copyFrom(resource.handleId().toBytes()));
     }

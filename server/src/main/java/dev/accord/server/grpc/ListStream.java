@@ -9,12 +9,12 @@ import java.util.ArrayDeque;
 import java.util.List;
 
 /**
- * Streams a List with flow control: the next page is read from the backend only once the previous one has been
- * handed to gRPC and the client can take more. A slow reader costs one page of memory and no open query or
- * connection; a cancelled call reads nothing more.
+ * Streams a List with flow control: the next page is read from the backend only once the previous
+ * one has been handed to gRPC and the client can take more. A slow reader costs one page of memory
+ * and no open query or connection; a cancelled call reads nothing more.
  *
- * <p>gRPC never runs two callbacks of one call at once, and {@link #start()} runs in one of them, so the fields
- * need no lock.
+ * <p>gRPC never runs two callbacks of one call at once, and {@link #start()} runs in one of them,
+ * so the fields need no lock.
  */
 final class ListStream {
   private final Backend backend;
@@ -26,7 +26,8 @@ final class ListStream {
   private boolean exhausted;
   private boolean finished;
 
-  ListStream(Backend backend, ListQuery query, int pageSize, ServerCallStreamObserver<Handle> call) {
+  ListStream(
+      Backend backend, ListQuery query, int pageSize, ServerCallStreamObserver<Handle> call) {
     this.backend = backend;
     this.query = query;
     this.pageSize = pageSize;

@@ -13,10 +13,10 @@ import io.grpc.StatusRuntimeException;
 import java.io.InputStream;
 
 /**
- * Answers requests that are not valid protobuf (truncated, invalid UTF-8 in a string) with INVALID_ARGUMENT.
- * Left to itself gRPC parses requests before any service code runs and answers a parse failure with UNKNOWN
- * "Application error processing RPC", blaming the server for the client's bytes. Here each method takes the raw
- * request stream and parses it itself.
+ * Answers requests that are not valid protobuf (truncated, invalid UTF-8 in a string) with
+ * INVALID_ARGUMENT. Left to itself gRPC parses requests before any service code runs and answers a
+ * parse failure with UNKNOWN "Application error processing RPC", blaming the server for the
+ * client's bytes. Here each method takes the raw request stream and parses it itself.
  */
 public final class MalformedRequests {
   private MalformedRequests() {}
@@ -24,8 +24,9 @@ public final class MalformedRequests {
   /** The same service, parsing its requests itself. Reflection still sees the original schema. */
   public static ServerServiceDefinition guard(ServerServiceDefinition service) {
     ServiceDescriptor original = service.getServiceDescriptor();
-    ServiceDescriptor.Builder descriptor = ServiceDescriptor.newBuilder(original.getName())
-        .setSchemaDescriptor(original.getSchemaDescriptor());
+    ServiceDescriptor.Builder descriptor =
+        ServiceDescriptor.newBuilder(original.getName())
+            .setSchemaDescriptor(original.getSchemaDescriptor());
     java.util.List<ServerMethodDefinition<InputStream, ?>> methods = new java.util.ArrayList<>();
     for (ServerMethodDefinition<?, ?> method : service.getMethods()) {
       ServerMethodDefinition<InputStream, ?> raw = parsingItself(method);
@@ -40,35 +41,44 @@ public final class MalformedRequests {
   private static <ReqT, RespT> ServerMethodDefinition<InputStream, RespT> parsingItself(
       ServerMethodDefinition<ReqT, RespT> definition) {
     MethodDescriptor<ReqT, RespT> method = definition.getMethodDescriptor();
-    MethodDescriptor<InputStream, RespT> raw = method.toBuilder(RawMarshaller.INSTANCE, method.getResponseMarshaller())
-        .build();
-    ServerCallHandler<InputStream, RespT> handler = (call, headers) -> {
-      ServerCall<ReqT, RespT> typed = new ForwardingServerCall.SimpleForwardingServerCall<>(castCall(call)) {
-        @Override
-        public MethodDescriptor<ReqT, RespT> getMethodDescriptor() {
-          return method;
-        }
-      };
-      ServerCall.Listener<ReqT> listener = definition.getServerCallHandler().startCall(typed, headers);
-      return new ParsingListener<>(method, call, listener);
-    };
+    MethodDescriptor<InputStream, RespT> raw =
+        method.toBuilder(RawMarshaller.INSTANCE, method.getResponseMarshaller()).build();
+    ServerCallHandler<InputStream, RespT> handler =
+        (call, headers) -> {
+          ServerCall<ReqT, RespT> typed =
+              new ForwardingServerCall.SimpleForwardingServerCall<>(castCall(call)) {
+                @Override
+                public MethodDescriptor<ReqT, RespT> getMethodDescriptor() {
+                  return method;
+                }
+              };
+          ServerCall.Listener<ReqT> listener =
+              definition.getServerCallHandler().startCall(typed, headers);
+          return new ParsingListener<>(method, call, listener);
+        };
     return ServerMethodDefinition.create(raw, handler);
   }
 
   @SuppressWarnings("unchecked")
-  private static <ReqT, RespT> ServerCall<ReqT, RespT> castCall(ServerCall<InputStream, RespT> call) {
-    // Only the request type differs, and requests never flow through ServerCall (only responses do).
+  private static <ReqT, RespT> ServerCall<ReqT, RespT> castCall(
+      ServerCall<InputStream, RespT> call) {
+    // Only the request type differs, and requests never flow through ServerCall (only responses
+    // do).
     return (ServerCall<ReqT, RespT>) (ServerCall<?, RespT>) call;
   }
 
-  /** Parses each request and hands it on; on a parse failure closes the call and drops what follows. */
+  /**
+   * Parses each request and hands it on; on a parse failure closes the call and drops what follows.
+   */
   private static final class ParsingListener<ReqT, RespT> extends ServerCall.Listener<InputStream> {
     private final MethodDescriptor<ReqT, RespT> method;
     private final ServerCall<InputStream, RespT> call;
     private final ServerCall.Listener<ReqT> delegate;
     private boolean rejected;
 
-    ParsingListener(MethodDescriptor<ReqT, RespT> method, ServerCall<InputStream, RespT> call,
+    ParsingListener(
+        MethodDescriptor<ReqT, RespT> method,
+        ServerCall<InputStream, RespT> call,
         ServerCall.Listener<ReqT> delegate) {
       this.method = method;
       this.call = call;
@@ -86,8 +96,10 @@ public final class MalformedRequests {
       } catch (StatusRuntimeException e) {
         rejected = true;
         Throwable cause = e.getCause() != null ? e.getCause() : e;
-        call.close(Status.INVALID_ARGUMENT.withDescription(
-            "malformed " + method.getBareMethodName() + " request: " + cause.getMessage()), new Metadata());
+        call.close(
+            Status.INVALID_ARGUMENT.withDescription(
+                "malformed " + method.getBareMethodName() + " request: " + cause.getMessage()),
+            new Metadata());
         return;
       }
       delegate.onMessage(request);

@@ -14,22 +14,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Watch call: sends the done marks of a namespace after its cursor, as the backend makes them available.
+ * One Watch call: sends the done marks of a namespace after its cursor, as the backend makes them
+ * available.
  *
- * <p>It looks when told a mark may be there (the backend's done notifications), when the client can take more
- * (flow control), soon again while marks are pending past the backend's horizon, and on a slow timer in case a
- * notification was lost. Looks run on the shared watch executor, one at a time per stream; the stream holds no
- * database connection between them. While nothing happens it sends a bookmark now and then, so a client's cursor
- * stays close to the present.
+ * <p>It looks when told a mark may be there (the backend's done notifications), when the client can
+ * take more (flow control), soon again while marks are pending past the backend's horizon, and on a
+ * slow timer in case a notification was lost. Looks run on the shared watch executor, one at a time
+ * per stream; the stream holds no database connection between them. While nothing happens it sends
+ * a bookmark now and then, so a client's cursor stays close to the present.
  */
 final class WatchStream {
   private static final Logger log = LoggerFactory.getLogger(WatchStream.class);
   static final int PAGE_SIZE = 1_000;
+
   /**
-   * Names per response while a from_start stream catches up: large pages make a million names arrive in a couple
-   * of seconds, and 3,000 names of at most 255 characters stay under gRPC's default 4 MiB message limit.
+   * Names per response while a from_start stream catches up: large pages make a million names
+   * arrive in a couple of seconds, and 3,000 names of at most 255 characters stay under gRPC's
+   * default 4 MiB message limit.
    */
   static final int CATCH_UP_PAGE_SIZE = 3_000;
+
   private static final long TIMER_MILLIS = 2_000;
   private static final long PENDING_RETRY_MILLIS = 25;
   private static final long BOOKMARK_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -40,19 +44,31 @@ final class WatchStream {
   private final ScheduledExecutorService executor;
   private final AtomicBoolean lookScheduled = new AtomicBoolean();
   private DoneCursor cursor;
-  /** A from_start stream owes one caught_up response, on its first look that reaches the present. */
+
+  /**
+   * A from_start stream owes one caught_up response, on its first look that reaches the present.
+   */
   private boolean owesCaughtUp;
+
   private long lastSentAt;
+
   /** The starting bookmark is owed until sent: the call may not be ready on the first look. */
   private boolean sentAny;
+
   private volatile boolean finished;
   private AutoCloseable subscription;
   private ScheduledFuture<?> timer;
 
   private final Runnable onFinish;
 
-  WatchStream(Backend backend, String namespace, DoneCursor cursor, boolean fromStart,
-      ServerCallStreamObserver<WatchResponse> call, ScheduledExecutorService executor, Runnable onFinish) {
+  WatchStream(
+      Backend backend,
+      String namespace,
+      DoneCursor cursor,
+      boolean fromStart,
+      ServerCallStreamObserver<WatchResponse> call,
+      ScheduledExecutorService executor,
+      Runnable onFinish) {
     this.owesCaughtUp = fromStart;
     this.onFinish = onFinish;
     this.backend = backend;
@@ -62,25 +78,33 @@ final class WatchStream {
     this.executor = executor;
   }
 
-  /** Called in the service method: wires callbacks, then the first look sends at least the starting bookmark. */
+  /**
+   * Called in the service method: wires callbacks, then the first look sends at least the starting
+   * bookmark.
+   */
   void start() {
     call.setOnCancelHandler(this::finish);
     call.setOnReadyHandler(this::wake);
-    subscription = backend.subscribeDone(changed -> {
-      if (changed == null || changed.equals(namespace)) {
-        wake();
-      }
-    });
-    timer = executor.scheduleWithFixedDelay(this::wake, TIMER_MILLIS, TIMER_MILLIS, TimeUnit.MILLISECONDS);
+    subscription =
+        backend.subscribeDone(
+            changed -> {
+              if (changed == null || changed.equals(namespace)) {
+                wake();
+              }
+            });
+    timer =
+        executor.scheduleWithFixedDelay(
+            this::wake, TIMER_MILLIS, TIMER_MILLIS, TimeUnit.MILLISECONDS);
     executor.execute(this::look);
   }
 
   private void wake() {
     if (!finished && lookScheduled.compareAndSet(false, true)) {
-      executor.execute(() -> {
-        lookScheduled.set(false);
-        look();
-      });
+      executor.execute(
+          () -> {
+            lookScheduled.set(false);
+            look();
+          });
     }
   }
 
@@ -92,7 +116,8 @@ final class WatchStream {
       boolean sent = false;
       boolean atPresent = false;
       while (call.isReady()) {
-        DonePage page = backend.donesAfter(namespace, cursor, owesCaughtUp ? CATCH_UP_PAGE_SIZE : PAGE_SIZE);
+        DonePage page =
+            backend.donesAfter(namespace, cursor, owesCaughtUp ? CATCH_UP_PAGE_SIZE : PAGE_SIZE);
         cursor = page.next();
         atPresent = !page.morePending();
         if (!page.names().isEmpty() || (atPresent && owesCaughtUp)) {
@@ -108,12 +133,15 @@ final class WatchStream {
           break;
         }
         if (page.names().isEmpty()) {
-          // Marks are committed past the horizon: an older transaction is still open. Look again shortly.
+          // Marks are committed past the horizon: an older transaction is still open. Look again
+          // shortly.
           executor.schedule(this::wake, PENDING_RETRY_MILLIS, TimeUnit.MILLISECONDS);
           break;
         }
       }
-      if (!sent && call.isReady() && (!sentAny || System.nanoTime() - lastSentAt > BOOKMARK_EVERY_NANOS)) {
+      if (!sent
+          && call.isReady()
+          && (!sentAny || System.nanoTime() - lastSentAt > BOOKMARK_EVERY_NANOS)) {
         send(WatchResponse.newBuilder());
       }
     } catch (RuntimeException e) {
@@ -128,7 +156,10 @@ final class WatchStream {
     sentAny = true;
   }
 
-  /** Ends the stream with {@code status}: the server is going away and the client should resume elsewhere. */
+  /**
+   * Ends the stream with {@code status}: the server is going away and the client should resume
+   * elsewhere.
+   */
   synchronized void end(io.grpc.Status status) {
     if (!finished) {
       finish();

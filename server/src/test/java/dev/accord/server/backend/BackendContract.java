@@ -1,11 +1,10 @@
 package dev.accord.server.backend;
 
-import dev.accord.api.InputLimits;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.accord.api.InputLimits;
 import dev.accord.server.backend.AcquireAnswer.Outcome;
 import dev.accord.server.backend.LeaseRejectedException.Reason;
 import java.time.Duration;
@@ -28,13 +27,14 @@ import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 
 /**
- * The semantics every backend must have. Each implementation runs these same cases through a subclass; each test
- * works in a namespace of its own, so they share one store per class.
+ * The semantics every backend must have. Each implementation runs these same cases through a
+ * subclass; each test works in a namespace of its own, so they share one store per class.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 public abstract class BackendContract {
   private static final AtomicInteger namespaces = new AtomicInteger();
   protected Backend backend;
+
   /** This test's own namespace. */
   protected String ns;
 
@@ -52,14 +52,19 @@ public abstract class BackendContract {
 
   @BeforeEach
   void pickNamespace(TestInfo test) {
-    ns = "contract-" + namespaces.incrementAndGet() + "-" + test.getTestMethod().orElseThrow().getName();
+    ns =
+        "contract-"
+            + namespaces.incrementAndGet()
+            + "-"
+            + test.getTestMethod().orElseThrow().getName();
   }
 
   protected AcquireAnswer acquire(String owner, String name) {
     return acquire(owner, name, 60, Map.of());
   }
 
-  protected AcquireAnswer acquire(String owner, String name, int ttl, Map<String, String> metadata) {
+  protected AcquireAnswer acquire(
+      String owner, String name, int ttl, Map<String, String> metadata) {
     return backend.acquire(new AcquireCommand(owner, ns, name, ttl, metadata));
   }
 
@@ -102,7 +107,8 @@ public abstract class BackendContract {
     assertThat(resource.doneAtMillis()).isZero();
     assertThat(resource.metadata()).containsExactlyEntriesOf(Map.of("k", "v"));
     // The store's clock, which on this one machine agrees with ours to well within a few seconds.
-    assertThat(resource.expiresAtMillis()).isBetween(before + 30_000 - 5_000, after + 30_000 + 5_000);
+    assertThat(resource.expiresAtMillis())
+        .isBetween(before + 30_000 - 5_000, after + 30_000 + 5_000);
   }
 
   @Test
@@ -136,15 +142,21 @@ public abstract class BackendContract {
   void anExpiredLeaseIsTakenOverAndTheOldHandleIsRefusedAsSuperseded() {
     Resource first = acquire("alice", "file-1", 1, Map.of()).resource();
 
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
         .until(() -> acquire("bob", "file-1").outcome() == Outcome.GRANTED);
 
     AcquireAnswer again = acquire("carol", "file-1");
     assertThat(again.outcome()).isEqualTo(Outcome.HELD);
     assertThat(again.resource().owner()).isEqualTo("bob");
     assertThat(again.resource().numAcquired()).isEqualTo(2);
-    assertRefused(() -> backend.renew(new RenewCommand("alice", first.handleId(), 60, Map.of())), Reason.SUPERSEDED);
-    assertRefused(() -> backend.done(new DoneCommand("alice", first.handleId(), Map.of())), Reason.SUPERSEDED);
+    assertRefused(
+        () -> backend.renew(new RenewCommand("alice", first.handleId(), 60, Map.of())),
+        Reason.SUPERSEDED);
+    assertRefused(
+        () -> backend.done(new DoneCommand("alice", first.handleId(), Map.of())),
+        Reason.SUPERSEDED);
   }
 
   @Test
@@ -177,7 +189,8 @@ public abstract class BackendContract {
 
     Resource held = acquire("bob", "file-1").resource();
     assertThat(held.expiresAtMillis()).isGreaterThan(grant.expiresAtMillis() + 3_000_000);
-    assertThat(held.metadata()).containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "b", "2", "c", "2"));
+    assertThat(held.metadata())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "b", "2", "c", "2"));
   }
 
   @Test
@@ -187,7 +200,8 @@ public abstract class BackendContract {
 
     Resource second = acquire("bob", "file-1", 60, Map.of("b", "2", "c", "2")).resource();
 
-    assertThat(second.metadata()).containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "b", "2", "c", "2"));
+    assertThat(second.metadata())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "b", "2", "c", "2"));
   }
 
   @Test
@@ -199,8 +213,10 @@ public abstract class BackendContract {
 
     AcquireAnswer after = acquire("bob", "file-1");
     assertThat(after.outcome()).isEqualTo(Outcome.DONE);
-    assertThat(after.resource().doneAtMillis()).isBetween(before - 5_000, System.currentTimeMillis() + 5_000);
-    assertThat(after.resource().metadata()).containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "result", "s3://out/1"));
+    assertThat(after.resource().doneAtMillis())
+        .isBetween(before - 5_000, System.currentTimeMillis() + 5_000);
+    assertThat(after.resource().metadata())
+        .containsExactlyInAnyOrderEntriesOf(Map.of("a", "1", "result", "s3://out/1"));
   }
 
   @Test
@@ -208,10 +224,15 @@ public abstract class BackendContract {
     Resource grant = acquire("alice", "file-1", 1, Map.of()).resource();
     backend.done(new DoneCommand("alice", grant.handleId(), Map.of()));
 
-    assertRefused(() -> backend.renew(new RenewCommand("alice", grant.handleId(), 0, Map.of())), Reason.DONE);
-    assertRefused(() -> backend.done(new DoneCommand("alice", grant.handleId(), Map.of())), Reason.DONE);
+    assertRefused(
+        () -> backend.renew(new RenewCommand("alice", grant.handleId(), 0, Map.of())), Reason.DONE);
+    assertRefused(
+        () -> backend.done(new DoneCommand("alice", grant.handleId(), Map.of())), Reason.DONE);
     // Past the 1 s lease, the answer stays DONE for everyone.
-    await().during(Duration.ofMillis(1_500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+    await()
+        .during(Duration.ofMillis(1_500))
+        .atMost(Duration.ofSeconds(5))
+        .pollInterval(Duration.ofMillis(100))
         .until(() -> acquire("bob", "file-1").outcome() == Outcome.DONE);
     assertThat(acquire("alice", "file-1").resource().numAcquired()).isEqualTo(1);
   }
@@ -220,44 +241,55 @@ public abstract class BackendContract {
   void anotherOwnerCannotRenewOrFinishSomeoneElsesGrant() {
     Resource grant = granted("alice", "file-1");
 
-    assertRefused(() -> backend.renew(new RenewCommand("mallory", grant.handleId(), 60, Map.of())), Reason.NOT_OWNER);
-    assertRefused(() -> backend.done(new DoneCommand("mallory", grant.handleId(), Map.of())), Reason.NOT_OWNER);
+    assertRefused(
+        () -> backend.renew(new RenewCommand("mallory", grant.handleId(), 60, Map.of())),
+        Reason.NOT_OWNER);
+    assertRefused(
+        () -> backend.done(new DoneCommand("mallory", grant.handleId(), Map.of())),
+        Reason.NOT_OWNER);
     assertThat(acquire("bob", "file-1").resource().doneAtMillis()).isZero();
   }
 
   @Test
   void handlesThatWereNeverIssuedAreUnknown() {
     Resource grant = granted("alice", "file-1");
-    HandleId wrongNonce = new HandleId(grant.handleId().resourceId(), 1, grant.handleId().nonce() + 1);
+    HandleId wrongNonce =
+        new HandleId(grant.handleId().resourceId(), 1, grant.handleId().nonce() + 1);
     HandleId futureGrant = new HandleId(grant.handleId().resourceId(), 7, grant.handleId().nonce());
     HandleId noSuchResource = new HandleId(Long.MAX_VALUE, 1, 42);
 
     for (HandleId handle : List.of(wrongNonce, futureGrant, noSuchResource)) {
-      assertRefused(() -> backend.renew(new RenewCommand("alice", handle, 60, Map.of())), Reason.UNKNOWN_HANDLE);
-      assertRefused(() -> backend.done(new DoneCommand("alice", handle, Map.of())), Reason.UNKNOWN_HANDLE);
+      assertRefused(
+          () -> backend.renew(new RenewCommand("alice", handle, 60, Map.of())),
+          Reason.UNKNOWN_HANDLE);
+      assertRefused(
+          () -> backend.done(new DoneCommand("alice", handle, Map.of())), Reason.UNKNOWN_HANDLE);
     }
   }
 
   @Test
   void theSameNameInTwoNamespacesIsTwoResources() {
     Resource here = granted("alice", "shared");
-    AcquireAnswer elsewhere = backend.acquire(new AcquireCommand("bob", ns + "-other", "shared", 60, Map.of()));
+    AcquireAnswer elsewhere =
+        backend.acquire(new AcquireCommand("bob", ns + "-other", "shared", 60, Map.of()));
 
     assertThat(elsewhere.outcome()).isEqualTo(Outcome.GRANTED);
-    assertThat(elsewhere.resource().handleId().resourceId()).isNotEqualTo(here.handleId().resourceId());
+    assertThat(elsewhere.resource().handleId().resourceId())
+        .isNotEqualTo(here.handleId().resourceId());
   }
 
   @Test
   void namesAreStoredVerbatim() {
-    List<String> names = List.of(
-        "Grüße/日本語/emoji-🚀",
-        "it's \"quoted\"",
-        "'; DROP TABLE accord_resource; --",
-        "back\\slash and 100% _under_",
-        " leading and trailing spaces ",
-        "tab\tand\nnewline",
-        "x".repeat(InputLimits.MAX_NAME_CHARS),
-        "🚀".repeat(InputLimits.MAX_NAME_CHARS));
+    List<String> names =
+        List.of(
+            "Grüße/日本語/emoji-🚀",
+            "it's \"quoted\"",
+            "'; DROP TABLE accord_resource; --",
+            "back\\slash and 100% _under_",
+            " leading and trailing spaces ",
+            "tab\tand\nnewline",
+            "x".repeat(InputLimits.MAX_NAME_CHARS),
+            "🚀".repeat(InputLimits.MAX_NAME_CHARS));
     for (String name : names) {
       assertThat(acquire("alice", name).outcome()).as(name).isEqualTo(Outcome.GRANTED);
     }
@@ -277,9 +309,11 @@ public abstract class BackendContract {
     }
 
     List<Resource> paged = listAll(new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of(), 0));
-    List<Resource> onePage = backend.list(new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of(), 0), null, 100);
+    List<Resource> onePage =
+        backend.list(new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of(), 0), null, 100);
 
-    assertThat(names(paged)).containsExactly("file-7", "file-6", "file-5", "file-4", "file-3", "file-2", "file-1");
+    assertThat(names(paged))
+        .containsExactly("file-7", "file-6", "file-5", "file-4", "file-3", "file-2", "file-1");
     assertThat(names(onePage)).isEqualTo(names(paged));
   }
 
@@ -300,7 +334,8 @@ public abstract class BackendContract {
     backend.done(new DoneCommand("alice", done.handleId(), Map.of()));
     granted("alice", "pending-1");
 
-    assertThat(names(listAll(new ListQuery(ns, ListQuery.StateFilter.DONE, Map.of(), 0)))).containsExactly("done-1");
+    assertThat(names(listAll(new ListQuery(ns, ListQuery.StateFilter.DONE, Map.of(), 0))))
+        .containsExactly("done-1");
     assertThat(names(listAll(new ListQuery(ns, ListQuery.StateFilter.PENDING, Map.of(), 0))))
         .containsExactly("pending-1");
     assertThat(names(listAll(new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of(), 0))))
@@ -313,11 +348,17 @@ public abstract class BackendContract {
     acquire("alice", "red-small", 60, Map.of("color", "red", "size", "small"));
     acquire("alice", "blue", 60, Map.of("color", "blue"));
 
-    assertThat(names(listAll(new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of("color", "red"), 0))))
+    assertThat(
+            names(listAll(new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of("color", "red"), 0))))
         .containsExactly("red-small", "red-big");
-    assertThat(names(listAll(new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of("color", "red", "size", "big"), 0))))
+    assertThat(
+            names(
+                listAll(
+                    new ListQuery(
+                        ns, ListQuery.StateFilter.ALL, Map.of("color", "red", "size", "big"), 0))))
         .containsExactly("red-big");
-    assertThat(listAll(new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of("color", "green"), 0))).isEmpty();
+    assertThat(listAll(new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of("color", "green"), 0)))
+        .isEmpty();
   }
 
   @Test
@@ -332,13 +373,15 @@ public abstract class BackendContract {
     assertThat(namespacesListed(ns + "\\")).containsExactly(ns + "\\");
     assertThat(namespacesListed(ns + "a_")).containsExactly(ns + "a_b");
     assertThat(namespacesListed(ns + "a%")).containsExactly(ns + "a%");
-    assertThat(namespacesListed(ns + "a")).containsExactlyInAnyOrder(ns + "a%", ns + "a_b", ns + "axb", ns + "a\\b", ns + "abc");
+    assertThat(namespacesListed(ns + "a"))
+        .containsExactlyInAnyOrder(ns + "a%", ns + "a_b", ns + "axb", ns + "a\\b", ns + "abc");
     assertThat(namespacesListed(ns)).hasSize(spaces.length);
   }
 
   private List<String> namespacesListed(String prefix) {
     return listAll(new ListQuery(prefix, ListQuery.StateFilter.ALL, Map.of(), 0)).stream()
-        .map(Resource::namespace).toList();
+        .map(Resource::namespace)
+        .toList();
   }
 
   @Test
@@ -347,19 +390,23 @@ public abstract class BackendContract {
     int names = 1_000;
     ConcurrentHashMap<String, AtomicInteger> grants = new ConcurrentHashMap<>();
     AtomicInteger held = new AtomicInteger();
-    race(threads, t -> {
-      String owner = "worker-" + t;
-      int offset = t * 31;
-      for (int i = 0; i < names; i++) {
-        String name = "file-" + ((offset + i) % names);
-        AcquireAnswer result = acquire(owner, name);
-        switch (result.outcome()) {
-          case GRANTED -> grants.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
-          case HELD -> held.incrementAndGet();
-          case DONE -> throw new AssertionError("nothing was marked done, yet " + name + " is DONE");
-        }
-      }
-    });
+    race(
+        threads,
+        t -> {
+          String owner = "worker-" + t;
+          int offset = t * 31;
+          for (int i = 0; i < names; i++) {
+            String name = "file-" + ((offset + i) % names);
+            AcquireAnswer result = acquire(owner, name);
+            switch (result.outcome()) {
+              case GRANTED ->
+                  grants.computeIfAbsent(name, n -> new AtomicInteger()).incrementAndGet();
+              case HELD -> held.incrementAndGet();
+              case DONE ->
+                  throw new AssertionError("nothing was marked done, yet " + name + " is DONE");
+            }
+          }
+        });
 
     assertThat(grants).hasSize(names);
     assertThat(grants.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
@@ -390,13 +437,16 @@ public abstract class BackendContract {
     assertThat(grantedNames(result)).containsExactly("c", "a");
     assertThat(result.done()).isEmpty();
     assertThat(result.held()).isEmpty();
-    assertThat(result.granted()).allSatisfy(grant -> {
-      assertThat(grant.owner()).isEqualTo("alice");
-      assertThat(grant.numAcquired()).isEqualTo(1);
-      assertThat(grant.metadata()).containsEntry("via", "claim");
-    });
+    assertThat(result.granted())
+        .allSatisfy(
+            grant -> {
+              assertThat(grant.owner()).isEqualTo("alice");
+              assertThat(grant.numAcquired()).isEqualTo(1);
+              assertThat(grant.metadata()).containsEntry("via", "claim");
+            });
     assertThat(result.granted().get(0).handleId()).isNotEqualTo(result.granted().get(1).handleId());
-    // Each grant is a lease like any other: held for others, renewable and finishable through its own handle.
+    // Each grant is a lease like any other: held for others, renewable and finishable through its
+    // own handle.
     assertThat(acquire("bob", "c").outcome()).isEqualTo(Outcome.HELD);
     assertThat(acquire("bob", "b").outcome()).isEqualTo(Outcome.GRANTED);
     backend.renew(new RenewCommand("alice", result.granted().get(0).handleId(), 60, Map.of()));
@@ -425,21 +475,26 @@ public abstract class BackendContract {
     assertThat(grantedNames(result)).containsExactly("free-1");
     assertThat(result.done()).containsExactly("done-9");
     assertThat(result.held()).isEmpty();
-    assertThat(acquire("bob", "free-2").outcome()).as("free-2 was not taken").isEqualTo(Outcome.GRANTED);
+    assertThat(acquire("bob", "free-2").outcome())
+        .as("free-2 was not taken")
+        .isEqualTo(Outcome.GRANTED);
   }
 
   @Test
   void claimTakesOverAnExpiredLeaseWithAHigherFencingTokenAndTheOldHandleIsSuperseded() {
     Resource first = acquire("bob", "file-1", 1, Map.of()).resource();
 
-    await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100))
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .pollInterval(Duration.ofMillis(100))
         .until(() -> !claim("alice", 1, "file-1").granted().isEmpty());
 
     AcquireAnswer now = acquire("carol", "file-1");
     assertThat(now.outcome()).isEqualTo(Outcome.HELD);
     assertThat(now.resource().owner()).isEqualTo("alice");
     assertThat(now.resource().numAcquired()).isEqualTo(2);
-    assertRefused(() -> backend.done(new DoneCommand("bob", first.handleId(), Map.of())), Reason.SUPERSEDED);
+    assertRefused(
+        () -> backend.done(new DoneCommand("bob", first.handleId(), Map.of())), Reason.SUPERSEDED);
   }
 
   @Test
@@ -451,36 +506,49 @@ public abstract class BackendContract {
       all.add("file-" + i);
     }
     ConcurrentHashMap<String, AtomicInteger> grants = new ConcurrentHashMap<>();
-    race(threads, t -> {
-      String owner = "worker-" + t;
-      boolean claims = t % 4 != 0;
-      int offset = t * 37;
-      List<String> mine = new ArrayList<>(all.subList(offset % names, names));
-      mine.addAll(all.subList(0, offset % names));
-      for (int from = 0; from < names; from += 100) {
-        List<String> slice = mine.subList(from, Math.min(names, from + 100));
-        List<Resource> taken = claims
-            ? claim(owner, 7, 60, slice).granted()
-            : slice.stream().map(name -> acquire(owner, name)).filter(r -> r.outcome() == Outcome.GRANTED)
-                .map(AcquireAnswer::resource).limit(7).toList();
-        for (Resource grant : taken) {
-          grants.computeIfAbsent(grant.name(), n -> new AtomicInteger()).incrementAndGet();
-          backend.done(new DoneCommand(owner, grant.handleId(), Map.of()));
-        }
-      }
-    });
+    race(
+        threads,
+        t -> {
+          String owner = "worker-" + t;
+          boolean claims = t % 4 != 0;
+          int offset = t * 37;
+          List<String> mine = new ArrayList<>(all.subList(offset % names, names));
+          mine.addAll(all.subList(0, offset % names));
+          for (int from = 0; from < names; from += 100) {
+            List<String> slice = mine.subList(from, Math.min(names, from + 100));
+            List<Resource> taken =
+                claims
+                    ? claim(owner, 7, 60, slice).granted()
+                    : slice.stream()
+                        .map(name -> acquire(owner, name))
+                        .filter(r -> r.outcome() == Outcome.GRANTED)
+                        .map(AcquireAnswer::resource)
+                        .limit(7)
+                        .toList();
+            for (Resource grant : taken) {
+              grants.computeIfAbsent(grant.name(), n -> new AtomicInteger()).incrementAndGet();
+              backend.done(new DoneCommand(owner, grant.handleId(), Map.of()));
+            }
+          }
+        });
 
     assertThat(grants.values()).allSatisfy(count -> assertThat(count.get()).isEqualTo(1));
-    // Whatever was granted is done; nothing done was granted twice; every name is either done or never granted.
+    // Whatever was granted is done; nothing done was granted twice; every name is either done or
+    // never granted.
     List<Resource> stored = listAll(new ListQuery(ns, ListQuery.StateFilter.DONE, Map.of(), 0));
-    assertThat(stored).extracting(Resource::name).containsExactlyInAnyOrderElementsOf(grants.keySet());
+    assertThat(stored)
+        .extracting(Resource::name)
+        .containsExactlyInAnyOrderElementsOf(grants.keySet());
     assertThat(stored).allSatisfy(resource -> assertThat(resource.numAcquired()).isEqualTo(1));
     ClaimAnswer rest = claim("sweeper", 1000, 60, all);
     assertThat(rest.done()).hasSize(grants.size());
     assertThat(rest.granted().size() + rest.done().size()).isEqualTo(names);
   }
 
-  /** Runs {@code worker} for threads 0 to {@code threads - 1} at once; returns when all have, rethrowing a failure. */
+  /**
+   * Runs {@code worker} for threads 0 to {@code threads - 1} at once; returns when all have,
+   * rethrowing a failure.
+   */
   protected static void race(int threads, IntConsumer worker) throws Exception {
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -488,11 +556,13 @@ public abstract class BackendContract {
       List<Future<?>> workers = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
-        workers.add(pool.submit(() -> {
-          start.await();
-          worker.accept(thread);
-          return null;
-        }));
+        workers.add(
+            pool.submit(
+                () -> {
+                  start.await();
+                  worker.accept(thread);
+                  return null;
+                }));
       }
       start.countDown();
       for (Future<?> running : workers) {
@@ -504,11 +574,15 @@ public abstract class BackendContract {
   }
 
   protected void markDone(String namespace, String name) {
-    Resource grant = backend.acquire(new AcquireCommand("marker", namespace, name, 60, Map.of())).resource();
+    Resource grant =
+        backend.acquire(new AcquireCommand("marker", namespace, name, 60, Map.of())).resource();
     backend.done(new DoneCommand("marker", grant.handleId(), Map.of()));
   }
 
-  /** Follows the done stream of {@code namespace} from {@code cursor} until nothing is pending; returns the cursor. */
+  /**
+   * Follows the done stream of {@code namespace} from {@code cursor} until nothing is pending;
+   * returns the cursor.
+   */
   protected DoneCursor follow(String namespace, DoneCursor cursor, int limit, List<String> into) {
     DonePage page;
     do {
@@ -561,17 +635,21 @@ public abstract class BackendContract {
   void aCursorFromAnotherStoreIsRefusedSoTheClientListsAgain() {
     DoneCursor foreign = new DoneCursor(java.util.UUID.randomUUID(), 1, 0);
 
-    assertThatThrownBy(() -> backend.donesAfter(ns, foreign, 10)).isInstanceOf(CursorExpiredException.class);
+    assertThatThrownBy(() -> backend.donesAfter(ns, foreign, 10))
+        .isInstanceOf(CursorExpiredException.class);
   }
 
   @Test
   void subscribersHearOfDoneMarksInTheirNamespace() throws Exception {
     List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (AutoCloseable subscription = backend.subscribeDone(heard::add)) {
-      await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-        markDone(ns, "file-" + System.nanoTime());
-        assertThat(heard).contains(ns);
-      });
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .untilAsserted(
+              () -> {
+                markDone(ns, "file-" + System.nanoTime());
+                assertThat(heard).contains(ns);
+              });
     }
   }
 
@@ -586,12 +664,14 @@ public abstract class BackendContract {
       List<Future<?>> writers = new ArrayList<>();
       for (int t = 0; t < threads; t++) {
         int thread = t;
-        writers.add(pool.submit(() -> {
-          for (int i = 0; i < perThread; i++) {
-            markDone(ns, "t" + thread + "-" + i);
-          }
-          return null;
-        }));
+        writers.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < perThread; i++) {
+                    markDone(ns, "t" + thread + "-" + i);
+                  }
+                  return null;
+                }));
       }
       while (!writers.stream().allMatch(Future::isDone)) {
         DonePage page = backend.donesAfter(ns, cursor, 7);
@@ -605,16 +685,20 @@ public abstract class BackendContract {
       pool.shutdownNow();
     }
     DoneCursor last = cursor;
-    await().atMost(Duration.ofSeconds(10)).until(() -> {
-      follow(ns, last, 7, seen);
-      return seen.size() >= threads * perThread;
-    });
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              follow(ns, last, 7, seen);
+              return seen.size() >= threads * perThread;
+            });
 
     assertThat(seen).hasSize(threads * perThread).doesNotHaveDuplicates();
   }
 
   private static void assertRefused(Runnable call, Reason reason) {
     assertThatThrownBy(call::run)
-        .isInstanceOfSatisfying(LeaseRejectedException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+        .isInstanceOfSatisfying(
+            LeaseRejectedException.class, e -> assertThat(e.reason()).isEqualTo(reason));
   }
 }

@@ -1,10 +1,10 @@
 package dev.accord.server.testing;
 
-import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.AcquireAnswer;
+import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.Backend;
-import dev.accord.server.backend.ClaimCommand;
 import dev.accord.server.backend.ClaimAnswer;
+import dev.accord.server.backend.ClaimCommand;
 import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.DoneCursor;
 import dev.accord.server.backend.DonePage;

@@ -12,9 +12,10 @@ import java.sql.Statement;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The PostgreSQL server the tests use: the one at {@code ACCORD_TEST_POSTGRES_URL} (a jdbc:postgresql:// or
- * postgres:// URL of a user that may create databases) when set, otherwise one embedded PostgreSQL started once
- * per test JVM. Every caller gets a database of its own, created empty, so tests never see each other's rows.
+ * The PostgreSQL server the tests use: the one at {@code ACCORD_TEST_POSTGRES_URL} (a
+ * jdbc:postgresql:// or postgres:// URL of a user that may create databases) when set, otherwise
+ * one embedded PostgreSQL started once per test JVM. Every caller gets a database of its own,
+ * created empty, so tests never see each other's rows.
  */
 public final class TestPostgres {
   public static final String URL_VARIABLE = "ACCORD_TEST_POSTGRES_URL";
@@ -26,11 +27,14 @@ public final class TestPostgres {
   /** A new, empty database; {@code poolSize} is the pool its backend will open. */
   public static synchronized PostgresSettings newDatabase(int poolSize) {
     PostgresSettings admin = server();
-    String name = "accord_test_" + ProcessHandle.current().pid() + "_" + databases.incrementAndGet();
-    try (Connection connection = connect(admin); Statement statement = connection.createStatement()) {
+    String name =
+        "accord_test_" + ProcessHandle.current().pid() + "_" + databases.incrementAndGet();
+    try (Connection connection = connect(admin);
+        Statement statement = connection.createStatement()) {
       statement.execute("CREATE DATABASE " + name);
     } catch (SQLException e) {
-      throw new IllegalStateException("cannot create test database " + name + ": " + e.getMessage(), e);
+      throw new IllegalStateException(
+          "cannot create test database " + name + ": " + e.getMessage(), e);
     }
     String url = admin.jdbcUrl().replaceFirst("^(jdbc:postgresql://[^/?]*)/[^?]*", "$1/" + name);
     return new PostgresSettings(url, admin.user(), admin.password(), poolSize);
@@ -55,13 +59,16 @@ public final class TestPostgres {
       Path dir = Files.createTempDirectory("accord-test-pg-");
       dev.accord.server.backend.postgres.EmbeddedPostgres postgres =
           dev.accord.server.backend.postgres.EmbeddedPostgres.start(dir, 0);
-      Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-        try {
-          postgres.close();
-        } catch (IOException e) {
-          System.err.println("could not stop the test PostgreSQL: " + e);
-        }
-      }));
+      Runtime.getRuntime()
+          .addShutdownHook(
+              new Thread(
+                  () -> {
+                    try {
+                      postgres.close();
+                    } catch (IOException e) {
+                      System.err.println("could not stop the test PostgreSQL: " + e);
+                    }
+                  }));
       return postgres.settings(1);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded PostgreSQL for tests", e);

@@ -1,12 +1,15 @@
 package dev.accord.server.backend.memory;
 
-import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.AcquireAnswer;
 import dev.accord.server.backend.AcquireAnswer.Outcome;
+import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.Backend;
-import dev.accord.server.backend.ClaimCommand;
 import dev.accord.server.backend.ClaimAnswer;
+import dev.accord.server.backend.ClaimCommand;
+import dev.accord.server.backend.CursorExpiredException;
 import dev.accord.server.backend.DoneCommand;
+import dev.accord.server.backend.DoneCursor;
+import dev.accord.server.backend.DonePage;
 import dev.accord.server.backend.GrantCheck;
 import dev.accord.server.backend.HandleId;
 import dev.accord.server.backend.LeaseRejectedException;
@@ -14,28 +17,25 @@ import dev.accord.server.backend.ListQuery;
 import dev.accord.server.backend.RenewCommand;
 import dev.accord.server.backend.Resource;
 import java.time.Clock;
-import dev.accord.server.backend.CursorExpiredException;
-import dev.accord.server.backend.DoneCursor;
-import dev.accord.server.backend.DonePage;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
+import java.util.TreeMap;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 /**
- * Keeps everything in this process's memory, with the semantics of the PostgreSQL backend: for trials, demos and
- * tests of what sits above the backend. State is lost when the process ends, and the process's clock is the lease
- * clock, so it serves one server replica only.
+ * Keeps everything in this process's memory, with the semantics of the PostgreSQL backend: for
+ * trials, demos and tests of what sits above the backend. State is lost when the process ends, and
+ * the process's clock is the lease clock, so it serves one server replica only.
  */
 public final class MemoryBackend implements Backend {
   private record Key(String namespace, String name) {}
@@ -59,7 +59,15 @@ public final class MemoryBackend implements Backend {
     }
 
     Resource snapshot() {
-      return new Resource(new HandleId(id, grant, nonce), namespace, name, owner, expiresAt, doneAt, grant, metadata);
+      return new Resource(
+          new HandleId(id, grant, nonce),
+          namespace,
+          name,
+          owner,
+          expiresAt,
+          doneAt,
+          grant,
+          metadata);
     }
 
     void mergeMetadata(Map<String, String> update) {
@@ -74,8 +82,13 @@ public final class MemoryBackend implements Backend {
   private final Clock clock;
   private final UUID store = UUID.randomUUID();
   private final AtomicLong ids = new AtomicLong();
-  /** Done marks by namespace and revision; revisions are handed out and published under the log's own lock. */
+
+  /**
+   * Done marks by namespace and revision; revisions are handed out and published under the log's
+   * own lock.
+   */
   private final Map<String, NavigableMap<Long, String>> doneLog = new HashMap<>();
+
   private long revision;
   private final List<Consumer<String>> doneListeners = new CopyOnWriteArrayList<>();
   private final ConcurrentHashMap<Key, Slot> byKey = new ConcurrentHashMap<>();
@@ -91,11 +104,14 @@ public final class MemoryBackend implements Backend {
 
   @Override
   public AcquireAnswer acquire(AcquireCommand command) {
-    Slot slot = byKey.computeIfAbsent(new Key(command.namespace(), command.name()), key -> {
-      Slot created = new Slot(ids.incrementAndGet(), key.namespace(), key.name());
-      byId.put(created.id, created);
-      return created;
-    });
+    Slot slot =
+        byKey.computeIfAbsent(
+            new Key(command.namespace(), command.name()),
+            key -> {
+              Slot created = new Slot(ids.incrementAndGet(), key.namespace(), key.name());
+              byId.put(created.id, created);
+              return created;
+            });
     synchronized (slot) {
       long now = clock.millis();
       if (slot.doneAt != 0) {
@@ -133,8 +149,14 @@ public final class MemoryBackend implements Backend {
         }
         continue;
       }
-      AcquireAnswer result = acquire(
-          new AcquireCommand(command.owner(), command.namespace(), name, command.ttlSeconds(), command.metadata()));
+      AcquireAnswer result =
+          acquire(
+              new AcquireCommand(
+                  command.owner(),
+                  command.namespace(),
+                  name,
+                  command.ttlSeconds(),
+                  command.metadata()));
       switch (result.outcome()) {
         case GRANTED -> granted.add(result.resource());
         case DONE -> done.add(name);
@@ -170,7 +192,8 @@ public final class MemoryBackend implements Backend {
     }
   }
 
-  // A revision's key is (revision, 1): the horizon cursor (revision + 1, 0) is after every published mark.
+  // A revision's key is (revision, 1): the horizon cursor (revision + 1, 0) is after every
+  // published mark.
   @Override
   public DoneCursor currentDoneCursor() {
     synchronized (doneLog) {
@@ -186,12 +209,13 @@ public final class MemoryBackend implements Backend {
   @Override
   public DonePage donesAfter(String namespace, DoneCursor after, int limit) {
     if (!after.store().equals(store)) {
-      throw new CursorExpiredException("cursor was issued by another store (this memory store started "
-          + "afresh): list again");
+      throw new CursorExpiredException(
+          "cursor was issued by another store (this memory store started " + "afresh): list again");
     }
     synchronized (doneLog) {
       DoneCursor horizon = new DoneCursor(store, revision + 1, 0);
-      NavigableMap<Long, String> log = doneLog.getOrDefault(namespace, Collections.emptyNavigableMap());
+      NavigableMap<Long, String> log =
+          doneLog.getOrDefault(namespace, Collections.emptyNavigableMap());
       long first = after.tiebreak() == 0 ? after.position() : after.position() + 1;
       List<String> names = new ArrayList<>();
       long last = -1;
@@ -231,7 +255,9 @@ public final class MemoryBackend implements Backend {
   @Override
   public List<Resource> list(ListQuery query, Resource after, int limit) {
     NavigableMap<Long, Slot> older =
-        after == null ? byId.descendingMap() : byId.headMap(after.handleId().resourceId(), false).descendingMap();
+        after == null
+            ? byId.descendingMap()
+            : byId.headMap(after.handleId().resourceId(), false).descendingMap();
     long toSkip = after == null ? query.offset() : 0;
     List<Resource> page = new ArrayList<>(Math.min(limit, 1024));
     for (Slot slot : older.values()) {

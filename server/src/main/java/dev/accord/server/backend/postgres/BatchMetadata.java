@@ -8,8 +8,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The metadata of a batch's requests as three parallel arrays: request index, key, value. PostgreSQL arrays must be
- * rectangular, so the batch statements regroup the pairs by index themselves.
+ * The metadata of a batch's requests as three parallel arrays: request index, key, value.
+ * PostgreSQL arrays must be rectangular, so the batch statements regroup the pairs by index
+ * themselves.
  */
 final class BatchMetadata {
   private final List<Integer> index = new ArrayList<>();

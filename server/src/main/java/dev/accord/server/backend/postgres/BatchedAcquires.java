@@ -15,11 +15,12 @@ import javax.sql.DataSource;
 
 /**
  * Acquires, answered in batches: alone through {@link Statements#ACQUIRE_SQL}, together through
- * {@link Statements#ACQUIRE_BATCH_SQL}. Either may find no row for a request that raced with a concurrent insert;
- * that request is tried again.
+ * {@link Statements#ACQUIRE_BATCH_SQL}. Either may find no row for a request that raced with a
+ * concurrent insert; that request is tried again.
  */
 final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire> {
-  record PendingAcquire(AcquireCommand command, CompletableFuture<AcquireAnswer> answer, int attempt)
+  record PendingAcquire(
+      AcquireCommand command, CompletableFuture<AcquireAnswer> answer, int attempt)
       implements Pending<PendingAcquire> {
     @Override
     public PendingAcquire again() {
@@ -29,7 +30,8 @@ final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire
 
   private final DataSource pool;
 
-  BatchedAcquires(DataSource pool, SchemaMigrator schema, int batchFrom, int runners, Executor executor) {
+  BatchedAcquires(
+      DataSource pool, SchemaMigrator schema, int batchFrom, int runners, Executor executor) {
     super("acquire", Statements.ACQUIRE_BATCH_SQL, pool, schema, batchFrom, runners, executor);
     this.pool = pool;
   }
@@ -42,8 +44,9 @@ final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire
   }
 
   /**
-   * A name twice in one statement would be two upserts of one row: the second waits for the next batch, where it
-   * sees the first one's grant and answers HELD, exactly as if it had come a moment later.
+   * A name twice in one statement would be two upserts of one row: the second waits for the next
+   * batch, where it sees the first one's grant and answers HELD, exactly as if it had come a moment
+   * later.
    */
   @Override
   Object key(PendingAcquire pending) {
@@ -52,7 +55,8 @@ final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire
 
   @Override
   Comparator<PendingAcquire> order() {
-    return Comparator.comparing((PendingAcquire p) -> p.command().namespace()).thenComparing(p -> p.command().name());
+    return Comparator.comparing((PendingAcquire p) -> p.command().namespace())
+        .thenComparing(p -> p.command().name());
   }
 
   @Override
@@ -85,7 +89,8 @@ final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire
   }
 
   @Override
-  void bind(Connection connection, PreparedStatement statement, List<PendingAcquire> requests) throws SQLException {
+  void bind(Connection connection, PreparedStatement statement, List<PendingAcquire> requests)
+      throws SQLException {
     int n = requests.size();
     int[] index = new int[n];
     String[] namespaces = new String[n];

@@ -13,9 +13,9 @@ import java.util.concurrent.Executor;
 import javax.sql.DataSource;
 
 /**
- * Done marks, answered in batches: alone through {@link GrantUpdates#done}, together through
- * {@link Statements#DONE_BATCH_SQL}. A request the batch statement did not mark is refused, or raced with a change
- * to its grant and is tried again.
+ * Done marks, answered in batches: alone through {@link GrantUpdates#done}, together through {@link
+ * Statements#DONE_BATCH_SQL}. A request the batch statement did not mark is refused, or raced with
+ * a change to its grant and is tried again.
  */
 final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
   record PendingDone(DoneCommand command, CompletableFuture<Void> answer, int attempt)
@@ -28,7 +28,12 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
 
   private final GrantUpdates grants;
 
-  BatchedDones(DataSource pool, SchemaMigrator schema, GrantUpdates grants, int batchFrom, int runners,
+  BatchedDones(
+      DataSource pool,
+      SchemaMigrator schema,
+      GrantUpdates grants,
+      int batchFrom,
+      int runners,
       Executor executor) {
     super("done", Statements.DONE_BATCH_SQL, pool, schema, batchFrom, runners, executor);
     this.grants = grants;
@@ -63,7 +68,8 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
   }
 
   @Override
-  void bind(Connection connection, PreparedStatement statement, List<PendingDone> requests) throws SQLException {
+  void bind(Connection connection, PreparedStatement statement, List<PendingDone> requests)
+      throws SQLException {
     int n = requests.size();
     int[] index = new int[n];
     long[] ids = new long[n];
@@ -95,9 +101,11 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
 
   /** Refusals are rare: each is explained on its own. */
   @Override
-  void settleUnanswered(Connection connection, PendingDone pending, List<PendingDone> retry) throws SQLException {
+  void settleUnanswered(Connection connection, PendingDone pending, List<PendingDone> retry)
+      throws SQLException {
     LeaseRejectedException refusal =
-        GrantUpdates.explainRefusal(connection, pending.command().handleId(), pending.command().owner());
+        GrantUpdates.explainRefusal(
+            connection, pending.command().handleId(), pending.command().owner());
     if (refusal != null) {
       pending.answer().completeExceptionally(refusal);
     } else {

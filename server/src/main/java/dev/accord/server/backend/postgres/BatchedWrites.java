@@ -19,11 +19,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes of one kind answered in batches that {@link GroupCommit} forms. A batch smaller than {@code batchFrom} runs
- * the kind's single-request statement once per request; a larger one runs one batch statement for all of them, whose
- * result rows each start with the index of the request they answer. A request left without a row is settled on its
- * own; a batch statement that deadlocks with another batch is tried again for the requests it had not answered; any
- * other failure answers them with the error. A request is tried in {@link Retries#MAX_ATTEMPTS} batches at most.
+ * Writes of one kind answered in batches that {@link GroupCommit} forms. A batch smaller than
+ * {@code batchFrom} runs the kind's single-request statement once per request; a larger one runs
+ * one batch statement for all of them, whose result rows each start with the index of the request
+ * they answer. A request left without a row is settled on its own; a batch statement that deadlocks
+ * with another batch is tried again for the requests it had not answered; any other failure answers
+ * them with the error. A request is tried in {@link Retries#MAX_ATTEMPTS} batches at most.
  *
  * <p>A kind says how to key, order, bind and answer its requests.
  *
@@ -32,15 +33,21 @@ import org.slf4j.LoggerFactory;
 abstract class BatchedWrites<P extends BatchedWrites.Pending<P>> {
   private static final Logger log = LoggerFactory.getLogger(BatchedWrites.class);
 
-  /** Requests one batch statement answers at most: bounds the statement's size and a batch's time. */
-  static final int MAX_BATCH = 256;
   /**
-   * Batches of a kind that may run at once. Two keep the database busy while one batch's answers travel back and the
-   * next one forms; more would only make batches smaller.
+   * Requests one batch statement answers at most: bounds the statement's size and a batch's time.
+   */
+  static final int MAX_BATCH = 256;
+
+  /**
+   * Batches of a kind that may run at once. Two keep the database busy while one batch's answers
+   * travel back and the next one forms; more would only make batches smaller.
    */
   private static final int RUNNERS_PER_KIND = 2;
 
-  /** A request waiting for its batch: {@code attempt} counts the batches that could not answer it yet. */
+  /**
+   * A request waiting for its batch: {@code attempt} counts the batches that could not answer it
+   * yet.
+   */
   interface Pending<P extends Pending<P>> {
     CompletableFuture<?> answer();
 
@@ -64,7 +71,13 @@ abstract class BatchedWrites<P extends BatchedWrites.Pending<P>> {
    * @param runners how many batches may run at once, as {@link #runnersPerKind} allows
    * @param executor runs the batches; needs {@code runners} threads for this kind
    */
-  BatchedWrites(String operation, String batchSql, DataSource pool, SchemaMigrator schema, int batchFrom, int runners,
+  BatchedWrites(
+      String operation,
+      String batchSql,
+      DataSource pool,
+      SchemaMigrator schema,
+      int batchFrom,
+      int runners,
       Executor executor) {
     this.operation = operation;
     this.batchSql = batchSql;
@@ -76,11 +89,15 @@ abstract class BatchedWrites<P extends BatchedWrites.Pending<P>> {
 
   /** How many batches of a kind may run at once on a pool of {@code poolSize} connections. */
   static int runnersPerKind(int poolSize) {
-    // Each running batch holds a connection: leave at least one for renewals, lists and health checks.
+    // Each running batch holds a connection: leave at least one for renewals, lists and health
+    // checks.
     return Math.max(1, Math.min(RUNNERS_PER_KIND, (poolSize - 1) / 2));
   }
 
-  /** A key per row written: a batch holds one request per key, so one statement never writes a row twice. */
+  /**
+   * A key per row written: a batch holds one request per key, so one statement never writes a row
+   * twice.
+   */
   abstract Object key(P request);
 
   /** The order of the requests in a batch statement. */
@@ -89,21 +106,34 @@ abstract class BatchedWrites<P extends BatchedWrites.Pending<P>> {
   /** Answers {@code request} through the single-request statement; must not throw. */
   abstract void runAlone(P request);
 
-  /** Binds the batch statement's parameters for {@code requests}, each known to it by its index in the list. */
-  abstract void bind(Connection connection, PreparedStatement statement, List<P> requests) throws SQLException;
+  /**
+   * Binds the batch statement's parameters for {@code requests}, each known to it by its index in
+   * the list.
+   */
+  abstract void bind(Connection connection, PreparedStatement statement, List<P> requests)
+      throws SQLException;
 
-  /** Answers {@code request} from its row of the batch statement (the index in column 1, the answer after it). */
+  /**
+   * Answers {@code request} from its row of the batch statement (the index in column 1, the answer
+   * after it).
+   */
   abstract void answerFrom(ResultSet row, P request) throws SQLException;
 
-  /** Settles a request the batch statement returned no row for: answers it, or adds it to {@code retry}. */
-  abstract void settleUnanswered(Connection connection, P request, List<P> retry) throws SQLException;
+  /**
+   * Settles a request the batch statement returned no row for: answers it, or adds it to {@code
+   * retry}.
+   */
+  abstract void settleUnanswered(Connection connection, P request, List<P> retry)
+      throws SQLException;
 
   /** Queues {@code request} for a batch, or answers it UNAVAILABLE when the backend has closed. */
   final void submit(P request) {
     try {
       queue.submit(request);
     } catch (RejectedExecutionException e) {
-      request.answer().completeExceptionally(new BackendUnavailableException("the server is shutting down", e));
+      request
+          .answer()
+          .completeExceptionally(new BackendUnavailableException("the server is shutting down", e));
     }
   }
 
@@ -157,7 +187,8 @@ abstract class BatchedWrites<P extends BatchedWrites.Pending<P>> {
         try (ResultSet rows = statement.executeQuery()) {
           while (rows.next()) {
             int i = rows.getInt(1);
-            // Marked only once answered: a row that cannot be read leaves its request to the error path below.
+            // Marked only once answered: a row that cannot be read leaves its request to the error
+            // path below.
             answerFrom(rows, requests.get(i));
             answered[i] = true;
           }
@@ -180,9 +211,9 @@ abstract class BatchedWrites<P extends BatchedWrites.Pending<P>> {
   }
 
   /**
-   * After a batch statement failed: a deadlock or serialization failure (another batch took the same rows in another
-   * order) is retried, up to the last attempt, after which SqlErrors makes it UNAVAILABLE; anything else answers
-   * every request still waiting with the error.
+   * After a batch statement failed: a deadlock or serialization failure (another batch took the
+   * same rows in another order) is retried, up to the last attempt, after which SqlErrors makes it
+   * UNAVAILABLE; anything else answers every request still waiting with the error.
    */
   private List<P> failOrRetry(List<P> requests, boolean[] answered, SQLException e) {
     String state = e.getSQLState();
@@ -200,8 +231,12 @@ abstract class BatchedWrites<P extends BatchedWrites.Pending<P>> {
     return List.of();
   }
 
-  /** Queues {@code pending} for another batch, or answers it with {@code givingUp} after its last attempt. */
-  static <P extends Pending<P>> void retryOrGiveUp(P pending, List<P> retry, Supplier<RuntimeException> givingUp) {
+  /**
+   * Queues {@code pending} for another batch, or answers it with {@code givingUp} after its last
+   * attempt.
+   */
+  static <P extends Pending<P>> void retryOrGiveUp(
+      P pending, List<P> retry, Supplier<RuntimeException> givingUp) {
     if (pending.attempt() < Retries.MAX_ATTEMPTS) {
       retry.add(pending.again());
     } else {
@@ -209,7 +244,8 @@ abstract class BatchedWrites<P extends BatchedWrites.Pending<P>> {
     }
   }
 
-  private static void failUnanswered(List<? extends Pending<?>> requests, boolean[] answered, RuntimeException error) {
+  private static void failUnanswered(
+      List<? extends Pending<?>> requests, boolean[] answered, RuntimeException error) {
     for (int i = 0; i < requests.size(); i++) {
       if (!answered[i]) {
         requests.get(i).answer().completeExceptionally(error);

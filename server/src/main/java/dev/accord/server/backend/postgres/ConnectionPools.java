@@ -4,8 +4,9 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 
 /**
- * Opens the backend's HikariCP pool. It connects lazily and fails a call within seconds while the database is gone,
- * so the server starts without its database and clients see UNAVAILABLE and retry.
+ * Opens the backend's HikariCP pool. It connects lazily and fails a call within seconds while the
+ * database is gone, so the server starts without its database and clients see UNAVAILABLE and
+ * retry.
  */
 final class ConnectionPools {
   private ConnectionPools() {}
@@ -22,14 +23,16 @@ final class ConnectionPools {
     }
     config.setMaximumPoolSize(settings.poolSize());
     config.setMinimumIdle(settings.poolSize());
-    // Fail a call within seconds when the database is gone: the client sees UNAVAILABLE and retries.
+    // Fail a call within seconds when the database is gone: the client sees UNAVAILABLE and
+    // retries.
     config.setConnectionTimeout(3_000);
     config.setValidationTimeout(2_000);
     // Start even while the database is down; the health check reports it until it is back.
     config.setInitializationFailTimeout(-1);
     addDefault(settings.jdbcUrl(), config, "ApplicationName", "accord-server");
     addDefault(settings.jdbcUrl(), config, "connectTimeout", "5");
-    // A database host that vanishes mid-query must not hang a call for the minutes TCP takes to notice.
+    // A database host that vanishes mid-query must not hang a call for the minutes TCP takes to
+    // notice.
     addDefault(settings.jdbcUrl(), config, "socketTimeout", "30");
     addDefault(settings.jdbcUrl(), config, "tcpKeepAlive", "true");
     return new HikariDataSource(config);

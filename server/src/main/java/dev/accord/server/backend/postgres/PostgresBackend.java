@@ -29,12 +29,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The PostgreSQL backend: one row per resource, every lease timed by the database's {@code now()}, every call a
- * single autocommitted statement (plus a read to explain a refusal). The schema is created and migrated by
- * {@link SchemaMigrator} the first time the database answers, so the server can start before its database.
+ * The PostgreSQL backend: one row per resource, every lease timed by the database's {@code now()},
+ * every call a single autocommitted statement (plus a read to explain a refusal). The schema is
+ * created and migrated by {@link SchemaMigrator} the first time the database answers, so the server
+ * can start before its database.
  *
- * <p>Acquires and dones from concurrent callers share statements ({@link BatchedAcquires}, {@link BatchedDones});
- * the other calls each run their own ({@link GrantUpdates}, {@link ListPages}, {@link DoneStream}).
+ * <p>Acquires and dones from concurrent callers share statements ({@link BatchedAcquires}, {@link
+ * BatchedDones}); the other calls each run their own ({@link GrantUpdates}, {@link ListPages},
+ * {@link DoneStream}).
  */
 public final class PostgresBackend implements Backend {
   private static final Logger log = LoggerFactory.getLogger(PostgresBackend.class);
@@ -51,17 +53,24 @@ public final class PostgresBackend implements Backend {
   private final String description;
   private final AutoCloseable onClose;
 
-  private PostgresBackend(PostgresSettings settings, HikariDataSource pool, String description,
-      AutoCloseable onClose, int batchFrom) {
+  private PostgresBackend(
+      PostgresSettings settings,
+      HikariDataSource pool,
+      String description,
+      AutoCloseable onClose,
+      int batchFrom) {
     this.pool = pool;
     this.schema = new SchemaMigrator(settings);
     int runners = BatchedWrites.runnersPerKind(settings.poolSize());
     AtomicInteger threadCount = new AtomicInteger();
-    this.batchThreads = Executors.newFixedThreadPool(2 * runners, runnable -> {
-      Thread thread = new Thread(runnable, "accord-batch-" + threadCount.incrementAndGet());
-      thread.setDaemon(true);
-      return thread;
-    });
+    this.batchThreads =
+        Executors.newFixedThreadPool(
+            2 * runners,
+            runnable -> {
+              Thread thread = new Thread(runnable, "accord-batch-" + threadCount.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
     this.grants = new GrantUpdates(pool, schema);
     this.acquires = new BatchedAcquires(pool, schema, batchFrom, runners, batchThreads);
     this.dones = new BatchedDones(pool, schema, grants, batchFrom, runners, batchThreads);
@@ -72,23 +81,33 @@ public final class PostgresBackend implements Backend {
     this.onClose = onClose;
   }
 
-  /** Opens a pool to the database; connects lazily, so an unreachable database fails calls, not the start. */
+  /**
+   * Opens a pool to the database; connects lazily, so an unreachable database fails calls, not the
+   * start.
+   */
   public static PostgresBackend open(PostgresSettings settings) {
     return open(settings, "PostgreSQL " + settings.describe(), () -> {});
   }
 
   /** Like {@link #open(PostgresSettings)}, running {@code onClose} after the pool has closed. */
-  public static PostgresBackend open(PostgresSettings settings, String description, AutoCloseable onClose) {
+  public static PostgresBackend open(
+      PostgresSettings settings, String description, AutoCloseable onClose) {
     return open(settings, description, onClose, 2);
   }
 
   /**
-   * Like {@link #open(PostgresSettings, String, AutoCloseable)}; {@code batchFrom} 1 sends even a lone request
-   * through the batch statements, so tests can hold those to the whole backend contract.
+   * Like {@link #open(PostgresSettings, String, AutoCloseable)}; {@code batchFrom} 1 sends even a
+   * lone request through the batch statements, so tests can hold those to the whole backend
+   * contract.
    */
-  static PostgresBackend open(PostgresSettings settings, String description, AutoCloseable onClose, int batchFrom) {
-    return new PostgresBackend(settings, ConnectionPools.open(settings),
-        description + ", pool " + settings.poolSize(), onClose, batchFrom);
+  static PostgresBackend open(
+      PostgresSettings settings, String description, AutoCloseable onClose, int batchFrom) {
+    return new PostgresBackend(
+        settings,
+        ConnectionPools.open(settings),
+        description + ", pool " + settings.poolSize(),
+        onClose,
+        batchFrom);
   }
 
   /** The pool, for tools that need plain SQL against the same database (tests, benchmarks). */
@@ -96,7 +115,10 @@ public final class PostgresBackend implements Backend {
     return pool;
   }
 
-  /** Creates or migrates the schema now; throws {@link BackendUnavailableException} saying why it cannot. */
+  /**
+   * Creates or migrates the schema now; throws {@link BackendUnavailableException} saying why it
+   * cannot.
+   */
   public void migrate() {
     schema.ensureMigrated();
   }
@@ -183,7 +205,8 @@ public final class PostgresBackend implements Backend {
     try {
       onClose.close();
     } catch (Exception e) {
-      log.warn("Could not stop what the PostgreSQL backend owns ({}): {}", description, e.toString(), e);
+      log.warn(
+          "Could not stop what the PostgreSQL backend owns ({}): {}", description, e.toString(), e);
     }
   }
 }

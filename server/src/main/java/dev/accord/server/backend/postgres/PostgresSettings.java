@@ -2,8 +2,8 @@ package dev.accord.server.backend.postgres;
 
 import java.net.URLDecoder;
 import java.net.URLEncoder;
-import java.util.Map;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 
 /**
  * Where the PostgreSQL backend connects and how many connections it keeps.
@@ -18,7 +18,8 @@ public record PostgresSettings(String jdbcUrl, String user, String password, int
 
   public PostgresSettings {
     if (jdbcUrl == null || !jdbcUrl.startsWith("jdbc:postgresql:")) {
-      throw new IllegalArgumentException("not a jdbc:postgresql: URL: " + redact(String.valueOf(jdbcUrl)));
+      throw new IllegalArgumentException(
+          "not a jdbc:postgresql: URL: " + redact(String.valueOf(jdbcUrl)));
     }
     if (poolSize < 1 || poolSize > 1000) {
       throw new IllegalArgumentException("pool size must be from 1 to 1000, got " + poolSize);
@@ -26,8 +27,8 @@ public record PostgresSettings(String jdbcUrl, String user, String password, int
   }
 
   /**
-   * Reads {@code postgres://user:pass@host:port/db?params} (also {@code postgresql://}, several hosts separated by
-   * commas) or a {@code jdbc:postgresql://} URL as it is.
+   * Reads {@code postgres://user:pass@host:port/db?params} (also {@code postgresql://}, several
+   * hosts separated by commas) or a {@code jdbc:postgresql://} URL as it is.
    *
    * @throws IllegalArgumentException saying what is wrong with the URL, without its password
    */
@@ -42,7 +43,8 @@ public record PostgresSettings(String jdbcUrl, String user, String password, int
       rest = url.substring("postgresql://".length());
     } else {
       throw new IllegalArgumentException(
-          "expected postgres://user:password@host:port/database or jdbc:postgresql://..., got " + redact(url));
+          "expected postgres://user:password@host:port/database or jdbc:postgresql://..., got "
+              + redact(url));
     }
     String user = null;
     String password = null;
@@ -63,8 +65,9 @@ public record PostgresSettings(String jdbcUrl, String user, String password, int
   }
 
   /**
-   * Reads libpq's variables: {@code PGHOST} (required), {@code PGPORT} (default 5432), {@code PGDATABASE} (default:
-   * the user), {@code PGUSER} (required), {@code PGPASSWORD}, {@code PGSSLMODE}.
+   * Reads libpq's variables: {@code PGHOST} (required), {@code PGPORT} (default 5432), {@code
+   * PGDATABASE} (default: the user), {@code PGUSER} (required), {@code PGPASSWORD}, {@code
+   * PGSSLMODE}.
    *
    * @throws IllegalArgumentException naming the variable that is missing or malformed
    */
@@ -76,7 +79,13 @@ public record PostgresSettings(String jdbcUrl, String user, String password, int
       throw new IllegalArgumentException("PGPORT must be a port number, got \"" + port + "\"");
     }
     String database = env.getOrDefault("PGDATABASE", user);
-    String url = "jdbc:postgresql://" + host + ":" + port + "/" + URLEncoder.encode(database, StandardCharsets.UTF_8);
+    String url =
+        "jdbc:postgresql://"
+            + host
+            + ":"
+            + port
+            + "/"
+            + URLEncoder.encode(database, StandardCharsets.UTF_8);
     String sslMode = env.get("PGSSLMODE");
     if (sslMode != null && !sslMode.isEmpty()) {
       url += "?sslmode=" + URLEncoder.encode(sslMode, StandardCharsets.UTF_8);

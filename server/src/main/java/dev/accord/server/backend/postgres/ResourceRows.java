@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Maps between rows and values: reads {@link Resource}s, acquire answers and name lists from result sets, and binds
- * metadata as the two text arrays (keys, values) the statements take.
+ * Maps between rows and values: reads {@link Resource}s, acquire answers and name lists from result
+ * sets, and binds metadata as the two text arrays (keys, values) the statements take.
  */
 final class ResourceRows {
   private ResourceRows() {}
@@ -25,8 +25,14 @@ final class ResourceRows {
     long id = rows.getLong(first);
     long grant = rows.getLong(first + 4);
     HandleId handle = new HandleId(id, grant, rows.getInt(first + 5));
-    return new Resource(handle, rows.getString(first + 1), rows.getString(first + 2), rows.getString(first + 3),
-        rows.getLong(first + 6), rows.getLong(first + 7), grant,
+    return new Resource(
+        handle,
+        rows.getString(first + 1),
+        rows.getString(first + 2),
+        rows.getString(first + 3),
+        rows.getLong(first + 6),
+        rows.getLong(first + 7),
+        grant,
         readMetadata(rows.getArray(first + 8), rows.getArray(first + 9)));
   }
 
@@ -62,8 +68,9 @@ final class ResourceRows {
   }
 
   /** Binds {@code metadata} as its keys at {@code index} and its values at {@code index + 1}. */
-  static void bindMetadata(Connection connection, PreparedStatement statement, int index,
-      Map<String, String> metadata) throws SQLException {
+  static void bindMetadata(
+      Connection connection, PreparedStatement statement, int index, Map<String, String> metadata)
+      throws SQLException {
     String[] keys = new String[metadata.size()];
     String[] values = new String[metadata.size()];
     int i = 0;

@@ -8,16 +8,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Brings the database schema to this build's version with Flyway, once, the first time the database answers.
- * Concurrent servers are safe: Flyway serialises them with a PostgreSQL advisory lock. A schema newer than this
- * build (a rollback after an upgrade) is accepted, so older replicas keep serving during a rolling update.
+ * Brings the database schema to this build's version with Flyway, once, the first time the database
+ * answers. Concurrent servers are safe: Flyway serialises them with a PostgreSQL advisory lock. A
+ * schema newer than this build (a rollback after an upgrade) is accepted, so older replicas keep
+ * serving during a rolling update.
  */
 final class SchemaMigrator {
   private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
-  /** The migrations, under src/main/resources; a dedicated folder so an embedding application's own stay apart. */
+
+  /**
+   * The migrations, under src/main/resources; a dedicated folder so an embedding application's own
+   * stay apart.
+   */
   static final String LOCATION = "classpath:db/accord";
+
   static final String HISTORY_TABLE = "accord_schema_history";
-  /** After a failed attempt, calls fail fast for this long instead of each waiting on the database again. */
+
+  /**
+   * After a failed attempt, calls fail fast for this long instead of each waiting on the database
+   * again.
+   */
   private static final long RETRY_AFTER_MILLIS = 1_000;
 
   private final PostgresSettings settings;
@@ -30,8 +40,8 @@ final class SchemaMigrator {
   }
 
   /**
-   * Flyway on connections of its own, not the pool's: it holds two at once (one for its lock), which a small pool
-   * could not spare.
+   * Flyway on connections of its own, not the pool's: it holds two at once (one for its lock),
+   * which a small pool could not spare.
    */
   static Flyway flyway(PostgresSettings settings) {
     return Flyway.configure()
@@ -42,17 +52,25 @@ final class SchemaMigrator {
         .load();
   }
 
-  /** Flyway's messages span several lines around the driver's own, which says best what is wrong. */
+  /**
+   * Flyway's messages span several lines around the driver's own, which says best what is wrong.
+   */
   private static String rootMessage(Throwable error) {
     Throwable best = error;
-    for (Throwable cause = error; cause != null && cause.getCause() != cause; cause = cause.getCause()) {
+    for (Throwable cause = error;
+        cause != null && cause.getCause() != cause;
+        cause = cause.getCause()) {
       if (cause instanceof java.sql.SQLException) {
         best = cause;
       }
     }
     String message = best.getMessage() != null ? best.getMessage() : best.toString();
-    return message.lines().map(String::strip).filter(line -> !line.isEmpty() && !line.startsWith("---"))
-        .findFirst().orElse(message);
+    return message
+        .lines()
+        .map(String::strip)
+        .filter(line -> !line.isEmpty() && !line.startsWith("---"))
+        .findFirst()
+        .orElse(message);
   }
 
   void ensureMigrated() {
@@ -71,12 +89,16 @@ final class SchemaMigrator {
         MigrateResult result = flyway(settings).migrate();
         migrated = true;
         lastFailure = null;
-        log.info("Database schema at version {} ({} migration(s) applied now)",
-            result.targetSchemaVersion != null ? result.targetSchemaVersion : result.initialSchemaVersion,
+        log.info(
+            "Database schema at version {} ({} migration(s) applied now)",
+            result.targetSchemaVersion != null
+                ? result.targetSchemaVersion
+                : result.initialSchemaVersion,
             result.migrationsExecuted);
       } catch (FlywayException e) {
         lastFailureAt = now;
-        lastFailure = new BackendUnavailableException("database schema not ready: " + rootMessage(e), e);
+        lastFailure =
+            new BackendUnavailableException("database schema not ready: " + rootMessage(e), e);
         throw lastFailure;
       }
     }

@@ -11,10 +11,17 @@ final class SqlErrors {
 
   static RuntimeException translate(String operation, SQLException e) {
     if (isTransient(e)) {
-      return new BackendUnavailableException("database unavailable during " + operation + ": " + e.getMessage(), e);
+      return new BackendUnavailableException(
+          "database unavailable during " + operation + ": " + e.getMessage(), e);
     }
     return new IllegalStateException(
-        "database error during " + operation + " (SQLSTATE " + e.getSQLState() + "): " + e.getMessage(), e);
+        "database error during "
+            + operation
+            + " (SQLSTATE "
+            + e.getSQLState()
+            + "): "
+            + e.getMessage(),
+        e);
   }
 
   static boolean isTransient(SQLException e) {
@@ -26,7 +33,8 @@ final class SqlErrors {
       return false;
     }
     return state.startsWith("08") // connection exception
-        || state.startsWith("53") // insufficient resources: too many connections, disk full, out of memory
+        || state.startsWith(
+            "53") // insufficient resources: too many connections, disk full, out of memory
         || state.startsWith("57P") // admin or crash shutdown, cannot connect now
         || state.equals("40001") // serialization failure
         || state.equals("40P01") // deadlock detected

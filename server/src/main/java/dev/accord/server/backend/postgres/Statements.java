@@ -1,38 +1,46 @@
 package dev.accord.server.backend.postgres;
 
 /**
- * The SQL the PostgreSQL backend runs, each statement with its positional parameters. Every statement is
- * autocommitted on its own; lease times come from the database's {@code now()}. The single-request statements are
- * public so tools run the very statements the server runs (the load generator's pgbench mode).
+ * The SQL the PostgreSQL backend runs, each statement with its positional parameters. Every
+ * statement is autocommitted on its own; lease times come from the database's {@code now()}. The
+ * single-request statements are public so tools run the very statements the server runs (the load
+ * generator's pgbench mode).
  */
 public final class Statements {
   private Statements() {}
 
-  /** A resource's columns as {@link ResourceRows#readResource} reads them: from {@code o} and the metadata join. */
-  static final String RESOURCE_COLUMNS = """
+  /**
+   * A resource's columns as {@link ResourceRows#readResource} reads them: from {@code o} and the
+   * metadata join.
+   */
+  static final String RESOURCE_COLUMNS =
+      """
       o.id, o.namespace, o.name, o.owner, o.num_acquired, o.grant_nonce,
       floor(extract(epoch FROM o.expires_at) * 1000)::bigint AS expires_ms,
       coalesce(floor(extract(epoch FROM o.done_at) * 1000)::bigint, 0) AS done_ms,
       m.meta_keys, m.meta_values""";
 
-  // Keys and values travel as two text arrays both ways: PostgreSQL builds and splits the JSON itself.
-  static final String METADATA_JOIN = """
+  // Keys and values travel as two text arrays both ways: PostgreSQL builds and splits the JSON
+  // itself.
+  static final String METADATA_JOIN =
+      """
       LEFT JOIN LATERAL (
         SELECT array_agg(e.key) AS meta_keys, array_agg(e.value) AS meta_values FROM jsonb_each_text(o.metadata) e
          WHERE o.metadata <> '{}'::jsonb
       ) m ON true""";
 
   /**
-   * Acquire in one statement: read the resource; unless that shows it held or done, insert it or take over its
-   * expired lease (the upsert re-checks against the latest committed row). A resource found held or done costs a
-   * read only: no row lock, no WAL, no commit flush. Reads see the statement's snapshot, so a row inserted
-   * concurrently and committed after it is invisible to them and the statement can return nothing; the next
-   * attempt sees it.
+   * Acquire in one statement: read the resource; unless that shows it held or done, insert it or
+   * take over its expired lease (the upsert re-checks against the latest committed row). A resource
+   * found held or done costs a read only: no row lock, no WAL, no commit flush. Reads see the
+   * statement's snapshot, so a row inserted concurrently and committed after it is invisible to
+   * them and the statement can return nothing; the next attempt sees it.
    *
-   * <p>Parameters: namespace, name, namespace, name, owner, grant nonce (int), ttl seconds (int), metadata keys
-   * (text[]), metadata values (text[]).
+   * <p>Parameters: namespace, name, namespace, name, owner, grant nonce (int), ttl seconds (int),
+   * metadata keys (text[]), metadata values (text[]).
    */
-  public static final String ACQUIRE_SQL = """
+  public static final String ACQUIRE_SQL =
+      """
       WITH current AS (
         SELECT c.* FROM accord_resource c WHERE c.namespace = ? AND c.name = ?
       ), granted AS (
@@ -54,22 +62,26 @@ public final class Statements {
          WHERE NOT EXISTS (SELECT 1 FROM granted)
       )
       SELECT o.outcome, %s
-        FROM o %s""".formatted(RESOURCE_COLUMNS, METADATA_JOIN);
+        FROM o %s"""
+          .formatted(RESOURCE_COLUMNS, METADATA_JOIN);
 
   /**
-   * Parameters: ttl seconds (int; 0 releases), metadata keys (text[]), metadata values (text[]), resource id
-   * (bigint), grant number (int), grant nonce (int), owner.
+   * Parameters: ttl seconds (int; 0 releases), metadata keys (text[]), metadata values (text[]),
+   * resource id (bigint), grant number (int), grant nonce (int), owner.
    */
-  public static final String RENEW_SQL = """
+  public static final String RENEW_SQL =
+      """
       UPDATE accord_resource
          SET expires_at = now() + ? * interval '1 second', metadata = metadata || jsonb_object(?::text[], ?::text[])
        WHERE id = ? AND num_acquired = ? AND grant_nonce = ? AND owner = ? AND done_at IS NULL""";
 
   /**
-   * Marks done and tells every replica's watchers, on commit, which namespace to look at. Parameters: metadata keys
-   * (text[]), metadata values (text[]), resource id (bigint), grant number (int), grant nonce (int), owner.
+   * Marks done and tells every replica's watchers, on commit, which namespace to look at.
+   * Parameters: metadata keys (text[]), metadata values (text[]), resource id (bigint), grant
+   * number (int), grant nonce (int), owner.
    */
-  public static final String DONE_SQL = """
+  public static final String DONE_SQL =
+      """
       WITH marked AS (
         UPDATE accord_resource
            SET done_at = now(), done_xid = pg_current_xact_id(),
@@ -77,13 +89,15 @@ public final class Statements {
          WHERE id = ? AND num_acquired = ? AND grant_nonce = ? AND owner = ? AND done_at IS NULL
         RETURNING namespace
       )
-      SELECT pg_notify('%s', namespace) FROM marked""".formatted(DoneNotifier.CHANNEL);
+      SELECT pg_notify('%s', namespace) FROM marked"""
+          .formatted(DoneNotifier.CHANNEL);
 
   /**
-   * Requests for a batch statement's metadata, flattened: PostgreSQL arrays must be rectangular, so each pair carries
-   * the index of its request and the statement regroups them.
+   * Requests for a batch statement's metadata, flattened: PostgreSQL arrays must be rectangular, so
+   * each pair carries the index of its request and the statement regroups them.
    */
-  private static final String BATCH_METADATA = """
+  private static final String BATCH_METADATA =
+      """
       meta AS (
         SELECT m.i, jsonb_object_agg(m.k, m.v) AS metadata
           FROM unnest(?::int[], ?::text[], ?::text[]) AS m(i, k, v)
@@ -91,11 +105,13 @@ public final class Statements {
       )""";
 
   /**
-   * {@link #ACQUIRE_SQL} for many resources at once (one per name: the batch holds no name twice), answering each by
-   * its index. Inserts go in name order, so two batches lock shared rows in the same order and cannot deadlock each
-   * other. A request without an answer raced with a concurrent insert, as in ACQUIRE_SQL: try it again.
+   * {@link #ACQUIRE_SQL} for many resources at once (one per name: the batch holds no name twice),
+   * answering each by its index. Inserts go in name order, so two batches lock shared rows in the
+   * same order and cannot deadlock each other. A request without an answer raced with a concurrent
+   * insert, as in ACQUIRE_SQL: try it again.
    */
-  static final String ACQUIRE_BATCH_SQL = """
+  static final String ACQUIRE_BATCH_SQL =
+      """
       WITH req AS (
         SELECT * FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::int[], ?::int[])
             AS q(i, namespace, name, owner, nonce, ttl)
@@ -130,13 +146,15 @@ public final class Statements {
          WHERE NOT EXISTS (SELECT 1 FROM granted g WHERE g.namespace = c.namespace AND g.name = c.name)
       )
       SELECT o.i, o.outcome, %s
-        FROM o %s""".formatted(BATCH_METADATA, RESOURCE_COLUMNS, METADATA_JOIN);
+        FROM o %s"""
+          .formatted(BATCH_METADATA, RESOURCE_COLUMNS, METADATA_JOIN);
 
   /**
-   * {@link #DONE_SQL} for many grants at once (one per resource), returning the index of each request it marked, and
-   * one notification per namespace rather than per mark.
+   * {@link #DONE_SQL} for many grants at once (one per resource), returning the index of each
+   * request it marked, and one notification per namespace rather than per mark.
    */
-  static final String DONE_BATCH_SQL = """
+  static final String DONE_BATCH_SQL =
+      """
       WITH req AS (
         SELECT * FROM unnest(?::int[], ?::bigint[], ?::bigint[], ?::int[], ?::text[])
             AS q(i, id, grant_number, nonce, owner)
@@ -151,16 +169,18 @@ public final class Statements {
       ), notified AS MATERIALIZED (
         SELECT pg_notify('%s', d.namespace) FROM (SELECT DISTINCT namespace FROM marked) d
       )
-      SELECT m.i FROM marked m WHERE (SELECT count(*) FROM notified) >= 0""".formatted(
-      BATCH_METADATA, DoneNotifier.CHANNEL);
+      SELECT m.i FROM marked m WHERE (SELECT count(*) FROM notified) >= 0"""
+          .formatted(BATCH_METADATA, DoneNotifier.CHANNEL);
 
   /**
-   * A claim in one statement: look at every candidate, grant up to max of the free ones (in the caller's order) as
-   * ACQUIRE_SQL would, and name the done and the held. A free-looking candidate that another caller inserted or took
-   * meanwhile is not granted (the upsert re-checks against the latest committed row) and is reported as lost, which
-   * the caller treats as held. Inserts go in name order, as in {@link #ACQUIRE_BATCH_SQL}.
+   * A claim in one statement: look at every candidate, grant up to max of the free ones (in the
+   * caller's order) as ACQUIRE_SQL would, and name the done and the held. A free-looking candidate
+   * that another caller inserted or took meanwhile is not granted (the upsert re-checks against the
+   * latest committed row) and is reported as lost, which the caller treats as held. Inserts go in
+   * name order, as in {@link #ACQUIRE_BATCH_SQL}.
    */
-  static final String CLAIM_SQL = """
+  static final String CLAIM_SQL =
+      """
       WITH cand AS (
         SELECT c.name, c.ord FROM unnest(?::text[]) WITH ORDINALITY AS c(name, ord)
       ), seen AS (
@@ -197,14 +217,17 @@ public final class Statements {
       )
       SELECT summary.done_names, summary.held_names, summary.lost_names, g.*
         FROM summary LEFT JOIN g ON true
-       ORDER BY g.ord""".formatted(RESOURCE_COLUMNS, METADATA_JOIN);
+       ORDER BY g.ord"""
+          .formatted(RESOURCE_COLUMNS, METADATA_JOIN);
 
   /**
-   * A page of done marks after a cursor, in transaction order, taking only those older than the snapshot's xmin:
-   * every transaction below it has ended, so no mark can still appear before the returned cursor. Also says whether
-   * marks exist at or past the horizon, which the next call will return once it moves.
+   * A page of done marks after a cursor, in transaction order, taking only those older than the
+   * snapshot's xmin: every transaction below it has ended, so no mark can still appear before the
+   * returned cursor. Also says whether marks exist at or past the horizon, which the next call will
+   * return once it moves.
    */
-  static final String DONES_AFTER_SQL = """
+  static final String DONES_AFTER_SQL =
+      """
       WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)
       SELECT h.horizon::text::bigint,
              EXISTS (SELECT 1 FROM accord_resource p
@@ -222,12 +245,16 @@ public final class Statements {
                    LIMIT ?) r
         ) page ON true""";
 
-  /** The grant a refused update met: owner, grant number, nonce, done. Parameter: resource id (bigint). */
+  /**
+   * The grant a refused update met: owner, grant number, nonce, done. Parameter: resource id
+   * (bigint).
+   */
   static final String CURRENT_GRANT_SQL =
       "SELECT owner, num_acquired, grant_nonce, done_at IS NOT NULL FROM accord_resource WHERE id = ?";
 
   /** The horizon of {@link #DONES_AFTER_SQL} now: where a Watch that starts now begins. */
-  static final String DONE_HORIZON_SQL = "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
+  static final String DONE_HORIZON_SQL =
+      "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
 
   /** The database's store id, which tells cursors of another Accord database apart. */
   static final String STORE_ID_SQL = "SELECT id FROM accord_store";

@@ -18,8 +18,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The case the horizon exists for: a done mark whose transaction began earlier but commits later than another's.
- * A cursor that moved past the later one on commit order would skip the earlier one forever.
+ * The case the horizon exists for: a done mark whose transaction began earlier but commits later
+ * than another's. A cursor that moved past the later one on commit order would skip the earlier one
+ * forever.
  */
 class PostgresDoneStreamTest {
   private PostgresSettings database;
@@ -38,8 +39,10 @@ class PostgresDoneStreamTest {
 
   @Test
   void aMarkCommittedLateIsDeliveredBeforeTheCursorPassesIt() throws Exception {
-    Resource slow = backend.acquire(new AcquireCommand("alice", "ns", "slow", 60, Map.of())).resource();
-    Resource fast = backend.acquire(new AcquireCommand("alice", "ns", "fast", 60, Map.of())).resource();
+    Resource slow =
+        backend.acquire(new AcquireCommand("alice", "ns", "slow", 60, Map.of())).resource();
+    Resource fast =
+        backend.acquire(new AcquireCommand("alice", "ns", "fast", 60, Map.of())).resource();
     DoneCursor cursor = backend.currentDoneCursor();
     List<String> seen = new ArrayList<>();
 
