@@ -10,9 +10,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.StreamObserver;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -46,10 +44,7 @@ public final class Lease implements AutoCloseable {
   private final String name;
   private final ByteString handleId;
   private final long fencingToken;
-  private final Map<String, String> metadata = new ConcurrentHashMap<>();
-
-  /** Set by the worker, not yet sent: goes out with the next renewal or done. */
-  private final Map<String, String> pending = new ConcurrentHashMap<>();
+  private final LeaseMetadata metadata;
 
   private volatile State state = State.ACTIVE;
   private volatile LeaseLostException lostBecause;
@@ -68,7 +63,7 @@ public final class Lease implements AutoCloseable {
     this.name = handle.getName();
     this.handleId = handle.getId();
     this.fencingToken = Integer.toUnsignedLong(handle.getNumAcquired());
-    this.metadata.putAll(handle.getMetadataMap());
+    this.metadata = new LeaseMetadata(handle.getMetadataMap());
     this.expiresAtNanos = sentAtNanos + leases.ttl().toNanos();
   }
 
@@ -112,15 +107,13 @@ public final class Lease implements AutoCloseable {
 
   /** The resource's metadata: what the server returned, with what this worker set since. */
   public Map<String, String> metadata() {
-    Map<String, String> view = new HashMap<>(metadata);
-    view.putAll(pending);
-    return Map.copyOf(view);
+    return metadata.view();
   }
 
   /** Sets a metadata entry, sent with the next renewal or done. */
   public void setMetadata(String key, String value) {
     requireActive("set metadata on");
-    pending.put(key, value);
+    metadata.set(key, value);
   }
 
   /**
@@ -130,7 +123,7 @@ public final class Lease implements AutoCloseable {
    */
   public synchronized void renew(Map<String, String> extra) {
     requireActive("renew");
-    Map<String, String> sending = outgoing(extra);
+    Map<String, String> sending = metadata.outgoing(extra);
     long sentAt = System.nanoTime();
     RenewRequest request = renewRequest(leases.ttlSeconds(), sending);
     try {
@@ -154,7 +147,7 @@ public final class Lease implements AutoCloseable {
    */
   public synchronized void done(Map<String, String> extra) {
     requireActive("mark done");
-    Map<String, String> sending = outgoing(extra);
+    Map<String, String> sending = metadata.outgoing(extra);
     try {
       calls.call(
           "done " + name,
@@ -173,7 +166,7 @@ public final class Lease implements AutoCloseable {
       }
     }
     finish(State.DONE);
-    metadata.putAll(sending);
+    metadata.sent(sending);
     leases.markedDone(this);
   }
 
@@ -193,7 +186,7 @@ public final class Lease implements AutoCloseable {
       return;
     }
     requireActive("discard");
-    Map<String, String> sending = outgoing(extra);
+    Map<String, String> sending = metadata.outgoing(extra);
     finish(State.DISCARDED);
     RenewRequest release = renewRequest(RELEASE_TTL, sending);
     try {
@@ -228,7 +221,7 @@ public final class Lease implements AutoCloseable {
     if (state != State.ACTIVE) {
       return;
     }
-    Map<String, String> sending = outgoing(Map.of());
+    Map<String, String> sending = metadata.outgoing(Map.of());
     finish(State.DISCARDED);
     calls
         .async()
@@ -241,14 +234,8 @@ public final class Lease implements AutoCloseable {
 
               @Override
               public void onError(Throwable t) {
-                calls
-                    .listener()
-                    .backgroundError(
-                        "release of "
-                            + name
-                            + " as the client closed (its lease will run "
-                            + "out by itself)",
-                        t);
+                String what = "release of " + name + " as the client closed";
+                calls.listener().backgroundError(what + " (its lease will run out by itself)", t);
               }
 
               @Override
@@ -276,7 +263,7 @@ public final class Lease implements AutoCloseable {
     if (state != State.ACTIVE) {
       return;
     }
-    Map<String, String> sending = Map.copyOf(pending);
+    Map<String, String> sending = metadata.outgoing(Map.of());
     long sentAt = System.nanoTime();
     long left = expiresAtNanos - sentAt;
     if (left <= 0) {
@@ -344,14 +331,9 @@ public final class Lease implements AutoCloseable {
   private void expired(Throwable lastError) {
     synchronized (this) {
       if (state == State.ACTIVE) {
-        lose(
-            new LeaseLostException(
-                "lease on \""
-                    + name
-                    + "\" ran out while renewals failed"
-                    + (lastError == null ? "" : ": " + lastError.getMessage()),
-                "EXPIRED",
-                lastError));
+        String why = lastError == null ? "" : ": " + lastError.getMessage();
+        String message = "lease on \"" + name + "\" ran out while renewals failed" + why;
+        lose(new LeaseLostException(message, "EXPIRED", lastError));
       }
     }
   }
@@ -368,16 +350,9 @@ public final class Lease implements AutoCloseable {
         .build();
   }
 
-  private Map<String, String> outgoing(Map<String, String> extra) {
-    Map<String, String> sending = new HashMap<>(pending);
-    sending.putAll(extra);
-    return sending;
-  }
-
-  /** What was sent is now the server's: keep it, and drop pending entries nobody changed since. */
+  /** What was sent is now the server's, and the lease runs a TTL from when it was sent. */
   private void sent(Map<String, String> sending, long sentAtNanos) {
-    metadata.putAll(sending);
-    sending.forEach(pending::remove);
+    metadata.sent(sending);
     expiresAtNanos = sentAtNanos + leases.ttl().toNanos();
   }
 
@@ -399,26 +374,19 @@ public final class Lease implements AutoCloseable {
   private void requireActive(String action) {
     switch (state) {
       case ACTIVE -> {}
-      case LOST ->
-          throw new LeaseLostException(
-              "cannot "
-                  + action
-                  + " \""
-                  + name
-                  + "\": the lease was lost: "
-                  + lostBecause.getMessage(),
-              lostBecause.reason(),
-              lostBecause);
-      default ->
-          throw new IllegalStateException(
-              "cannot "
-                  + action
-                  + " \""
-                  + name
-                  + "\": the lease is closed ("
-                  + state.name().toLowerCase()
-                  + ")");
+      case LOST -> {
+        String why = "the lease was lost: " + lostBecause.getMessage();
+        throw new LeaseLostException(cannot(action, why), lostBecause.reason(), lostBecause);
+      }
+      default -> {
+        String why = "the lease is closed (" + state.name().toLowerCase() + ")";
+        throw new IllegalStateException(cannot(action, why));
+      }
     }
+  }
+
+  private String cannot(String action, String why) {
+    return "cannot " + action + " \"" + name + "\": " + why;
   }
 
   @Override
