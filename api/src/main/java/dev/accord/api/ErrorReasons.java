@@ -1,8 +1,8 @@
 package dev.accord.api;
 
 /**
- * The {@code google.rpc.ErrorInfo} a FAILED_PRECONDITION carries: its domain, and the reasons a
- * client acts on.
+ * The {@code google.rpc.ErrorInfo} a FAILED_PRECONDITION (or, for {@link #NOT_HOLDER},
+ * PERMISSION_DENIED) carries: its domain, and the reasons a client acts on.
  */
 public final class ErrorReasons {
   /** {@code ErrorInfo.domain} of every error an Accord server attaches details to. */
@@ -13,6 +13,12 @@ public final class ErrorReasons {
 
   /** Renew or Done through another owner's grant. */
   public static final String NOT_OWNER = "NOT_OWNER";
+
+  /**
+   * Renew or Done, with authentication on, by a caller other than the one the grant was given to (a
+   * PERMISSION_DENIED, whatever the owner string says).
+   */
+  public static final String NOT_HOLDER = "NOT_HOLDER";
 
   /**
    * Renew or Done through a grant whose lease expired and whose resource was granted again since.

@@ -1,5 +1,6 @@
 package dev.accord.server;
 
+import dev.accord.server.access.AccessPolicy;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.grpc.AccordServices;
 import dev.accord.server.grpc.BackendHealthMonitor;
@@ -86,12 +87,27 @@ public final class AccordServer implements AutoCloseable {
       Duration shutdownGrace,
       Duration healthInterval)
       throws IOException {
+    return start(transport, backend, callThreads, shutdownGrace, healthInterval, null);
+  }
+
+  /**
+   * {@link #start} with access rules: {@code accessPolicy} decides what each authenticated caller
+   * may do; null when authentication is off.
+   */
+  public static AccordServer start(
+      ServerBuilder<?> transport,
+      Backend backend,
+      int callThreads,
+      Duration shutdownGrace,
+      Duration healthInterval,
+      AccessPolicy accessPolicy)
+      throws IOException {
     HealthStatusManager health = new HealthStatusManager();
     // Liveness must not follow the database: restarting servers does not bring PostgreSQL back.
     health.setStatus(LIVENESS_SERVICE, ServingStatus.SERVING);
     BackendHealthMonitor monitor = new BackendHealthMonitor(backend, health, healthInterval);
     monitor.start();
-    AccordServices services = new AccordServices(backend, callThreads, "accord-");
+    AccordServices services = new AccordServices(backend, callThreads, "accord-", accessPolicy);
     Server server =
         services
             .addTo(transport)

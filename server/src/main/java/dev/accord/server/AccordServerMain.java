@@ -1,5 +1,6 @@
 package dev.accord.server;
 
+import dev.accord.server.access.AccessFileReloader;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.cli.DemoCommand;
 import java.net.InetSocketAddress;
@@ -71,6 +72,15 @@ public final class AccordServerMain implements Callable<Integer> {
           "How long in-flight calls may run on shutdown (ACCORD_SHUTDOWN_GRACE_SECONDS, default ${DEFAULT-VALUE}).")
   int shutdownGraceSeconds;
 
+  @Option(
+      names = "--access-file",
+      defaultValue = "${env:ACCORD_ACCESS_FILE}",
+      paramLabel = "FILE",
+      description =
+          "Access rules (YAML), re-read when it changes; needed with authentication, refused "
+              + "without it (ACCORD_ACCESS_FILE).")
+  Path accessFile;
+
   public static void main(String[] args) {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
@@ -92,7 +102,10 @@ public final class AccordServerMain implements Callable<Integer> {
               dataDir,
               poolSize,
               Duration.ofSeconds(shutdownGraceSeconds),
-              Duration.ofSeconds(2));
+              Duration.ofSeconds(2),
+              accessFile == null || accessFile.toString().isEmpty() ? null : accessFile);
+      ServerConfig.requireAccessFileWithAuthentication(
+          config.authenticationOn(), config.accessFile());
       if (shutdownGraceSeconds < 0) {
         throw new IllegalArgumentException(
             "ACCORD_SHUTDOWN_GRACE_SECONDS (--shutdown-grace) must be 0 or more");
@@ -115,6 +128,16 @@ public final class AccordServerMain implements Callable<Integer> {
       log.error("Cannot start the embedded database: {}", e.getMessage());
       return 1;
     }
+    AccessFileReloader access = null;
+    if (config.accessFile() != null) {
+      try {
+        access = AccessFileReloader.start(config.accessFile(), AccessFileReloader.DEFAULT_INTERVAL);
+      } catch (IllegalArgumentException e) {
+        log.error("{}", e.getMessage());
+        backend.close();
+        return 2;
+      }
+    }
     AccordServer server;
     try {
       server =
@@ -123,12 +146,16 @@ public final class AccordServerMain implements Callable<Integer> {
               backend,
               callThreads(config.poolSize()),
               config.shutdownGrace(),
-              config.healthInterval());
+              config.healthInterval(),
+              access == null ? null : access.policy());
     } catch (java.io.IOException e) {
       log.error(
           "cannot listen on {}: {} (is another server on that port? set ACCORD_LISTEN)",
           config.listen(),
           e.getMessage());
+      if (access != null) {
+        access.close();
+      }
       backend.close();
       return 1;
     }

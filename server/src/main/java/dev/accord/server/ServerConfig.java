@@ -15,6 +15,7 @@ import java.time.Duration;
  * @param poolSize database connections
  * @param shutdownGrace how long in-flight calls may take to finish on shutdown
  * @param healthInterval how often the database is checked for the health service
+ * @param accessFile the access rules (ACCORD_ACCESS_FILE); null when none is given
  */
 public record ServerConfig(
     InetSocketAddress listen,
@@ -22,8 +23,48 @@ public record ServerConfig(
     Path dataDir,
     int poolSize,
     Duration shutdownGrace,
-    Duration healthInterval) {
+    Duration healthInterval,
+    Path accessFile) {
   public static final int DEFAULT_PORT = 7475;
+
+  /** Settings without access rules. */
+  public ServerConfig(
+      InetSocketAddress listen,
+      String backend,
+      Path dataDir,
+      int poolSize,
+      Duration shutdownGrace,
+      Duration healthInterval) {
+    this(listen, backend, dataDir, poolSize, shutdownGrace, healthInterval, null);
+  }
+
+  /**
+   * Whether callers are authenticated ({@code ACCORD_AUTH} tokens or kubernetes, or {@code
+   * ACCORD_TLS_CLIENT_CA_FILE}). No authentication setting is part of this config yet, so never.
+   */
+  public boolean authenticationOn() {
+    return false;
+  }
+
+  /**
+   * Access rules need identities and identities need rules: refuses authentication without an
+   * access file, and an access file without authentication.
+   *
+   * @throws IllegalArgumentException naming ACCORD_ACCESS_FILE
+   */
+  public static void requireAccessFileWithAuthentication(
+      boolean authenticationOn, Path accessFile) {
+    if (authenticationOn && accessFile == null) {
+      throw new IllegalArgumentException(
+          "ACCORD_ACCESS_FILE (--access-file) is needed when authentication is on: without access"
+              + " rules no caller may do anything");
+    }
+    if (!authenticationOn && accessFile != null) {
+      throw new IllegalArgumentException(
+          "ACCORD_ACCESS_FILE (--access-file) is set but authentication is off (ACCORD_AUTH=none"
+              + " and no ACCORD_TLS_CLIENT_CA_FILE): access rules need authenticated callers");
+    }
+  }
 
   public ServerConfig {
     if (backend == null || backend.isBlank()) {

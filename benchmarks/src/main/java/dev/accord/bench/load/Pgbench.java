@@ -144,10 +144,11 @@ final class Pgbench {
   /**
    * The script of one workload. Variables: {@code ns}, {@code ttl}, {@code keys} and {@code values}
    * (empty metadata, {@code {}}), {@code names} and {@code pos} (workloads b and c), {@code
-   * release_ttl} (b, 0) come from {@code -D}; the owner is pgbench's {@code client_id}; the
-   * acquire's row lands in {@code g_*} through {@code \gset}. The grant is recognised by its nonce:
-   * the row comes back with the nonce this script drew only when this acquire granted it (pgbench's
-   * {@code \if} compares numbers, not the text of the outcome column).
+   * release_ttl} (b, 0) and {@code holder} (a fixed name, as one authenticated caller) come from
+   * {@code -D}; the owner is pgbench's {@code client_id}; the acquire's row lands in {@code g_*}
+   * through {@code \gset}. The grant is recognised by its nonce: the row comes back with the nonce
+   * this script drew only when this acquire granted it (pgbench's {@code \if} compares numbers, not
+   * the text of the outcome column).
    */
   static String script(Workload workload) {
     String acquire =
@@ -161,7 +162,8 @@ final class Pgbench {
             "nonce",
             "ttl",
             "keys",
-            "values");
+            "values",
+            "holder");
     String done =
         substitute(
             Statements.DONE_SQL,
@@ -170,7 +172,8 @@ final class Pgbench {
             "g_id",
             "g_num_acquired",
             "g_grant_nonce",
-            "client_id");
+            "client_id",
+            "holder");
     String release =
         substitute(
             Statements.RENEW_SQL,
@@ -180,7 +183,8 @@ final class Pgbench {
             "g_id",
             "g_num_acquired",
             "g_grant_nonce",
-            "client_id");
+            "client_id",
+            "holder");
     StringBuilder script = new StringBuilder();
     switch (workload) {
       case A -> script.append("\\set name random(1, 1000000000000000)\n");
@@ -249,7 +253,9 @@ final class Pgbench {
                 "-D",
                 "pos=-1",
                 "-D",
-                "release_ttl=0"));
+                "release_ttl=0",
+                "-D",
+                "holder=pgbench"));
     List<String> warmup = new ArrayList<>(base);
     warmup.addAll(List.of("-T", Long.toString(cell.warmup().toSeconds())));
     Run warm = cell.warmup().isZero() ? null : execute(warmup, libpq, workDir, log);

@@ -7,15 +7,19 @@ public final class GrantCheck {
   private GrantCheck() {}
 
   /**
-   * Returns why {@code owner} may not act through {@code handle} on a resource whose current grant
-   * is ({@code currentGrant}, {@code currentNonce}, {@code currentOwner}), or null when it may.
+   * Returns why {@code owner}, sent by the caller {@code holder}, may not act through {@code
+   * handle} on a resource whose current grant is ({@code currentGrant}, {@code currentNonce},
+   * {@code currentOwner}, {@code currentHolder}), or null when it may. An empty {@code holder}
+   * (authentication off) is not checked; a non-empty one must be the grant's, before the owner is.
    */
   public static LeaseRejectedException refusal(
       HandleId handle,
       String owner,
+      String holder,
       long currentGrant,
       int currentNonce,
       String currentOwner,
+      String currentHolder,
       boolean done) {
     if (handle.grant() < currentGrant) {
       return new LeaseRejectedException(
@@ -28,6 +32,11 @@ public final class GrantCheck {
     }
     if (handle.grant() != currentGrant || handle.nonce() != currentNonce) {
       return unknown();
+    }
+    if (!holder.isEmpty() && !holder.equals(currentHolder)) {
+      return new LeaseRejectedException(
+          Reason.NOT_HOLDER,
+          "handle belongs to another caller: \"" + holder + "\" does not hold this grant");
     }
     if (!currentOwner.equals(owner)) {
       return new LeaseRejectedException(

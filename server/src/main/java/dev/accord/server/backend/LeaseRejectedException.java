@@ -11,6 +11,8 @@ public final class LeaseRejectedException extends BackendException {
   public enum Reason {
     /** No grant with this handle ID exists. */
     UNKNOWN_HANDLE(ErrorReasons.UNKNOWN_HANDLE),
+    /** With authentication on: the grant was given to another caller. */
+    NOT_HOLDER(ErrorReasons.NOT_HOLDER),
     /** The grant belongs to another owner. */
     NOT_OWNER(ErrorReasons.NOT_OWNER),
     /** The lease expired and the resource was granted again since. */

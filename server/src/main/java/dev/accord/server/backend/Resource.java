@@ -9,6 +9,8 @@ import java.util.Map;
  * @param expiresAtMillis lease expiry, Unix milliseconds on the store's clock
  * @param doneAtMillis when it was marked done, Unix milliseconds; 0 while not done
  * @param numAcquired how many grants it has had: the fencing token of the current grant
+ * @param holder the authenticated caller the current grant was given to; empty when it was given
+ *     with authentication off
  */
 public record Resource(
     HandleId handleId,
@@ -18,7 +20,8 @@ public record Resource(
     long expiresAtMillis,
     long doneAtMillis,
     long numAcquired,
-    Map<String, String> metadata) {
+    Map<String, String> metadata,
+    String holder) {
 
   public boolean isDone() {
     return doneAtMillis != 0;

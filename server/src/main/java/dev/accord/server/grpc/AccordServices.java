@@ -1,5 +1,6 @@
 package dev.accord.server.grpc;
 
+import dev.accord.server.access.AccessPolicy;
 import dev.accord.server.backend.Backend;
 import io.grpc.ServerBuilder;
 import java.util.concurrent.ExecutorService;
@@ -31,11 +32,20 @@ public final class AccordServices implements AutoCloseable {
    * @param threadPrefix names this instance's threads, e.g. {@code "accord-"}
    */
   public AccordServices(Backend backend, int callThreads, String threadPrefix) {
+    this(backend, callThreads, threadPrefix, null);
+  }
+
+  /**
+   * The API with access rules: {@code accessPolicy} decides what each authenticated caller may do
+   * (null: authentication is off, every caller may do everything).
+   */
+  public AccordServices(
+      Backend backend, int callThreads, String threadPrefix, AccessPolicy accessPolicy) {
     this.callThreads =
         Executors.newFixedThreadPool(callThreads, daemonThreads(threadPrefix + "call-"));
     this.watchThreads =
         Executors.newScheduledThreadPool(WATCH_THREADS, daemonThreads(threadPrefix + "watch-"));
-    this.service = new AccordV1Service(backend, watchThreads);
+    this.service = new AccordV1Service(backend, watchThreads, accessPolicy);
   }
 
   /** Adds the V1 service to {@code builder}, with the executors it runs on. */

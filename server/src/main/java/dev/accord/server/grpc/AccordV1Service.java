@@ -16,6 +16,8 @@ import dev.accord.api.v1.Status;
 import dev.accord.api.v1.V1Grpc;
 import dev.accord.api.v1.WatchRequest;
 import dev.accord.api.v1.WatchResponse;
+import dev.accord.server.access.AccessPolicy;
+import dev.accord.server.access.AccessRole;
 import dev.accord.server.backend.AcquireAnswer;
 import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.Backend;
@@ -42,7 +44,12 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** The V1 API, wire-compatible with the Go implementation, over any {@link Backend}. */
+/**
+ * The V1 API, wire-compatible with the Go implementation, over any {@link Backend}. With an {@link
+ * AccessPolicy} every call needs a role in its namespace (PERMISSION_DENIED otherwise, before
+ * anything is read or written), grants record their holder, and List shows only what the caller may
+ * read, with handle IDs only of the grants it holds.
+ */
 public final class AccordV1Service extends V1Grpc.V1ImplBase {
   /**
    * Rows List reads per query: a bound on what a stream holds in memory while its reader is slow.
@@ -69,26 +76,39 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
 
   private final Backend backend;
   private final ScheduledExecutorService watchExecutor;
+  private final CallAccess access;
   private final Set<WatchStream> watches = ConcurrentHashMap.newKeySet();
 
-  /** {@code watchExecutor} runs the Watch streams' looks at the backend. */
+  /** A service with authentication off: every caller may do everything. */
   public AccordV1Service(Backend backend, ScheduledExecutorService watchExecutor) {
+    this(backend, watchExecutor, null);
+  }
+
+  /**
+   * @param watchExecutor runs the Watch streams' looks at the backend
+   * @param accessPolicy the access rules, with authentication on; null when it is off
+   */
+  public AccordV1Service(
+      Backend backend, ScheduledExecutorService watchExecutor, AccessPolicy accessPolicy) {
     this.backend = backend;
     this.watchExecutor = watchExecutor;
+    this.access = new CallAccess(accessPolicy);
   }
 
   @Override
   public void acquire(AcquireRequest request, StreamObserver<AcquireResponse> response) {
     CompletableFuture<AcquireAnswer> result;
     try {
+      AcquireCommand command =
+          AcquireCommand.of(
+              request.getOwner(),
+              request.getNamespace(),
+              request.getName(),
+              Integer.toUnsignedLong(request.getTtl()),
+              request.getMetadataMap());
       result =
           backend.acquireAsync(
-              AcquireCommand.of(
-                  request.getOwner(),
-                  request.getNamespace(),
-                  request.getName(),
-                  Integer.toUnsignedLong(request.getTtl()),
-                  request.getMetadataMap()));
+              command.withHolder(access.holderIn(command.namespace(), AccessRole.WORKER)));
     } catch (RuntimeException e) {
       response.onError(StatusErrors.toStatus("Acquire", e));
       return;
@@ -139,10 +159,11 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
     try {
       backend.renew(
           RenewCommand.of(
-              request.getOwner(),
-              request.getHandleId().toByteArray(),
-              Integer.toUnsignedLong(request.getTtl()),
-              request.getMetadataMap()));
+                  request.getOwner(),
+                  request.getHandleId().toByteArray(),
+                  Integer.toUnsignedLong(request.getTtl()),
+                  request.getMetadataMap())
+              .withHolder(access.holder()));
     } catch (RuntimeException e) {
       response.onError(StatusErrors.toStatus("Renew", e));
       return;
@@ -158,9 +179,10 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
       result =
           backend.doneAsync(
               DoneCommand.of(
-                  request.getOwner(),
-                  request.getHandleId().toByteArray(),
-                  request.getMetadataMap()));
+                      request.getOwner(),
+                      request.getHandleId().toByteArray(),
+                      request.getMetadataMap())
+                  .withHolder(access.holder()));
     } catch (RuntimeException e) {
       response.onError(StatusErrors.toStatus("Done", e));
       return;
@@ -180,15 +202,17 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
   public void claim(ClaimRequest request, StreamObserver<ClaimResponse> response) {
     ClaimResponse answer;
     try {
+      ClaimCommand command =
+          ClaimCommand.of(
+              request.getOwner(),
+              request.getNamespace(),
+              request.getNamesList(),
+              Integer.toUnsignedLong(request.getMax()),
+              Integer.toUnsignedLong(request.getTtl()),
+              request.getMetadataMap());
       ClaimAnswer result =
           backend.claim(
-              ClaimCommand.of(
-                  request.getOwner(),
-                  request.getNamespace(),
-                  request.getNamesList(),
-                  Integer.toUnsignedLong(request.getMax()),
-                  Integer.toUnsignedLong(request.getTtl()),
-                  request.getMetadataMap()));
+              command.withHolder(access.holderIn(command.namespace(), AccessRole.WORKER)));
       ClaimResponse.Builder builder =
           ClaimResponse.newBuilder().addAllDone(result.done()).addAllHeld(result.held());
       for (Resource grant : result.granted()) {
@@ -207,12 +231,17 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
   public void list(ListRequest request, StreamObserver<Handle> response) {
     ListQuery query;
     try {
-      query = toQuery(request);
+      query = toQuery(request).within(access.readable());
     } catch (RuntimeException e) {
       response.onError(StatusErrors.toStatus("List", e));
       return;
     }
-    new ListStream(backend, query, LIST_PAGE_SIZE, (ServerCallStreamObserver<Handle>) response)
+    new ListStream(
+            backend,
+            query,
+            access.showsHandleId(),
+            LIST_PAGE_SIZE,
+            (ServerCallStreamObserver<Handle>) response)
         .start();
   }
 
@@ -224,6 +253,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
       namespace =
           InputChecks.requireText(
               "namespace", request.getNamespace(), InputLimits.MAX_NAMESPACE_CHARS);
+      access.holderIn(namespace, AccessRole.READER);
       if (request.getFromStart() && !request.getCursor().isEmpty()) {
         throw new InvalidArgumentException("cursor", "must be empty when from_start is set");
       }

@@ -7,11 +7,13 @@ import dev.accord.server.backend.Resource;
 import io.grpc.stub.ServerCallStreamObserver;
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.function.Predicate;
 
 /**
  * Streams a List with flow control: the next page is read from the backend only once the previous
  * one has been handed to gRPC and the client can take more. A slow reader costs one page of memory
- * and no open query or connection; a cancelled call reads nothing more.
+ * and no open query or connection; a cancelled call reads nothing more. A row shows its handle ID
+ * only when {@code showsHandleId} says so.
  *
  * <p>gRPC never runs two callbacks of one call at once, and {@link #start()} runs in one of them,
  * so the fields need no lock.
@@ -19,6 +21,7 @@ import java.util.List;
 final class ListStream {
   private final Backend backend;
   private final ListQuery query;
+  private final Predicate<Resource> showsHandleId;
   private final int pageSize;
   private final ServerCallStreamObserver<Handle> call;
   private final ArrayDeque<Resource> buffer = new ArrayDeque<>();
@@ -27,9 +30,14 @@ final class ListStream {
   private boolean finished;
 
   ListStream(
-      Backend backend, ListQuery query, int pageSize, ServerCallStreamObserver<Handle> call) {
+      Backend backend,
+      ListQuery query,
+      Predicate<Resource> showsHandleId,
+      int pageSize,
+      ServerCallStreamObserver<Handle> call) {
     this.backend = backend;
     this.query = query;
+    this.showsHandleId = showsHandleId;
     this.pageSize = pageSize;
     this.call = call;
   }
@@ -53,7 +61,8 @@ final class ListStream {
           readPage();
           continue;
         }
-        call.onNext(Handles.toProto(buffer.poll(), true));
+        Resource next = buffer.poll();
+        call.onNext(Handles.toProto(next, showsHandleId.test(next)));
       }
     } catch (RuntimeException e) {
       if (!finished) {

@@ -5,6 +5,7 @@ import com.google.rpc.BadRequest;
 import com.google.rpc.Code;
 import com.google.rpc.ErrorInfo;
 import dev.accord.api.ErrorReasons;
+import dev.accord.server.access.AccessDeniedException;
 import dev.accord.server.backend.BackendUnavailableException;
 import dev.accord.server.backend.CursorExpiredException;
 import dev.accord.server.backend.InvalidArgumentException;
@@ -18,8 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Turns what a call threw into the status the client gets. A client's mistake is INVALID_ARGUMENT
  * (with a {@code BadRequest} naming the field) or FAILED_PRECONDITION (with an {@code ErrorInfo}
- * whose reason says why the handle was refused); a database outage is UNAVAILABLE; only a bug is
- * INTERNAL, and its details stay in the server log under a reference the client is given.
+ * whose reason says why the handle was refused); a caller the access rules do not allow, or not the
+ * grant's holder, is PERMISSION_DENIED; a database outage is UNAVAILABLE; only a bug is INTERNAL,
+ * and its details stay in the server log under a reference the client is given.
  */
 public final class StatusErrors {
   private static final Logger log = LoggerFactory.getLogger(StatusErrors.class);
@@ -41,13 +43,18 @@ public final class StatusErrors {
     }
     if (error instanceof LeaseRejectedException rejected) {
       return status(
-          Code.FAILED_PRECONDITION,
+          rejected.reason() == LeaseRejectedException.Reason.NOT_HOLDER
+              ? Code.PERMISSION_DENIED
+              : Code.FAILED_PRECONDITION,
           rejected.getMessage(),
           Any.pack(
               ErrorInfo.newBuilder()
                   .setDomain(ErrorReasons.DOMAIN)
                   .setReason(rejected.reason().wireReason())
                   .build()));
+    }
+    if (error instanceof AccessDeniedException denied) {
+      return status(Code.PERMISSION_DENIED, denied.getMessage(), null);
     }
     if (error instanceof CursorExpiredException expired) {
       return status(

@@ -46,6 +46,7 @@ public final class MemoryBackend implements Backend {
     final String namespace;
     final String name;
     String owner = "";
+    String holder = "";
     long grant;
     int nonce;
     long expiresAt;
@@ -67,7 +68,8 @@ public final class MemoryBackend implements Backend {
           expiresAt,
           doneAt,
           grant,
-          metadata);
+          metadata,
+          holder);
     }
 
     void mergeMetadata(Map<String, String> update) {
@@ -123,6 +125,7 @@ public final class MemoryBackend implements Backend {
       slot.grant++;
       slot.nonce = ThreadLocalRandom.current().nextInt();
       slot.owner = command.owner();
+      slot.holder = command.holder();
       slot.expiresAt = now + command.ttlSeconds() * 1000L;
       slot.mergeMetadata(command.metadata());
       return new AcquireAnswer(Outcome.GRANTED, slot.snapshot());
@@ -156,7 +159,8 @@ public final class MemoryBackend implements Backend {
                   command.namespace(),
                   name,
                   command.ttlSeconds(),
-                  command.metadata()));
+                  command.metadata(),
+                  command.holder()));
       switch (result.outcome()) {
         case GRANTED -> granted.add(result.resource());
         case DONE -> done.add(name);
@@ -170,7 +174,7 @@ public final class MemoryBackend implements Backend {
   public void renew(RenewCommand command) {
     Slot slot = lockable(command.handleId());
     synchronized (slot) {
-      check(slot, command.handleId(), command.owner());
+      check(slot, command.handleId(), command.owner(), command.holder());
       slot.expiresAt = clock.millis() + command.ttlSeconds() * 1000L;
       slot.mergeMetadata(command.metadata());
     }
@@ -180,7 +184,7 @@ public final class MemoryBackend implements Backend {
   public void done(DoneCommand command) {
     Slot slot = lockable(command.handleId());
     synchronized (slot) {
-      check(slot, command.handleId(), command.owner());
+      check(slot, command.handleId(), command.owner(), command.holder());
       slot.doneAt = clock.millis();
       slot.mergeMetadata(command.metadata());
       synchronized (doneLog) {
@@ -244,9 +248,17 @@ public final class MemoryBackend implements Backend {
     return slot;
   }
 
-  private static void check(Slot slot, HandleId handle, String owner) {
+  private static void check(Slot slot, HandleId handle, String owner, String holder) {
     LeaseRejectedException refusal =
-        GrantCheck.refusal(handle, owner, slot.grant, slot.nonce, slot.owner, slot.doneAt != 0);
+        GrantCheck.refusal(
+            handle,
+            owner,
+            holder,
+            slot.grant,
+            slot.nonce,
+            slot.owner,
+            slot.holder,
+            slot.doneAt != 0);
     if (refusal != null) {
       throw refusal;
     }

@@ -71,6 +71,7 @@ final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire
       statement.setString(5, command.owner());
       statement.setInt(7, command.ttlSeconds());
       ResourceRows.bindMetadata(connection, statement, 8, command.metadata());
+      statement.setString(10, command.holder());
       for (int attempt = 1; attempt <= Retries.MAX_ATTEMPTS; attempt++) {
         statement.setInt(6, ThreadLocalRandom.current().nextInt());
         try (ResultSet rows = statement.executeQuery()) {
@@ -98,6 +99,7 @@ final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire
     String[] owners = new String[n];
     int[] nonces = new int[n];
     int[] ttls = new int[n];
+    String[] holders = new String[n];
     BatchMetadata metadata = new BatchMetadata();
     for (int i = 0; i < n; i++) {
       AcquireCommand command = requests.get(i).command();
@@ -107,6 +109,7 @@ final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire
       owners[i] = command.owner();
       nonces[i] = ThreadLocalRandom.current().nextInt();
       ttls[i] = command.ttlSeconds();
+      holders[i] = command.holder();
       metadata.add(i, command.metadata());
     }
     statement.setObject(1, index);
@@ -115,7 +118,8 @@ final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire
     statement.setArray(4, connection.createArrayOf("text", owners));
     statement.setObject(5, nonces);
     statement.setObject(6, ttls);
-    metadata.bind(connection, statement, 7);
+    statement.setArray(7, connection.createArrayOf("text", holders));
+    metadata.bind(connection, statement, 8);
   }
 
   @Override

@@ -76,6 +76,7 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
     long[] grantNumbers = new long[n];
     int[] nonces = new int[n];
     String[] owners = new String[n];
+    String[] holders = new String[n];
     BatchMetadata metadata = new BatchMetadata();
     for (int i = 0; i < n; i++) {
       DoneCommand command = requests.get(i).command();
@@ -84,6 +85,7 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
       grantNumbers[i] = command.handleId().grant();
       nonces[i] = command.handleId().nonce();
       owners[i] = command.owner();
+      holders[i] = command.holder();
       metadata.add(i, command.metadata());
     }
     statement.setObject(1, index);
@@ -91,7 +93,8 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
     statement.setObject(3, grantNumbers);
     statement.setObject(4, nonces);
     statement.setArray(5, connection.createArrayOf("text", owners));
-    metadata.bind(connection, statement, 6);
+    statement.setArray(6, connection.createArrayOf("text", holders));
+    metadata.bind(connection, statement, 7);
   }
 
   @Override
@@ -105,7 +108,10 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
       throws SQLException {
     LeaseRejectedException refusal =
         GrantUpdates.explainRefusal(
-            connection, pending.command().handleId(), pending.command().owner());
+            connection,
+            pending.command().handleId(),
+            pending.command().owner(),
+            pending.command().holder());
     if (refusal != null) {
       pending.answer().completeExceptionally(refusal);
     } else {

@@ -42,6 +42,7 @@ final class GrantUpdates {
       statement.setString(5, command.owner());
       statement.setInt(6, command.ttlSeconds());
       ResourceRows.bindMetadata(connection, statement, 7, command.metadata());
+      statement.setString(9, command.holder());
       List<Resource> granted = new ArrayList<>();
       List<String> done = null;
       List<String> held = new ArrayList<>();
@@ -69,6 +70,7 @@ final class GrantUpdates {
         Statements.RENEW_SQL,
         command.handleId(),
         command.owner(),
+        command.holder(),
         (connection, statement) -> {
           statement.setInt(1, command.ttlSeconds());
           ResourceRows.bindMetadata(connection, statement, 2, command.metadata());
@@ -86,6 +88,7 @@ final class GrantUpdates {
         Statements.DONE_SQL,
         command.handleId(),
         command.owner(),
+        command.holder(),
         (connection, statement) -> {
           ResourceRows.bindMetadata(connection, statement, 1, command.metadata());
           return 3;
@@ -98,7 +101,12 @@ final class GrantUpdates {
   }
 
   private void update(
-      String operation, String sql, HandleId handle, String owner, UpdateBinder binder) {
+      String operation,
+      String sql,
+      HandleId handle,
+      String owner,
+      String holder,
+      UpdateBinder binder) {
     schema.ensureMigrated();
     try (Connection connection = pool.getConnection()) {
       // The grant may change between the update and the read that explains a refusal: then look
@@ -110,11 +118,12 @@ final class GrantUpdates {
           statement.setLong(where + 1, handle.grant());
           statement.setInt(where + 2, handle.nonce());
           statement.setString(where + 3, owner);
+          statement.setString(where + 4, holder);
           if (changedOneRow(statement)) {
             return;
           }
         }
-        LeaseRejectedException refusal = explainRefusal(connection, handle, owner);
+        LeaseRejectedException refusal = explainRefusal(connection, handle, owner, holder);
         if (refusal != null) {
           throw refusal;
         }
@@ -139,8 +148,8 @@ final class GrantUpdates {
    * Why an update of {@code handle}'s grant changed nothing, or null when the grant it met would
    * have let it: it raced with a change, and the update may be tried again.
    */
-  static LeaseRejectedException explainRefusal(Connection connection, HandleId handle, String owner)
-      throws SQLException {
+  static LeaseRejectedException explainRefusal(
+      Connection connection, HandleId handle, String owner, String holder) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(Statements.CURRENT_GRANT_SQL)) {
       statement.setLong(1, handle.resourceId());
       try (ResultSet rows = statement.executeQuery()) {
@@ -148,7 +157,14 @@ final class GrantUpdates {
           return GrantCheck.unknown();
         }
         return GrantCheck.refusal(
-            handle, owner, rows.getLong(2), rows.getInt(3), rows.getString(1), rows.getBoolean(4));
+            handle,
+            owner,
+            holder,
+            rows.getLong(2),
+            rows.getInt(3),
+            rows.getString(1),
+            rows.getString(5),
+            rows.getBoolean(4));
       }
     }
   }

@@ -1,6 +1,7 @@
 package dev.accord.server.backend.postgres;
 
 import dev.accord.server.backend.ListQuery;
+import dev.accord.server.backend.NamespaceScope;
 import dev.accord.server.backend.Resource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -12,7 +13,9 @@ import javax.sql.DataSource;
 
 /**
  * Reads pages of a List, newest first: a query built for each {@link ListQuery} from only the
- * conditions it sets, paging by resource id (keyset) after the first page.
+ * conditions it sets, paging by resource id (keyset) after the first page. The caller's scope is
+ * part of the WHERE clause, so rows of namespaces it may not read are never returned, and a scope
+ * that leaves nothing under the prefix costs no query at all.
  */
 final class ListPages {
   private final DataSource pool;
@@ -25,6 +28,10 @@ final class ListPages {
 
   /** See {@link dev.accord.server.backend.Backend#list}. */
   List<Resource> page(ListQuery query, Resource after, int limit) {
+    NamespaceScope readable = query.readable();
+    if (readable.isEmpty()) {
+      return List.of();
+    }
     schema.ensureMigrated();
     StringBuilder sql =
         new StringBuilder("SELECT ")
@@ -32,6 +39,11 @@ final class ListPages {
             .append(" FROM accord_resource o ")
             .append(Statements.METADATA_JOIN)
             .append(" WHERE starts_with(o.namespace, ?)");
+    if (!readable.everything()) {
+      sql.append(
+          " AND (o.namespace = ANY(?::text[]) OR EXISTS (SELECT 1 FROM unnest(?::text[]) AS p(prefix)"
+              + " WHERE starts_with(o.namespace, p.prefix)))");
+    }
     switch (query.state()) {
       case DONE -> sql.append(" AND o.done_at IS NOT NULL");
       case PENDING -> sql.append(" AND o.done_at IS NULL");
@@ -51,6 +63,12 @@ final class ListPages {
         PreparedStatement statement = connection.prepareStatement(sql.toString())) {
       int index = 1;
       statement.setString(index++, query.prefix());
+      if (!readable.everything()) {
+        statement.setArray(
+            index++, connection.createArrayOf("text", readable.names().toArray(String[]::new)));
+        statement.setArray(
+            index++, connection.createArrayOf("text", readable.prefixes().toArray(String[]::new)));
+      }
       if (!query.metadata().isEmpty()) {
         ResourceRows.bindMetadata(connection, statement, index, query.metadata());
         index += 2;

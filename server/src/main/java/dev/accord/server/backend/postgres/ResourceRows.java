@@ -33,7 +33,8 @@ final class ResourceRows {
         rows.getLong(first + 6),
         rows.getLong(first + 7),
         grant,
-        readMetadata(rows.getArray(first + 8), rows.getArray(first + 9)));
+        readMetadata(rows.getArray(first + 8), rows.getArray(first + 9)),
+        rows.getString(first + 10));
   }
 
   /** Reads an acquire's outcome code (G, H or D) at {@code first}, then the resource's columns. */

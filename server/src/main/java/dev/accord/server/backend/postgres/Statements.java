@@ -18,7 +18,7 @@ public final class Statements {
       o.id, o.namespace, o.name, o.owner, o.num_acquired, o.grant_nonce,
       floor(extract(epoch FROM o.expires_at) * 1000)::bigint AS expires_ms,
       coalesce(floor(extract(epoch FROM o.done_at) * 1000)::bigint, 0) AS done_ms,
-      m.meta_keys, m.meta_values""";
+      m.meta_keys, m.meta_values, o.holder""";
 
   // Keys and values travel as two text arrays both ways: PostgreSQL builds and splits the JSON
   // itself.
@@ -37,18 +37,20 @@ public final class Statements {
    * them and the statement can return nothing; the next attempt sees it.
    *
    * <p>Parameters: namespace, name, namespace, name, owner, grant nonce (int), ttl seconds (int),
-   * metadata keys (text[]), metadata values (text[]).
+   * metadata keys (text[]), metadata values (text[]), holder (empty with authentication off).
    */
   public static final String ACQUIRE_SQL =
       """
       WITH current AS (
         SELECT c.* FROM accord_resource c WHERE c.namespace = ? AND c.name = ?
       ), granted AS (
-        INSERT INTO accord_resource AS r (namespace, name, owner, num_acquired, grant_nonce, expires_at, metadata)
-        SELECT ?, ?, ?, 1, ?, now() + ? * interval '1 second', jsonb_object(?::text[], ?::text[])
+        INSERT INTO accord_resource AS r (namespace, name, owner, num_acquired, grant_nonce, expires_at, metadata,
+                                          holder)
+        SELECT ?, ?, ?, 1, ?, now() + ? * interval '1 second', jsonb_object(?::text[], ?::text[]), ?
          WHERE NOT EXISTS (SELECT 1 FROM current WHERE done_at IS NOT NULL OR expires_at > now())
         ON CONFLICT (namespace, name) DO UPDATE
            SET owner = excluded.owner,
+               holder = excluded.holder,
                num_acquired = r.num_acquired + 1,
                grant_nonce = excluded.grant_nonce,
                expires_at = excluded.expires_at,
@@ -67,18 +69,20 @@ public final class Statements {
 
   /**
    * Parameters: ttl seconds (int; 0 releases), metadata keys (text[]), metadata values (text[]),
-   * resource id (bigint), grant number (int), grant nonce (int), owner.
+   * resource id (bigint), grant number (int), grant nonce (int), owner, holder (empty with
+   * authentication off: any holder).
    */
   public static final String RENEW_SQL =
       """
       UPDATE accord_resource
          SET expires_at = now() + ? * interval '1 second', metadata = metadata || jsonb_object(?::text[], ?::text[])
-       WHERE id = ? AND num_acquired = ? AND grant_nonce = ? AND owner = ? AND done_at IS NULL""";
+       WHERE id = ? AND num_acquired = ? AND grant_nonce = ? AND owner = ? AND done_at IS NULL
+         AND ? IN ('', holder)""";
 
   /**
    * Marks done and tells every replica's watchers, on commit, which namespace to look at.
    * Parameters: metadata keys (text[]), metadata values (text[]), resource id (bigint), grant
-   * number (int), grant nonce (int), owner.
+   * number (int), grant nonce (int), owner, holder (empty with authentication off: any holder).
    */
   public static final String DONE_SQL =
       """
@@ -87,6 +91,7 @@ public final class Statements {
            SET done_at = now(), done_xid = pg_current_xact_id(),
                metadata = metadata || jsonb_object(?::text[], ?::text[])
          WHERE id = ? AND num_acquired = ? AND grant_nonce = ? AND owner = ? AND done_at IS NULL
+           AND ? IN ('', holder)
         RETURNING namespace
       )
       SELECT pg_notify('%s', namespace) FROM marked"""
@@ -113,35 +118,37 @@ public final class Statements {
   static final String ACQUIRE_BATCH_SQL =
       """
       WITH req AS (
-        SELECT * FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::int[], ?::int[])
-            AS q(i, namespace, name, owner, nonce, ttl)
+        SELECT * FROM unnest(?::int[], ?::text[], ?::text[], ?::text[], ?::int[], ?::int[], ?::text[])
+            AS q(i, namespace, name, owner, nonce, ttl, holder)
       ), %s, current AS (
         SELECT q.i, c.id, c.namespace, c.name, c.owner, c.num_acquired, c.grant_nonce, c.expires_at, c.done_at,
-               c.metadata
+               c.metadata, c.holder
           FROM req q JOIN accord_resource c ON c.namespace = q.namespace AND c.name = q.name
       ), granted AS (
-        INSERT INTO accord_resource AS r (namespace, name, owner, num_acquired, grant_nonce, expires_at, metadata)
+        INSERT INTO accord_resource AS r (namespace, name, owner, num_acquired, grant_nonce, expires_at, metadata,
+                                          holder)
         SELECT q.namespace, q.name, q.owner, 1, q.nonce, now() + q.ttl * interval '1 second',
-               coalesce(m.metadata, '{}'::jsonb)
+               coalesce(m.metadata, '{}'::jsonb), q.holder
           FROM req q LEFT JOIN meta m ON m.i = q.i
          WHERE NOT EXISTS (SELECT 1 FROM current c
                             WHERE c.i = q.i AND (c.done_at IS NOT NULL OR c.expires_at > now()))
          ORDER BY q.namespace, q.name
         ON CONFLICT (namespace, name) DO UPDATE
            SET owner = excluded.owner,
+               holder = excluded.holder,
                num_acquired = r.num_acquired + 1,
                grant_nonce = excluded.grant_nonce,
                expires_at = excluded.expires_at,
                metadata = r.metadata || excluded.metadata
          WHERE r.done_at IS NULL AND r.expires_at <= now()
         RETURNING r.id, r.namespace, r.name, r.owner, r.num_acquired, r.grant_nonce, r.expires_at, r.done_at,
-                  r.metadata
+                  r.metadata, r.holder
       ), o AS (
         SELECT q.i, 'G' AS outcome, g.*
           FROM granted g JOIN req q ON q.namespace = g.namespace AND q.name = g.name
         UNION ALL
         SELECT c.i, CASE WHEN c.done_at IS NULL THEN 'H' ELSE 'D' END, c.id, c.namespace, c.name, c.owner,
-               c.num_acquired, c.grant_nonce, c.expires_at, c.done_at, c.metadata
+               c.num_acquired, c.grant_nonce, c.expires_at, c.done_at, c.metadata, c.holder
           FROM current c
          WHERE NOT EXISTS (SELECT 1 FROM granted g WHERE g.namespace = c.namespace AND g.name = c.name)
       )
@@ -156,15 +163,15 @@ public final class Statements {
   static final String DONE_BATCH_SQL =
       """
       WITH req AS (
-        SELECT * FROM unnest(?::int[], ?::bigint[], ?::bigint[], ?::int[], ?::text[])
-            AS q(i, id, grant_number, nonce, owner)
+        SELECT * FROM unnest(?::int[], ?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::text[])
+            AS q(i, id, grant_number, nonce, owner, holder)
       ), %s, marked AS (
         UPDATE accord_resource r
            SET done_at = now(), done_xid = pg_current_xact_id(),
                metadata = r.metadata || coalesce(m.metadata, '{}'::jsonb)
           FROM req q LEFT JOIN meta m ON m.i = q.i
          WHERE r.id = q.id AND r.num_acquired = q.grant_number AND r.grant_nonce = q.nonce AND r.owner = q.owner
-           AND r.done_at IS NULL
+           AND r.done_at IS NULL AND q.holder IN ('', r.holder)
         RETURNING q.i, r.namespace
       ), notified AS MATERIALIZED (
         SELECT pg_notify('%s', d.namespace) FROM (SELECT DISTINCT namespace FROM marked) d
@@ -192,13 +199,15 @@ public final class Statements {
          ORDER BY s.ord
          LIMIT ?
       ), granted AS (
-        INSERT INTO accord_resource AS r (namespace, name, owner, num_acquired, grant_nonce, expires_at, metadata)
+        INSERT INTO accord_resource AS r (namespace, name, owner, num_acquired, grant_nonce, expires_at, metadata,
+                                          holder)
         SELECT ?, f.name, ?, 1, (floor(random() * 4294967296) - 2147483648)::int, now() + ? * interval '1 second',
-               jsonb_object(?::text[], ?::text[])
+               jsonb_object(?::text[], ?::text[]), ?
           FROM free f
          ORDER BY f.name
         ON CONFLICT (namespace, name) DO UPDATE
            SET owner = excluded.owner,
+               holder = excluded.holder,
                num_acquired = r.num_acquired + 1,
                grant_nonce = excluded.grant_nonce,
                expires_at = excluded.expires_at,
@@ -246,11 +255,12 @@ public final class Statements {
         ) page ON true""";
 
   /**
-   * The grant a refused update met: owner, grant number, nonce, done. Parameter: resource id
-   * (bigint).
+   * The grant a refused update met: owner, grant number, nonce, done, holder. Parameter: resource
+   * id (bigint).
    */
   static final String CURRENT_GRANT_SQL =
-      "SELECT owner, num_acquired, grant_nonce, done_at IS NOT NULL FROM accord_resource WHERE id = ?";
+      "SELECT owner, num_acquired, grant_nonce, done_at IS NOT NULL, holder FROM accord_resource"
+          + " WHERE id = ?";
 
   /** The horizon of {@link #DONES_AFTER_SQL} now: where a Watch that starts now begins. */
   static final String DONE_HORIZON_SQL =

@@ -56,6 +56,7 @@ class PostgresDoneStreamTest {
         statement.setLong(4, slow.handleId().grant());
         statement.setInt(5, slow.handleId().nonce());
         statement.setString(6, "alice");
+        statement.setString(7, "");
         assertThat(statement.executeQuery().next()).isTrue();
       }
       backend.done(new DoneCommand("alice", fast.handleId(), Map.of()));
