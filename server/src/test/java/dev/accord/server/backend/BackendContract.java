@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -248,6 +249,130 @@ public abstract class BackendContract {
         () -> backend.done(new DoneCommand("mallory", grant.handleId(), Map.of())),
         Reason.NOT_OWNER);
     assertThat(acquire("bob", "file-1").resource().doneAtMillis()).isZero();
+  }
+
+  private AcquireAnswer acquireAs(String holder, String owner, String name) {
+    return backend.acquire(new AcquireCommand(owner, ns, name, 60, Map.of()).withHolder(holder));
+  }
+
+  @Test
+  void aGrantRecordsItsHolderAndShowsItWhereverTheResourceIsSeen() {
+    Resource grant = acquireAs("id-alice", "alice", "file-1").resource();
+    ClaimAnswer claimed =
+        backend.claim(
+            new ClaimCommand("alice", ns, List.of("file-2"), 1, 60, Map.of())
+                .withHolder("id-alice"));
+
+    assertThat(grant.holder()).isEqualTo("id-alice");
+    assertThat(claimed.granted()).extracting(Resource::holder).containsExactly("id-alice");
+    assertThat(acquireAs("id-bob", "bob", "file-1").resource().holder()).isEqualTo("id-alice");
+    assertThat(listAll(new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of(), 0)))
+        .extracting(Resource::holder)
+        .containsOnly("id-alice");
+    assertThat(granted("alice", "file-3").holder()).as("granted with authentication off").isEmpty();
+  }
+
+  @Test
+  void anotherHolderCannotRenewOrFinishAGrantWhateverOwnerItSends() {
+    Resource grant = acquireAs("id-alice", "alice", "file-1").resource();
+
+    assertRefused(
+        () ->
+            backend.renew(
+                new RenewCommand("alice", grant.handleId(), 60, Map.of()).withHolder("id-bob")),
+        Reason.NOT_HOLDER);
+    assertRefused(
+        () ->
+            backend.done(new DoneCommand("alice", grant.handleId(), Map.of()).withHolder("id-bob")),
+        Reason.NOT_HOLDER);
+    assertThatThrownBy(
+            () ->
+                backend
+                    .doneAsync(
+                        new DoneCommand("alice", grant.handleId(), Map.of()).withHolder("id-bob"))
+                    .join())
+        .hasCauseInstanceOf(LeaseRejectedException.class)
+        .satisfies(
+            e ->
+                assertThat(((LeaseRejectedException) e.getCause()).reason())
+                    .isEqualTo(Reason.NOT_HOLDER));
+    assertThat(acquire("bob", "file-1").resource().doneAtMillis()).isZero();
+
+    backend.renew(new RenewCommand("alice", grant.handleId(), 60, Map.of()).withHolder("id-alice"));
+    backend
+        .doneAsync(new DoneCommand("alice", grant.handleId(), Map.of()).withHolder("id-alice"))
+        .join();
+    assertThat(acquire("bob", "file-1").outcome()).isEqualTo(Outcome.DONE);
+  }
+
+  @Test
+  void theHolderIsCheckedBeforeTheOwnerSoAStrangerLearnsNothingOfTheOwner() {
+    Resource grant = acquireAs("id-alice", "alice", "file-1").resource();
+
+    assertRefused(
+        () ->
+            backend.renew(
+                new RenewCommand("mallory", grant.handleId(), 60, Map.of()).withHolder("id-bob")),
+        Reason.NOT_HOLDER);
+    assertRefused(
+        () ->
+            backend.renew(
+                new RenewCommand("mallory", grant.handleId(), 60, Map.of()).withHolder("id-alice")),
+        Reason.NOT_OWNER);
+  }
+
+  @Test
+  void withAuthenticationOffTheHolderIsNotCheckedAsBeforeHoldersExisted() {
+    Resource grant = acquireAs("id-alice", "alice", "file-1").resource();
+
+    backend.renew(new RenewCommand("alice", grant.handleId(), 60, Map.of()));
+    backend.done(new DoneCommand("alice", grant.handleId(), Map.of()));
+
+    assertThat(acquire("bob", "file-1").outcome()).isEqualTo(Outcome.DONE);
+  }
+
+  @Test
+  void aGrantTakenOverAfterItsLeaseEndsBelongsToTheNewHolderOnly() {
+    Resource first = acquireAs("id-alice", "worker", "file-1").resource();
+    backend.renew(new RenewCommand("worker", first.handleId(), 0, Map.of()).withHolder("id-alice"));
+
+    Resource second =
+        backend
+            .acquireAsync(
+                new AcquireCommand("worker", ns, "file-1", 60, Map.of()).withHolder("id-bob"))
+            .join()
+            .resource();
+
+    assertThat(second.holder()).isEqualTo("id-bob");
+    assertRefused(
+        () ->
+            backend.renew(
+                new RenewCommand("worker", second.handleId(), 60, Map.of()).withHolder("id-alice")),
+        Reason.NOT_HOLDER);
+    backend.done(new DoneCommand("worker", second.handleId(), Map.of()).withHolder("id-bob"));
+  }
+
+  @Test
+  void listReturnsOnlyNamespacesInItsScopeWhateverThePrefix() {
+    for (String namespace : List.of(ns + "-a", ns + "-a/x", ns + "-b", ns + "-c")) {
+      backend.acquire(new AcquireCommand("alice", namespace, "r", 60, Map.of()));
+    }
+    NamespaceScope scope = NamespaceScope.of(Set.of(ns + "-b"), Set.of(ns + "-a"));
+    ListQuery everything = new ListQuery(ns, ListQuery.StateFilter.ALL, Map.of(), 0);
+
+    assertThat(listAll(everything.within(scope)))
+        .extracting(Resource::namespace)
+        .containsExactlyInAnyOrder(ns + "-a", ns + "-a/x", ns + "-b");
+    assertThat(
+            listAll(
+                new ListQuery(ns + "-a/", ListQuery.StateFilter.ALL, Map.of(), 0).within(scope)))
+        .extracting(Resource::namespace)
+        .containsExactly(ns + "-a/x");
+    assertThat(
+            listAll(new ListQuery(ns + "-c", ListQuery.StateFilter.ALL, Map.of(), 0).within(scope)))
+        .isEmpty();
+    assertThat(listAll(everything.within(NamespaceScope.of(Set.of(), Set.of())))).isEmpty();
+    assertThat(listAll(everything.within(NamespaceScope.EVERYTHING))).hasSize(4);
   }
 
   @Test
