@@ -127,4 +127,32 @@ class ServerConfigTest {
                     java.time.Duration.ofSeconds(1)))
         .hasMessageContaining("ACCORD_POOL_SIZE");
   }
+
+  @Test
+  void accessRulesAndAuthenticationComeTogetherOrNotAtAll() {
+    Path file = Path.of("/etc/accord/access.yaml");
+    ServerConfig.requireAccessFileWithAuthentication(true, file);
+    ServerConfig.requireAccessFileWithAuthentication(false, null);
+
+    assertThatThrownBy(() -> ServerConfig.requireAccessFileWithAuthentication(true, null))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ACCORD_ACCESS_FILE")
+        .hasMessageContaining("needed when authentication is on");
+    assertThatThrownBy(() -> ServerConfig.requireAccessFileWithAuthentication(false, file))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ACCORD_ACCESS_FILE")
+        .hasMessageContaining("authentication is off");
+  }
+
+  @Test
+  void anAccessFileWithoutAuthenticationStopsTheServerWithExitCodeTwo() {
+    java.io.StringWriter errors = new java.io.StringWriter();
+    int exit =
+        AccordServerMain.commandLine()
+            .setErr(new java.io.PrintWriter(errors))
+            .execute("--backend", "memory", "--listen", ":0", "--access-file", "access.yaml");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(errors.toString()).contains("ACCORD_ACCESS_FILE").contains("authentication is off");
+  }
 }
