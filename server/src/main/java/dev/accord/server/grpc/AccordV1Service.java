@@ -108,7 +108,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
               request.getMetadataMap());
       result =
           backend.acquireAsync(
-              command.withHolder(access.holderIn(command.namespace(), AccessRole.WORKER)));
+              command.withHolder(access.require(command.namespace(), AccessRole.WORKER)));
     } catch (RuntimeException e) {
       response.onError(StatusErrors.toStatus("Acquire", e));
       return;
@@ -211,8 +211,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
               Integer.toUnsignedLong(request.getTtl()),
               request.getMetadataMap());
       ClaimAnswer result =
-          backend.claim(
-              command.withHolder(access.holderIn(command.namespace(), AccessRole.WORKER)));
+          backend.claim(command.withHolder(access.require(command.namespace(), AccessRole.WORKER)));
       ClaimResponse.Builder builder =
           ClaimResponse.newBuilder().addAllDone(result.done()).addAllHeld(result.held());
       for (Resource grant : result.granted()) {
@@ -253,7 +252,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
       namespace =
           InputChecks.requireText(
               "namespace", request.getNamespace(), InputLimits.MAX_NAMESPACE_CHARS);
-      access.holderIn(namespace, AccessRole.READER);
+      access.require(namespace, AccessRole.READER);
       if (request.getFromStart() && !request.getCursor().isEmpty()) {
         throw new InvalidArgumentException("cursor", "must be empty when from_start is set");
       }

@@ -28,7 +28,7 @@ final class CallAccess {
    * Refuses unless the caller has {@code needed} in {@code namespace}; returns the holder a grant
    * taken now records: the caller's name, or empty with authentication off.
    */
-  String holderIn(String namespace, AccessRole needed) {
+  String require(String namespace, AccessRole needed) {
     if (policy == null) {
       return "";
     }
