@@ -7,11 +7,13 @@ public final class GrantCheck {
   private GrantCheck() {}
 
   /**
-   * Returns why {@code owner} may not act through {@code handle} on a resource whose current grant
-   * is ({@code currentGrant}, {@code currentNonce}, {@code currentOwner}), or null when it may.
+   * Returns why {@code owner} may not act through {@code handle} (opened with the store's key) on a
+   * resource whose current grant is ({@code currentGrant}, {@code currentNonce}, {@code
+   * currentOwner}), or null when it may. A row found with another nonce is an ID never issued
+   * (forged or altered), so it is unknown, as is a grant number from the future.
    */
   public static LeaseRejectedException refusal(
-      HandleId handle,
+      GrantRef handle,
       String owner,
       long currentGrant,
       int currentNonce,

@@ -1,5 +1,6 @@
 package dev.accord.server.backend.postgres;
 
+import dev.accord.server.backend.HandleKey;
 import dev.accord.server.backend.ListQuery;
 import dev.accord.server.backend.Resource;
 import java.sql.Connection;
@@ -25,7 +26,7 @@ final class ListPages {
 
   /** See {@link dev.accord.server.backend.Backend#list}. */
   List<Resource> page(ListQuery query, Resource after, int limit) {
-    schema.ensureMigrated();
+    HandleKey handles = schema.handleKey();
     StringBuilder sql =
         new StringBuilder("SELECT ")
             .append(Statements.RESOURCE_COLUMNS)
@@ -56,7 +57,7 @@ final class ListPages {
         index += 2;
       }
       if (after != null) {
-        statement.setLong(index++, after.handleId().resourceId());
+        statement.setLong(index++, handles.open(after.handleId()).resourceId());
       }
       statement.setInt(index++, limit);
       if (after == null && query.offset() > 0) {
@@ -65,7 +66,7 @@ final class ListPages {
       List<Resource> page = new ArrayList<>(limit);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
-          page.add(ResourceRows.readResource(rows, 1));
+          page.add(ResourceRows.readResource(rows, 1, handles));
         }
       }
       return page;
