@@ -75,7 +75,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
       Path pgData = dataDir.resolve("postgres");
       stopOrphan(pgData);
       Redirect logFile = Redirect.appendTo(dataDir.resolve("postgres.log").toFile());
-      String password = EmbeddedPostgresAuth.password(dataDir);
+      EmbeddedPostgresAuth.Password password = EmbeddedPostgresAuth.password(dataDir);
       // Named explicitly (zonky's own default) so the binaries can be found for single-user mode.
       File binaries = zonkyWorkingDirectory();
       var builder =
@@ -95,7 +95,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
               .setRegisterShutdownHook(false)
               .setOverrideWorkingDirectory(binaries)
               // zonky checks the server is up with a connection of its own.
-              .setConnectConfig("password", password)
+              .setConnectConfig("password", password.value())
               // After initdb, before the server starts: the only moment no server runs on it.
               .setDataDirectoryCustomizer(
                   dir -> {
@@ -108,7 +108,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
       if (port != 0) {
         builder.setPort(port);
       }
-      return new EmbeddedPostgres(dataDir, lockChannel, lock, builder.start(), password);
+      return new EmbeddedPostgres(dataDir, lockChannel, lock, builder.start(), password.value());
     } catch (IOException | RuntimeException e) {
       lock.release();
       lockChannel.close();

@@ -70,11 +70,19 @@ final class EmbeddedPostgresAuth {
 
   private EmbeddedPostgresAuth() {}
 
+  /** The superuser's password; {@code created}: drawn now, so not yet set on the cluster. */
+  record Password(String value, boolean created) {
+    @Override
+    public String toString() {
+      return "Password[hidden, created=" + created + "]";
+    }
+  }
+
   /**
    * The password in {@code dataDir}, created (0600) when there is none; an existing file's
    * permissions are narrowed to 0600 if they were wider.
    */
-  static String password(Path dataDir) throws IOException {
+  static Password password(Path dataDir) throws IOException {
     Path file = dataDir.resolve(PASSWORD_FILE);
     if (Files.exists(file)) {
       restrict(file);
@@ -85,7 +93,7 @@ final class EmbeddedPostgresAuth {
                 + " does not hold a password Accord made (hex, at least 16 characters): remove it"
                 + " to have a new one set at the next start");
       }
-      return password;
+      return new Password(password, false);
     }
     byte[] random = new byte[PASSWORD_BYTES];
     new SecureRandom().nextBytes(random);
@@ -99,24 +107,24 @@ final class EmbeddedPostgresAuth {
     } catch (AtomicMoveNotSupportedException e) {
       Files.move(partial, file);
     }
-    return password;
+    return new Password(password, true);
   }
 
   /**
-   * Before PostgreSQL starts on {@code pgData}: unless pg_hba.conf is already ours, sets {@code
-   * password} on the superuser (single-user mode, with the binaries under {@code workingDir}), then
-   * writes our pg_hba.conf.
+   * Before PostgreSQL starts on {@code pgData}: unless pg_hba.conf is already ours and the password
+   * not new (its file was removed), sets {@code password} on the superuser (single-user mode, with
+   * the binaries under {@code workingDir}), then writes our pg_hba.conf.
    */
-  static void secure(Path pgData, String password, File workingDir, Redirect logFile)
+  static void secure(Path pgData, Password password, File workingDir, Redirect logFile)
       throws IOException {
     Path hba = pgData.resolve("pg_hba.conf");
-    if (Files.exists(hba) && Files.readString(hba).startsWith(HBA_MARKER)) {
+    if (!password.created() && Files.exists(hba) && Files.readString(hba).startsWith(HBA_MARKER)) {
       return;
     }
     log.info(
         "Setting a password on the embedded PostgreSQL in {} and requiring it (scram-sha-256)",
         pgData);
-    setPassword(postgresBinary(pgData, workingDir), pgData, password, logFile);
+    setPassword(postgresBinary(pgData, workingDir), pgData, password.value(), logFile);
     Files.writeString(hba, HBA, StandardCharsets.UTF_8);
   }
 

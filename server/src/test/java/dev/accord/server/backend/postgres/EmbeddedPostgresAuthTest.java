@@ -89,6 +89,23 @@ class EmbeddedPostgresAuthTest {
     }
   }
 
+  @Test
+  void aRemovedPasswordFileIsReplacedAndTheNewPasswordSetAtTheNextStart() throws Exception {
+    String old;
+    try (EmbeddedPostgres first = EmbeddedPostgres.start(dataDir, 0)) {
+      old = first.settings(1).password();
+    }
+    Files.delete(dataDir.resolve(EmbeddedPostgresAuth.PASSWORD_FILE));
+
+    try (EmbeddedPostgres second = EmbeddedPostgres.start(dataDir, 0);
+        Connection connection = connect(second)) {
+      assertThat(second.settings(1).password()).isNotEqualTo(old);
+      assertThat(connection.isValid(5)).isTrue();
+      assertRefused(
+          () -> DriverManager.getConnection(second.jdbcUrl(), "postgres", old), INVALID_PASSWORD);
+    }
+  }
+
   /**
    * A data directory as an earlier Accord left it: zonky's initdb (trust for every local user), no
    * password on the superuser, no password file.
