@@ -64,8 +64,8 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
    */
   @Override
   Comparator<PendingDone> order() {
-    return Comparator.comparing((PendingDone p) -> p.command().handleId().high())
-        .thenComparing(p -> p.command().handleId().low());
+    return Comparator.comparingLong((PendingDone p) -> p.command().handleId().high())
+        .thenComparingLong(p -> p.command().handleId().low());
   }
 
   private GrantRef grant(PendingDone pending) {
