@@ -97,7 +97,14 @@ final class Database implements AutoCloseable {
           settings.jdbcUrl(),
           settings.user(),
           settings.password(),
-          "postgres://postgres@localhost:" + postgres.port() + "/postgres",
+          // The generated password is hex: nothing in it needs escaping in a URL.
+          "postgres://"
+              + settings.user()
+              + ":"
+              + settings.password()
+              + "@localhost:"
+              + postgres.port()
+              + "/postgres",
           "embedded PostgreSQL in "
               + dir.toAbsolutePath().normalize()
               + " (port "

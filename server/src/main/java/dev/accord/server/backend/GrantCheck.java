@@ -8,12 +8,14 @@ public final class GrantCheck {
 
   /**
    * Returns why {@code owner}, sent by the caller {@code holder}, may not act through {@code
-   * handle} on a resource whose current grant is ({@code currentGrant}, {@code currentNonce},
-   * {@code currentOwner}, {@code currentHolder}), or null when it may. An empty {@code holder}
-   * (authentication off) is not checked; a non-empty one must be the grant's, before the owner is.
+   * handle} (opened with the store's key) on a resource whose current grant is ({@code
+   * currentGrant}, {@code currentNonce}, {@code currentOwner}, {@code currentHolder}), or null when
+   * it may. A row found with another nonce is an ID never issued (forged or altered), so it is
+   * unknown, as is a grant number from the future. An empty {@code holder} (authentication off) is
+   * not checked; a non-empty one must be the grant's, before the owner is.
    */
   public static LeaseRejectedException refusal(
-      HandleId handle,
+      GrantRef handle,
       String owner,
       String holder,
       long currentGrant,

@@ -4,26 +4,30 @@ import dev.accord.api.InputLimits;
 import java.nio.ByteBuffer;
 
 /**
- * The 16-byte ID of one grant of one resource: the resource's row ID (8 bytes), the grant number,
- * i.e. the num_acquired it was granted with (4 bytes), and a random nonce drawn for that grant (4
- * bytes).
+ * The 16-byte ID of one grant as clients see it: opaque, unforgeable, and the same on every replica
+ * of one store.
  *
- * <p>Encoding the grant in the ID is what lets Renew and Done tell a handle that was superseded by
- * a newer grant from one that never existed, without keeping every past handle. The nonce keeps a
- * handle from an earlier life of the database (say, a wiped data directory) from matching a new
- * grant that happens to reuse row ID and number.
+ * <p>Construction: the ID is AES-128 of one 16-byte block, the grant's {@link GrantRef} layout (row
+ * ID 8 | grant number 4 | nonce 4, big-endian), under the store's {@link HandleKey}: a random key
+ * kept once per database (in memory: per process). AES is a keyed pseudo-random permutation, so
+ * {@link HandleKey#open} maps every 16-byte string, genuine or not, to some layout, and only a
+ * genuine ID maps to a current grant.
+ *
+ * <p>Bound: to an attacker without the key, an ID it did not receive opens to a layout
+ * indistinguishable from one drawn at random among those not yet seen. With {@code N} grants
+ * current in the store, {@code q} forged or altered IDs hit one with probability at most {@code q N
+ * / (2^128 - s)} (s: IDs seen) plus AES-128's PRP advantage; forging one grant takes about 2^127
+ * tries, far beyond 2^64. A one-bit change of a genuine ID opens to an unrelated layout: its row ID
+ * is random over 2^64 values, so it names no row and is refused as {@code UNKNOWN_HANDLE}. The ID
+ * hides the row ID and grant number, which are not secret, and proves nothing about the caller:
+ * whoever holds an ID may act through it, subject to the owner (and, with authentication, holder)
+ * checks.
  */
-public record HandleId(long resourceId, long grant, int nonce) {
+public record HandleId(long high, long low) {
   public static final int LENGTH = InputLimits.HANDLE_ID_BYTES;
 
-  public HandleId {
-    if (grant < 0 || grant > 0xFFFF_FFFFL) {
-      throw new IllegalArgumentException("grant out of uint32 range: " + grant);
-    }
-  }
-
   /**
-   * Decodes a handle ID from the wire; {@code field} names it in the error when it is malformed.
+   * Reads a handle ID from the wire; {@code field} names it in the error when it is not 16 bytes.
    */
   public static HandleId fromBytes(String field, byte[] bytes) {
     if (bytes == null || bytes.length != LENGTH) {
@@ -31,14 +35,10 @@ public record HandleId(long resourceId, long grant, int nonce) {
           field, "must be exactly " + LENGTH + " bytes, got " + (bytes == null ? 0 : bytes.length));
     }
     ByteBuffer buffer = ByteBuffer.wrap(bytes);
-    return new HandleId(buffer.getLong(), Integer.toUnsignedLong(buffer.getInt()), buffer.getInt());
+    return new HandleId(buffer.getLong(), buffer.getLong());
   }
 
   public byte[] toBytes() {
-    return ByteBuffer.allocate(LENGTH)
-        .putLong(resourceId)
-        .putInt((int) grant)
-        .putInt(nonce)
-        .array();
+    return ByteBuffer.allocate(LENGTH).putLong(high).putLong(low).array();
   }
 }

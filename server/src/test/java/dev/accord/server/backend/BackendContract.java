@@ -41,6 +41,20 @@ public abstract class BackendContract {
 
   protected abstract Backend openBackend();
 
+  /** The key {@link #backend}'s handle IDs are sealed with. */
+  protected abstract HandleKey handleKey();
+
+  /** A backend on a store of its own (another database, another process's memory). */
+  protected abstract Backend openOtherStore();
+
+  /**
+   * Another backend on {@link #backend}'s store, as a second replica would open it; null when the
+   * store cannot be shared.
+   */
+  protected Backend openReplica() {
+    return null;
+  }
+
   @BeforeAll
   void openStore() {
     backend = openBackend();
@@ -70,7 +84,11 @@ public abstract class BackendContract {
   }
 
   protected Resource granted(String owner, String name) {
-    AcquireAnswer result = acquire(owner, name);
+    return granted(owner, name, 60, Map.of());
+  }
+
+  protected Resource granted(String owner, String name, int ttl, Map<String, String> metadata) {
+    AcquireAnswer result = acquire(owner, name, ttl, metadata);
     assertThat(result.outcome()).as("acquire of %s by %s", name, owner).isEqualTo(Outcome.GRANTED);
     return result.resource();
   }
@@ -104,7 +122,7 @@ public abstract class BackendContract {
     assertThat(resource.name()).isEqualTo("file-1");
     assertThat(resource.owner()).isEqualTo("alice");
     assertThat(resource.numAcquired()).isEqualTo(1);
-    assertThat(resource.handleId().grant()).isEqualTo(1);
+    assertThat(handleKey().open(resource.handleId()).grant()).isEqualTo(1);
     assertThat(resource.doneAtMillis()).isZero();
     assertThat(resource.metadata()).containsExactlyEntriesOf(Map.of("k", "v"));
     // The store's clock, which on this one machine agrees with ours to well within a few seconds.
@@ -136,7 +154,8 @@ public abstract class BackendContract {
     assertThat(second.numAcquired()).isEqualTo(2);
     assertThat(second.owner()).isEqualTo("bob");
     assertThat(second.handleId()).isNotEqualTo(first.handleId());
-    assertThat(second.handleId().resourceId()).isEqualTo(first.handleId().resourceId());
+    assertThat(handleKey().open(second.handleId()).resourceId())
+        .isEqualTo(handleKey().open(first.handleId()).resourceId());
   }
 
   @Test
@@ -378,10 +397,11 @@ public abstract class BackendContract {
   @Test
   void handlesThatWereNeverIssuedAreUnknown() {
     Resource grant = granted("alice", "file-1");
+    GrantRef issued = handleKey().open(grant.handleId());
     HandleId wrongNonce =
-        new HandleId(grant.handleId().resourceId(), 1, grant.handleId().nonce() + 1);
-    HandleId futureGrant = new HandleId(grant.handleId().resourceId(), 7, grant.handleId().nonce());
-    HandleId noSuchResource = new HandleId(Long.MAX_VALUE, 1, 42);
+        handleKey().seal(new GrantRef(issued.resourceId(), 1, issued.nonce() + 1));
+    HandleId futureGrant = handleKey().seal(new GrantRef(issued.resourceId(), 7, issued.nonce()));
+    HandleId noSuchResource = handleKey().seal(new GrantRef(Long.MAX_VALUE, 1, 42));
 
     for (HandleId handle : List.of(wrongNonce, futureGrant, noSuchResource)) {
       assertRefused(
@@ -393,14 +413,95 @@ public abstract class BackendContract {
   }
 
   @Test
+  void aHandleIdWithAnyOneBitFlippedIsUnknownAndChangesNothing() {
+    Resource grant = granted("alice", "file-1", 60, Map.of("k", "v"));
+    byte[] genuine = grant.handleId().toBytes();
+
+    for (int bit = 0; bit < HandleId.LENGTH * 8; bit++) {
+      byte[] altered = genuine.clone();
+      altered[bit / 8] ^= (byte) (1 << (bit % 8));
+      assertForeignIdRefused(HandleId.fromBytes("handle_id", altered));
+    }
+
+    assertUntouched(grant, "file-1");
+  }
+
+  @Test
+  void randomHandleIdsAreUnknownAndChangeNothing() {
+    Resource grant = granted("alice", "file-1", 60, Map.of("k", "v"));
+    java.util.Random random = new java.util.Random(ns.hashCode());
+
+    for (int i = 0; i < 100; i++) {
+      assertForeignIdRefused(new HandleId(random.nextLong(), random.nextLong()));
+    }
+
+    assertUntouched(grant, "file-1");
+  }
+
+  @Test
+  void handleIdsOfAnotherStoreAreUnknownThere() {
+    Resource here = granted("alice", "file-1", 60, Map.of("k", "v"));
+    try (Backend other = openOtherStore()) {
+      Resource there =
+          other.acquire(new AcquireCommand("alice", ns, "file-1", 60, Map.of("k", "v"))).resource();
+
+      assertForeignIdRefused(there.handleId());
+      assertRefused(
+          () -> other.done(new DoneCommand("alice", here.handleId(), Map.of())),
+          Reason.UNKNOWN_HANDLE);
+      other.done(new DoneCommand("alice", there.handleId(), Map.of()));
+    }
+    assertUntouched(here, "file-1");
+  }
+
+  @Test
+  void replicasOfOneStoreAcceptEachOthersHandleIds() {
+    Backend replica = openReplica();
+    org.junit.jupiter.api.Assumptions.assumeTrue(replica != null, "this store has no replicas");
+    try (replica) {
+      Resource mine = granted("alice", "file-1");
+      replica.renew(new RenewCommand("alice", mine.handleId(), 60, Map.of("by", "replica")));
+      replica.done(new DoneCommand("alice", mine.handleId(), Map.of()));
+
+      Resource theirs =
+          replica.acquire(new AcquireCommand("alice", ns, "file-2", 60, Map.of())).resource();
+      backend.renew(new RenewCommand("alice", theirs.handleId(), 60, Map.of()));
+      backend.done(new DoneCommand("alice", theirs.handleId(), Map.of()));
+    }
+    assertThat(acquire("bob", "file-1").outcome()).isEqualTo(Outcome.DONE);
+    assertThat(acquire("bob", "file-1").resource().metadata()).containsEntry("by", "replica");
+    assertThat(acquire("bob", "file-2").outcome()).isEqualTo(Outcome.DONE);
+  }
+
+  /** Renew (release, with metadata) and Done through {@code handle} are both UNKNOWN_HANDLE. */
+  private void assertForeignIdRefused(HandleId handle) {
+    assertRefused(
+        () -> backend.renew(new RenewCommand("alice", handle, 0, Map.of("k", "forged"))),
+        Reason.UNKNOWN_HANDLE);
+    assertRefused(
+        () -> backend.done(new DoneCommand("alice", handle, Map.of("k", "forged"))),
+        Reason.UNKNOWN_HANDLE);
+  }
+
+  /** {@code grant} is still current, held, not done, with its lease and metadata as granted. */
+  private void assertUntouched(Resource grant, String name) {
+    AcquireAnswer now = acquire("bob", name);
+    assertThat(now.outcome()).isEqualTo(Outcome.HELD);
+    assertThat(now.resource().expiresAtMillis()).isEqualTo(grant.expiresAtMillis());
+    assertThat(now.resource().metadata()).isEqualTo(grant.metadata());
+    assertThat(now.resource().handleId()).isEqualTo(grant.handleId());
+    backend.done(new DoneCommand(grant.owner(), grant.handleId(), Map.of()));
+  }
+
+  @Test
   void theSameNameInTwoNamespacesIsTwoResources() {
     Resource here = granted("alice", "shared");
     AcquireAnswer elsewhere =
         backend.acquire(new AcquireCommand("bob", ns + "-other", "shared", 60, Map.of()));
 
     assertThat(elsewhere.outcome()).isEqualTo(Outcome.GRANTED);
-    assertThat(elsewhere.resource().handleId().resourceId())
-        .isNotEqualTo(here.handleId().resourceId());
+    assertThat(handleKey().open(elsewhere.resource().handleId()).resourceId())
+        .isNotEqualTo(handleKey().open(here.handleId()).resourceId());
   }
 
   @Test

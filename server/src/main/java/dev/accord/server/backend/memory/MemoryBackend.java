@@ -11,7 +11,8 @@ import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.DoneCursor;
 import dev.accord.server.backend.DonePage;
 import dev.accord.server.backend.GrantCheck;
-import dev.accord.server.backend.HandleId;
+import dev.accord.server.backend.GrantRef;
+import dev.accord.server.backend.HandleKey;
 import dev.accord.server.backend.LeaseRejectedException;
 import dev.accord.server.backend.ListQuery;
 import dev.accord.server.backend.RenewCommand;
@@ -59,9 +60,9 @@ public final class MemoryBackend implements Backend {
       this.name = name;
     }
 
-    Resource snapshot() {
+    Resource snapshot(HandleKey handles) {
       return new Resource(
-          new HandleId(id, grant, nonce),
+          handles.seal(new GrantRef(id, grant, nonce)),
           namespace,
           name,
           owner,
@@ -82,6 +83,7 @@ public final class MemoryBackend implements Backend {
   }
 
   private final Clock clock;
+  private final HandleKey handles;
   private final UUID store = UUID.randomUUID();
   private final AtomicLong ids = new AtomicLong();
 
@@ -101,7 +103,13 @@ public final class MemoryBackend implements Backend {
   }
 
   public MemoryBackend(Clock clock) {
+    this(clock, HandleKey.random());
+  }
+
+  /** With the key of its handle IDs given, so a test can build IDs a client could hold. */
+  public MemoryBackend(Clock clock, HandleKey handles) {
     this.clock = clock;
+    this.handles = handles;
   }
 
   @Override
@@ -117,10 +125,10 @@ public final class MemoryBackend implements Backend {
     synchronized (slot) {
       long now = clock.millis();
       if (slot.doneAt != 0) {
-        return new AcquireAnswer(Outcome.DONE, slot.snapshot());
+        return new AcquireAnswer(Outcome.DONE, slot.snapshot(handles));
       }
       if (slot.grant > 0 && slot.expiresAt > now) {
-        return new AcquireAnswer(Outcome.HELD, slot.snapshot());
+        return new AcquireAnswer(Outcome.HELD, slot.snapshot(handles));
       }
       slot.grant++;
       slot.nonce = ThreadLocalRandom.current().nextInt();
@@ -128,7 +136,7 @@ public final class MemoryBackend implements Backend {
       slot.holder = command.holder();
       slot.expiresAt = now + command.ttlSeconds() * 1000L;
       slot.mergeMetadata(command.metadata());
-      return new AcquireAnswer(Outcome.GRANTED, slot.snapshot());
+      return new AcquireAnswer(Outcome.GRANTED, slot.snapshot(handles));
     }
   }
 
@@ -172,9 +180,10 @@ public final class MemoryBackend implements Backend {
 
   @Override
   public void renew(RenewCommand command) {
-    Slot slot = lockable(command.handleId());
+    GrantRef handle = handles.open(command.handleId());
+    Slot slot = lockable(handle);
     synchronized (slot) {
-      check(slot, command.handleId(), command.owner(), command.holder());
+      check(slot, handle, command.owner(), command.holder());
       slot.expiresAt = clock.millis() + command.ttlSeconds() * 1000L;
       slot.mergeMetadata(command.metadata());
     }
@@ -182,9 +191,10 @@ public final class MemoryBackend implements Backend {
 
   @Override
   public void done(DoneCommand command) {
-    Slot slot = lockable(command.handleId());
+    GrantRef handle = handles.open(command.handleId());
+    Slot slot = lockable(handle);
     synchronized (slot) {
-      check(slot, command.handleId(), command.owner(), command.holder());
+      check(slot, handle, command.owner(), command.holder());
       slot.doneAt = clock.millis();
       slot.mergeMetadata(command.metadata());
       synchronized (doneLog) {
@@ -240,7 +250,7 @@ public final class MemoryBackend implements Backend {
     return () -> doneListeners.remove(listener);
   }
 
-  private Slot lockable(HandleId handle) {
+  private Slot lockable(GrantRef handle) {
     Slot slot = byId.get(handle.resourceId());
     if (slot == null) {
       throw GrantCheck.unknown();
@@ -248,7 +258,7 @@ public final class MemoryBackend implements Backend {
     return slot;
   }
 
-  private static void check(Slot slot, HandleId handle, String owner, String holder) {
+  private static void check(Slot slot, GrantRef handle, String owner, String holder) {
     LeaseRejectedException refusal =
         GrantCheck.refusal(
             handle,
@@ -269,7 +279,7 @@ public final class MemoryBackend implements Backend {
     NavigableMap<Long, Slot> older =
         after == null
             ? byId.descendingMap()
-            : byId.headMap(after.handleId().resourceId(), false).descendingMap();
+            : byId.headMap(handles.open(after.handleId()).resourceId(), false).descendingMap();
     long toSkip = after == null ? query.offset() : 0;
     List<Resource> page = new ArrayList<>(Math.min(limit, 1024));
     for (Slot slot : older.values()) {
@@ -278,7 +288,7 @@ public final class MemoryBackend implements Backend {
         if (slot.grant == 0) {
           continue; // created by an acquire that has not granted it yet
         }
-        resource = slot.snapshot();
+        resource = slot.snapshot(handles);
       }
       if (!query.matches(resource)) {
         continue;

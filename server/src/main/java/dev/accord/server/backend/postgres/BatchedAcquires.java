@@ -29,11 +29,13 @@ final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire
   }
 
   private final DataSource pool;
+  private final SchemaMigrator schema;
 
   BatchedAcquires(
       DataSource pool, SchemaMigrator schema, int batchFrom, int runners, Executor executor) {
     super("acquire", Statements.ACQUIRE_BATCH_SQL, pool, schema, batchFrom, runners, executor);
     this.pool = pool;
+    this.schema = schema;
   }
 
   /** Queues {@code command}; nothing here blocks, and the batch checks the schema. */
@@ -76,7 +78,7 @@ final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire
         statement.setInt(6, ThreadLocalRandom.current().nextInt());
         try (ResultSet rows = statement.executeQuery()) {
           if (rows.next()) {
-            pending.answer().complete(ResourceRows.readAcquireAnswer(rows, 1));
+            pending.answer().complete(ResourceRows.readAcquireAnswer(rows, 1, schema.handleKey()));
             return;
           }
         }
@@ -124,7 +126,7 @@ final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire
 
   @Override
   void answerFrom(ResultSet row, PendingAcquire pending) throws SQLException {
-    pending.answer().complete(ResourceRows.readAcquireAnswer(row, 2));
+    pending.answer().complete(ResourceRows.readAcquireAnswer(row, 2, schema.handleKey()));
   }
 
   @Override

@@ -1,6 +1,7 @@
 package dev.accord.server.backend.postgres;
 
 import dev.accord.server.backend.DoneCommand;
+import dev.accord.server.backend.GrantRef;
 import dev.accord.server.backend.LeaseRejectedException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -27,6 +28,7 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
   }
 
   private final GrantUpdates grants;
+  private final SchemaMigrator schema;
 
   BatchedDones(
       DataSource pool,
@@ -37,6 +39,7 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
       Executor executor) {
     super("done", Statements.DONE_BATCH_SQL, pool, schema, batchFrom, runners, executor);
     this.grants = grants;
+    this.schema = schema;
   }
 
   /** Queues {@code command}; nothing here blocks. */
@@ -46,15 +49,27 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
     return answer;
   }
 
-  /** One done per resource, so one statement never updates a row twice. */
+  /**
+   * One done per resource, so one statement never updates a row twice. Called on a batch thread
+   * once the schema, and so the key, is in place.
+   */
   @Override
   Object key(PendingDone pending) {
-    return pending.command().handleId().resourceId();
+    return grant(pending).resourceId();
   }
 
+  /**
+   * By handle ID as sent: one order for every batch of every replica (they share the key), without
+   * opening each ID at every comparison.
+   */
   @Override
   Comparator<PendingDone> order() {
-    return Comparator.comparingLong(p -> p.command().handleId().resourceId());
+    return Comparator.comparingLong((PendingDone p) -> p.command().handleId().high())
+        .thenComparingLong(p -> p.command().handleId().low());
+  }
+
+  private GrantRef grant(PendingDone pending) {
+    return schema.handleKey().open(pending.command().handleId());
   }
 
   @Override
@@ -80,10 +95,11 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
     BatchMetadata metadata = new BatchMetadata();
     for (int i = 0; i < n; i++) {
       DoneCommand command = requests.get(i).command();
+      GrantRef grant = grant(requests.get(i));
       index[i] = i;
-      ids[i] = command.handleId().resourceId();
-      grantNumbers[i] = command.handleId().grant();
-      nonces[i] = command.handleId().nonce();
+      ids[i] = grant.resourceId();
+      grantNumbers[i] = grant.grant();
+      nonces[i] = grant.nonce();
       owners[i] = command.owner();
       holders[i] = command.holder();
       metadata.add(i, command.metadata());
@@ -108,10 +124,7 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
       throws SQLException {
     LeaseRejectedException refusal =
         GrantUpdates.explainRefusal(
-            connection,
-            pending.command().handleId(),
-            pending.command().owner(),
-            pending.command().holder());
+            connection, grant(pending), pending.command().owner(), pending.command().holder());
     if (refusal != null) {
       pending.answer().completeExceptionally(refusal);
     } else {

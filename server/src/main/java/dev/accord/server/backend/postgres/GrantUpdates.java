@@ -4,7 +4,9 @@ import dev.accord.server.backend.ClaimAnswer;
 import dev.accord.server.backend.ClaimCommand;
 import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.GrantCheck;
+import dev.accord.server.backend.GrantRef;
 import dev.accord.server.backend.HandleId;
+import dev.accord.server.backend.HandleKey;
 import dev.accord.server.backend.LeaseRejectedException;
 import dev.accord.server.backend.RenewCommand;
 import dev.accord.server.backend.Resource;
@@ -31,7 +33,7 @@ final class GrantUpdates {
   }
 
   ClaimAnswer claim(ClaimCommand command) {
-    schema.ensureMigrated();
+    HandleKey handles = schema.handleKey();
     try (Connection connection = pool.getConnection();
         PreparedStatement statement = connection.prepareStatement(Statements.CLAIM_SQL)) {
       statement.setArray(
@@ -54,7 +56,7 @@ final class GrantUpdates {
             held.addAll(ResourceRows.names(rows.getArray(3)));
           }
           if (rows.getObject(4) != null) {
-            granted.add(ResourceRows.readResource(rows, 5));
+            granted.add(ResourceRows.readResource(rows, 5, handles));
           }
         }
       }
@@ -103,11 +105,11 @@ final class GrantUpdates {
   private void update(
       String operation,
       String sql,
-      HandleId handle,
+      HandleId handleId,
       String owner,
       String holder,
       UpdateBinder binder) {
-    schema.ensureMigrated();
+    GrantRef handle = schema.handleKey().open(handleId);
     try (Connection connection = pool.getConnection()) {
       // The grant may change between the update and the read that explains a refusal: then look
       // again.
@@ -145,11 +147,11 @@ final class GrantUpdates {
   }
 
   /**
-   * Why an update of {@code handle}'s grant changed nothing, or null when the grant it met would
-   * have let it: it raced with a change, and the update may be tried again.
+   * Why an update of {@code handle}'s grant (the handle ID opened) changed nothing, or null when
+   * the grant it met would have let it: it raced with a change, and the update may be tried again.
    */
   static LeaseRejectedException explainRefusal(
-      Connection connection, HandleId handle, String owner, String holder) throws SQLException {
+      Connection connection, GrantRef handle, String owner, String holder) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(Statements.CURRENT_GRANT_SQL)) {
       statement.setLong(1, handle.resourceId());
       try (ResultSet rows = statement.executeQuery()) {

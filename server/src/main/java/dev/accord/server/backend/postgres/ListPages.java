@@ -1,5 +1,6 @@
 package dev.accord.server.backend.postgres;
 
+import dev.accord.server.backend.HandleKey;
 import dev.accord.server.backend.ListQuery;
 import dev.accord.server.backend.NamespaceScope;
 import dev.accord.server.backend.Resource;
@@ -32,7 +33,7 @@ final class ListPages {
     if (readable.isEmpty()) {
       return List.of();
     }
-    schema.ensureMigrated();
+    HandleKey handles = schema.handleKey();
     StringBuilder sql =
         new StringBuilder("SELECT ")
             .append(Statements.RESOURCE_COLUMNS)
@@ -74,7 +75,7 @@ final class ListPages {
         index += 2;
       }
       if (after != null) {
-        statement.setLong(index++, after.handleId().resourceId());
+        statement.setLong(index++, handles.open(after.handleId()).resourceId());
       }
       statement.setInt(index++, limit);
       if (after == null && query.offset() > 0) {
@@ -83,7 +84,7 @@ final class ListPages {
       List<Resource> page = new ArrayList<>(limit);
       try (ResultSet rows = statement.executeQuery()) {
         while (rows.next()) {
-          page.add(ResourceRows.readResource(rows, 1));
+          page.add(ResourceRows.readResource(rows, 1, handles));
         }
       }
       return page;

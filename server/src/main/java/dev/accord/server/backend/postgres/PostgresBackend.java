@@ -11,6 +11,7 @@ import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.DoneCursor;
 import dev.accord.server.backend.DonePage;
 import dev.accord.server.backend.Futures;
+import dev.accord.server.backend.HandleKey;
 import dev.accord.server.backend.ListQuery;
 import dev.accord.server.backend.RenewCommand;
 import dev.accord.server.backend.Resource;
@@ -113,6 +114,11 @@ public final class PostgresBackend implements Backend {
   /** The pool, for tools that need plain SQL against the same database (tests, benchmarks). */
   public DataSource dataSource() {
     return pool;
+  }
+
+  /** The key of this database's handle IDs, for tests that build IDs a client could hold. */
+  HandleKey handleKey() {
+    return schema.handleKey();
   }
 
   /**

@@ -2,7 +2,8 @@ package dev.accord.server.backend.postgres;
 
 import dev.accord.server.backend.AcquireAnswer;
 import dev.accord.server.backend.AcquireAnswer.Outcome;
-import dev.accord.server.backend.HandleId;
+import dev.accord.server.backend.GrantRef;
+import dev.accord.server.backend.HandleKey;
 import dev.accord.server.backend.Resource;
 import java.sql.Array;
 import java.sql.Connection;
@@ -20,13 +21,15 @@ import java.util.Map;
 final class ResourceRows {
   private ResourceRows() {}
 
-  /** Reads the columns of {@link Statements#RESOURCE_COLUMNS}, the first at {@code first}. */
-  static Resource readResource(ResultSet rows, int first) throws SQLException {
+  /**
+   * Reads the columns of {@link Statements#RESOURCE_COLUMNS}, the first at {@code first}; the
+   * handle ID sealed with {@code handles}.
+   */
+  static Resource readResource(ResultSet rows, int first, HandleKey handles) throws SQLException {
     long id = rows.getLong(first);
     long grant = rows.getLong(first + 4);
-    HandleId handle = new HandleId(id, grant, rows.getInt(first + 5));
     return new Resource(
-        handle,
+        handles.seal(new GrantRef(id, grant, rows.getInt(first + 5))),
         rows.getString(first + 1),
         rows.getString(first + 2),
         rows.getString(first + 3),
@@ -38,8 +41,10 @@ final class ResourceRows {
   }
 
   /** Reads an acquire's outcome code (G, H or D) at {@code first}, then the resource's columns. */
-  static AcquireAnswer readAcquireAnswer(ResultSet rows, int first) throws SQLException {
-    return new AcquireAnswer(outcome(rows.getString(first)), readResource(rows, first + 1));
+  static AcquireAnswer readAcquireAnswer(ResultSet rows, int first, HandleKey handles)
+      throws SQLException {
+    return new AcquireAnswer(
+        outcome(rows.getString(first)), readResource(rows, first + 1, handles));
   }
 
   private static Outcome outcome(String code) {

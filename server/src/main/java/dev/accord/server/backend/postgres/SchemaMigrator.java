@@ -1,6 +1,11 @@
 package dev.accord.server.backend.postgres;
 
 import dev.accord.server.backend.BackendUnavailableException;
+import dev.accord.server.backend.HandleKey;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.output.MigrateResult;
@@ -12,6 +17,9 @@ import org.slf4j.LoggerFactory;
  * answers. Concurrent servers are safe: Flyway serialises them with a PostgreSQL advisory lock. A
  * schema newer than this build (a rollback after an upgrade) is accepted, so older replicas keep
  * serving during a rolling update.
+ *
+ * <p>Once the schema is in place it reads the store's {@link HandleKey} (made by migration V4),
+ * which never changes for a database: a store is ready to serve when both are there.
  */
 final class SchemaMigrator {
   private static final Logger log = LoggerFactory.getLogger(SchemaMigrator.class);
@@ -32,6 +40,7 @@ final class SchemaMigrator {
 
   private final PostgresSettings settings;
   private volatile boolean migrated;
+  private volatile HandleKey handleKey;
   private long lastFailureAt;
   private BackendUnavailableException lastFailure;
 
@@ -86,7 +95,9 @@ final class SchemaMigrator {
         throw lastFailure;
       }
       try {
-        MigrateResult result = flyway(settings).migrate();
+        Flyway flyway = flyway(settings);
+        MigrateResult result = flyway.migrate();
+        handleKey = readHandleKey(flyway);
         migrated = true;
         lastFailure = null;
         log.info(
@@ -95,12 +106,29 @@ final class SchemaMigrator {
                 ? result.targetSchemaVersion
                 : result.initialSchemaVersion,
             result.migrationsExecuted);
-      } catch (FlywayException e) {
+      } catch (FlywayException | SQLException e) {
         lastFailureAt = now;
         lastFailure =
             new BackendUnavailableException("database schema not ready: " + rootMessage(e), e);
         throw lastFailure;
       }
+    }
+  }
+
+  /** The store's handle key, once the schema is in place; see {@link #ensureMigrated}. */
+  HandleKey handleKey() {
+    ensureMigrated();
+    return handleKey;
+  }
+
+  private static HandleKey readHandleKey(Flyway flyway) throws SQLException {
+    try (Connection connection = flyway.getConfiguration().getDataSource().getConnection();
+        PreparedStatement statement = connection.prepareStatement(Statements.HANDLE_KEY_SQL);
+        ResultSet rows = statement.executeQuery()) {
+      if (!rows.next()) {
+        throw new SQLException("accord_store has no row: the schema was not made by Accord");
+      }
+      return HandleKey.of("accord_store.handle_key", rows.getBytes(1));
     }
   }
 }

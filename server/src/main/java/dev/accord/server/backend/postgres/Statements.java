@@ -268,4 +268,7 @@ public final class Statements {
 
   /** The database's store id, which tells cursors of another Accord database apart. */
   static final String STORE_ID_SQL = "SELECT id FROM accord_store";
+
+  /** The key of this database's handle IDs (see {@code HandleId}); one row, made by V4. */
+  static final String HANDLE_KEY_SQL = "SELECT handle_key FROM accord_store";
 }

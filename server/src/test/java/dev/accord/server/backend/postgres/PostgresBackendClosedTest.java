@@ -19,7 +19,7 @@ class PostgresBackendClosedTest {
 
     assertThatThrownBy(() -> backend.acquire(new AcquireCommand("o", "ns", "n", 60, Map.of())))
         .isInstanceOf(BackendUnavailableException.class);
-    assertThatThrownBy(() -> backend.done(new DoneCommand("o", new HandleId(1, 1, 1), Map.of())))
+    assertThatThrownBy(() -> backend.done(new DoneCommand("o", new HandleId(1, 1), Map.of())))
         .isInstanceOf(BackendUnavailableException.class);
   }
 }

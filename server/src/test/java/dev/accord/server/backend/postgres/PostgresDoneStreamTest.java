@@ -6,6 +6,7 @@ import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.DoneCursor;
 import dev.accord.server.backend.DonePage;
+import dev.accord.server.backend.GrantRef;
 import dev.accord.server.backend.Resource;
 import dev.accord.server.testing.TestPostgres;
 import java.sql.Connection;
@@ -52,9 +53,10 @@ class PostgresDoneStreamTest {
       try (PreparedStatement statement = open.prepareStatement(Statements.DONE_SQL)) {
         statement.setArray(1, open.createArrayOf("text", new String[0]));
         statement.setArray(2, open.createArrayOf("text", new String[0]));
-        statement.setLong(3, slow.handleId().resourceId());
-        statement.setLong(4, slow.handleId().grant());
-        statement.setInt(5, slow.handleId().nonce());
+        GrantRef grant = backend.handleKey().open(slow.handleId());
+        statement.setLong(3, grant.resourceId());
+        statement.setLong(4, grant.grant());
+        statement.setInt(5, grant.nonce());
         statement.setString(6, "alice");
         statement.setString(7, "");
         assertThat(statement.executeQuery().next()).isTrue();
