@@ -6,6 +6,7 @@ import dev.accord.server.grpc.BackendHealthMonitor;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -55,12 +56,18 @@ public final class AccordServer implements AutoCloseable {
     this.shutdownGrace = shutdownGrace;
   }
 
-  /**
-   * The TCP transport on {@code listen} (port 0: any free port), with the connection policy every
-   * Accord server has.
-   */
+  /** Plaintext {@link #tcp(InetSocketAddress, ServerCredentials)}. */
   public static ServerBuilder<?> tcp(InetSocketAddress listen) {
-    return NettyServerBuilder.forAddress(listen, InsecureServerCredentials.create())
+    return tcp(listen, InsecureServerCredentials.create());
+  }
+
+  /**
+   * The TCP transport on {@code listen} (port 0: any free port) speaking {@code credentials} (TLS
+   * from {@code dev.accord.server.tls}, or plaintext), with the connection policy every Accord
+   * server has.
+   */
+  public static ServerBuilder<?> tcp(InetSocketAddress listen, ServerCredentials credentials) {
+    return NettyServerBuilder.forAddress(listen, credentials)
         // Go and Java clients may ping to keep idle connections through load balancers: allow it.
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
@@ -86,18 +93,32 @@ public final class AccordServer implements AutoCloseable {
       Duration shutdownGrace,
       Duration healthInterval)
       throws IOException {
+    return start(transport, backend, callThreads, shutdownGrace, healthInterval, true);
+  }
+
+  /**
+   * Starts serving {@code backend} on {@code transport}, with server reflection only when {@code
+   * reflection} ({@code ACCORD_REFLECTION}).
+   */
+  public static AccordServer start(
+      ServerBuilder<?> transport,
+      Backend backend,
+      int callThreads,
+      Duration shutdownGrace,
+      Duration healthInterval,
+      boolean reflection)
+      throws IOException {
     HealthStatusManager health = new HealthStatusManager();
     // Liveness must not follow the database: restarting servers does not bring PostgreSQL back.
     health.setStatus(LIVENESS_SERVICE, ServingStatus.SERVING);
     BackendHealthMonitor monitor = new BackendHealthMonitor(backend, health, healthInterval);
     monitor.start();
     AccordServices services = new AccordServices(backend, callThreads, "accord-");
-    Server server =
-        services
-            .addTo(transport)
-            .addService(health.getHealthService())
-            .addService(ProtoReflectionServiceV1.newInstance())
-            .build();
+    services.addTo(transport).addService(health.getHealthService());
+    if (reflection) {
+      transport.addService(ProtoReflectionServiceV1.newInstance());
+    }
+    Server server = transport.build();
     try {
       server.start();
     } catch (IOException e) {

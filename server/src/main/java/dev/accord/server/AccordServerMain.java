@@ -2,6 +2,10 @@ package dev.accord.server;
 
 import dev.accord.server.backend.Backend;
 import dev.accord.server.cli.DemoCommand;
+import dev.accord.server.tls.ReloadingServerCredentials;
+import dev.accord.server.tls.TlsSettings;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ServerCredentials;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -71,6 +75,37 @@ public final class AccordServerMain implements Callable<Integer> {
           "How long in-flight calls may run on shutdown (ACCORD_SHUTDOWN_GRACE_SECONDS, default ${DEFAULT-VALUE}).")
   int shutdownGraceSeconds;
 
+  @Option(
+      names = "--tls-cert-file",
+      defaultValue = "${env:ACCORD_TLS_CERT_FILE}",
+      paramLabel = "FILE",
+      description =
+          "PEM certificate chain: serve gRPC over TLS, re-read when it changes (ACCORD_TLS_CERT_FILE).")
+  Path tlsCertFile;
+
+  @Option(
+      names = "--tls-key-file",
+      defaultValue = "${env:ACCORD_TLS_KEY_FILE}",
+      paramLabel = "FILE",
+      description = "PEM (PKCS#8) private key of --tls-cert-file (ACCORD_TLS_KEY_FILE).")
+  Path tlsKeyFile;
+
+  @Option(
+      names = "--tls-client-ca-file",
+      defaultValue = "${env:ACCORD_TLS_CLIENT_CA_FILE}",
+      paramLabel = "FILE",
+      description =
+          "PEM CA certificates: clients must present a certificate they signed (mTLS) "
+              + "(ACCORD_TLS_CLIENT_CA_FILE).")
+  Path tlsClientCaFile;
+
+  @Option(
+      names = "--reflection",
+      defaultValue = "${env:ACCORD_REFLECTION:-on}",
+      paramLabel = "on|off",
+      description = "Serve gRPC server reflection (ACCORD_REFLECTION, default ${DEFAULT-VALUE}).")
+  String reflection;
+
   public static void main(String[] args) {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
@@ -92,7 +127,9 @@ public final class AccordServerMain implements Callable<Integer> {
               dataDir,
               poolSize,
               Duration.ofSeconds(shutdownGraceSeconds),
-              Duration.ofSeconds(2));
+              Duration.ofSeconds(2),
+              new TlsSettings(tlsCertFile, tlsKeyFile, tlsClientCaFile),
+              ServerConfig.parseReflection(reflection));
       if (shutdownGraceSeconds < 0) {
         throw new IllegalArgumentException(
             "ACCORD_SHUTDOWN_GRACE_SECONDS (--shutdown-grace) must be 0 or more");
@@ -115,27 +152,51 @@ public final class AccordServerMain implements Callable<Integer> {
       log.error("Cannot start the embedded database: {}", e.getMessage());
       return 1;
     }
+    ReloadingServerCredentials tls = null;
     AccordServer server;
     try {
+      ServerCredentials credentials = InsecureServerCredentials.create();
+      if (config.tls().enabled()) {
+        tls =
+            ReloadingServerCredentials.start(
+                config.tls(), ReloadingServerCredentials.DEFAULT_RELOAD_PERIOD);
+        credentials = tls.credentials();
+      } else {
+        // Authentication (ACCORD_AUTH) may still be on; the line names what is missing here.
+        log.warn(
+            "Plaintext gRPC: calls are unencrypted and unauthenticated "
+                + "(set ACCORD_TLS_CERT_FILE and ACCORD_TLS_KEY_FILE for TLS)");
+      }
       server =
           AccordServer.start(
-              AccordServer.tcp(config.listen()),
+              AccordServer.tcp(config.listen(), credentials),
               backend,
               callThreads(config.poolSize()),
               config.shutdownGrace(),
-              config.healthInterval());
+              config.healthInterval(),
+              config.reflection());
+    } catch (IllegalArgumentException e) {
+      log.error("{}", e.getMessage());
+      backend.close();
+      return 2;
     } catch (java.io.IOException e) {
       log.error(
           "cannot listen on {}: {} (is another server on that port? set ACCORD_LISTEN)",
           config.listen(),
           e.getMessage());
+      if (tls != null) {
+        tls.close();
+      }
       backend.close();
       return 1;
     }
     log.info(
-        "Accord server listening on {} (backend: {})",
+        "Accord server listening on {} (backend: {}, {})",
         describe(config.listen(), server.port()),
-        backend.describe());
+        backend.describe(),
+        config.tls().enabled()
+            ? (config.tls().clientCertificatesRequired() ? "TLS with client certificates" : "TLS")
+            : "plaintext");
     Thread hook =
         new Thread(
             () -> {
@@ -148,6 +209,9 @@ public final class AccordServerMain implements Callable<Integer> {
             "accord-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     server.awaitTermination();
+    if (tls != null) {
+      tls.close();
+    }
     return 0;
   }
 

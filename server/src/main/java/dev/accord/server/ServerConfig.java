@@ -1,5 +1,6 @@
 package dev.accord.server;
 
+import dev.accord.server.tls.TlsSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,8 @@ import java.time.Duration;
  * @param poolSize database connections
  * @param shutdownGrace how long in-flight calls may take to finish on shutdown
  * @param healthInterval how often the database is checked for the health service
+ * @param tls the gRPC port's TLS files ({@link TlsSettings#PLAINTEXT}: none)
+ * @param reflection whether server reflection is served ({@code ACCORD_REFLECTION})
  */
 public record ServerConfig(
     InetSocketAddress listen,
@@ -22,8 +25,29 @@ public record ServerConfig(
     Path dataDir,
     int poolSize,
     Duration shutdownGrace,
-    Duration healthInterval) {
+    Duration healthInterval,
+    TlsSettings tls,
+    boolean reflection) {
   public static final int DEFAULT_PORT = 7475;
+
+  /** Plaintext, with reflection. */
+  public ServerConfig(
+      InetSocketAddress listen,
+      String backend,
+      Path dataDir,
+      int poolSize,
+      Duration shutdownGrace,
+      Duration healthInterval) {
+    this(
+        listen,
+        backend,
+        dataDir,
+        poolSize,
+        shutdownGrace,
+        healthInterval,
+        TlsSettings.PLAINTEXT,
+        true);
+  }
 
   public ServerConfig {
     if (backend == null || backend.isBlank()) {
@@ -35,6 +59,24 @@ public record ServerConfig(
       throw new IllegalArgumentException(
           "ACCORD_POOL_SIZE (--pool-size) must be from 1 to 1000, got " + poolSize);
     }
+    if (tls == null) {
+      throw new IllegalArgumentException("tls must be TlsSettings.PLAINTEXT, not null");
+    }
+  }
+
+  /**
+   * Reads {@code on} or {@code off}.
+   *
+   * @throws IllegalArgumentException naming ACCORD_REFLECTION
+   */
+  public static boolean parseReflection(String value) {
+    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "on" -> true;
+      case "off" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "ACCORD_REFLECTION (--reflection) must be on or off, got \"" + value + "\"");
+    };
   }
 
   /**
