@@ -176,7 +176,11 @@ public final class AccordServerMain implements Callable<Integer> {
               config.healthInterval(),
               config.reflection());
     } catch (IllegalArgumentException e) {
+      // A TLS file changed between the check and the start, or became unreadable.
       log.error("{}", e.getMessage());
+      if (tls != null) {
+        tls.close();
+      }
       backend.close();
       return 2;
     } catch (java.io.IOException e) {

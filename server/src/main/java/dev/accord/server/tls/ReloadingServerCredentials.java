@@ -142,7 +142,7 @@ public final class ReloadingServerCredentials implements AutoCloseable {
       load();
       lastFailure = null;
     } catch (RuntimeException e) {
-      String failure = e.getMessage();
+      String failure = String.valueOf(e.getMessage());
       if (!failure.equals(lastFailure)) {
         log.warn("TLS: keeping the current certificates: {}", failure);
         lastFailure = failure;
