@@ -2,6 +2,7 @@ package dev.accord.client;
 
 import dev.accord.api.InputLimits;
 import io.grpc.ManagedChannel;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -38,6 +39,9 @@ public final class AccordClient implements AutoCloseable {
   public static final String ENV_NAMESPACE = "ACCORD_NAMESPACE";
   public static final String ENV_OWNER = "ACCORD_OWNER";
   public static final String ENV_TTL = "ACCORD_TTL";
+  public static final String ENV_TLS_CA_FILE = "ACCORD_TLS_CA_FILE";
+  public static final String ENV_TLS_CERT_FILE = "ACCORD_TLS_CERT_FILE";
+  public static final String ENV_TLS_KEY_FILE = "ACCORD_TLS_KEY_FILE";
 
   /** Candidates one claim may carry, and the most leases it may ask for. */
   public static final int MAX_CLAIM = InputLimits.MAX_CLAIM_NAMES;
@@ -206,7 +210,10 @@ public final class AccordClient implements AutoCloseable {
    */
   public static final class Builder {
     private static final Pattern URL_SCHEME = Pattern.compile("(?i)^(https?|grpcs?)://.*");
+    private static final String HTTPS = "https://";
     private String target;
+    private boolean httpsTarget;
+    private ClientTls tls;
     private ManagedChannel channel;
     private AutoCloseable onClose;
     private String owner = ClientEnvironment.defaultOwner();
@@ -221,7 +228,9 @@ public final class AccordClient implements AutoCloseable {
 
     /**
      * The server, as a gRPC target: {@code host:port}, or {@code dns:///host:port} to balance
-     * round-robin over every address the name resolves to (a headless Service in Kubernetes).
+     * round-robin over every address the name resolves to (a headless Service in Kubernetes), or
+     * {@code https://host:port} for TLS trusting the JVM's default trust store (or the CA of {@link
+     * #tlsTrust}).
      */
     public Builder target(String target) {
       return target(target, "target");
@@ -230,10 +239,14 @@ public final class AccordClient implements AutoCloseable {
     Builder target(String target, String setting) {
       String expected =
           setting
-              + " must be a gRPC target such as dns:///accord.default.svc:7475 or "
-              + "localhost:7475, got \""
+              + " must be a gRPC target such as dns:///accord.default.svc:7475, "
+              + "localhost:7475 or https://accord.example.com:7475, got \""
               + target
               + "\"";
+      boolean https = target != null && target.regionMatches(true, 0, HTTPS, 0, HTTPS.length());
+      if (https) {
+        target = target.substring(HTTPS.length());
+      }
       if (target == null
           || target.isBlank()
           || target.chars().anyMatch(Character::isWhitespace)
@@ -244,7 +257,32 @@ public final class AccordClient implements AutoCloseable {
         throw new IllegalArgumentException(expected + " (the port is missing)");
       }
       this.target = target;
+      this.httpsTarget = https;
       this.channel = null;
+      return this;
+    }
+
+    /** Speaks TLS, trusting the CA certificates in this PEM file (instead of the JVM's). */
+    public Builder tlsTrust(Path caFile) {
+      return tlsTrust(caFile, "tlsTrust");
+    }
+
+    Builder tlsTrust(Path caFile, String setting) {
+      tls = (tls == null ? ClientTls.DEFAULT_TRUST : tls).withTrust(caFile, setting);
+      return this;
+    }
+
+    /** Speaks TLS and presents this PEM certificate chain and PKCS#8 key to the server (mTLS). */
+    public Builder tlsClientCertificate(Path certFile, Path keyFile) {
+      return tlsClientCertificate(
+          certFile, "tlsClientCertificate certFile", keyFile, "tlsClientCertificate keyFile");
+    }
+
+    Builder tlsClientCertificate(
+        Path certFile, String certSetting, Path keyFile, String keySetting) {
+      tls =
+          (tls == null ? ClientTls.DEFAULT_TRUST : tls)
+              .withClientCertificate(certFile, certSetting, keyFile, keySetting);
       return this;
     }
 
@@ -352,7 +390,11 @@ public final class AccordClient implements AutoCloseable {
           throw new IllegalStateException(
               "set a target (or " + ENV_TARGET + " with builderFromEnvironment)");
         }
-        connection = Calls.connect(target);
+        connection =
+            tls == null && !httpsTarget
+                ? Calls.connect(target)
+                : Calls.connect(
+                    target, (tls == null ? ClientTls.DEFAULT_TRUST : tls).credentials());
       }
       return new AccordClient(this, connection);
     }

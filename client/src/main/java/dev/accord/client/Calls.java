@@ -2,9 +2,11 @@ package dev.accord.client;
 
 import com.google.rpc.ErrorInfo;
 import dev.accord.api.v1.V1Grpc;
+import io.grpc.ChannelCredentials;
 import io.grpc.Deadline;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
-import io.grpc.ManagedChannelBuilder;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
@@ -73,13 +75,18 @@ final class Calls implements AutoCloseable {
             });
   }
 
-  /**
-   * A channel to {@code target}: round-robin over every address the target resolves to, with
-   * keepalives so a connection that died silently is noticed.
-   */
+  /** A plaintext {@link #connect(String, ChannelCredentials)}. */
   static ManagedChannel connect(String target) {
-    return ManagedChannelBuilder.forTarget(target)
-        .usePlaintext()
+    return connect(target, InsecureChannelCredentials.create());
+  }
+
+  /**
+   * A channel to {@code target} speaking {@code credentials} (TLS or plaintext): round-robin over
+   * every address the target resolves to, with keepalives so a connection that died silently is
+   * noticed.
+   */
+  static ManagedChannel connect(String target, ChannelCredentials credentials) {
+    return Grpc.newChannelBuilder(target, credentials)
         .defaultLoadBalancingPolicy("round_robin")
         .keepAliveTime(30, TimeUnit.SECONDS)
         .build();

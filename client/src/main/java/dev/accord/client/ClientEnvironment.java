@@ -3,8 +3,12 @@ package dev.accord.client;
 import static dev.accord.client.AccordClient.ENV_NAMESPACE;
 import static dev.accord.client.AccordClient.ENV_OWNER;
 import static dev.accord.client.AccordClient.ENV_TARGET;
+import static dev.accord.client.AccordClient.ENV_TLS_CA_FILE;
+import static dev.accord.client.AccordClient.ENV_TLS_CERT_FILE;
+import static dev.accord.client.AccordClient.ENV_TLS_KEY_FILE;
 import static dev.accord.client.AccordClient.ENV_TTL;
 
+import java.nio.file.Path;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -51,6 +55,22 @@ final class ClientEnvironment {
               + "target, e.g. dns:///accord.default.svc:7475 or localhost:7475");
     }
     builder.target(target, ENV_TARGET);
+    tls(env, builder);
+  }
+
+  /** TLS: a CA to trust, a client certificate to present; either turns TLS on. */
+  private static void tls(Map<String, String> env, AccordClient.Builder builder) {
+    nonEmpty(env, ENV_TLS_CA_FILE)
+        .ifPresent(file -> builder.tlsTrust(Path.of(file), ENV_TLS_CA_FILE));
+    Optional<String> cert = nonEmpty(env, ENV_TLS_CERT_FILE);
+    Optional<String> key = nonEmpty(env, ENV_TLS_KEY_FILE);
+    if (cert.isPresent() || key.isPresent()) {
+      builder.tlsClientCertificate(
+          cert.map(Path::of).orElse(null),
+          ENV_TLS_CERT_FILE,
+          key.map(Path::of).orElse(null),
+          ENV_TLS_KEY_FILE);
+    }
   }
 
   /** Whose leases these are, and in which namespace. */

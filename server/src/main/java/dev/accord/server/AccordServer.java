@@ -7,6 +7,7 @@ import dev.accord.server.grpc.BackendHealthMonitor;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerCredentials;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
@@ -56,12 +57,18 @@ public final class AccordServer implements AutoCloseable {
     this.shutdownGrace = shutdownGrace;
   }
 
-  /**
-   * The TCP transport on {@code listen} (port 0: any free port), with the connection policy every
-   * Accord server has.
-   */
+  /** Plaintext {@link #tcp(InetSocketAddress, ServerCredentials)}. */
   public static ServerBuilder<?> tcp(InetSocketAddress listen) {
-    return NettyServerBuilder.forAddress(listen, InsecureServerCredentials.create())
+    return tcp(listen, InsecureServerCredentials.create());
+  }
+
+  /**
+   * The TCP transport on {@code listen} (port 0: any free port) speaking {@code credentials} (TLS
+   * from {@code dev.accord.server.tls}, or plaintext), with the connection policy every Accord
+   * server has.
+   */
+  public static ServerBuilder<?> tcp(InetSocketAddress listen, ServerCredentials credentials) {
+    return NettyServerBuilder.forAddress(listen, credentials)
         // Go and Java clients may ping to keep idle connections through load balancers: allow it.
         .permitKeepAliveTime(10, TimeUnit.SECONDS)
         .permitKeepAliveWithoutCalls(true)
@@ -87,12 +94,13 @@ public final class AccordServer implements AutoCloseable {
       Duration shutdownGrace,
       Duration healthInterval)
       throws IOException {
-    return start(transport, backend, callThreads, shutdownGrace, healthInterval, null);
+    return start(transport, backend, callThreads, shutdownGrace, healthInterval, null, true);
   }
 
   /**
-   * {@link #start} with access rules: {@code accessPolicy} decides what each authenticated caller
-   * may do; null when authentication is off.
+   * {@link #start} with access rules and a choice of reflection: {@code accessPolicy} decides what
+   * each authenticated caller may do (null when authentication is off); server reflection is served
+   * only when {@code reflection} ({@code ACCORD_REFLECTION}).
    */
   public static AccordServer start(
       ServerBuilder<?> transport,
@@ -100,7 +108,8 @@ public final class AccordServer implements AutoCloseable {
       int callThreads,
       Duration shutdownGrace,
       Duration healthInterval,
-      AccessPolicy accessPolicy)
+      AccessPolicy accessPolicy,
+      boolean reflection)
       throws IOException {
     HealthStatusManager health = new HealthStatusManager();
     // Liveness must not follow the database: restarting servers does not bring PostgreSQL back.
@@ -108,12 +117,11 @@ public final class AccordServer implements AutoCloseable {
     BackendHealthMonitor monitor = new BackendHealthMonitor(backend, health, healthInterval);
     monitor.start();
     AccordServices services = new AccordServices(backend, callThreads, "accord-", accessPolicy);
-    Server server =
-        services
-            .addTo(transport)
-            .addService(health.getHealthService())
-            .addService(ProtoReflectionServiceV1.newInstance())
-            .build();
+    services.addTo(transport).addService(health.getHealthService());
+    if (reflection) {
+      transport.addService(ProtoReflectionServiceV1.newInstance());
+    }
+    Server server = transport.build();
     try {
       server.start();
     } catch (IOException e) {

@@ -3,6 +3,10 @@ package dev.accord.server;
 import dev.accord.server.access.AccessFileReloader;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.cli.DemoCommand;
+import dev.accord.server.tls.ReloadingServerCredentials;
+import dev.accord.server.tls.TlsSettings;
+import io.grpc.InsecureServerCredentials;
+import io.grpc.ServerCredentials;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,6 +85,37 @@ public final class AccordServerMain implements Callable<Integer> {
               + "without it (ACCORD_ACCESS_FILE).")
   Path accessFile;
 
+  @Option(
+      names = "--tls-cert-file",
+      defaultValue = "${env:ACCORD_TLS_CERT_FILE}",
+      paramLabel = "FILE",
+      description =
+          "PEM certificate chain: serve gRPC over TLS, re-read when it changes (ACCORD_TLS_CERT_FILE).")
+  Path tlsCertFile;
+
+  @Option(
+      names = "--tls-key-file",
+      defaultValue = "${env:ACCORD_TLS_KEY_FILE}",
+      paramLabel = "FILE",
+      description = "PEM (PKCS#8) private key of --tls-cert-file (ACCORD_TLS_KEY_FILE).")
+  Path tlsKeyFile;
+
+  @Option(
+      names = "--tls-client-ca-file",
+      defaultValue = "${env:ACCORD_TLS_CLIENT_CA_FILE}",
+      paramLabel = "FILE",
+      description =
+          "PEM CA certificates: clients must present a certificate they signed (mTLS) "
+              + "(ACCORD_TLS_CLIENT_CA_FILE).")
+  Path tlsClientCaFile;
+
+  @Option(
+      names = "--reflection",
+      defaultValue = "${env:ACCORD_REFLECTION:-on}",
+      paramLabel = "on|off",
+      description = "Serve gRPC server reflection (ACCORD_REFLECTION, default ${DEFAULT-VALUE}).")
+  String reflection;
+
   public static void main(String[] args) {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
@@ -103,6 +138,8 @@ public final class AccordServerMain implements Callable<Integer> {
               poolSize,
               Duration.ofSeconds(shutdownGraceSeconds),
               Duration.ofSeconds(2),
+              new TlsSettings(tlsCertFile, tlsKeyFile, tlsClientCaFile),
+              ServerConfig.parseReflection(reflection),
               accessFile == null || accessFile.toString().isEmpty() ? null : accessFile);
       ServerConfig.requireAccessFileWithAuthentication(
           config.authenticationOn(), config.accessFile());
@@ -138,31 +175,52 @@ public final class AccordServerMain implements Callable<Integer> {
         return 2;
       }
     }
+    ReloadingServerCredentials tls = null;
     AccordServer server;
     try {
+      ServerCredentials credentials = InsecureServerCredentials.create();
+      if (config.tls().enabled()) {
+        tls =
+            ReloadingServerCredentials.start(
+                config.tls(), ReloadingServerCredentials.DEFAULT_RELOAD_PERIOD);
+        credentials = tls.credentials();
+      } else {
+        // Authentication (ACCORD_AUTH) may still be on; the line names what is missing here.
+        log.warn(
+            "Plaintext gRPC: calls are unencrypted and unauthenticated "
+                + "(set ACCORD_TLS_CERT_FILE and ACCORD_TLS_KEY_FILE for TLS)");
+      }
       server =
           AccordServer.start(
-              AccordServer.tcp(config.listen()),
+              AccordServer.tcp(config.listen(), credentials),
               backend,
               callThreads(config.poolSize()),
               config.shutdownGrace(),
               config.healthInterval(),
-              access == null ? null : access.policy());
+              access == null ? null : access.policy(),
+              config.reflection());
+    } catch (IllegalArgumentException e) {
+      // A TLS file changed between the check and the start, or became unreadable.
+      log.error("{}", e.getMessage());
+      stopReloaders(tls, access);
+      backend.close();
+      return 2;
     } catch (java.io.IOException e) {
       log.error(
           "cannot listen on {}: {} (is another server on that port? set ACCORD_LISTEN)",
           config.listen(),
           e.getMessage());
-      if (access != null) {
-        access.close();
-      }
+      stopReloaders(tls, access);
       backend.close();
       return 1;
     }
     log.info(
-        "Accord server listening on {} (backend: {})",
+        "Accord server listening on {} (backend: {}, {})",
         describe(config.listen(), server.port()),
-        backend.describe());
+        backend.describe(),
+        config.tls().enabled()
+            ? (config.tls().clientCertificatesRequired() ? "TLS with client certificates" : "TLS")
+            : "plaintext");
     Thread hook =
         new Thread(
             () -> {
@@ -175,7 +233,18 @@ public final class AccordServerMain implements Callable<Integer> {
             "accord-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
     server.awaitTermination();
+    stopReloaders(tls, access);
     return 0;
+  }
+
+  /** Stops the file reloaders that were started; either may be null. */
+  private static void stopReloaders(ReloadingServerCredentials tls, AccessFileReloader access) {
+    if (tls != null) {
+      tls.close();
+    }
+    if (access != null) {
+      access.close();
+    }
   }
 
   /** One thread per connection, plus some for calls that never reach the database. */

@@ -1,5 +1,6 @@
 package dev.accord.server;
 
+import dev.accord.server.tls.TlsSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,8 @@ import java.time.Duration;
  * @param poolSize database connections
  * @param shutdownGrace how long in-flight calls may take to finish on shutdown
  * @param healthInterval how often the database is checked for the health service
+ * @param tls the gRPC port's TLS files ({@link TlsSettings#PLAINTEXT}: none)
+ * @param reflection whether server reflection is served ({@code ACCORD_REFLECTION})
  * @param accessFile the access rules (ACCORD_ACCESS_FILE); null when none is given
  */
 public record ServerConfig(
@@ -24,10 +27,12 @@ public record ServerConfig(
     int poolSize,
     Duration shutdownGrace,
     Duration healthInterval,
+    TlsSettings tls,
+    boolean reflection,
     Path accessFile) {
   public static final int DEFAULT_PORT = 7475;
 
-  /** Settings without access rules. */
+  /** Plaintext, with reflection, without access rules. */
   public ServerConfig(
       InetSocketAddress listen,
       String backend,
@@ -35,12 +40,22 @@ public record ServerConfig(
       int poolSize,
       Duration shutdownGrace,
       Duration healthInterval) {
-    this(listen, backend, dataDir, poolSize, shutdownGrace, healthInterval, null);
+    this(
+        listen,
+        backend,
+        dataDir,
+        poolSize,
+        shutdownGrace,
+        healthInterval,
+        TlsSettings.PLAINTEXT,
+        true,
+        null);
   }
 
   /**
    * Whether callers are authenticated ({@code ACCORD_AUTH} tokens or kubernetes, or {@code
-   * ACCORD_TLS_CLIENT_CA_FILE}). No authentication setting is part of this config yet, so never.
+   * ACCORD_TLS_CLIENT_CA_FILE}). The interceptor that authenticates calls is not wired yet, so
+   * never.
    */
   public boolean authenticationOn() {
     return false;
@@ -76,6 +91,24 @@ public record ServerConfig(
       throw new IllegalArgumentException(
           "ACCORD_POOL_SIZE (--pool-size) must be from 1 to 1000, got " + poolSize);
     }
+    if (tls == null) {
+      throw new IllegalArgumentException("tls must be TlsSettings.PLAINTEXT, not null");
+    }
+  }
+
+  /**
+   * Reads {@code on} or {@code off}.
+   *
+   * @throws IllegalArgumentException naming ACCORD_REFLECTION
+   */
+  public static boolean parseReflection(String value) {
+    return switch (value.trim().toLowerCase(java.util.Locale.ROOT)) {
+      case "on" -> true;
+      case "off" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "ACCORD_REFLECTION (--reflection) must be on or off, got \"" + value + "\"");
+    };
   }
 
   /**

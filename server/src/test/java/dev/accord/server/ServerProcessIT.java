@@ -2,6 +2,7 @@ package dev.accord.server;
 
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.google.protobuf.ByteString;
@@ -12,8 +13,13 @@ import dev.accord.api.v1.Handle;
 import dev.accord.api.v1.ListRequest;
 import dev.accord.api.v1.Status;
 import dev.accord.api.v1.V1Grpc;
+import dev.accord.certs.CertificateAuthority;
+import dev.accord.certs.CertificateRequest;
+import dev.accord.certs.IssuedCertificate;
+import dev.accord.client.AccordClient;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
@@ -25,6 +31,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -155,6 +162,51 @@ class ServerProcessIT {
         .as("exit code after SIGTERM; %s", server.describe())
         .isEqualTo(EXIT_SIGTERM);
     assertThat(server.stderr()).as(server.describe()).contains("Accord server stopped");
+  }
+
+  @Test
+  @DisplayName(
+      "with ACCORD_TLS_CERT_FILE and ACCORD_TLS_KEY_FILE: TLS clients work, plaintext fails")
+  void tlsFromTheEnvironmentServesTlsClientsAndRefusesPlaintext() throws Exception {
+    IssuedCertificate issued =
+        CertificateAuthority.create("process-test-ca", Duration.ofHours(1), Clock.systemUTC())
+            .issue(
+                CertificateRequest.server(List.of("localhost"), Duration.ofHours(1)),
+                Clock.systemUTC());
+    Path cert = Files.writeString(workDir.resolve("tls.crt"), issued.certificatePem());
+    Path key = Files.writeString(workDir.resolve("tls.key"), issued.privateKeyPem());
+    Path ca = Files.writeString(workDir.resolve("ca.crt"), issued.issuerPem());
+    int port = freePort();
+    ServerProcess server =
+        start(
+            Map.of(
+                "ACCORD_BACKEND",
+                "memory",
+                "ACCORD_LISTEN",
+                "127.0.0.1:" + port,
+                "ACCORD_TLS_CERT_FILE",
+                cert.toString(),
+                "ACCORD_TLS_KEY_FILE",
+                key.toString()));
+    server.awaitStderr("Accord server listening on 127.0.0.1:" + port, MEMORY_STARTUP);
+    assertThat(server.stderr()).as(server.describe()).contains("TLS").doesNotContain("unencrypted");
+
+    try (AccordClient client =
+        AccordClient.builder()
+            .target("https://localhost:" + port)
+            .tlsTrust(ca)
+            .callDeadline(CALL_DEADLINE)
+            .build()) {
+      assertThat(client.acquire("tls-job").isAcquired()).as(server.describe()).isTrue();
+    }
+    assertThatThrownBy(
+            () ->
+                HealthGrpc.newBlockingStub(channel(port))
+                    .withDeadlineAfter(5, TimeUnit.SECONDS)
+                    .check(HealthCheckRequest.getDefaultInstance()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(io.grpc.Status.Code.UNAVAILABLE));
   }
 
   @Test
