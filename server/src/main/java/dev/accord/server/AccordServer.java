@@ -3,6 +3,8 @@ package dev.accord.server;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.grpc.AccordServices;
 import dev.accord.server.grpc.BackendHealthMonitor;
+import dev.accord.server.security.AuthenticationInterceptor;
+import dev.accord.server.security.Authenticator;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -13,6 +15,7 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -86,6 +89,26 @@ public final class AccordServer implements AutoCloseable {
       Duration shutdownGrace,
       Duration healthInterval)
       throws IOException {
+    return start(transport, backend, callThreads, shutdownGrace, healthInterval, List.of());
+  }
+
+  /**
+   * Starts serving {@code backend} on {@code transport}, every call but health checks authenticated
+   * by {@code authenticators} (none: calls are not authenticated).
+   *
+   * @see #start(ServerBuilder, Backend, int, Duration, Duration)
+   */
+  public static AccordServer start(
+      ServerBuilder<?> transport,
+      Backend backend,
+      int callThreads,
+      Duration shutdownGrace,
+      Duration healthInterval,
+      List<Authenticator> authenticators)
+      throws IOException {
+    if (!authenticators.isEmpty()) {
+      transport.intercept(new AuthenticationInterceptor(authenticators));
+    }
     HealthStatusManager health = new HealthStatusManager();
     // Liveness must not follow the database: restarting servers does not bring PostgreSQL back.
     health.setStatus(LIVENESS_SERVICE, ServingStatus.SERVING);

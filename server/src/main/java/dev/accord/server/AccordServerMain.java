@@ -2,9 +2,13 @@ package dev.accord.server;
 
 import dev.accord.server.backend.Backend;
 import dev.accord.server.cli.DemoCommand;
+import dev.accord.server.security.AuthMode;
+import dev.accord.server.security.Authenticator;
+import dev.accord.server.security.BearerAuthenticators;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +75,25 @@ public final class AccordServerMain implements Callable<Integer> {
           "How long in-flight calls may run on shutdown (ACCORD_SHUTDOWN_GRACE_SECONDS, default ${DEFAULT-VALUE}).")
   int shutdownGraceSeconds;
 
+  @Option(
+      names = "--auth",
+      defaultValue = "${env:ACCORD_AUTH:-none}",
+      paramLabel = "MODE",
+      description =
+          "How callers prove who they are: none | tokens:FILE (bearer tokens in Kubernetes' "
+              + "static-token CSV format) | kubernetes (ServiceAccount tokens, TokenReview) "
+              + "(ACCORD_AUTH, default ${DEFAULT-VALUE}).")
+  String auth;
+
+  @Option(
+      names = "--auth-audience",
+      defaultValue = "${env:ACCORD_AUTH_AUDIENCE:-accord.dev}",
+      paramLabel = "AUDIENCE",
+      description =
+          "The audience ServiceAccount tokens must be for with --auth kubernetes "
+              + "(ACCORD_AUTH_AUDIENCE, default ${DEFAULT-VALUE}).")
+  String authAudience;
+
   public static void main(String[] args) {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
@@ -92,7 +115,8 @@ public final class AccordServerMain implements Callable<Integer> {
               dataDir,
               poolSize,
               Duration.ofSeconds(shutdownGraceSeconds),
-              Duration.ofSeconds(2));
+              Duration.ofSeconds(2),
+              AuthMode.parse(auth, authAudience));
       if (shutdownGraceSeconds < 0) {
         throw new IllegalArgumentException(
             "ACCORD_SHUTDOWN_GRACE_SECONDS (--shutdown-grace) must be 0 or more");
@@ -105,6 +129,18 @@ public final class AccordServerMain implements Callable<Integer> {
 
   static int serve(ServerConfig config) throws Exception {
     log.info("Starting Accord server {}", Version.version());
+    List<Authenticator> authenticators;
+    try {
+      authenticators = BearerAuthenticators.of(config.auth());
+    } catch (IllegalArgumentException e) {
+      log.error("{}", e.getMessage());
+      return 2;
+    }
+    if (authenticators.isEmpty()) {
+      log.warn(
+          "ACCORD_AUTH=none: calls are unauthenticated; anyone who reaches this port may act as "
+              + "any worker");
+    }
     Backend backend;
     try {
       backend = Backends.open(config.backend(), config.dataDir(), config.poolSize());
@@ -123,7 +159,8 @@ public final class AccordServerMain implements Callable<Integer> {
               backend,
               callThreads(config.poolSize()),
               config.shutdownGrace(),
-              config.healthInterval());
+              config.healthInterval(),
+              authenticators);
     } catch (java.io.IOException e) {
       log.error(
           "cannot listen on {}: {} (is another server on that port? set ACCORD_LISTEN)",

@@ -1,5 +1,6 @@
 package dev.accord.server;
 
+import dev.accord.server.security.AuthMode;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import java.time.Duration;
  * @param poolSize database connections
  * @param shutdownGrace how long in-flight calls may take to finish on shutdown
  * @param healthInterval how often the database is checked for the health service
+ * @param auth how callers prove who they are ({@code ACCORD_AUTH})
  */
 public record ServerConfig(
     InetSocketAddress listen,
@@ -22,7 +24,8 @@ public record ServerConfig(
     Path dataDir,
     int poolSize,
     Duration shutdownGrace,
-    Duration healthInterval) {
+    Duration healthInterval,
+    AuthMode auth) {
   public static final int DEFAULT_PORT = 7475;
 
   public ServerConfig {
@@ -34,6 +37,9 @@ public record ServerConfig(
     if (poolSize < 1 || poolSize > 1000) {
       throw new IllegalArgumentException(
           "ACCORD_POOL_SIZE (--pool-size) must be from 1 to 1000, got " + poolSize);
+    }
+    if (auth == null) {
+      throw new IllegalArgumentException("ACCORD_AUTH (--auth) must be set");
     }
   }
 

@@ -124,7 +124,8 @@ class ServerConfigTest {
                     Path.of("."),
                     0,
                     java.time.Duration.ZERO,
-                    java.time.Duration.ofSeconds(1)))
+                    java.time.Duration.ofSeconds(1),
+                    new dev.accord.server.security.AuthMode.None()))
         .hasMessageContaining("ACCORD_POOL_SIZE");
   }
 }

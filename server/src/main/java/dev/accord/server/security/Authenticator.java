@@ -18,4 +18,12 @@ public interface Authenticator {
    *     is present but not valid
    */
   Caller authenticate(Metadata headers, Attributes transport) throws StatusException;
+
+  /**
+   * The credential this authenticator looks for, for the message a call without any credential
+   * gets, e.g. {@code "a bearer token (authorization: Bearer …)"}.
+   */
+  default String credential() {
+    return "a credential";
+  }
 }
