@@ -21,7 +21,11 @@ import org.slf4j.LoggerFactory;
 public final class TokenFileAuthenticator implements Authenticator {
   private static final Logger log = LoggerFactory.getLogger(TokenFileAuthenticator.class);
 
-  /** What identifies one version of the file: a rewrite or an atomic replace changes it. */
+  /**
+   * What identifies one version of the file: an atomic replace (how Kubernetes updates a mounted
+   * Secret) or a rewrite changes it; a rewrite of the same size within the file system's timestamp
+   * granularity goes unnoticed until the next change.
+   */
   private record Stamp(FileTime modified, long size, Object fileKey) {}
 
   private final Path file;
@@ -42,6 +46,8 @@ public final class TokenFileAuthenticator implements Authenticator {
     } catch (IOException e) {
       throw new IllegalArgumentException(
           AuthMode.VARIABLE + " token file " + file + " cannot be read: " + e, e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(AuthMode.VARIABLE + " token file " + e.getMessage(), e);
     }
     if (tokens.size() == 0) {
       log.warn("The token file {} lists no tokens: every call will be refused", file);
