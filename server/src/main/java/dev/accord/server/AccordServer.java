@@ -106,8 +106,10 @@ public final class AccordServer implements AutoCloseable {
       Duration healthInterval,
       List<Authenticator> authenticators)
       throws IOException {
-    if (!authenticators.isEmpty()) {
-      transport.intercept(new AuthenticationInterceptor(authenticators));
+    AuthenticationInterceptor authentication =
+        authenticators.isEmpty() ? null : new AuthenticationInterceptor(authenticators);
+    if (authentication != null) {
+      transport.intercept(authentication);
     }
     HealthStatusManager health = new HealthStatusManager();
     // Liveness must not follow the database: restarting servers does not bring PostgreSQL back.
@@ -117,7 +119,7 @@ public final class AccordServer implements AutoCloseable {
     AccordServices services = new AccordServices(backend, callThreads, "accord-");
     Server server =
         services
-            .addTo(transport)
+            .addTo(transport, headers -> authentication != null && authentication.mayBlock(headers))
             .addService(health.getHealthService())
             .addService(ProtoReflectionServiceV1.newInstance())
             .build();

@@ -59,6 +59,11 @@ public final class AuthenticationInterceptor implements ServerInterceptor {
         Context.current().withValue(Caller.KEY, caller), call, headers, next);
   }
 
+  /** Whether authenticating a call with these headers may wait on something remote. */
+  public boolean mayBlock(Metadata headers) {
+    return authenticators.stream().anyMatch(authenticator -> authenticator.mayBlock(headers));
+  }
+
   private Caller authenticate(ServerCall<?, ?> call, Metadata headers) throws StatusException {
     for (Authenticator authenticator : authenticators) {
       Caller caller = authenticator.authenticate(headers, call.getAttributes());

@@ -26,4 +26,13 @@ public interface Authenticator {
   default String credential() {
     return "a credential";
   }
+
+  /**
+   * Whether authenticating a call with these headers may wait on something remote (a TokenReview
+   * not answered from cache): such calls are started on the server's call threads, never on a
+   * network thread.
+   */
+  default boolean mayBlock(Metadata headers) {
+    return false;
+  }
 }

@@ -59,6 +59,17 @@ public final class TokenReviewAuthenticator implements Authenticator {
     return caller;
   }
 
+  /** A token not in the cache needs a call to the Kubernetes API. */
+  @Override
+  public boolean mayBlock(Metadata headers) {
+    try {
+      String token = BearerToken.of(headers);
+      return token != null && cache.get(token) == null;
+    } catch (StatusException malformed) {
+      return false;
+    }
+  }
+
   @Override
   public String credential() {
     return "a Kubernetes ServiceAccount token for audience " + audience + " (ACCORD_TOKEN_FILE)";

@@ -211,6 +211,41 @@ class AuthenticationInterceptorTest {
         .isPositive();
   }
 
+  @Test
+  void anAuthenticationThatMayBlockRunsOnACallThreadNeverOnTheNetworkThread() throws Exception {
+    List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
+    Authenticator slow =
+        new Authenticator() {
+          @Override
+          public Caller authenticate(Metadata headers, io.grpc.Attributes transport) {
+            threads.add(Thread.currentThread().getName());
+            return new Caller("alice", Set.of());
+          }
+
+          @Override
+          public boolean mayBlock(Metadata headers) {
+            return headers.containsKey(BearerToken.AUTHORIZATION);
+          }
+        };
+    server =
+        AccordServer.start(
+            AccordServer.tcp(new java.net.InetSocketAddress("127.0.0.1", 0)),
+            backend,
+            2,
+            Duration.ofSeconds(1),
+            Duration.ofSeconds(1),
+            List.of(slow));
+    channel =
+        io.grpc.ManagedChannelBuilder.forAddress("127.0.0.1", server.port()).usePlaintext().build();
+
+    v1(null).acquire(acquire());
+    v1("Bearer t").acquire(acquire());
+
+    assertThat(threads).hasSize(2);
+    assertThat(threads.get(0)).doesNotStartWith("accord-call-");
+    assertThat(threads.get(1)).startsWith("accord-call-");
+  }
+
   private ServerReflectionResponse listServices(String authorization) throws Exception {
     ServerReflectionGrpc.ServerReflectionStub stub = ServerReflectionGrpc.newStub(channel);
     if (authorization != null) {
