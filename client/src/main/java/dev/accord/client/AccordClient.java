@@ -1,12 +1,14 @@
 package dev.accord.client;
 
 import dev.accord.api.InputLimits;
+import io.grpc.CallCredentials;
 import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -42,6 +44,7 @@ public final class AccordClient implements AutoCloseable {
   public static final String ENV_TLS_CA_FILE = "ACCORD_TLS_CA_FILE";
   public static final String ENV_TLS_CERT_FILE = "ACCORD_TLS_CERT_FILE";
   public static final String ENV_TLS_KEY_FILE = "ACCORD_TLS_KEY_FILE";
+  public static final String ENV_TOKEN_FILE = "ACCORD_TOKEN_FILE";
 
   /** Candidates one claim may carry, and the most leases it may ask for. */
   public static final int MAX_CLAIM = InputLimits.MAX_CLAIM_NAMES;
@@ -71,7 +74,9 @@ public final class AccordClient implements AutoCloseable {
   }
 
   private AccordClient(Builder builder, ManagedChannel channel) {
-    this.calls = new Calls(channel, builder.onClose, builder.callDeadline, builder.listener);
+    this.calls =
+        new Calls(
+            channel, builder.onClose, builder.callDeadline, builder.listener, builder.credentials);
     this.owner = builder.owner;
     this.namespace = builder.namespace;
     this.ttl = builder.ttl;
@@ -89,7 +94,7 @@ public final class AccordClient implements AutoCloseable {
 
   /**
    * A client configured by {@code ACCORD_TARGET}, {@code ACCORD_NAMESPACE}, {@code ACCORD_OWNER},
-   * {@code ACCORD_TTL}.
+   * {@code ACCORD_TTL}, {@code ACCORD_TOKEN_FILE}.
    */
   public static AccordClient fromEnvironment() {
     return builderFromEnvironment(System.getenv()).build();
@@ -98,8 +103,8 @@ public final class AccordClient implements AutoCloseable {
   /**
    * A builder configured from {@code env}: {@code ACCORD_TARGET} (required), {@code
    * ACCORD_NAMESPACE}, {@code ACCORD_OWNER} (else {@code HOSTNAME}, else a random UUID), {@code
-   * ACCORD_TTL} ({@code 90s}, {@code 10m}, {@code 1h}). This is what the operator injects into
-   * annotated pods.
+   * ACCORD_TTL} ({@code 90s}, {@code 10m}, {@code 1h}), {@code ACCORD_TOKEN_FILE} (a bearer token,
+   * re-read when it changes). This is what the operator injects into annotated pods.
    *
    * @throws IllegalArgumentException naming the variable that is missing or malformed and the
    *     expected form
@@ -223,6 +228,7 @@ public final class AccordClient implements AutoCloseable {
     private Duration callDeadline = DEFAULT_CALL_DEADLINE;
     private Listener listener = new Listener() {};
     private boolean doneCache = true;
+    private CallCredentials credentials;
 
     private Builder() {}
 
@@ -380,6 +386,33 @@ public final class AccordClient implements AutoCloseable {
     /** Whether to keep the done-cache (default true); without it every acquire asks the server. */
     public Builder doneCache(boolean enabled) {
       this.doneCache = enabled;
+      return this;
+    }
+
+    /**
+     * Sends the token in {@code file} as {@code authorization: Bearer …} with every call,
+     * re-reading the file when it changes (projected ServiceAccount tokens rotate). Without TLS the
+     * token travels in the clear: a warning is logged.
+     *
+     * @throws IllegalArgumentException when the file cannot be read or is empty
+     */
+    public Builder tokenFile(Path file) {
+      return tokenFile(file, "tokenFile");
+    }
+
+    Builder tokenFile(Path file, String setting) {
+      if (file == null) {
+        throw new IllegalArgumentException(setting + " must name a file");
+      }
+      return token(new TokenFile(file, setting));
+    }
+
+    /**
+     * Sends {@code token.get()}, asked for every call, as {@code authorization: Bearer …}; a
+     * supplier that throws or answers empty fails the call UNAUTHENTICATED.
+     */
+    public Builder token(Supplier<String> token) {
+      this.credentials = token == null ? null : new BearerCredentials(token);
       return this;
     }
 

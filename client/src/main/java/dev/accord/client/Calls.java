@@ -2,6 +2,7 @@ package dev.accord.client;
 
 import com.google.rpc.ErrorInfo;
 import dev.accord.api.v1.V1Grpc;
+import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.Deadline;
 import io.grpc.Grpc;
@@ -60,10 +61,22 @@ final class Calls implements AutoCloseable {
       AutoCloseable onClose,
       Duration callDeadline,
       AccordClient.Listener listener) {
+    this(channel, onClose, callDeadline, listener, null);
+  }
+
+  /**
+   * @param credentials sent with every call, streams included; null sends none
+   */
+  Calls(
+      ManagedChannel channel,
+      AutoCloseable onClose,
+      Duration callDeadline,
+      AccordClient.Listener listener,
+      CallCredentials credentials) {
     this.channel = channel;
     this.onClose = onClose;
-    this.blocking = V1Grpc.newBlockingStub(channel);
-    this.async = V1Grpc.newStub(channel);
+    this.blocking = V1Grpc.newBlockingStub(channel).withCallCredentials(credentials);
+    this.async = V1Grpc.newStub(channel).withCallCredentials(credentials);
     this.callDeadline = callDeadline;
     this.listener = listener;
     this.scheduler =

@@ -6,6 +6,7 @@ import static dev.accord.client.AccordClient.ENV_TARGET;
 import static dev.accord.client.AccordClient.ENV_TLS_CA_FILE;
 import static dev.accord.client.AccordClient.ENV_TLS_CERT_FILE;
 import static dev.accord.client.AccordClient.ENV_TLS_KEY_FILE;
+import static dev.accord.client.AccordClient.ENV_TOKEN_FILE;
 import static dev.accord.client.AccordClient.ENV_TTL;
 
 import java.nio.file.Path;
@@ -34,6 +35,7 @@ final class ClientEnvironment {
     server(env, builder);
     identity(env, builder);
     leases(env, builder);
+    credentials(env, builder);
     return builder;
   }
 
@@ -90,6 +92,12 @@ final class ClientEnvironment {
   /** How long a lease lasts. */
   private static void leases(Map<String, String> env, AccordClient.Builder builder) {
     nonEmpty(env, ENV_TTL).ifPresent(ttl -> builder.ttl(Durations.parse(ENV_TTL, ttl), ENV_TTL));
+  }
+
+  /** How the client proves who it is. */
+  private static void credentials(Map<String, String> env, AccordClient.Builder builder) {
+    nonEmpty(env, ENV_TOKEN_FILE)
+        .ifPresent(file -> builder.tokenFile(Path.of(file), ENV_TOKEN_FILE));
   }
 
   /** A variable that is set to something: an empty value counts as unset. */

@@ -1,9 +1,9 @@
 package dev.accord.server;
 
-import dev.accord.server.access.AccessPolicy;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.grpc.AccordServices;
 import dev.accord.server.grpc.BackendHealthMonitor;
+import dev.accord.server.security.AuthenticationInterceptor;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -94,13 +94,13 @@ public final class AccordServer implements AutoCloseable {
       Duration shutdownGrace,
       Duration healthInterval)
       throws IOException {
-    return start(transport, backend, callThreads, shutdownGrace, healthInterval, null, true);
+    return start(transport, backend, callThreads, shutdownGrace, healthInterval, CallSecurity.OPEN);
   }
 
   /**
-   * {@link #start} with access rules and a choice of reflection: {@code accessPolicy} decides what
-   * each authenticated caller may do (null when authentication is off); server reflection is served
-   * only when {@code reflection} ({@code ACCORD_REFLECTION}).
+   * Starts serving {@code backend} on {@code transport}, every call but health checks authenticated
+   * and checked against the access rules as {@code security} says, with server reflection only when
+   * it says so.
    */
   public static AccordServer start(
       ServerBuilder<?> transport,
@@ -108,17 +108,24 @@ public final class AccordServer implements AutoCloseable {
       int callThreads,
       Duration shutdownGrace,
       Duration healthInterval,
-      AccessPolicy accessPolicy,
-      boolean reflection)
+      CallSecurity security)
       throws IOException {
+    AuthenticationInterceptor authentication =
+        security.authenticates() ? new AuthenticationInterceptor(security.authenticators()) : null;
+    if (authentication != null) {
+      transport.intercept(authentication);
+    }
     HealthStatusManager health = new HealthStatusManager();
     // Liveness must not follow the database: restarting servers does not bring PostgreSQL back.
     health.setStatus(LIVENESS_SERVICE, ServingStatus.SERVING);
     BackendHealthMonitor monitor = new BackendHealthMonitor(backend, health, healthInterval);
     monitor.start();
-    AccordServices services = new AccordServices(backend, callThreads, "accord-", accessPolicy);
-    services.addTo(transport).addService(health.getHealthService());
-    if (reflection) {
+    AccordServices services =
+        new AccordServices(backend, callThreads, "accord-", security.accessPolicy());
+    services
+        .addTo(transport, headers -> authentication != null && authentication.mayBlock(headers))
+        .addService(health.getHealthService());
+    if (security.reflection()) {
       transport.addService(ProtoReflectionServiceV1.newInstance());
     }
     Server server = transport.build();

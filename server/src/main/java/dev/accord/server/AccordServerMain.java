@@ -3,6 +3,10 @@ package dev.accord.server;
 import dev.accord.server.access.AccessFileReloader;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.cli.DemoCommand;
+import dev.accord.server.security.AuthMode;
+import dev.accord.server.security.Authenticator;
+import dev.accord.server.security.BearerAuthenticators;
+import dev.accord.server.tls.ClientCertificateAuthenticator;
 import dev.accord.server.tls.ReloadingServerCredentials;
 import dev.accord.server.tls.TlsSettings;
 import io.grpc.InsecureServerCredentials;
@@ -10,6 +14,8 @@ import io.grpc.ServerCredentials;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -116,6 +122,25 @@ public final class AccordServerMain implements Callable<Integer> {
       description = "Serve gRPC server reflection (ACCORD_REFLECTION, default ${DEFAULT-VALUE}).")
   String reflection;
 
+  @Option(
+      names = "--auth",
+      defaultValue = "${env:ACCORD_AUTH:-none}",
+      paramLabel = "MODE",
+      description =
+          "How callers prove who they are: none | tokens:FILE (bearer tokens in Kubernetes' "
+              + "static-token CSV format) | kubernetes (ServiceAccount tokens, TokenReview) "
+              + "(ACCORD_AUTH, default ${DEFAULT-VALUE}).")
+  String auth;
+
+  @Option(
+      names = "--auth-audience",
+      defaultValue = "${env:ACCORD_AUTH_AUDIENCE:-accord.dev}",
+      paramLabel = "AUDIENCE",
+      description =
+          "The audience ServiceAccount tokens must be for with --auth kubernetes "
+              + "(ACCORD_AUTH_AUDIENCE, default ${DEFAULT-VALUE}).")
+  String authAudience;
+
   public static void main(String[] args) {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
     SLF4JBridgeHandler.install();
@@ -140,7 +165,8 @@ public final class AccordServerMain implements Callable<Integer> {
               Duration.ofSeconds(2),
               new TlsSettings(tlsCertFile, tlsKeyFile, tlsClientCaFile),
               ServerConfig.parseReflection(reflection),
-              accessFile == null || accessFile.toString().isEmpty() ? null : accessFile);
+              accessFile == null || accessFile.toString().isEmpty() ? null : accessFile,
+              AuthMode.parse(auth, authAudience));
       ServerConfig.requireAccessFileWithAuthentication(
           config.authenticationOn(), config.accessFile());
       if (shutdownGraceSeconds < 0) {
@@ -155,6 +181,17 @@ public final class AccordServerMain implements Callable<Integer> {
 
   static int serve(ServerConfig config) throws Exception {
     log.info("Starting Accord server {}", Version.version());
+    List<Authenticator> authenticators = new ArrayList<>();
+    if (config.tls().clientCertificatesRequired()) {
+      authenticators.add(new ClientCertificateAuthenticator());
+    }
+    try {
+      authenticators.addAll(BearerAuthenticators.of(config.auth()));
+    } catch (IllegalArgumentException e) {
+      log.error("{}", e.getMessage());
+      return 2;
+    }
+    warnWhatIsOff(config);
     Backend backend;
     try {
       backend = Backends.open(config.backend(), config.dataDir(), config.poolSize());
@@ -184,11 +221,6 @@ public final class AccordServerMain implements Callable<Integer> {
             ReloadingServerCredentials.start(
                 config.tls(), ReloadingServerCredentials.DEFAULT_RELOAD_PERIOD);
         credentials = tls.credentials();
-      } else {
-        // Authentication (ACCORD_AUTH) may still be on; the line names what is missing here.
-        log.warn(
-            "Plaintext gRPC: calls are unencrypted and unauthenticated "
-                + "(set ACCORD_TLS_CERT_FILE and ACCORD_TLS_KEY_FILE for TLS)");
       }
       server =
           AccordServer.start(
@@ -197,8 +229,8 @@ public final class AccordServerMain implements Callable<Integer> {
               callThreads(config.poolSize()),
               config.shutdownGrace(),
               config.healthInterval(),
-              access == null ? null : access.policy(),
-              config.reflection());
+              new CallSecurity(
+                  authenticators, access == null ? null : access.policy(), config.reflection()));
     } catch (IllegalArgumentException e) {
       // A TLS file changed between the check and the start, or became unreadable.
       log.error("{}", e.getMessage());
@@ -235,6 +267,26 @@ public final class AccordServerMain implements Callable<Integer> {
     server.awaitTermination();
     stopReloaders(tls, access);
     return 0;
+  }
+
+  /** One WARN line at start for each protection that is off, saying how to turn it on. */
+  private static void warnWhatIsOff(ServerConfig config) {
+    boolean plaintext = !config.tls().enabled();
+    if (plaintext && !config.authenticationOn()) {
+      log.warn(
+          "Plaintext gRPC and ACCORD_AUTH=none: calls are unencrypted and unauthenticated, anyone "
+              + "who reaches this port may act as any worker (set ACCORD_TLS_CERT_FILE, "
+              + "ACCORD_TLS_KEY_FILE and ACCORD_AUTH)");
+    } else if (plaintext) {
+      log.warn(
+          "Plaintext gRPC: credentials travel unencrypted (set ACCORD_TLS_CERT_FILE and "
+              + "ACCORD_TLS_KEY_FILE for TLS)");
+    } else if (!config.authenticationOn()) {
+      log.warn(
+          "ACCORD_AUTH=none: calls are unauthenticated, anyone who reaches this port may act as "
+              + "any worker (set ACCORD_AUTH, or ACCORD_TLS_CLIENT_CA_FILE for client "
+              + "certificates)");
+    }
   }
 
   /** Stops the file reloaders that were started; either may be null. */

@@ -1,5 +1,6 @@
 package dev.accord.server;
 
+import dev.accord.server.security.AuthMode;
 import dev.accord.server.tls.TlsSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -19,6 +20,7 @@ import java.time.Duration;
  * @param tls the gRPC port's TLS files ({@link TlsSettings#PLAINTEXT}: none)
  * @param reflection whether server reflection is served ({@code ACCORD_REFLECTION})
  * @param accessFile the access rules (ACCORD_ACCESS_FILE); null when none is given
+ * @param auth how callers prove who they are ({@code ACCORD_AUTH})
  */
 public record ServerConfig(
     InetSocketAddress listen,
@@ -29,7 +31,8 @@ public record ServerConfig(
     Duration healthInterval,
     TlsSettings tls,
     boolean reflection,
-    Path accessFile) {
+    Path accessFile,
+    AuthMode auth) {
   public static final int DEFAULT_PORT = 7475;
 
   /** Plaintext, with reflection, without access rules. */
@@ -49,16 +52,16 @@ public record ServerConfig(
         healthInterval,
         TlsSettings.PLAINTEXT,
         true,
-        null);
+        null,
+        new AuthMode.None());
   }
 
   /**
-   * Whether callers are authenticated ({@code ACCORD_AUTH} tokens or kubernetes, or {@code
-   * ACCORD_TLS_CLIENT_CA_FILE}). The interceptor that authenticates calls is not wired yet, so
-   * never.
+   * Whether callers are authenticated: {@code ACCORD_AUTH} tokens or kubernetes, or client
+   * certificates ({@code ACCORD_TLS_CLIENT_CA_FILE}).
    */
   public boolean authenticationOn() {
-    return false;
+    return auth.isOn() || tls.clientCertificatesRequired();
   }
 
   /**
@@ -90,6 +93,9 @@ public record ServerConfig(
     if (poolSize < 1 || poolSize > 1000) {
       throw new IllegalArgumentException(
           "ACCORD_POOL_SIZE (--pool-size) must be from 1 to 1000, got " + poolSize);
+    }
+    if (auth == null) {
+      throw new IllegalArgumentException("ACCORD_AUTH (--auth) must be set");
     }
     if (tls == null) {
       throw new IllegalArgumentException("tls must be TlsSettings.PLAINTEXT, not null");

@@ -12,6 +12,7 @@ import io.grpc.reflection.v1.ServerReflectionRequest;
 import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -34,8 +35,7 @@ class ReflectionSettingTest {
             2,
             Duration.ofSeconds(1),
             Duration.ofSeconds(1),
-            null,
-            reflection)) {
+            new CallSecurity(List.of(), null, reflection))) {
       ManagedChannel channel = InProcessChannelBuilder.forName(name).build();
       try {
         CompletableFuture<Status.Code> outcome = new CompletableFuture<>();

@@ -2,12 +2,17 @@ package dev.accord.server.grpc;
 
 import dev.accord.server.access.AccessPolicy;
 import dev.accord.server.backend.Backend;
+import io.grpc.Metadata;
 import io.grpc.ServerBuilder;
+import io.grpc.ServerCall;
+import io.grpc.ServerCallExecutorSupplier;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
 
 /**
  * The Accord API as served: the V1 service over a backend, behind the malformed-request guard, on
@@ -50,9 +55,28 @@ public final class AccordServices implements AutoCloseable {
 
   /** Adds the V1 service to {@code builder}, with the executors it runs on. */
   public ServerBuilder<?> addTo(ServerBuilder<?> builder) {
+    return addTo(builder, headers -> false);
+  }
+
+  /**
+   * Adds the V1 service to {@code builder}, with the executors it runs on; a call whose
+   * authentication may block ({@code authenticationMayBlock}) starts on the call threads even when
+   * it would otherwise run on the network thread.
+   */
+  public ServerBuilder<?> addTo(
+      ServerBuilder<?> builder, Predicate<Metadata> authenticationMayBlock) {
+    ServerCallExecutorSupplier executors =
+        new ServerCallExecutorSupplier() {
+          @Override
+          public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
+            return authenticationMayBlock.test(headers)
+                ? null
+                : AccordV1Service.NON_BLOCKING_CALLS.getExecutor(call, headers);
+          }
+        };
     return builder
         .executor(callThreads)
-        .callExecutor(AccordV1Service.NON_BLOCKING_CALLS)
+        .callExecutor(executors)
         .addService(MalformedRequests.guard(service.bindService()));
   }
 

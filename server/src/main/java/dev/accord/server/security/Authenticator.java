@@ -18,4 +18,21 @@ public interface Authenticator {
    *     is present but not valid
    */
   Caller authenticate(Metadata headers, Attributes transport) throws StatusException;
+
+  /**
+   * The credential this authenticator looks for, for the message a call without any credential
+   * gets, e.g. {@code "a bearer token (authorization: Bearer …)"}.
+   */
+  default String credential() {
+    return "a credential";
+  }
+
+  /**
+   * Whether authenticating a call with these headers may wait on something remote (a TokenReview
+   * not answered from cache): such calls are started on the server's call threads, never on a
+   * network thread.
+   */
+  default boolean mayBlock(Metadata headers) {
+    return false;
+  }
 }
