@@ -32,7 +32,10 @@ public class AccessConfigMap extends CRUDKubernetesDependentResource<ConfigMap, 
     String rules = ClusterSecurity.from(context).accessFile();
     if (rules == null) {
       rules =
-          getSecondaryResource(cluster, context)
+          context
+              .getSecondaryResourcesAsStream(ConfigMap.class)
+              .filter(c -> AccordResources.accessRules(cluster).equals(c.getMetadata().getName()))
+              .findFirst()
               .map(ConfigMap::getData)
               .map(data -> data.get(AccessFile.KEY))
               .orElse(AccessFile.render(null));

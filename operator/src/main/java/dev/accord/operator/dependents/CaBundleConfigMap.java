@@ -28,13 +28,15 @@ public class CaBundleConfigMap extends CRUDKubernetesDependentResource<ConfigMap
 
   @Override
   protected ConfigMap desired(AccordCluster cluster, Context<AccordCluster> context) {
+    // desired() also names the ConfigMap to delete when there is no CA: no data then.
+    String caBundle = ClusterSecurity.from(context).caBundle();
     return new ConfigMapBuilder()
         .withNewMetadata()
         .withName(AccordResources.caBundle(cluster))
         .withNamespace(cluster.getMetadata().getNamespace())
         .withLabels(AccordResources.labels(cluster, AccordResources.COMPONENT_SERVER, OBJECT))
         .endMetadata()
-        .withData(Map.of(OperatorTls.CA_CERT_KEY, ClusterSecurity.from(context).caBundle()))
+        .withData(caBundle == null ? Map.of() : Map.of(OperatorTls.CA_CERT_KEY, caBundle))
         .build();
   }
 }

@@ -3,12 +3,14 @@ package dev.accord.operator.dependents;
 import dev.accord.crd.v1alpha1.AccordCluster;
 import dev.accord.operator.AccordResources;
 import dev.accord.operator.security.ClusterSecurity;
+import dev.accord.operator.security.OperatorTls;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.Map;
 
 /**
  * The servers' certificate (tls.crt, tls.key, ca.crt), type kubernetes.io/tls. Rewritten when it is
@@ -27,6 +29,8 @@ public class ServerTlsSecret extends CRUDKubernetesDependentResource<Secret, Acc
 
   @Override
   protected Secret desired(AccordCluster cluster, Context<AccordCluster> context) {
+    // desired() also names the Secret to delete when TLS is turned off: no certificate then.
+    OperatorTls issued = ClusterSecurity.from(context).issued();
     return new SecretBuilder()
         .withNewMetadata()
         .withName(AccordResources.serverTls(cluster))
@@ -34,7 +38,7 @@ public class ServerTlsSecret extends CRUDKubernetesDependentResource<Secret, Acc
         .withLabels(AccordResources.labels(cluster, AccordResources.COMPONENT_SERVER, OBJECT))
         .endMetadata()
         .withType("kubernetes.io/tls")
-        .withData(ClusterSecurity.from(context).issued().serverSecretData())
+        .withData(issued == null ? Map.of() : issued.serverSecretData())
         .build();
   }
 }
