@@ -21,7 +21,6 @@ import java.util.Objects;
   "selector",
   "endpoint",
   "backend",
-  "tls",
   "conditions"
 })
 public class AccordClusterStatus {
@@ -50,12 +49,9 @@ public class AccordClusterStatus {
   @JsonPropertyDescription("Which PostgreSQL backs the cluster: external or managed.")
   private String backend;
 
-  @JsonPropertyDescription("The servers' certificate, while TLS is on.")
-  private TlsStatus tls;
-
   @JsonPropertyDescription(
       "Latest observations of the cluster's state. Types: Ready, BackendReady, Progressing,"
-          + " Degraded, TLSReady.")
+          + " Degraded.")
   private List<Condition> conditions;
 
   public Long getObservedGeneration() {
@@ -106,14 +102,6 @@ public class AccordClusterStatus {
     this.backend = backend;
   }
 
-  public TlsStatus getTls() {
-    return tls;
-  }
-
-  public void setTls(TlsStatus tls) {
-    this.tls = tls;
-  }
-
   public List<Condition> getConditions() {
     return conditions;
   }
@@ -137,14 +125,13 @@ public class AccordClusterStatus {
         && Objects.equals(selector, that.selector)
         && Objects.equals(endpoint, that.endpoint)
         && Objects.equals(backend, that.backend)
-        && Objects.equals(tls, that.tls)
         && Objects.equals(conditions, that.conditions);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        observedGeneration, replicas, readyReplicas, selector, endpoint, backend, tls, conditions);
+        observedGeneration, replicas, readyReplicas, selector, endpoint, backend, conditions);
   }
 
   @Override
@@ -161,8 +148,6 @@ public class AccordClusterStatus {
         + endpoint
         + ", backend="
         + backend
-        + ", tls="
-        + tls
         + ", conditions="
         + conditions
         + '}';

@@ -174,17 +174,7 @@ class CrdSchemaTest {
   void specFields() {
     assertThat(spec.getProperties())
         .containsOnlyKeys(
-            "replicas",
-            "image",
-            "port",
-            "resources",
-            "clientDefaults",
-            "postgres",
-            "podTemplate",
-            "tls",
-            "auth",
-            "access",
-            "networkPolicy");
+            "replicas", "image", "port", "resources", "clientDefaults", "postgres", "podTemplate");
     assertThat(spec.getProperties().get("podTemplate").getProperties())
         .containsOnlyKeys(
             "labels",
@@ -208,7 +198,6 @@ class CrdSchemaTest {
             "selector",
             "endpoint",
             "backend",
-            "tls",
             "conditions");
     assertThat(status.getProperties().get("conditions").getItems().getSchema().getProperties())
         .containsKeys(
