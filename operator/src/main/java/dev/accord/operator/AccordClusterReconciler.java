@@ -4,22 +4,33 @@ import dev.accord.crd.v1alpha1.AccordCluster;
 import dev.accord.crd.v1alpha1.AccordClusterStatus;
 import dev.accord.crd.v1alpha1.ConditionTypes;
 import dev.accord.operator.ClusterStatus.Verdict;
+import dev.accord.operator.dependents.AccessConfigMap;
+import dev.accord.operator.dependents.CaBundleConfigMap;
 import dev.accord.operator.dependents.ClientService;
+import dev.accord.operator.dependents.ClusterCaSecret;
 import dev.accord.operator.dependents.HeadlessService;
 import dev.accord.operator.dependents.PostgresSecret;
 import dev.accord.operator.dependents.PostgresService;
 import dev.accord.operator.dependents.PostgresStatefulSet;
 import dev.accord.operator.dependents.ServerDeployment;
 import dev.accord.operator.dependents.ServerDisruptionBudget;
+import dev.accord.operator.dependents.ServerNetworkPolicy;
+import dev.accord.operator.dependents.ServerServiceAccount;
+import dev.accord.operator.dependents.ServerTlsSecret;
+import dev.accord.operator.security.CertManagerCertificate;
+import dev.accord.operator.security.ClusterSecurity;
+import dev.accord.operator.security.TokenReviewBinding;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ContextInitializer;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
@@ -74,16 +85,43 @@ import org.slf4j.LoggerFactory;
       @Dependent(
           name = "disruption-budget",
           type = ServerDisruptionBudget.class,
-          reconcilePrecondition = WorkflowConditions.SeveralReplicas.class)
+          reconcilePrecondition = WorkflowConditions.SeveralReplicas.class),
+      @Dependent(
+          name = "ca-secret",
+          type = ClusterCaSecret.class,
+          reconcilePrecondition = WorkflowConditions.OperatorIssuedTls.class),
+      @Dependent(
+          name = "server-tls",
+          type = ServerTlsSecret.class,
+          reconcilePrecondition = WorkflowConditions.OperatorIssuedTls.class,
+          dependsOn = "ca-secret"),
+      @Dependent(
+          name = "ca-bundle",
+          type = CaBundleConfigMap.class,
+          reconcilePrecondition = WorkflowConditions.CaKnown.class),
+      @Dependent(
+          name = "access",
+          type = AccessConfigMap.class,
+          reconcilePrecondition = WorkflowConditions.AuthOn.class),
+      @Dependent(name = "server-account", type = ServerServiceAccount.class),
+      @Dependent(
+          name = "network-policy",
+          type = ServerNetworkPolicy.class,
+          reconcilePrecondition = WorkflowConditions.NetworkPolicyOn.class)
     })
 // Owned objects and the Secret drive reconciles; this is only a safety net for anything missed.
 @ControllerConfiguration(
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = 5, timeUnit = TimeUnit.MINUTES))
 public class AccordClusterReconciler
-    implements Reconciler<AccordCluster>, ContextInitializer<AccordCluster> {
+    implements Reconciler<AccordCluster>,
+        ContextInitializer<AccordCluster>,
+        Cleaner<AccordCluster> {
   /** The event source of the Secrets that external clusters name. */
   static final String EXTERNAL_SECRETS = "external-secrets";
+
+  /** How soon a pending cert-manager certificate is looked at again. */
+  static final java.time.Duration CERT_MANAGER_RECHECK = java.time.Duration.ofSeconds(15);
 
   private static final String SECRET_INDEX = "accord.dev/external-secret";
   private static final Logger log = LoggerFactory.getLogger(AccordClusterReconciler.class);
@@ -160,23 +198,78 @@ public class AccordClusterReconciler
             context.getSecondaryResource(Secret.class, EXTERNAL_SECRETS),
             runningHash);
     context.managedWorkflowAndDependentResourceContext().put(ClusterModel.CONTEXT_KEY, model);
+    context
+        .managedWorkflowAndDependentResourceContext()
+        .put(ClusterSecurity.CONTEXT_KEY, security(cluster, context));
+  }
+
+  private ClusterSecurity security(AccordCluster cluster, Context<AccordCluster> context) {
+    CertManagerCertificate.State certManager =
+        ClusterSecurity.tlsMode(cluster) == ClusterSecurity.TlsMode.CERT_MANAGER
+            ? CertManagerCertificate.read(context.getClient(), cluster)
+            : CertManagerCertificate.State.notInstalled();
+    return ClusterSecurity.of(
+        cluster,
+        ownedSecret(context, AccordResources.certificateAuthority(cluster)),
+        ownedSecret(context, AccordResources.serverTls(cluster)),
+        certManager,
+        clock);
+  }
+
+  private static Optional<Secret> ownedSecret(Context<AccordCluster> context, String name) {
+    return context
+        .getSecondaryResourcesAsStream(Secret.class)
+        .filter(secret -> name.equals(secret.getMetadata().getName()))
+        .findFirst();
+  }
+
+  /** Deletes what the garbage collector cannot: the cluster-scoped TokenReview binding. */
+  @Override
+  public DeleteControl cleanup(AccordCluster cluster, Context<AccordCluster> context) {
+    TokenReviewBinding.delete(context.getClient(), cluster);
+    return DeleteControl.defaultDelete();
+  }
+
+  /** The objects the workflow cannot own: the ClusterRoleBinding and a cert-manager Certificate. */
+  private static void writeUnowned(
+      AccordCluster cluster, ClusterSecurity security, Context<AccordCluster> context) {
+    if (security.auth()) {
+      TokenReviewBinding.apply(context.getClient(), cluster);
+    } else {
+      TokenReviewBinding.delete(context.getClient(), cluster);
+    }
+    if (security.tls() == ClusterSecurity.TlsMode.CERT_MANAGER
+        && !ConditionReasons.CERT_MANAGER_NOT_INSTALLED.equals(
+            security.tlsProblem() == null ? null : security.tlsProblem().reason())) {
+      CertManagerCertificate.apply(context.getClient(), cluster);
+    }
   }
 
   @Override
   public UpdateControl<AccordCluster> reconcile(
       AccordCluster cluster, Context<AccordCluster> context) {
     ClusterModel model = ClusterModel.from(context);
+    ClusterSecurity security = ClusterSecurity.from(context);
+    writeUnowned(cluster, security, context);
     AccordClusterStatus status =
         ClusterStatus.compute(
             model,
+            security,
             context.getSecondaryResource(Deployment.class),
             context.getSecondaryResource(StatefulSet.class),
             clock.instant());
+    UpdateControl<AccordCluster> control;
     if (status.equals(cluster.getStatus())) {
-      return UpdateControl.noUpdate();
+      control = UpdateControl.noUpdate();
+    } else {
+      logChange(cluster, status);
+      control = UpdateControl.patchStatus(withStatus(cluster, status));
     }
-    logChange(cluster, status);
-    return UpdateControl.patchStatus(withStatus(cluster, status));
+    // cert-manager's progress brings no event here: look again soon while it is pending.
+    if (security.tls() == ClusterSecurity.TlsMode.CERT_MANAGER && security.tlsProblem() != null) {
+      control.rescheduleAfter(CERT_MANAGER_RECHECK.toMillis());
+    }
+    return control;
   }
 
   /**

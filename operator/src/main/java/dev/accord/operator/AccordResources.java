@@ -47,6 +47,60 @@ public final class AccordResources {
     return serverDeployment(cluster);
   }
 
+  /** The server certificate's Secret (tls.crt, tls.key, ca.crt), operator-issued. */
+  public static String serverTls(AccordCluster cluster) {
+    return cluster.getMetadata().getName() + "-tls";
+  }
+
+  /** The Secret cert-manager writes the server certificate into (spec.tls.issuerRef). */
+  public static String certManagerTls(AccordCluster cluster) {
+    return cluster.getMetadata().getName() + "-cert-manager-tls";
+  }
+
+  /** The cert-manager Certificate, and the cluster's CA Secret (ca.crt, ca.key). */
+  public static String certificateAuthority(AccordCluster cluster) {
+    return cluster.getMetadata().getName() + "-ca";
+  }
+
+  /** The ConfigMap holding the CA certificate clients trust (key ca.crt). */
+  public static String caBundle(AccordCluster cluster) {
+    return cluster.getMetadata().getName() + "-ca";
+  }
+
+  /** The ConfigMap holding the servers' access rules (key access.yaml). */
+  public static String accessRules(AccordCluster cluster) {
+    return cluster.getMetadata().getName() + "-access";
+  }
+
+  /** The servers' ServiceAccount and NetworkPolicy. */
+  public static String serverAccount(AccordCluster cluster) {
+    return serverDeployment(cluster);
+  }
+
+  /**
+   * The ClusterRoleBinding letting the servers create TokenReviews: cluster-scoped, so its name
+   * carries the cluster's namespace.
+   */
+  public static String tokenReviewBinding(AccordCluster cluster) {
+    return "accord:" + cluster.getMetadata().getNamespace() + ":" + serverDeployment(cluster);
+  }
+
+  /**
+   * Every DNS name clients may reach the servers by: both Services, short and qualified, the names
+   * the server certificate carries.
+   */
+  public static java.util.List<String> serverDnsNames(AccordCluster cluster) {
+    String namespace = cluster.getMetadata().getNamespace();
+    java.util.List<String> names = new java.util.ArrayList<>();
+    for (String service : java.util.List.of(clientService(cluster), headlessService(cluster))) {
+      names.add(service);
+      names.add(service + "." + namespace);
+      names.add(service + "." + namespace + ".svc");
+      names.add(service + "." + namespace + ".svc.cluster.local");
+    }
+    return names;
+  }
+
   public static String postgres(AccordCluster cluster) {
     return cluster.getMetadata().getName() + "-postgres";
   }

@@ -16,6 +16,7 @@ import static dev.accord.operator.ConditionReasons.STARTING;
 import dev.accord.crd.v1alpha1.AccordCluster;
 import dev.accord.crd.v1alpha1.AccordClusterStatus;
 import dev.accord.crd.v1alpha1.ConditionTypes;
+import dev.accord.operator.security.ClusterSecurity;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -45,6 +46,7 @@ final class ClusterStatus {
 
   static AccordClusterStatus compute(
       ClusterModel model,
+      ClusterSecurity security,
       Optional<Deployment> deployment,
       Optional<StatefulSet> postgres,
       Instant now) {
@@ -135,6 +137,14 @@ final class ClusterStatus {
                   + "); see kubectl describe deployment "
                   + deploymentName
                   + " and its pods' events");
+    } else if (security.tlsProblem() != null
+        && !ConditionReasons.CERTIFICATE_PENDING.equals(security.tlsProblem().reason())) {
+      degraded = Verdict.yes(security.tlsProblem().reason(), security.tlsProblem().message());
+    } else if (security.accessProblem() != null) {
+      degraded =
+          Verdict.yes(
+              security.accessProblem().reason(),
+              security.accessProblem().message() + "; the servers keep the last good rules");
     } else {
       degraded = Verdict.no(AS_EXPECTED, "no problem found");
     }
@@ -168,6 +178,9 @@ final class ClusterStatus {
     conditions.add(condition(before, ConditionTypes.BACKEND_READY, backend, generation, now));
     conditions.add(condition(before, ConditionTypes.PROGRESSING, progressing, generation, now));
     conditions.add(condition(before, ConditionTypes.DEGRADED, degraded, generation, now));
+    conditions.add(
+        condition(
+            before, ConditionTypes.TLS_READY, TlsVerdict.of(cluster, security), generation, now));
 
     AccordClusterStatus status = new AccordClusterStatus();
     status.setObservedGeneration(generation);
@@ -177,6 +190,7 @@ final class ClusterStatus {
     status.setEndpoint(AccordResources.endpoint(cluster, model.port()));
     status.setBackend(
         model.backend() == ClusterModel.Backend.INVALID ? null : model.backend().statusName());
+    status.setTls(TlsVerdict.status(security));
     status.setConditions(conditions);
     return status;
   }

@@ -68,5 +68,30 @@ public final class ConditionReasons {
    */
   public static final String RECONCILE_FAILED = "ReconcileFailed";
 
+  // TLSReady
+
+  /** The operator issued the servers' certificate from the cluster's CA (TLSReady=True). */
+  public static final String CERTIFICATE_ISSUED = "CertificateIssued";
+
+  /** cert-manager issued the servers' certificate (TLSReady=True). */
+  public static final String CERTIFICATE_READY = "CertificateReady";
+
+  /** spec.tls.enabled is false: the servers serve plaintext (TLSReady=False). */
+  public static final String TLS_DISABLED = "TLSDisabled";
+
+  /** spec.tls.issuerRef is set but cert-manager's Certificate CRD does not exist. */
+  public static final String CERT_MANAGER_NOT_INSTALLED = "CertManagerNotInstalled";
+
+  /** cert-manager has not issued the certificate (yet), or its Secret is unusable. */
+  public static final String CERTIFICATE_PENDING = "CertificatePending";
+
+  /** The cluster's CA Secret exists but holds no usable CA (left alone for a person). */
+  public static final String INVALID_CA = "InvalidCA";
+
+  // Degraded
+
+  /** spec.access has a rule the servers could not use; the last good rules stay. */
+  public static final String INVALID_ACCESS = "InvalidAccess";
+
   private ConditionReasons() {}
 }

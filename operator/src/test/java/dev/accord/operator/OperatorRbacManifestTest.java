@@ -8,6 +8,8 @@ import static dev.accord.operator.Manifests.ofKind;
 import static dev.accord.operator.Manifests.single;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.accord.operator.security.CertManagerCertificate;
+import dev.accord.operator.security.TokenReviewBinding;
 import dev.accord.operator.webhook.CaBundleSync;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -56,6 +58,9 @@ class OperatorRbacManifestTest {
             "apps/statefulsets",
             "/services",
             "/secrets",
+            "/serviceaccounts",
+            "/configmaps",
+            "networking.k8s.io/networkpolicies",
             "policy/poddisruptionbudgets")) {
       rules.put(r, new TreeSet<>(RW));
     }
@@ -65,6 +70,19 @@ class OperatorRbacManifestTest {
             + CaBundleSync.CONFIGURATION
             + "]",
         new TreeSet<>(List.of("get", "patch")));
+    // Each cluster's servers may create TokenReviews: a ClusterRoleBinding to this one ClusterRole.
+    rules.put(
+        "rbac.authorization.k8s.io/clusterrolebindings",
+        new TreeSet<>(List.of("get", "create", "update", "patch", "delete")));
+    rules.put(
+        "rbac.authorization.k8s.io/clusterroles[" + TokenReviewBinding.CLUSTER_ROLE + "]",
+        new TreeSet<>(List.of("bind")));
+    // spec.tls.issuerRef: a cert-manager Certificate, once cert-manager's CRD is seen to exist.
+    rules.put(
+        "cert-manager.io/certificates", new TreeSet<>(List.of("get", "create", "update", "patch")));
+    rules.put(
+        "apiextensions.k8s.io/customresourcedefinitions[" + CertManagerCertificate.CRD + "]",
+        new TreeSet<>(List.of("get")));
     return rules;
   }
 

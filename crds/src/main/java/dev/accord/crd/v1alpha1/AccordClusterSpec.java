@@ -7,9 +7,11 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -27,7 +29,11 @@ import java.util.Objects;
   "resources",
   "clientDefaults",
   "postgres",
-  "podTemplate"
+  "podTemplate",
+  "tls",
+  "auth",
+  "access",
+  "networkPolicy"
 })
 public class AccordClusterSpec {
 
@@ -73,6 +79,31 @@ public class AccordClusterSpec {
   @JsonPropertyDescription(
       "Labels, annotations and scheduling settings added to the Accord server pods.")
   private PodTemplateOverrides podTemplate;
+
+  @Default("{}")
+  @JsonPropertyDescription(
+      "TLS on the gRPC port. On by default with a certificate from a CA the operator keeps for"
+          + " this cluster; `enabled: false` turns it off, `issuerRef` names a cert-manager issuer.")
+  private TlsSpec tls = new TlsSpec();
+
+  @Default("{}")
+  @JsonPropertyDescription(
+      "Authentication of callers by their Kubernetes ServiceAccount token. On by default.")
+  private AuthSpec auth = new AuthSpec();
+
+  @Size(max = 64)
+  @JsonPropertyDescription(
+      "Who may use which Accord namespaces (with authentication on). When not set, every"
+          + " ServiceAccount is a worker on the Accord namespaces NS and NS/* where NS is its own"
+          + " Kubernetes namespace.")
+  private List<AccessRule> access;
+
+  @Default("true")
+  @JsonPropertyDescription(
+      "Whether a NetworkPolicy lets only pods of namespaces labelled"
+          + " accord.dev/injection=enabled, and the operator, reach the servers' gRPC port."
+          + " Default true.")
+  private Boolean networkPolicy = true;
 
   public Integer getReplicas() {
     return replicas;
@@ -130,6 +161,38 @@ public class AccordClusterSpec {
     this.podTemplate = podTemplate;
   }
 
+  public TlsSpec getTls() {
+    return tls;
+  }
+
+  public void setTls(TlsSpec tls) {
+    this.tls = tls;
+  }
+
+  public AuthSpec getAuth() {
+    return auth;
+  }
+
+  public void setAuth(AuthSpec auth) {
+    this.auth = auth;
+  }
+
+  public List<AccessRule> getAccess() {
+    return access;
+  }
+
+  public void setAccess(List<AccessRule> access) {
+    this.access = access;
+  }
+
+  public Boolean getNetworkPolicy() {
+    return networkPolicy;
+  }
+
+  public void setNetworkPolicy(Boolean networkPolicy) {
+    this.networkPolicy = networkPolicy;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -145,12 +208,27 @@ public class AccordClusterSpec {
         && Objects.equals(resources, that.resources)
         && Objects.equals(clientDefaults, that.clientDefaults)
         && Objects.equals(postgres, that.postgres)
-        && Objects.equals(podTemplate, that.podTemplate);
+        && Objects.equals(podTemplate, that.podTemplate)
+        && Objects.equals(tls, that.tls)
+        && Objects.equals(auth, that.auth)
+        && Objects.equals(access, that.access)
+        && Objects.equals(networkPolicy, that.networkPolicy);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(replicas, image, port, resources, clientDefaults, postgres, podTemplate);
+    return Objects.hash(
+        replicas,
+        image,
+        port,
+        resources,
+        clientDefaults,
+        postgres,
+        podTemplate,
+        tls,
+        auth,
+        access,
+        networkPolicy);
   }
 
   @Override
@@ -169,6 +247,14 @@ public class AccordClusterSpec {
         + postgres
         + ", podTemplate="
         + podTemplate
+        + ", tls="
+        + tls
+        + ", auth="
+        + auth
+        + ", access="
+        + access
+        + ", networkPolicy="
+        + networkPolicy
         + '}';
   }
 }

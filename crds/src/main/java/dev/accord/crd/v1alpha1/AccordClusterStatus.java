@@ -21,6 +21,7 @@ import java.util.Objects;
   "selector",
   "endpoint",
   "backend",
+  "tls",
   "conditions"
 })
 public class AccordClusterStatus {
@@ -49,9 +50,12 @@ public class AccordClusterStatus {
   @JsonPropertyDescription("Which PostgreSQL backs the cluster: external or managed.")
   private String backend;
 
+  @JsonPropertyDescription("The servers' certificate, while TLS is on.")
+  private TlsStatus tls;
+
   @JsonPropertyDescription(
       "Latest observations of the cluster's state. Types: Ready, BackendReady, Progressing,"
-          + " Degraded.")
+          + " Degraded, TLSReady.")
   private List<Condition> conditions;
 
   public Long getObservedGeneration() {
@@ -102,6 +106,14 @@ public class AccordClusterStatus {
     this.backend = backend;
   }
 
+  public TlsStatus getTls() {
+    return tls;
+  }
+
+  public void setTls(TlsStatus tls) {
+    this.tls = tls;
+  }
+
   public List<Condition> getConditions() {
     return conditions;
   }
@@ -125,13 +137,14 @@ public class AccordClusterStatus {
         && Objects.equals(selector, that.selector)
         && Objects.equals(endpoint, that.endpoint)
         && Objects.equals(backend, that.backend)
+        && Objects.equals(tls, that.tls)
         && Objects.equals(conditions, that.conditions);
   }
 
   @Override
   public int hashCode() {
     return Objects.hash(
-        observedGeneration, replicas, readyReplicas, selector, endpoint, backend, conditions);
+        observedGeneration, replicas, readyReplicas, selector, endpoint, backend, tls, conditions);
   }
 
   @Override
@@ -148,6 +161,8 @@ public class AccordClusterStatus {
         + endpoint
         + ", backend="
         + backend
+        + ", tls="
+        + tls
         + ", conditions="
         + conditions
         + '}';

@@ -18,5 +18,8 @@ public final class ConditionTypes {
   /** Something is wrong that the operator cannot fix by itself. */
   public static final String DEGRADED = "Degraded";
 
+  /** The servers' certificate is issued and current (False while TLS is off). */
+  public static final String TLS_READY = "TLSReady";
+
   private ConditionTypes() {}
 }

@@ -174,7 +174,17 @@ class CrdSchemaTest {
   void specFields() {
     assertThat(spec.getProperties())
         .containsOnlyKeys(
-            "replicas", "image", "port", "resources", "clientDefaults", "postgres", "podTemplate");
+            "replicas",
+            "image",
+            "port",
+            "resources",
+            "clientDefaults",
+            "postgres",
+            "podTemplate",
+            "tls",
+            "auth",
+            "access",
+            "networkPolicy");
     assertThat(spec.getProperties().get("podTemplate").getProperties())
         .containsOnlyKeys(
             "labels",
@@ -198,6 +208,7 @@ class CrdSchemaTest {
             "selector",
             "endpoint",
             "backend",
+            "tls",
             "conditions");
     assertThat(status.getProperties().get("conditions").getItems().getSchema().getProperties())
         .containsKeys(

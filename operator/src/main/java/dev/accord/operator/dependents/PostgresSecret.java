@@ -30,8 +30,13 @@ public class PostgresSecret extends CRUDKubernetesDependentResource<Secret, Acco
 
   @Override
   protected Secret desired(AccordCluster cluster, Context<AccordCluster> context) {
+    // Found by name: other Secrets of the cluster are secondaries too, and JOSDK's own lookup
+    // would call desired() to choose among them.
     String password =
-        getSecondaryResource(cluster, context)
+        context
+            .getSecondaryResourcesAsStream(Secret.class)
+            .filter(s -> AccordResources.postgres(cluster).equals(s.getMetadata().getName()))
+            .findFirst()
             .map(Secret::getData)
             .map(data -> data.get(AccordResources.POSTGRES_PASSWORD_KEY))
             .orElseGet(PostgresSecret::newPassword);

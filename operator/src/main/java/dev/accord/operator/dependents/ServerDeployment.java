@@ -4,6 +4,7 @@ import dev.accord.crd.v1alpha1.AccordCluster;
 import dev.accord.crd.v1alpha1.PodTemplateOverrides;
 import dev.accord.operator.AccordResources;
 import dev.accord.operator.ClusterModel;
+import dev.accord.operator.security.ClusterSecurity;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -83,17 +84,22 @@ public class ServerDeployment extends CRUDKubernetesDependentResource<Deployment
         .withLabels(podLabels)
         .withAnnotations(podAnnotations)
         .endMetadata()
-        .withSpec(podSpec(cluster, model, overrides))
+        .withSpec(podSpec(cluster, model, ClusterSecurity.from(context), overrides))
         .endTemplate()
         .endSpec()
         .build();
   }
 
   private static PodSpec podSpec(
-      AccordCluster cluster, ClusterModel model, PodTemplateOverrides overrides) {
+      AccordCluster cluster,
+      ClusterModel model,
+      ClusterSecurity security,
+      PodTemplateOverrides overrides) {
     List<EnvVar> env = new ArrayList<>();
     env.add(new EnvVarBuilder().withName("ACCORD_LISTEN").withValue(":" + model.port()).build());
     env.addAll(model.backendEnv());
+    ServerSecuritySettings settings = ServerSecuritySettings.of(cluster, security);
+    env.addAll(settings.env());
     Container server =
         new ContainerBuilder()
             .withName(CONTAINER)
@@ -119,6 +125,7 @@ public class ServerDeployment extends CRUDKubernetesDependentResource<Deployment
             .withName("tmp")
             .withMountPath("/tmp")
             .endVolumeMount()
+            .addAllToVolumeMounts(settings.mounts())
             .build();
     PodSpecBuilder pod =
         new PodSpecBuilder()
@@ -128,6 +135,9 @@ public class ServerDeployment extends CRUDKubernetesDependentResource<Deployment
             .withNewEmptyDir()
             .endEmptyDir()
             .endVolume()
+            .addAllToVolumes(settings.volumes())
+            .withServiceAccountName(AccordResources.serverAccount(cluster))
+            .withAutomountServiceAccountToken(security.auth())
             .withTerminationGracePeriodSeconds(30L)
             .withNewSecurityContext()
             .withRunAsNonRoot(true)

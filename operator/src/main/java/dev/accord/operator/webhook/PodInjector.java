@@ -84,9 +84,21 @@ public final class PodInjector {
   }
 
   private final ClusterLookup clusters;
+  private final PodCredentials.CaBundles caBundles;
 
+  /** Injects the settings only, never credentials: for clusters with TLS and auth off. */
   public PodInjector(ClusterLookup clusters) {
     this.clusters = Objects.requireNonNull(clusters, "clusters");
+    this.caBundles = null;
+  }
+
+  /**
+   * Injects the settings and, for clusters with TLS or authentication on, the credentials ({@link
+   * PodCredentials}), with the CA mounted from what {@code caBundles} names.
+   */
+  public PodInjector(ClusterLookup clusters, PodCredentials.CaBundles caBundles) {
+    this.clusters = Objects.requireNonNull(clusters, "clusters");
+    this.caBundles = Objects.requireNonNull(caBundles, "caBundles");
   }
 
   /**
@@ -134,10 +146,30 @@ public final class PodInjector {
       return allowed(uid, null, List.of(resolution.warning()));
     }
     AccordCluster cluster = resolution.cluster();
-    List<EnvVar> wanted = settings(cluster, annotations.get(NAMESPACE_ANNOTATION));
+    PodCredentials credentials = PodCredentials.NONE;
+    if (caBundles != null) {
+      try {
+        credentials = PodCredentials.of(cluster, podNamespace, caBundles);
+      } catch (RuntimeException e) {
+        String warning =
+            "AccordCluster "
+                + cluster.getMetadata().getNamespace()
+                + "/"
+                + cluster.getMetadata().getName()
+                + ": its CA cannot be mounted ("
+                + shortMessage(e)
+                + ")"
+                + WITHOUT_SETTINGS;
+        log.info("Pod {}: {}", podName, warning);
+        return allowed(uid, null, List.of(warning));
+      }
+    }
+    List<EnvVar> wanted = new ArrayList<>(settings(cluster, annotations.get(NAMESPACE_ANNOTATION)));
+    wanted.addAll(credentials.env());
     List<Map<String, Object>> patch = new ArrayList<>();
     patchContainers(patch, "/spec/containers", pod.getSpec().getContainers(), wanted);
     patchContainers(patch, "/spec/initContainers", pod.getSpec().getInitContainers(), wanted);
+    credentials.patch(patch, pod.getSpec());
     if (patch.isEmpty()) {
       log.debug(
           "Pod {}: every container sets the Accord settings itself; nothing to inject", podName);
@@ -280,7 +312,7 @@ public final class PodInjector {
     }
   }
 
-  private static Map<String, Object> operation(String path, Object value) {
+  static Map<String, Object> operation(String path, Object value) {
     Map<String, Object> operation = new LinkedHashMap<>();
     operation.put("op", "add");
     operation.put("path", path);

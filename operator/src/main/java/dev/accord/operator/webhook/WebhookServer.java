@@ -109,7 +109,7 @@ public final class WebhookServer implements AutoCloseable {
         Clock.systemUTC(),
         MAINTENANCE_INTERVAL,
         WebhookCertificates.SERVING_VALIDITY,
-        new PodInjector(PodInjector.lookupWith(client)));
+        new PodInjector(PodInjector.lookupWith(client), new CaBundleCopies(client)));
   }
 
   /** {@link #start(KubernetesClient, String, int, List)} with what tests vary. */

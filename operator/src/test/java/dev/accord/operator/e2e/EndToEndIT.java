@@ -213,6 +213,10 @@ class EndToEndIT {
         // A lease TTL that lets a resource whose grant was lost with the killed server come back
         // within the test.
         cluster.getSpec().getClientDefaults().setTtl("10s");
+        // The server on this branch does not read the TLS and authentication settings yet: both
+        // off, explicitly, until it does (then this goes and the sample runs as shipped).
+        cluster.getSpec().getTls().setEnabled(false);
+        cluster.getSpec().getAuth().setEnabled(false);
       }
       client.resource(item).create();
     }
