@@ -18,7 +18,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.accord.certs.CertificateAuthority;
 import dev.accord.crd.v1alpha1.AccordCluster;
 import dev.accord.operator.webhook.WebhookFixtures.MutableClock;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
@@ -174,6 +176,19 @@ class WebhookServerTest {
                 .getEndpoint())
         .as("the mock keeps the status")
         .isEqualTo(WebhookFixtures.ENDPOINT);
+    // TLS and auth are on by default: the pod mounts the CA the operator keeps beside the cluster.
+    client
+        .configMaps()
+        .inNamespace("jobs")
+        .resource(
+            new ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("accord-ca")
+                .withNamespace("jobs")
+                .endMetadata()
+                .addToData("ca.crt", "-----BEGIN CERTIFICATE-----\n...")
+                .build())
+        .create();
 
     try (WebhookServer server = WebhookServer.start(client, NAMESPACE, 0, LOCAL)) {
       assertThat(server.port()).isPositive();
@@ -196,12 +211,19 @@ class WebhookServerTest {
                     response.body(),
                     io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview.class),
                 "uid-" + host);
-        // The cluster was read from the API server: its endpoint and TTL are injected.
-        assertThat(env(apply(pod, patch(wire)).getSpec().getContainers().get(0)))
+        // The cluster was read from the API server: its endpoint and TTL are injected, and the
+        // credentials: a token for the audience accord.dev and the CA, in one projected volume.
+        Pod injected = apply(pod, patch(wire));
+        assertThat(env(injected.getSpec().getContainers().get(0)))
             .containsExactly(
                 "ACCORD_TARGET=" + WebhookFixtures.ENDPOINT,
                 "ACCORD_OWNER<-metadata.name",
-                "ACCORD_TTL=5m");
+                "ACCORD_TTL=5m",
+                "ACCORD_TOKEN_FILE=/var/run/secrets/accord.dev/token",
+                "ACCORD_TLS_CA_FILE=/var/run/secrets/accord.dev/ca.crt");
+        var sources = injected.getSpec().getVolumes().get(0).getProjected().getSources();
+        assertThat(sources.get(0).getServiceAccountToken().getAudience()).isEqualTo("accord.dev");
+        assertThat(sources.get(1).getConfigMap().getName()).isEqualTo("accord-ca");
       }
 
       // A cluster the API server does not have: allowed, with a warning, unchanged.
