@@ -106,7 +106,10 @@ class WireContractTest {
             2,
             "status enum blacksquaremedia.accord.ListRequest.Filter.Status",
             3,
-            "metadata map<string,string>"));
+            "metadata map<string,string>",
+            // Ours, beside Go's: a Go server ignores it.
+            4,
+            "namespace string"));
   }
 
   @Test
@@ -114,7 +117,8 @@ class WireContractTest {
     assertValues(FILE.findEnumTypeByName("Status"), Map.of("OK", 0, "DONE", 1, "HELD", 2));
     assertValues(
         message("ListRequest.Filter").findEnumTypeByName("Status"),
-        Map.of("ALL", 0, "DONE", 1, "PENDING", 2));
+        // HELD and AVAILABLE are ours, beside Go's three.
+        Map.of("ALL", 0, "DONE", 1, "PENDING", 2, "HELD", 3, "AVAILABLE", 4));
   }
 
   private static void assertValues(EnumDescriptor type, Map<String, Integer> expected) {
