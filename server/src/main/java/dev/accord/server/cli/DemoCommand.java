@@ -34,7 +34,8 @@ import picocli.CommandLine.Option;
  * What Accord is for, in a minute: a server on embedded PostgreSQL, and workers (each an {@link
  * AccordClient} with its own owner, over a real socket) that each sweep the same list of resources
  * with a {@link WorkLoop}: taking what nobody holds, marking it done, skipping what others hold or
- * finished. At the end every resource has been processed exactly once.
+ * finished. At the end every resource has been processed exactly once. With {@code --secure} the
+ * server and workers are set up as a secured deployment is ({@link DemoSecurity}).
  */
 @Command(
     name = "demo",
@@ -95,11 +96,12 @@ public final class DemoCommand implements Callable<Integer> {
           new picocli.CommandLine(this),
           "--workers and --resources must be at least 1, --work-ms at least 0");
     }
-    DemoSecurity security = secure ? DemoSecurity.create(List.of(NAMESPACE)) : null;
     Path dataDir = Files.createTempDirectory("accord-demo-");
+    DemoSecurity security = null;
     Backend backend = null;
     AccordServer server = null;
     try {
+      security = secure ? DemoSecurity.create(List.of(NAMESPACE)) : null;
       out.printf("Starting an Accord server (backend %s)...%n", backendSpec);
       backend = Backends.open(backendSpec, dataDir, Math.min(workers, 16));
       InetSocketAddress listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
