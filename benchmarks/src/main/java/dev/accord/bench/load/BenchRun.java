@@ -1,5 +1,8 @@
 package dev.accord.bench.load;
 
+import dev.accord.server.cli.DemoSecurity;
+import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,10 +72,21 @@ final class BenchRun {
       progress.println("PostgreSQL: " + db.describe());
     }
     String serverTarget = options.target;
+    ChannelCredentials serverCredentials = InsecureChannelCredentials.create();
     ServerProcess server = null;
     if (options.modes.contains(Mode.SERVER) && options.target == null) {
+      Map<String, String> settings = Map.of();
+      if (options.secure) {
+        // Tracked before the server, so it is deleted after the server stops.
+        DemoSecurity security = track(DemoSecurity.create(List.of("bench-*")));
+        settings = security.serverEnvironment();
+        serverCredentials = security.channelCredentials();
+      }
       progress.println("Starting the Accord server (log: " + serverLog + ")...");
-      server = track(ServerProcess.start(db.serverBackend(), options.poolSize, serverLog));
+      server =
+          track(
+              ServerProcess.start(
+                  db.serverBackend(), options.poolSize, settings, serverCredentials, serverLog));
       serverTarget = server.target();
       progress.println(
           "Accord server on "
@@ -81,6 +95,8 @@ final class BenchRun {
               + server.pid()
               + ", pool "
               + options.poolSize
+              + ", "
+              + security()
               + ")");
     }
     Map<Workload, Path> scripts = new LinkedHashMap<>();
@@ -92,7 +108,8 @@ final class BenchRun {
       }
     }
 
-    CellRunner runner = new CellRunner(options, db, serverTarget, pgbench, scripts, pgbenchLog);
+    CellRunner runner =
+        new CellRunner(options, db, serverTarget, serverCredentials, pgbench, scripts, pgbenchLog);
     if (options.jvmWarmupSeconds > 0) {
       warmUpJvms(runner, runId);
     }
@@ -234,7 +251,9 @@ final class BenchRun {
             "callThreads",
             options.poolSize * 2,
             "channels",
-            options.channels));
+            options.channels,
+            "security",
+            security()));
     document.put("options", options.asMap());
     document.put("headline", headline);
     document.put("cells", cells);
@@ -245,7 +264,7 @@ final class BenchRun {
             Locale.ROOT,
             "%s. %s (%s cores), %s RAM, load average %s at start, %s at end; "
                 + "%s. PostgreSQL %s (%s; synchronous_commit %s, fsync %s)%s. %d s warm-up + %d s measured per cell; "
-                + "server: separate JVM, pool %d, %d channels; direct: in-process, pool %d.",
+                + "server: separate JVM, pool %d, %d channels, %s; direct: in-process, pool %d.",
             started,
             machine.get("cpu"),
             machine.get("cores"),
@@ -262,6 +281,7 @@ final class BenchRun {
             options.durationSeconds,
             options.poolSize,
             options.channels,
+            security(),
             options.poolSize);
     String markdown =
         Reports.markdown(
@@ -274,6 +294,11 @@ final class BenchRun {
             + ": results.json, results.md, "
             + "throughput-*.png, throughput-*.svg");
     return markdown;
+  }
+
+  /** How server mode's calls are secured. */
+  private String security() {
+    return options.secure ? "TLS + bearer tokens + access rules" : "plaintext, no authentication";
   }
 
   private <T extends AutoCloseable> T track(T resource) {

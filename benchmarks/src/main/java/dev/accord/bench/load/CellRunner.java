@@ -2,8 +2,8 @@ package dev.accord.bench.load;
 
 import dev.accord.server.backend.postgres.PostgresBackend;
 import dev.accord.server.direct.DirectAccord;
+import io.grpc.ChannelCredentials;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,6 +25,7 @@ final class CellRunner {
   private final Options options;
   private final Database db;
   private final String serverTarget;
+  private final ChannelCredentials serverCredentials;
   private final Pgbench pgbench;
   private final Map<Workload, Path> scripts;
   private final Path pgbenchLog;
@@ -34,6 +35,7 @@ final class CellRunner {
   /**
    * @param db the database, or null (--target without --postgres: mode server, workloads a and b)
    * @param serverTarget host:port of the server, or null when mode server is not run
+   * @param serverCredentials how server mode's channels reach it (plaintext, or TLS and a token)
    * @param pgbench null when pgbench is not run or not found
    * @param scripts pgbench's script per workload
    * @param pgbenchLog where pgbench's output is appended
@@ -42,12 +44,14 @@ final class CellRunner {
       Options options,
       Database db,
       String serverTarget,
+      ChannelCredentials serverCredentials,
       Pgbench pgbench,
       Map<Workload, Path> scripts,
       Path pgbenchLog) {
     this.options = options;
     this.db = db;
     this.serverTarget = serverTarget;
+    this.serverCredentials = serverCredentials;
     this.pgbench = pgbench;
     this.scripts = scripts;
     this.pgbenchLog = pgbenchLog;
@@ -105,8 +109,7 @@ final class CellRunner {
       case SERVER -> {
         List<ManagedChannel> connections = new ArrayList<>();
         for (int i = 0; i < Math.min(options.channels, workers); i++) {
-          connections.add(
-              Grpc.newChannelBuilder(serverTarget, InsecureChannelCredentials.create()).build());
+          connections.add(Grpc.newChannelBuilder(serverTarget, serverCredentials).build());
         }
         try {
           return GrpcLoad.run(

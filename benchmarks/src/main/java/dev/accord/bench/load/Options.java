@@ -146,6 +146,14 @@ final class Options {
   String target;
 
   @Option(
+      names = "--secure",
+      description =
+          "Run the spawned server with TLS (a CA and certificate made for the run), bearer tokens and "
+              + "access rules, and make server mode's calls over TLS with a worker token; direct and "
+              + "pgbench are unchanged. Compare a run with it against one without.")
+  boolean secure;
+
+  @Option(
       names = "--pgbench",
       paramLabel = "PATH",
       description =
@@ -194,6 +202,11 @@ final class Options {
           "--target without --postgres can only run mode server with workloads a and b: workload c, "
               + "direct and pgbench need the server's database (--postgres URL)");
     }
+    if (secure && (target != null || !modes.contains(Mode.SERVER))) {
+      problems.add(
+          "--secure sets up TLS and a token for the server this run starts: it needs mode server "
+              + "and no --target");
+    }
     if (!problems.isEmpty()) {
       throw new CommandLine.ParameterException(commandLine, String.join("\n", problems));
     }
@@ -218,6 +231,7 @@ final class Options {
     options.put("postgres", postgresUrl == null ? "embedded" : "external");
     options.put("target", target == null ? "spawned" : target);
     options.put("seed", seed);
+    options.put("secure", secure);
     return options;
   }
 }

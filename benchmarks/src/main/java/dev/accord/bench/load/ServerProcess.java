@@ -1,8 +1,8 @@
 package dev.accord.bench.load;
 
+import io.grpc.ChannelCredentials;
 import io.grpc.Context;
 import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.health.v1.HealthCheckRequest;
@@ -27,11 +27,13 @@ final class ServerProcess implements AutoCloseable {
 
   private final Process process;
   private final String target;
+  private final ChannelCredentials credentials;
   private final Path log;
 
-  private ServerProcess(Process process, String target, Path log) {
+  private ServerProcess(Process process, String target, ChannelCredentials credentials, Path log) {
     this.process = process;
     this.target = target;
+    this.credentials = credentials;
     this.log = log;
   }
 
@@ -40,8 +42,17 @@ final class ServerProcess implements AutoCloseable {
    * database connections, listening on a free loopback port, its output appended to {@code log};
    * returns once its health service answers SERVING (so its database answers and its schema is
    * migrated).
+   *
+   * @param settings more of the server's {@code ACCORD_*} settings (its TLS, authentication)
+   * @param credentials what a client needs to reach it (plaintext or TLS)
    */
-  static ServerProcess start(String backend, int poolSize, Path log) throws IOException {
+  static ServerProcess start(
+      String backend,
+      int poolSize,
+      Map<String, String> settings,
+      ChannelCredentials credentials,
+      Path log)
+      throws IOException {
     int port;
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       port = socket.getLocalPort();
@@ -60,9 +71,11 @@ final class ServerProcess implements AutoCloseable {
     env.put("ACCORD_LISTEN", "127.0.0.1:" + port);
     env.put("ACCORD_POOL_SIZE", Integer.toString(poolSize));
     env.put("ACCORD_SHUTDOWN_GRACE_SECONDS", "5");
+    env.putAll(settings);
     builder.redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
-    ServerProcess server = new ServerProcess(builder.start(), "127.0.0.1:" + port, log);
+    ServerProcess server =
+        new ServerProcess(builder.start(), "127.0.0.1:" + port, credentials, log);
     try {
       server.awaitServing();
     } catch (IOException | RuntimeException e) {
@@ -77,8 +90,7 @@ final class ServerProcess implements AutoCloseable {
    * exits.
    */
   private void awaitServing() throws IOException {
-    ManagedChannel channel =
-        Grpc.newChannelBuilder(target, InsecureChannelCredentials.create()).build();
+    ManagedChannel channel = Grpc.newChannelBuilder(target, credentials).build();
     Context.CancellableContext context = Context.current().withCancellation();
     process.onExit().thenRun(() -> context.cancel(null));
     try {

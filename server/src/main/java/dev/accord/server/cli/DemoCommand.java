@@ -4,6 +4,7 @@ import dev.accord.client.AccordClient;
 import dev.accord.client.WorkLoop;
 import dev.accord.server.AccordServer;
 import dev.accord.server.Backends;
+import dev.accord.server.CallSecurity;
 import dev.accord.server.backend.Backend;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -33,7 +34,8 @@ import picocli.CommandLine.Option;
  * What Accord is for, in a minute: a server on embedded PostgreSQL, and workers (each an {@link
  * AccordClient} with its own owner, over a real socket) that each sweep the same list of resources
  * with a {@link WorkLoop}: taking what nobody holds, marking it done, skipping what others hold or
- * finished. At the end every resource has been processed exactly once.
+ * finished. At the end every resource has been processed exactly once. With {@code --secure} the
+ * server and workers are set up as a secured deployment is ({@link DemoSecurity}).
  */
 @Command(
     name = "demo",
@@ -41,6 +43,8 @@ import picocli.CommandLine.Option;
     description =
         "Starts a server on a fresh embedded PostgreSQL and runs workers over synthetic resources.")
 public final class DemoCommand implements Callable<Integer> {
+  private static final String NAMESPACE = "demo";
+
   @Option(
       names = {"-w", "--workers"},
       defaultValue = "8",
@@ -67,7 +71,23 @@ public final class DemoCommand implements Callable<Integer> {
               + "directory, removed afterwards).")
   String backendSpec;
 
-  private final PrintStream out = System.out;
+  @Option(
+      names = "--secure",
+      description =
+          "Run with TLS (a CA and server certificate made for the run), a bearer token and access "
+              + "rules, as a secured deployment does; the workers connect with the CA and the token.")
+  boolean secure;
+
+  private final PrintStream out;
+
+  public DemoCommand() {
+    this(System.out);
+  }
+
+  /** A demo printing to {@code out} (tests). */
+  DemoCommand(PrintStream out) {
+    this.out = out;
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -77,29 +97,51 @@ public final class DemoCommand implements Callable<Integer> {
           "--workers and --resources must be at least 1, --work-ms at least 0");
     }
     Path dataDir = Files.createTempDirectory("accord-demo-");
-    out.printf("Starting an Accord server (backend %s)...%n", backendSpec);
-    Backend backend = Backends.open(backendSpec, dataDir, Math.min(workers, 16));
-    AccordServer server =
-        AccordServer.start(
-            AccordServer.tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)),
-            backend,
-            Math.min(workers, 16) * 2,
-            Duration.ofSeconds(5),
-            Duration.ofSeconds(2));
+    DemoSecurity security = null;
+    Backend backend = null;
+    AccordServer server = null;
     try {
-      out.printf("Server on 127.0.0.1:%d (%s)%n", server.port(), backend.describe());
+      security = secure ? DemoSecurity.create(List.of(NAMESPACE)) : null;
+      out.printf("Starting an Accord server (backend %s)...%n", backendSpec);
+      backend = Backends.open(backendSpec, dataDir, Math.min(workers, 16));
+      InetSocketAddress listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+      server =
+          AccordServer.start(
+              security == null
+                  ? AccordServer.tcp(listen)
+                  : AccordServer.tcp(listen, security.serverCredentials()),
+              backend,
+              Math.min(workers, 16) * 2,
+              Duration.ofSeconds(5),
+              Duration.ofSeconds(2),
+              security == null ? CallSecurity.OPEN : security.callSecurity());
+      String target = "127.0.0.1:" + server.port();
+      out.printf("Server on %s (%s)%n", target, backend.describe());
+      if (security != null) {
+        out.printf(
+            "Security on: TLS (a CA made for this run), a bearer token for user %s, worker on "
+                + "namespace %s; a call without the token: %s%n",
+            DemoSecurity.USER, NAMESPACE, security.callWithoutToken(target, NAMESPACE));
+      }
       out.printf(
           "%d workers, each an AccordClient with its own owner, sweep the same %d resources (%d ms of work "
               + "each)%n%n",
           workers, resources, workMillis);
-      return run("127.0.0.1:" + server.port());
+      return run(target, security);
     } finally {
-      server.shutdown();
+      if (server != null) {
+        server.shutdown();
+      } else if (backend != null) {
+        backend.close();
+      }
       deleteTree(dataDir);
+      if (security != null) {
+        security.close();
+      }
     }
   }
 
-  private int run(String target) throws Exception {
+  private int run(String target, DemoSecurity security) throws Exception {
     List<String> names = new ArrayList<>(resources);
     for (int i = 1; i <= resources; i++) {
       names.add(String.format("resource-%07d", i));
@@ -108,13 +150,13 @@ public final class DemoCommand implements Callable<Integer> {
     AtomicInteger finished = new AtomicInteger();
     List<AccordClient> clients = new ArrayList<>();
     for (int w = 1; w <= workers; w++) {
-      clients.add(
+      AccordClient.Builder builder =
           AccordClient.builder()
               .target(target)
-              .namespace("demo")
+              .namespace(NAMESPACE)
               .owner("demo-worker-" + w)
-              .ttl(Duration.ofSeconds(30))
-              .build());
+              .ttl(Duration.ofSeconds(30));
+      clients.add((security == null ? builder : security.client(builder)).build());
     }
     ExecutorService pool = Executors.newFixedThreadPool(workers);
     ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
