@@ -57,7 +57,7 @@ public final class AccordResources {
     return cluster.getMetadata().getName() + "-cert-manager-tls";
   }
 
-  /** The cert-manager Certificate, and the cluster's CA Secret (ca.crt, ca.key). */
+  /** The cluster's CA Secret (ca.crt, ca.key); a cert-manager Certificate is named like the servers. */
   public static String certificateAuthority(AccordCluster cluster) {
     return cluster.getMetadata().getName() + "-ca";
   }
