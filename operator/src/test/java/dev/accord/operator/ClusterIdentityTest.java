@@ -236,8 +236,13 @@ class ClusterIdentityTest {
                 () -> fixture.deployment("demo"),
                 d -> !env(d).containsKey("ACCORD_AUTH") && !env(d).containsKey("ACCORD_TLS_CERT_FILE"));
     assertThat(env(plain))
-        .doesNotContainKeys("ACCORD_ACCESS_FILE", "ACCORD_TLS_KEY_FILE", "ACCORD_AUTH");
+        .doesNotContainKeys(
+            "ACCORD_ACCESS_FILE", "ACCORD_TLS_KEY_FILE", "ACCORD_AUTH", "ACCORD_HEALTH_LISTEN");
     PodSpec pod = plain.getSpec().getTemplate().getSpec();
+    assertThat(pod.getContainers().get(0).getReadinessProbe().getGrpc().getPort())
+        .as("a plaintext gRPC port answers the probes itself")
+        .isEqualTo(7475);
+    assertThat(pod.getContainers().get(0).getPorts()).hasSize(1);
     assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("tmp");
     assertThat(pod.getContainers().get(0).getVolumeMounts())
         .extracting(m -> m.getName())
