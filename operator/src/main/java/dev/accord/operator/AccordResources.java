@@ -105,6 +105,14 @@ public final class AccordResources {
     return cluster.getMetadata().getName() + "-postgres";
   }
 
+  /** Whether {@code resource} carries {@code cluster}'s owner reference. */
+  public static boolean ownedBy(io.fabric8.kubernetes.api.model.HasMetadata resource, AccordCluster cluster) {
+    var owners = resource.getMetadata().getOwnerReferences();
+    return owners != null
+        && owners.stream()
+            .anyMatch(o -> java.util.Objects.equals(o.getUid(), cluster.getMetadata().getUid()));
+  }
+
   /** The labels a component's pods are selected by. */
   public static Map<String, String> selector(AccordCluster cluster, String component) {
     Map<String, String> labels = new LinkedHashMap<>();
