@@ -57,7 +57,9 @@ public final class AccordResources {
     return cluster.getMetadata().getName() + "-cert-manager-tls";
   }
 
-  /** The cluster's CA Secret (ca.crt, ca.key); a cert-manager Certificate is named like the servers. */
+  /**
+   * The cluster's CA Secret (ca.crt, ca.key); a cert-manager Certificate is named like the servers.
+   */
   public static String certificateAuthority(AccordCluster cluster) {
     return cluster.getMetadata().getName() + "-ca";
   }
@@ -106,7 +108,8 @@ public final class AccordResources {
   }
 
   /** Whether {@code resource} carries {@code cluster}'s owner reference. */
-  public static boolean ownedBy(io.fabric8.kubernetes.api.model.HasMetadata resource, AccordCluster cluster) {
+  public static boolean ownedBy(
+      io.fabric8.kubernetes.api.model.HasMetadata resource, AccordCluster cluster) {
     var owners = resource.getMetadata().getOwnerReferences();
     return owners != null
         && owners.stream()

@@ -130,7 +130,12 @@ class ClusterCertManagerTlsTest {
                 "conditions",
                 List.of(
                     Map.of(
-                        "type", "Ready", "status", "True", "message", "Certificate is up to date"))));
+                        "type",
+                        "Ready",
+                        "status",
+                        "True",
+                        "message",
+                        "Certificate is up to date"))));
     client.resource(certificate).update();
     return issued;
   }
@@ -143,7 +148,8 @@ class ClusterCertManagerTlsTest {
     GenericKubernetesResource certificate =
         ClusterFixture.awaitThat(() -> certificate("demo-server"), "Certificate demo-server");
     @SuppressWarnings("unchecked")
-    Map<String, Object> spec = (Map<String, Object>) certificate.getAdditionalProperties().get("spec");
+    Map<String, Object> spec =
+        (Map<String, Object>) certificate.getAdditionalProperties().get("spec");
     assertThat(spec.get("secretName")).isEqualTo("demo-cert-manager-tls");
     assertThat(spec.get("issuerRef"))
         .isEqualTo(Map.of("name", "team-ca", "kind", "ClusterIssuer", "group", "cert-manager.io"));
@@ -194,7 +200,8 @@ class ClusterCertManagerTlsTest {
     // Injected clients trust the issuer's CA, from the Secret cert-manager wrote.
     ConfigMap bundle = fixture.await(ConfigMap.class, "demo-ca");
     assertThat(bundle.getData().get("ca.crt"))
-        .isEqualTo(ClusterFixture.decoded(fixture.get(Secret.class, "demo-cert-manager-tls"), "ca.crt"));
+        .isEqualTo(
+            ClusterFixture.decoded(fixture.get(Secret.class, "demo-cert-manager-tls"), "ca.crt"));
   }
 
   @Test

@@ -17,8 +17,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -189,7 +189,13 @@ class ClusterIdentityTest {
                 List.of("*"),
                 "role",
                 "admin"),
-            Map.of("principals", List.of("group:auditors"), "namespaces", List.of("*"), "role", "reader"));
+            Map.of(
+                "principals",
+                List.of("group:auditors"),
+                "namespaces",
+                List.of("*"),
+                "role",
+                "reader"));
   }
 
   @Test
@@ -234,7 +240,9 @@ class ClusterIdentityTest {
             .atMost(ClusterFixture.WAIT)
             .until(
                 () -> fixture.deployment("demo"),
-                d -> !env(d).containsKey("ACCORD_AUTH") && !env(d).containsKey("ACCORD_TLS_CERT_FILE"));
+                d ->
+                    !env(d).containsKey("ACCORD_AUTH")
+                        && !env(d).containsKey("ACCORD_TLS_CERT_FILE"));
     assertThat(env(plain))
         .doesNotContainKeys(
             "ACCORD_ACCESS_FILE", "ACCORD_TLS_KEY_FILE", "ACCORD_AUTH", "ACCORD_HEALTH_LISTEN");

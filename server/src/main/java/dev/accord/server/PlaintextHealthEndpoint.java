@@ -7,10 +7,10 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 
 /**
- * The standard gRPC health service of a server, and nothing else, in plaintext on a port of its
- * own ({@code ACCORD_HEALTH_LISTEN}). Kubernetes' built-in gRPC probes cannot speak TLS, so a
- * server whose API port is TLS answers them here. It tells only SERVING or NOT_SERVING per
- * service name, as the API port's health service does to anyone.
+ * The standard gRPC health service of a server, and nothing else, in plaintext on a port of its own
+ * ({@code ACCORD_HEALTH_LISTEN}). Kubernetes' built-in gRPC probes cannot speak TLS, so a server
+ * whose API port is TLS answers them here. It tells only SERVING or NOT_SERVING per service name,
+ * as the API port's health service does to anyone.
  */
 final class PlaintextHealthEndpoint {
   private PlaintextHealthEndpoint() {}

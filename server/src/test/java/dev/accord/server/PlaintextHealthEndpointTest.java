@@ -52,8 +52,10 @@ class PlaintextHealthEndpointTest {
     TlsServerCredentials tls =
         (TlsServerCredentials)
             TlsServerCredentials.create(
-                new ByteArrayInputStream(issued.certificatePem().getBytes(StandardCharsets.US_ASCII)),
-                new ByteArrayInputStream(issued.privateKeyPem().getBytes(StandardCharsets.US_ASCII)));
+                new ByteArrayInputStream(
+                    issued.certificatePem().getBytes(StandardCharsets.US_ASCII)),
+                new ByteArrayInputStream(
+                    issued.privateKeyPem().getBytes(StandardCharsets.US_ASCII)));
     try (AccordServer server =
         AccordServer.start(
             AccordServer.tcp(new InetSocketAddress("127.0.0.1", 0), tls),
@@ -62,8 +64,7 @@ class PlaintextHealthEndpointTest {
             Duration.ofSeconds(1),
             Duration.ofMillis(100),
             new CallSecurity(List.of(), null, true))) {
-      Server health =
-          PlaintextHealthEndpoint.start(new InetSocketAddress("127.0.0.1", 0), server);
+      Server health = PlaintextHealthEndpoint.start(new InetSocketAddress("127.0.0.1", 0), server);
       ManagedChannel toHealth = plaintext(health.getPort());
       ManagedChannel toApi = plaintext(server.port());
       try {

@@ -48,8 +48,8 @@ import org.junit.jupiter.api.Test;
  * scales to 2 and a server is killed → delete.
  *
  * <p>The sample runs as shipped: TLS from the cluster's CA and Kubernetes identity on. The servers
- * get the certificate and access rules the operator wrote, the workers the token and CA the
- * webhook injected ({@link StandInVolumes}); TokenReviews are answered by {@link StandInTokens}.
+ * get the certificate and access rules the operator wrote, the workers the token and CA the webhook
+ * injected ({@link StandInVolumes}); TokenReviews are answered by {@link StandInTokens}.
  */
 @EnableKubernetesMockClient(crud = true)
 class EndToEndIT {

@@ -38,10 +38,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * ConfigMap does not exist yet waits). A pod that mounts its ServiceAccount token reaches the
  * Kubernetes API, the mock one here. Each pod gets its own loopback address (127.0.1.N) and listens
  * there on the ports its settings name, as pods have their own IPs. A pod is ready when its
- * readiness probe, asked as the kubelet asks it (gRPC health, plaintext), answers SERVING; ready pods'
- * addresses go into a hosts file under the headless Service's name, which the worker JVMs resolve
- * through ({@code -Djdk.net.hosts.file}); ready replicas go into the Deployment's status. A pod
- * whose process dies is replaced, as a ReplicaSet would.
+ * readiness probe, asked as the kubelet asks it (gRPC health, plaintext), answers SERVING; ready
+ * pods' addresses go into a hosts file under the headless Service's name, which the worker JVMs
+ * resolve through ({@code -Djdk.net.hosts.file}); ready replicas go into the Deployment's status. A
+ * pod whose process dies is replaced, as a ReplicaSet would.
  */
 final class StandInKubelet implements AutoCloseable {
   /** One replica. */

@@ -24,7 +24,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 final class StandInTokens {
   private static final String PATH = "/apis/authentication.k8s.io/v1/tokenreviews";
 
-  private record Subject(String namespace, String serviceAccount, String audience, Instant expiry) {}
+  private record Subject(
+      String namespace, String serviceAccount, String audience, Instant expiry) {}
 
   private final Map<String, Subject> issued = new ConcurrentHashMap<>();
   private final AtomicInteger reviews = new AtomicInteger();

@@ -159,7 +159,8 @@ class PodCredentialsTest {
     List<VolumeProjection> sources = credentialsVolume(injected).getProjected().getSources();
     assertThat(sources)
         .singleElement()
-        .satisfies(s -> assertThat(s.getServiceAccountToken().getAudience()).isEqualTo("accord.dev"));
+        .satisfies(
+            s -> assertThat(s.getServiceAccountToken().getAudience()).isEqualTo("accord.dev"));
     List<String> env = env(injected.getSpec().getContainers().get(0));
     assertThat(env).contains(TOKEN_ENV);
     assertThat(env).noneMatch(e -> e.startsWith("ACCORD_TLS_CA_FILE"));
@@ -189,7 +190,8 @@ class PodCredentialsTest {
 
     Pod injected = admitted("analytics", pod);
 
-    assertThat(credentialsVolume(injected).getProjected().getSources().get(1).getConfigMap().getName())
+    assertThat(
+            credentialsVolume(injected).getProjected().getSources().get(1).getConfigMap().getName())
         .isEqualTo("accord-ca.jobs.accord");
     ConfigMap copy = copyIn("analytics");
     assertThat(copy.getData()).containsExactly(Map.entry("ca.crt", CA));
