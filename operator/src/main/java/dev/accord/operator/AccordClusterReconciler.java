@@ -210,16 +210,19 @@ public class AccordClusterReconciler
             : CertManagerCertificate.State.notInstalled();
     return ClusterSecurity.of(
         cluster,
-        ownedSecret(context, AccordResources.certificateAuthority(cluster)),
-        ownedSecret(context, AccordResources.serverTls(cluster)),
+        ownedSecret(cluster, context, AccordResources.certificateAuthority(cluster)),
+        ownedSecret(cluster, context, AccordResources.serverTls(cluster)),
         certManager,
         clock);
   }
 
-  private static Optional<Secret> ownedSecret(Context<AccordCluster> context, String name) {
+  /** The Secret {@code name} the cluster owns: never a user's Secret of the same name. */
+  private static Optional<Secret> ownedSecret(
+      AccordCluster cluster, Context<AccordCluster> context, String name) {
     return context
         .getSecondaryResourcesAsStream(Secret.class)
         .filter(secret -> name.equals(secret.getMetadata().getName()))
+        .filter(secret -> AccordResources.ownedBy(secret, cluster))
         .findFirst();
   }
 

@@ -57,7 +57,9 @@ public final class AccordResources {
     return cluster.getMetadata().getName() + "-cert-manager-tls";
   }
 
-  /** The cert-manager Certificate, and the cluster's CA Secret (ca.crt, ca.key). */
+  /**
+   * The cluster's CA Secret (ca.crt, ca.key); a cert-manager Certificate is named like the servers.
+   */
   public static String certificateAuthority(AccordCluster cluster) {
     return cluster.getMetadata().getName() + "-ca";
   }
@@ -103,6 +105,15 @@ public final class AccordResources {
 
   public static String postgres(AccordCluster cluster) {
     return cluster.getMetadata().getName() + "-postgres";
+  }
+
+  /** Whether {@code resource} carries {@code cluster}'s owner reference. */
+  public static boolean ownedBy(
+      io.fabric8.kubernetes.api.model.HasMetadata resource, AccordCluster cluster) {
+    var owners = resource.getMetadata().getOwnerReferences();
+    return owners != null
+        && owners.stream()
+            .anyMatch(o -> java.util.Objects.equals(o.getUid(), cluster.getMetadata().getUid()));
   }
 
   /** The labels a component's pods are selected by. */

@@ -334,9 +334,16 @@ class AccordOperatorTest {
     assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
     assertThat(container.getVolumeMounts())
         .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
-    assertThat(container.getReadinessProbe().getGrpc().getPort()).isEqualTo(7475);
+    // TLS is on by default and the kubelet's gRPC probe cannot speak it: the probes ask the
+    // server's plaintext health-only port.
+    assertThat(container.getReadinessProbe().getGrpc().getPort()).isEqualTo(7476);
     assertThat(container.getReadinessProbe().getGrpc().getService()).isEmpty();
+    assertThat(container.getLivenessProbe().getGrpc().getPort()).isEqualTo(7476);
     assertThat(container.getLivenessProbe().getGrpc().getService()).isEqualTo("accord.liveness");
+    assertThat(env(deployment).get("ACCORD_HEALTH_LISTEN").getValue()).isEqualTo(":7476");
+    assertThat(container.getPorts())
+        .extracting(p -> p.getName() + "=" + p.getContainerPort())
+        .containsExactly("grpc=7475", "health=7476");
     assertThat(env(deployment).get("ACCORD_LISTEN").getValue()).isEqualTo(":7475");
   }
 

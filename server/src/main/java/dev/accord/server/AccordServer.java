@@ -139,6 +139,11 @@ public final class AccordServer implements AutoCloseable {
     return new AccordServer(server, services, backend, health, monitor, shutdownGrace);
   }
 
+  /** The health service this server answers, to serve on another port as well. */
+  public io.grpc.BindableService healthService() {
+    return health.getHealthService();
+  }
+
   /** The port accepting calls (-1 for a transport without ports). */
   public int port() {
     return server.getPort();

@@ -50,6 +50,16 @@ public final class AccordServerMain implements Callable<Integer> {
   String listen;
 
   @Option(
+      names = "--health-listen",
+      defaultValue = "${env:ACCORD_HEALTH_LISTEN}",
+      paramLabel = "[HOST]:PORT",
+      description =
+          "Also answer the standard gRPC health service, and only it, in plaintext on this address:"
+              + " for Kubernetes' gRPC probes, which cannot speak TLS (ACCORD_HEALTH_LISTEN; unset:"
+              + " no such port).")
+  String healthListen;
+
+  @Option(
       names = "--backend",
       defaultValue = "${env:ACCORD_BACKEND:-embedded}",
       paramLabel = "BACKEND",
@@ -154,7 +164,12 @@ public final class AccordServerMain implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     ServerConfig config;
+    InetSocketAddress health;
     try {
+      health =
+          healthListen == null || healthListen.isEmpty()
+              ? null
+              : ServerConfig.parseListen("ACCORD_HEALTH_LISTEN (--health-listen)", healthListen);
       config =
           new ServerConfig(
               ServerConfig.parseListen(listen),
@@ -176,10 +191,17 @@ public final class AccordServerMain implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    return serve(config);
+    return serve(config, health);
   }
 
   static int serve(ServerConfig config) throws Exception {
+    return serve(config, null);
+  }
+
+  /**
+   * @param healthListen where to answer health checks in plaintext as well; null: nowhere else
+   */
+  static int serve(ServerConfig config, InetSocketAddress healthListen) throws Exception {
     log.info("Starting Accord server {}", Version.version());
     List<Authenticator> authenticators = new ArrayList<>();
     if (config.tls().clientCertificatesRequired()) {
@@ -246,6 +268,24 @@ public final class AccordServerMain implements Callable<Integer> {
       backend.close();
       return 1;
     }
+    io.grpc.Server healthEndpoint = null;
+    if (healthListen != null) {
+      try {
+        healthEndpoint = PlaintextHealthEndpoint.start(healthListen, server);
+      } catch (java.io.IOException e) {
+        log.error(
+            "cannot listen on {} for health checks: {} (set ACCORD_HEALTH_LISTEN)",
+            healthListen,
+            e.getMessage());
+        server.shutdown();
+        stopReloaders(tls, access);
+        return 1;
+      }
+      log.info(
+          "Health checks also answered in plaintext on {} (the health service only)",
+          describe(healthListen, healthEndpoint.getPort()));
+    }
+    io.grpc.Server health = healthEndpoint;
     log.info(
         "Accord server listening on {} (backend: {}, {})",
         describe(config.listen(), server.port()),
@@ -260,6 +300,10 @@ public final class AccordServerMain implements Callable<Integer> {
                   "Shutting down: refusing new calls, giving in-flight calls {} s",
                   config.shutdownGrace().toSeconds());
               boolean clean = server.shutdown();
+              // After the API port: probes see NOT_SERVING during the grace period.
+              if (health != null) {
+                health.shutdownNow();
+              }
               log.info("Accord server stopped{}", clean ? "" : " (some calls were cancelled)");
             },
             "accord-shutdown");

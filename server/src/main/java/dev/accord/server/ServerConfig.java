@@ -124,10 +124,13 @@ public record ServerConfig(
    * @throws IllegalArgumentException naming ACCORD_LISTEN and the expected form
    */
   public static InetSocketAddress parseListen(String value) {
+    return parseListen("ACCORD_LISTEN (--listen)", value);
+  }
+
+  /** {@link #parseListen(String)} for the setting {@code field}, named in the error. */
+  public static InetSocketAddress parseListen(String field, String value) {
     String expected =
-        "ACCORD_LISTEN (--listen) must be [HOST]:PORT, e.g. :7475 or 127.0.0.1:7475, got \""
-            + value
-            + "\"";
+        field + " must be [HOST]:PORT, e.g. :7475 or 127.0.0.1:7475, got \"" + value + "\"";
     int colon = value.lastIndexOf(':');
     if (colon < 0) {
       throw new IllegalArgumentException(expected);

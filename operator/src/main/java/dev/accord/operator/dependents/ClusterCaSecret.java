@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.Map;
 
@@ -19,12 +18,8 @@ import java.util.Map;
 @KubernetesDependent(
     informer =
         @Informer(labelSelector = AccordResources.OBJECT_LABEL + "=" + ClusterCaSecret.OBJECT))
-public class ClusterCaSecret extends CRUDKubernetesDependentResource<Secret, AccordCluster> {
+public class ClusterCaSecret extends ClusterOwnedSecret {
   public static final String OBJECT = "ca-secret";
-
-  public ClusterCaSecret() {
-    super(Secret.class);
-  }
 
   @Override
   protected Secret desired(AccordCluster cluster, Context<AccordCluster> context) {

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -20,13 +19,9 @@ import java.util.Map;
 @KubernetesDependent(
     informer =
         @Informer(labelSelector = AccordResources.OBJECT_LABEL + "=" + PostgresSecret.OBJECT))
-public class PostgresSecret extends CRUDKubernetesDependentResource<Secret, AccordCluster> {
+public class PostgresSecret extends ClusterOwnedSecret {
   static final String OBJECT = "postgres-secret";
   private static final SecureRandom RANDOM = new SecureRandom();
-
-  public PostgresSecret() {
-    super(Secret.class);
-  }
 
   @Override
   protected Secret desired(AccordCluster cluster, Context<AccordCluster> context) {
@@ -36,6 +31,7 @@ public class PostgresSecret extends CRUDKubernetesDependentResource<Secret, Acco
         context
             .getSecondaryResourcesAsStream(Secret.class)
             .filter(s -> AccordResources.postgres(cluster).equals(s.getMetadata().getName()))
+            .filter(s -> AccordResources.ownedBy(s, cluster))
             .findFirst()
             .map(Secret::getData)
             .map(data -> data.get(AccordResources.POSTGRES_PASSWORD_KEY))

@@ -39,6 +39,7 @@ public class ServerDeployment extends CRUDKubernetesDependentResource<Deployment
   static final String OBJECT = "server";
   static final String CONTAINER = "server";
   static final String PORT_NAME = "grpc";
+  static final String HEALTH_PORT_NAME = "health";
   static final long RUN_AS_USER = 10001;
 
   public ServerDeployment() {
@@ -98,7 +99,7 @@ public class ServerDeployment extends CRUDKubernetesDependentResource<Deployment
     List<EnvVar> env = new ArrayList<>();
     env.add(new EnvVarBuilder().withName("ACCORD_LISTEN").withValue(":" + model.port()).build());
     env.addAll(model.backendEnv());
-    ServerSecuritySettings settings = ServerSecuritySettings.of(cluster, security);
+    ServerSecuritySettings settings = ServerSecuritySettings.of(cluster, security, model.port());
     env.addAll(settings.env());
     Container server =
         new ContainerBuilder()
@@ -109,10 +110,19 @@ public class ServerDeployment extends CRUDKubernetesDependentResource<Deployment
             .withContainerPort(model.port())
             .withProtocol("TCP")
             .endPort()
+            .addAllToPorts(
+                settings.probePort() == model.port()
+                    ? List.of()
+                    : List.of(
+                        new io.fabric8.kubernetes.api.model.ContainerPortBuilder()
+                            .withName(HEALTH_PORT_NAME)
+                            .withContainerPort(settings.probePort())
+                            .withProtocol("TCP")
+                            .build()))
             .withEnv(env)
             .withResources(cluster.getSpec().getResources())
-            .withReadinessProbe(grpcProbe(model.port(), "", 5, 3))
-            .withLivenessProbe(grpcProbe(model.port(), "accord.liveness", 10, 6))
+            .withReadinessProbe(grpcProbe(settings.probePort(), "", 5, 3))
+            .withLivenessProbe(grpcProbe(settings.probePort(), "accord.liveness", 10, 6))
             .withNewSecurityContext()
             .withAllowPrivilegeEscalation(false)
             .withReadOnlyRootFilesystem(true)

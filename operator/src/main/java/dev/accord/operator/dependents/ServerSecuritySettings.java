@@ -18,14 +18,21 @@ import java.util.List;
  * What the server container gets for TLS and authentication: the certificate Secret and the access
  * ConfigMap as volumes (whole directories, not subPath, so that updates reach the files the server
  * re-reads) and the variables naming the files.
+ *
+ * <p>With TLS on, the probes use a plaintext port that answers only the health service ({@code
+ * ACCORD_HEALTH_LISTEN}, the gRPC port + 1): the kubelet's gRPC probe cannot speak TLS.
+ *
+ * @param probePort the port the gRPC probes ask
  */
-record ServerSecuritySettings(List<EnvVar> env, List<Volume> volumes, List<VolumeMount> mounts) {
+record ServerSecuritySettings(
+    List<EnvVar> env, List<Volume> volumes, List<VolumeMount> mounts, int probePort) {
   static final String TLS_DIR = "/var/run/accord/tls";
   static final String ACCESS_DIR = "/etc/accord/access";
   static final String TLS_VOLUME = "tls";
   static final String ACCESS_VOLUME = "access";
 
-  static ServerSecuritySettings of(AccordCluster cluster, ClusterSecurity security) {
+  static ServerSecuritySettings of(AccordCluster cluster, ClusterSecurity security, int port) {
+    int probePort = port;
     List<EnvVar> env = new ArrayList<>();
     List<Volume> volumes = new ArrayList<>();
     List<VolumeMount> mounts = new ArrayList<>();
@@ -40,6 +47,8 @@ record ServerSecuritySettings(List<EnvVar> env, List<Volume> volumes, List<Volum
               .endSecret()
               .build());
       mounts.add(mount(TLS_VOLUME, TLS_DIR));
+      probePort = healthPort(port);
+      env.add(plain("ACCORD_HEALTH_LISTEN", ":" + probePort));
     }
     if (security.auth()) {
       env.add(plain("ACCORD_AUTH", "kubernetes"));
@@ -53,7 +62,12 @@ record ServerSecuritySettings(List<EnvVar> env, List<Volume> volumes, List<Volum
               .build());
       mounts.add(mount(ACCESS_VOLUME, ACCESS_DIR));
     }
-    return new ServerSecuritySettings(env, volumes, mounts);
+    return new ServerSecuritySettings(env, volumes, mounts, probePort);
+  }
+
+  /** The plaintext health port beside the gRPC port {@code port}. */
+  static int healthPort(int port) {
+    return port < 65535 ? port + 1 : port - 1;
   }
 
   private static EnvVar plain(String name, String value) {

@@ -8,7 +8,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.Map;
 
@@ -20,12 +19,8 @@ import java.util.Map;
 @KubernetesDependent(
     informer =
         @Informer(labelSelector = AccordResources.OBJECT_LABEL + "=" + ServerTlsSecret.OBJECT))
-public class ServerTlsSecret extends CRUDKubernetesDependentResource<Secret, AccordCluster> {
+public class ServerTlsSecret extends ClusterOwnedSecret {
   public static final String OBJECT = "server-tls";
-
-  public ServerTlsSecret() {
-    super(Secret.class);
-  }
 
   @Override
   protected Secret desired(AccordCluster cluster, Context<AccordCluster> context) {

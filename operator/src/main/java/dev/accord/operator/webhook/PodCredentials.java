@@ -81,7 +81,8 @@ record PodCredentials(List<EnvVar> env, List<VolumeProjection> sources) {
 
   /**
    * JSON patch operations adding the volume (unless the pod has one of that name) and its mount to
-   * every container and init container that does not mount it.
+   * every container and init container that mounts neither that volume nor anything at {@value
+   * #DIRECTORY} (the API server refuses a pod with two mounts at one path).
    */
   void patch(List<Map<String, Object>> patch, PodSpec pod) {
     if (sources.isEmpty()) {
@@ -112,7 +113,9 @@ record PodCredentials(List<EnvVar> env, List<VolumeProjection> sources) {
       var mounts = containers.get(i).getVolumeMounts();
       if (mounts == null || mounts.isEmpty()) {
         patch.add(PodInjector.operation(path + "/" + i + "/volumeMounts", List.of(mount)));
-      } else if (mounts.stream().noneMatch(m -> Objects.equals(VOLUME, m.getName()))) {
+      } else if (mounts.stream()
+          .noneMatch(
+              m -> Objects.equals(VOLUME, m.getName()) || DIRECTORY.equals(m.getMountPath()))) {
         patch.add(PodInjector.operation(path + "/" + i + "/volumeMounts/-", mount));
       }
     }

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.FileInputStream;
 import java.io.IOException;
@@ -45,10 +46,15 @@ import org.junit.jupiter.api.Test;
  * real accord-server.jar, and worker processes configured only by what the webhook injected. Apply
  * the sample → Ready → inject → 3 workers process 1,000 resources exactly once while the cluster
  * scales to 2 and a server is killed → delete.
+ *
+ * <p>The sample runs as shipped: TLS from the cluster's CA and Kubernetes identity on. The servers
+ * get the certificate and access rules the operator wrote, the workers the token and CA the webhook
+ * injected ({@link StandInVolumes}); TokenReviews are answered by {@link StandInTokens}.
  */
 @EnableKubernetesMockClient(crud = true)
 class EndToEndIT {
   private static final String NS = "jobs";
+  private static final String ACCORD_NAMESPACE = "jobs/reports";
   private static final int RESOURCES = 1_000;
   private static final Duration WAIT = Duration.ofMinutes(2);
 
@@ -59,6 +65,9 @@ class EndToEndIT {
   private Path workDir;
 
   private KubernetesClient client;
+  private KubernetesMockServer server;
+  private StandInTokens tokens;
+  private StandInVolumes volumes;
   private EmbeddedPostgres postgres;
   private AccordOperator operator;
   private AutoCloseable webhook;
@@ -94,7 +103,16 @@ class EndToEndIT {
             false);
     operator.start();
     webhook = Webhooks.start(client);
-    kubelet = new StandInKubelet(client, Path.of(System.getProperty("accord.server.jar")), workDir);
+    tokens = new StandInTokens(Clock.systemUTC());
+    tokens.answerTokenReviews(server);
+    volumes = new StandInVolumes(client, tokens, workDir.resolve("volumes"));
+    kubelet =
+        new StandInKubelet(
+            client,
+            volumes,
+            client.getMasterUrl().toString(),
+            Path.of(System.getProperty("accord.server.jar")),
+            workDir);
     kubelet.start();
 
     // 1. Apply the external sample as a user would, its Secret pointing at our PostgreSQL.
@@ -102,17 +120,20 @@ class EndToEndIT {
     AccordCluster ready = awaitReady(1);
     String endpoint = ready.getStatus().getEndpoint();
     assertThat(endpoint).isEqualTo("dns:///accord-headless.jobs.svc:7475");
+    assertThat(readyCondition(ready, "TLSReady").map(Condition::getStatus)).hasValue("True");
 
-    // 2. A worker pod annotated for injection goes through the webhook.
+    // 2. A worker pod annotated for injection goes through the webhook. Its Accord namespace is
+    // under its Kubernetes namespace's, which the default access rule lets its ServiceAccount use.
     Pod worker =
         new PodBuilder()
             .withNewMetadata()
             .withName("worker")
             .withNamespace(NS)
             .addToAnnotations("accord.dev/cluster", "accord")
-            .addToAnnotations("accord.dev/namespace", "reports")
+            .addToAnnotations("accord.dev/namespace", ACCORD_NAMESPACE)
             .endMetadata()
             .withNewSpec()
+            .withServiceAccountName("worker")
             .addNewContainer()
             .withName("worker")
             .withImage("example/worker:1")
@@ -121,12 +142,18 @@ class EndToEndIT {
             .build();
     assertThat(Webhooks.storedCa(client))
         .isEqualTo(((dev.accord.operator.webhook.WebhookServer) webhook).caCertificatePem());
-    List<EnvVar> injected = Webhooks.inject(webhook, worker);
+    Pod admitted = Webhooks.inject(webhook, worker);
+    List<EnvVar> injected = admitted.getSpec().getContainers().get(0).getEnv();
     Map<String, EnvVar> byName =
         injected.stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
     assertThat(byName.keySet())
         .containsExactlyInAnyOrder(
-            "ACCORD_TARGET", "ACCORD_OWNER", "ACCORD_NAMESPACE", "ACCORD_TTL");
+            "ACCORD_TARGET",
+            "ACCORD_OWNER",
+            "ACCORD_NAMESPACE",
+            "ACCORD_TTL",
+            "ACCORD_TOKEN_FILE",
+            "ACCORD_TLS_CA_FILE");
     assertThat(byName.get("ACCORD_TARGET").getValue()).isEqualTo(endpoint);
     assertThat(byName.get("ACCORD_OWNER").getValueFrom().getFieldRef().getFieldPath())
         .isEqualTo("metadata.name");
@@ -135,7 +162,7 @@ class EndToEndIT {
     // 3. Three worker processes with exactly that environment (the downward API gives each its pod
     // name).
     for (int i = 0; i < 3; i++) {
-      workers.add(startWorker("worker-" + i, injected));
+      workers.add(startWorker("worker-" + i, admitted));
     }
     await().atMost(WAIT).until(() -> processedLines().size() >= 100);
 
@@ -175,6 +202,9 @@ class EndToEndIT {
         .isEmpty();
     assertThat(lines.stream().map(line -> line.split(" ")[2]).distinct()).hasSize(3);
     assertThat(doneInDatabase()).isEqualTo(RESOURCES);
+    assertThat(tokens.reviews()).as("the servers asked who the workers are").isPositive();
+    SecurityProbes.assertRefusedWithoutTrustOrIdentity(
+        kubelet.pods(NS, "accord-server").get(0).ip, 7475, client, tokens, ACCORD_NAMESPACE);
 
     // 6. Delete the AccordCluster.
     client.resources(AccordCluster.class).inNamespace(NS).withName("accord").delete();
@@ -213,10 +243,6 @@ class EndToEndIT {
         // A lease TTL that lets a resource whose grant was lost with the killed server come back
         // within the test.
         cluster.getSpec().getClientDefaults().setTtl("10s");
-        // The server on this branch does not read the TLS and authentication settings yet: both
-        // off, explicitly, until it does (then this goes and the sample runs as shipped).
-        cluster.getSpec().getTls().setEnabled(false);
-        cluster.getSpec().getAuth().setEnabled(false);
       }
       client.resource(item).create();
     }
@@ -237,14 +263,24 @@ class EndToEndIT {
   }
 
   private static Optional<Condition> readyCondition(AccordCluster cluster) {
+    return readyCondition(cluster, "Ready");
+  }
+
+  private static Optional<Condition> readyCondition(AccordCluster cluster, String type) {
     return cluster.getStatus().getConditions() == null
         ? Optional.empty()
         : cluster.getStatus().getConditions().stream()
-            .filter(c -> "Ready".equals(c.getType()))
+            .filter(c -> type.equals(c.getType()))
             .findFirst();
   }
 
-  private Process startWorker(String podName, List<EnvVar> injected) throws IOException {
+  /** A worker pod's container as a process: its mounts written, its variables pointed at them. */
+  private Process startWorker(String podName, Pod pod) throws IOException {
+    var container = pod.getSpec().getContainers().get(0);
+    Map<String, Path> mounts =
+        volumes
+            .mount(NS, podName, pod.getSpec(), container)
+            .orElseThrow(() -> new AssertionError("the worker's CA ConfigMap is missing"));
     Path output = workDir.resolve(podName + ".processed");
     ProcessBuilder builder =
         new ProcessBuilder(
@@ -261,8 +297,12 @@ class EndToEndIT {
             .redirectOutput(workDir.resolve(podName + ".log").toFile());
     Map<String, String> env = builder.environment();
     env.keySet().removeIf(k -> k.startsWith("ACCORD_"));
-    for (EnvVar variable : injected) {
-      env.put(variable.getName(), variable.getValueFrom() != null ? podName : variable.getValue());
+    for (EnvVar variable : container.getEnv()) {
+      env.put(
+          variable.getName(),
+          variable.getValueFrom() != null
+              ? podName
+              : StandInVolumes.rewrite(variable.getValue(), mounts));
     }
     return builder.start();
   }
@@ -282,7 +322,9 @@ class EndToEndIT {
         Statement statement = connection.createStatement();
         ResultSet rows =
             statement.executeQuery(
-                "SELECT count(*) FROM accord_resource WHERE namespace = 'reports' AND done_at IS NOT NULL")) {
+                "SELECT count(*) FROM accord_resource WHERE namespace = '"
+                    + ACCORD_NAMESPACE
+                    + "' AND done_at IS NOT NULL")) {
       rows.next();
       return rows.getLong(1);
     }

@@ -2,6 +2,8 @@ package dev.accord.operator.e2e;
 
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.GRPCAction;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
@@ -20,6 +22,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -30,12 +33,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Plays the Deployment controller, the kubelet and cluster DNS for the end-to-end test, for the
  * server Deployments the operator creates: each replica is a local process of the real {@code
  * accord-server.jar} (the image swapped for the jar) with the container's environment as the
- * Deployment gives it (Secret references resolved, the pod name from the downward API). Each pod
- * gets its own loopback address (127.0.1.N) and listens there on the Deployment's port, as pods
- * have their own IPs. A pod is ready when its gRPC health check answers SERVING; ready pods'
- * addresses go into a hosts file under the headless Service's name, which the worker JVMs resolve
- * through ({@code -Djdk.net.hosts.file}); ready replicas go into the Deployment's status. A pod
- * whose process dies is replaced, as a ReplicaSet would.
+ * Deployment gives it (Secret references resolved, the pod name from the downward API, files under
+ * a mount path pointed at where {@link StandInVolumes} wrote that volume; a pod whose Secret or
+ * ConfigMap does not exist yet waits). A pod that mounts its ServiceAccount token reaches the
+ * Kubernetes API, the mock one here. Each pod gets its own loopback address (127.0.1.N) and listens
+ * there on the ports its settings name, as pods have their own IPs. A pod is ready when its
+ * readiness probe, asked as the kubelet asks it (gRPC health, plaintext), answers SERVING; ready
+ * pods' addresses go into a hosts file under the headless Service's name, which the worker JVMs
+ * resolve through ({@code -Djdk.net.hosts.file}); ready replicas go into the Deployment's status. A
+ * pod whose process dies is replaced, as a ReplicaSet would.
  */
 final class StandInKubelet implements AutoCloseable {
   /** One replica. */
@@ -57,6 +63,8 @@ final class StandInKubelet implements AutoCloseable {
   }
 
   private final KubernetesClient client;
+  private final StandInVolumes volumes;
+  private final String apiServer;
   private final Path serverJar;
   private final Path workDir;
   private final Path hostsFile;
@@ -65,8 +73,19 @@ final class StandInKubelet implements AutoCloseable {
   private final List<Pod> everStarted = new CopyOnWriteArrayList<>();
   private final AtomicInteger nextIp = new AtomicInteger(2);
 
-  StandInKubelet(KubernetesClient client, Path serverJar, Path workDir) throws IOException {
+  /**
+   * @param apiServer the Kubernetes API's URL, for pods that mount their ServiceAccount token
+   */
+  StandInKubelet(
+      KubernetesClient client,
+      StandInVolumes volumes,
+      String apiServer,
+      Path serverJar,
+      Path workDir)
+      throws IOException {
     this.client = client;
+    this.volumes = volumes;
+    this.apiServer = apiServer;
     this.serverJar = serverJar;
     this.workDir = workDir;
     this.hostsFile = workDir.resolve("hosts");
@@ -129,7 +148,11 @@ final class StandInKubelet implements AutoCloseable {
         running.remove(running.size() - 1).process.destroy();
       }
       while (running.size() < desired) {
-        running.add(startPod(deployment, hash));
+        Pod started = startPod(deployment, hash);
+        if (started == null) {
+          break; // waiting for a volume's Secret or ConfigMap
+        }
+        running.add(started);
       }
       for (Pod pod : running) {
         pod.ready = probe(pod, deployment);
@@ -151,21 +174,39 @@ final class StandInKubelet implements AutoCloseable {
   private Pod startPod(Deployment deployment, String hash) throws IOException {
     String name =
         deployment.getMetadata().getName() + "-" + Integer.toHexString(nextIp.get() * 7919);
+    String namespace = deployment.getMetadata().getNamespace();
+    PodSpec spec = deployment.getSpec().getTemplate().getSpec();
+    Container container = spec.getContainers().get(0);
+    Optional<Map<String, Path>> mounts = volumes.mount(namespace, name, spec, container);
+    if (mounts.isEmpty()) {
+      return null;
+    }
     String ip = "127.0.1." + nextIp.getAndIncrement();
-    Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
-    int port = container.getPorts().get(0).getContainerPort();
     Path log = workDir.resolve(name + ".log");
     ProcessBuilder builder =
         new ProcessBuilder(javaBinary(), "-Xmx256m", "-jar", serverJar.toString())
             .redirectErrorStream(true)
             .redirectOutput(log.toFile());
     Map<String, String> env = builder.environment();
-    env.keySet().removeIf(k -> k.startsWith("ACCORD_") || k.startsWith("PG"));
+    env.keySet()
+        .removeIf(
+            k -> k.startsWith("ACCORD_") || k.startsWith("PG") || k.startsWith("KUBERNETES_"));
+    env.remove("KUBECONFIG");
     for (EnvVar variable : container.getEnv()) {
-      env.put(variable.getName(), resolve(deployment.getMetadata().getNamespace(), name, variable));
+      String value = StandInVolumes.rewrite(resolve(namespace, name, variable), mounts.get());
+      // The pod's own address: what a pod network would give it.
+      if (variable.getName().endsWith("LISTEN") && value.startsWith(":")) {
+        value = ip + value;
+      }
+      env.put(variable.getName(), value);
     }
-    // The pod's own address: what a pod network would give it.
-    env.put("ACCORD_LISTEN", ip + ":" + port);
+    if (!Boolean.FALSE.equals(spec.getAutomountServiceAccountToken())) {
+      // What the in-cluster configuration gives a pod with its token mounted: the API server.
+      env.put("KUBERNETES_MASTER", apiServer);
+      env.put("KUBERNETES_TRUST_CERTIFICATES", "true");
+      env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
+      env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
+    }
     Pod pod = new Pod(name, ip, hash, builder.start(), log);
     everStarted.add(pod);
     return pod;
@@ -187,22 +228,26 @@ final class StandInKubelet implements AutoCloseable {
         Base64.getDecoder().decode(secret.getData().get(ref.getKey())), StandardCharsets.UTF_8);
   }
 
+  /** The readiness probe as the kubelet makes it: gRPC health, plaintext (it cannot do TLS). */
   private static boolean probe(Pod pod, Deployment deployment) {
-    int port =
+    GRPCAction grpc =
         deployment
             .getSpec()
             .getTemplate()
             .getSpec()
             .getContainers()
             .get(0)
-            .getPorts()
-            .get(0)
-            .getContainerPort();
-    ManagedChannel channel = ManagedChannelBuilder.forAddress(pod.ip, port).usePlaintext().build();
+            .getReadinessProbe()
+            .getGrpc();
+    ManagedChannel channel =
+        ManagedChannelBuilder.forAddress(pod.ip, grpc.getPort()).usePlaintext().build();
     try {
       return HealthGrpc.newBlockingStub(channel)
               .withDeadlineAfter(1, TimeUnit.SECONDS)
-              .check(HealthCheckRequest.getDefaultInstance())
+              .check(
+                  HealthCheckRequest.newBuilder()
+                      .setService(grpc.getService() == null ? "" : grpc.getService())
+                      .build())
               .getStatus()
           == ServingStatus.SERVING;
     } catch (RuntimeException e) {

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.accord.operator.webhook.WebhookServer;
-import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
@@ -43,9 +42,9 @@ final class Webhooks {
   /**
    * Sends {@code pod} through the webhook over HTTPS, trusting only the CA the operator keeps in
    * its Secret (what the API server trusts through the caBundle), applies the JSONPatch it answers,
-   * and returns the first container's resulting environment.
+   * and returns the pod as the API server would store it.
    */
-  static List<EnvVar> inject(AutoCloseable webhook, Pod pod) throws Exception {
+  static Pod inject(AutoCloseable webhook, Pod pod) throws Exception {
     WebhookServer server = (WebhookServer) webhook;
     AdmissionReview review =
         new AdmissionReviewBuilder()
@@ -81,8 +80,7 @@ final class Webhooks {
     ObjectMapper json = new ObjectMapper();
     JsonNode patch = json.readTree(Base64.getDecoder().decode(response.getResponse().getPatch()));
     JsonNode patched = apply(json.valueToTree(json.readTree(Serialization.asJson(pod))), patch);
-    Pod result = Serialization.unmarshal(patched.toString(), Pod.class);
-    return result.getSpec().getContainers().get(0).getEnv();
+    return Serialization.unmarshal(patched.toString(), Pod.class);
   }
 
   /** Applies the "add" operations the webhook emits (RFC 6902, the subset needed here). */
