@@ -28,6 +28,7 @@ import dev.accord.server.backend.DoneCursor;
 import dev.accord.server.backend.InputChecks;
 import dev.accord.server.backend.InvalidArgumentException;
 import dev.accord.server.backend.ListQuery;
+import dev.accord.server.backend.NamespaceScope;
 import dev.accord.server.backend.RenewCommand;
 import dev.accord.server.backend.Resource;
 import io.grpc.Metadata;
@@ -299,11 +300,21 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
           case ALL -> ListQuery.StateFilter.ALL;
           case DONE -> ListQuery.StateFilter.DONE;
           case PENDING -> ListQuery.StateFilter.PENDING;
+          case HELD -> ListQuery.StateFilter.HELD;
+          case AVAILABLE -> ListQuery.StateFilter.AVAILABLE;
           case UNRECOGNIZED ->
               throw new InvalidArgumentException(
                   "filter.status",
-                  "unknown value " + filter.getStatusValue() + ", expected ALL, DONE or PENDING");
+                  "unknown value "
+                      + filter.getStatusValue()
+                      + ", expected ALL, DONE, PENDING, HELD or AVAILABLE");
         };
-    return new ListQuery(filter.getPrefix(), state, filter.getMetadataMap(), request.getOffset());
+    return new ListQuery(
+        filter.getPrefix(),
+        state,
+        filter.getMetadataMap(),
+        request.getOffset(),
+        NamespaceScope.EVERYTHING,
+        filter.getNamespace());
   }
 }

@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Watch call: sends the done marks of a namespace after its cursor, as the backend makes them
- * available.
+ * One Watch call: sends the done marks and removals of a namespace after its cursor, as the
+ * backend makes them available.
  *
  * <p>It looks when told a mark may be there (the backend's done notifications), when the client can
  * take more (flow control), soon again while marks are pending past the backend's horizon, and on a
@@ -120,8 +120,12 @@ final class WatchStream {
             backend.donesAfter(namespace, cursor, owesCaughtUp ? CATCH_UP_PAGE_SIZE : PAGE_SIZE);
         cursor = page.next();
         atPresent = !page.morePending();
-        if (!page.names().isEmpty() || (atPresent && owesCaughtUp)) {
-          WatchResponse.Builder response = WatchResponse.newBuilder().addAllNames(page.names());
+        if (!page.isEmpty() || (atPresent && owesCaughtUp)) {
+          WatchResponse.Builder response =
+              WatchResponse.newBuilder()
+                  .addAllNames(page.names())
+                  .addAllRemoved(page.removed())
+                  .setRemovedAll(page.removedAll());
           if (atPresent && owesCaughtUp) {
             response.setCaughtUp(true);
             owesCaughtUp = false;
@@ -132,7 +136,7 @@ final class WatchStream {
         if (atPresent) {
           break;
         }
-        if (page.names().isEmpty()) {
+        if (page.isEmpty()) {
           // Marks are committed past the horizon: an older transaction is still open. Look again
           // shortly.
           executor.schedule(this::wake, PENDING_RETRY_MILLIS, TimeUnit.MILLISECONDS);

@@ -3,6 +3,11 @@ package dev.accord.server.testing;
 import dev.accord.server.backend.AcquireAnswer;
 import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.Backend;
+import dev.accord.server.backend.DeleteCommand;
+import dev.accord.server.backend.NamespaceScope;
+import dev.accord.server.backend.NamespaceStats;
+import dev.accord.server.backend.ResetCommand;
+import dev.accord.server.backend.ResourceNames;
 import dev.accord.server.backend.ClaimAnswer;
 import dev.accord.server.backend.ClaimCommand;
 import dev.accord.server.backend.DoneCommand;
@@ -12,6 +17,7 @@ import dev.accord.server.backend.ListQuery;
 import dev.accord.server.backend.RenewCommand;
 import dev.accord.server.backend.Resource;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -95,5 +101,45 @@ public class ForwardingBackend implements Backend {
   @Override
   public void close() {
     delegate.close();
+  }
+
+  @Override
+  public NamespaceStats stats(String namespace) {
+    return delegate.stats(namespace);
+  }
+
+  @Override
+  public List<NamespaceStats> namespaces(String prefix, NamespaceScope scope) {
+    return delegate.namespaces(prefix, scope);
+  }
+
+  @Override
+  public Optional<Resource> get(String namespace, String name) {
+    return delegate.get(namespace, name);
+  }
+
+  @Override
+  public List<String> release(ResourceNames command) {
+    return delegate.release(command);
+  }
+
+  @Override
+  public long reset(ResetCommand command) {
+    return delegate.reset(command);
+  }
+
+  @Override
+  public long delete(DeleteCommand command) {
+    return delegate.delete(command);
+  }
+
+  @Override
+  public long deleteDoneBefore(long cutoffMillis, int maxRows) {
+    return delegate.deleteDoneBefore(cutoffMillis, maxRows);
+  }
+
+  @Override
+  public long pruneRemovals(long beforeMillis, int maxRows) {
+    return delegate.pruneRemovals(beforeMillis, maxRows);
   }
 }
