@@ -89,9 +89,9 @@ public interface Backend extends AutoCloseable {
 
   /**
    * Calls {@code listener} with a namespace when a done mark or removal in it may have become
-   * available, or
-   * with null when any may have (say, after a lost connection); on any thread, possibly more often
-   * than needed, never with a lock held. Closing the returned handle stops the calls.
+   * available, or with null when any may have (say, after a lost connection); on any thread,
+   * possibly more often than needed, never with a lock held. Closing the returned handle stops the
+   * calls.
    */
   AutoCloseable subscribeDone(java.util.function.Consumer<String> listener);
 
@@ -114,9 +114,9 @@ public interface Backend extends AutoCloseable {
   List<String> release(ResourceNames command);
 
   /**
-   * Makes done resources pending again (not under a lease, num_acquired kept, the handle that marked
-   * them done refused as SUPERSEDED) and records their removal for {@link #donesAfter}. Resources
-   * that are not done are left alone. Returns how many became pending.
+   * Makes done resources pending again (not under a lease, num_acquired kept, the handle that
+   * marked them done refused as SUPERSEDED) and records their removal for {@link #donesAfter}.
+   * Resources that are not done are left alone. Returns how many became pending.
    */
   long reset(ResetCommand command);
 

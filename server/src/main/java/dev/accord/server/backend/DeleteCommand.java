@@ -4,8 +4,8 @@ import dev.accord.api.InputLimits;
 
 /**
  * Removes resources of one namespace: every one ({@code doneBeforeMillis} 0), or those done before
- * {@code doneBeforeMillis} (Unix milliseconds, store clock). A valid instance has passed every input
- * rule.
+ * {@code doneBeforeMillis} (Unix milliseconds, store clock). A valid instance has passed every
+ * input rule.
  */
 public record DeleteCommand(String namespace, long doneBeforeMillis) {
   public DeleteCommand {

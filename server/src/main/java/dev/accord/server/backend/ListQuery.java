@@ -31,7 +31,9 @@ public record ListQuery(
   public ListQuery {
     namespace =
         InputChecks.requireText(
-            "filter.namespace", namespace == null ? "" : namespace, InputLimits.MAX_NAMESPACE_CHARS);
+            "filter.namespace",
+            namespace == null ? "" : namespace,
+            InputLimits.MAX_NAMESPACE_CHARS);
     if (!namespace.isEmpty() && prefix != null && !prefix.isEmpty()) {
       throw new InvalidArgumentException(
           "filter.namespace", "must be empty when filter.prefix is set (give one of them)");

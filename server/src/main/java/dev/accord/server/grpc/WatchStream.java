@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Watch call: sends the done marks and removals of a namespace after its cursor, as the
- * backend makes them available.
+ * One Watch call: sends the done marks and removals of a namespace after its cursor, as the backend
+ * makes them available.
  *
  * <p>It looks when told a mark may be there (the backend's done notifications), when the client can
  * take more (flow control), soon again while marks are pending past the backend's horizon, and on a

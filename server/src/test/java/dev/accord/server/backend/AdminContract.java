@@ -74,8 +74,7 @@ public abstract class AdminContract extends AdminFixture {
         () -> backend.renew(new RenewCommand("alice", held.handleId(), 60, Map.of())),
         Reason.SUPERSEDED);
     assertRefused(
-        () -> backend.done(new DoneCommand("alice", held.handleId(), Map.of())),
-        Reason.SUPERSEDED);
+        () -> backend.done(new DoneCommand("alice", held.handleId(), Map.of())), Reason.SUPERSEDED);
     assertThat(backend.stats(ns).pending()).isEqualTo(2);
     Resource next = grant("bob", "held");
     assertThat(next.numAcquired()).isEqualTo(held.numAcquired() + 1);

@@ -48,12 +48,15 @@ public abstract class AdminFixture {
 
   @BeforeEach
   void pickNamespace(TestInfo test) {
-    ns = "admin-" + namespaces.incrementAndGet() + "-" + test.getTestMethod().orElseThrow().getName();
+    ns =
+        "admin-"
+            + namespaces.incrementAndGet()
+            + "-"
+            + test.getTestMethod().orElseThrow().getName();
   }
 
   protected static Resource grant(Backend store, String namespace, String owner, String name) {
-    AcquireAnswer answer =
-        store.acquire(new AcquireCommand(owner, namespace, name, 60, Map.of()));
+    AcquireAnswer answer = store.acquire(new AcquireCommand(owner, namespace, name, 60, Map.of()));
     assertThat(answer.outcome()).as("acquire of %s by %s", name, owner).isEqualTo(Outcome.GRANTED);
     return answer.resource();
   }

@@ -14,9 +14,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * How every backend's done stream carries removals: names reset or deleted arrive as removed, a
- * whole namespace reset or deleted as removed-all, in store order with the done marks, and a
- * cursor older than the removals kept is refused. Changes are written as {@code +name} (done),
- * {@code -name} (removed) and {@code *} (every name removed).
+ * whole namespace reset or deleted as removed-all, in store order with the done marks, and a cursor
+ * older than the removals kept is refused. Changes are written as {@code +name} (done), {@code
+ * -name} (removed) and {@code *} (every name removed).
  */
 public abstract class RemovalStreamContract extends AdminFixture {
   private DoneCursor cursor;
@@ -125,7 +125,8 @@ public abstract class RemovalStreamContract extends AdminFixture {
     finish("d");
     backend.release(new ResourceNames(ns, List.of("d")));
 
-    assertThat(apply(changesAfter(backend.firstDoneCursor()))).containsExactlyInAnyOrder("b", "c", "d");
+    assertThat(apply(changesAfter(backend.firstDoneCursor())))
+        .containsExactlyInAnyOrder("b", "c", "d");
   }
 
   @Test

@@ -66,7 +66,8 @@ final class DoneLog {
       Iterator<Map.Entry<Long, Entry>> entries = log.entrySet().iterator();
       while (entries.hasNext() && pruned < maxRows) {
         Map.Entry<Long, Entry> entry = entries.next();
-        if (entry.getValue().change() != Change.DONE && entry.getValue().atMillis() < beforeMillis) {
+        if (entry.getValue().change() != Change.DONE
+            && entry.getValue().atMillis() < beforeMillis) {
           prunedThrough = Math.max(prunedThrough, entry.getKey());
           entries.remove();
           pruned++;

@@ -27,8 +27,7 @@ final class MemoryAdmin {
   }
 
   List<NamespaceStats> namespaces(String prefix, NamespaceScope scope) {
-    return List.copyOf(
-        statsOf(ns -> ns.startsWith(prefix) && scope.contains(ns)).values());
+    return List.copyOf(statsOf(ns -> ns.startsWith(prefix) && scope.contains(ns)).values());
   }
 
   private Map<String, NamespaceStats> statsOf(Predicate<String> namespaces) {
@@ -56,8 +55,7 @@ final class MemoryAdmin {
       }
     }
     Map<String, NamespaceStats> stats = new TreeMap<>();
-    counts.forEach(
-        (ns, c) -> stats.put(ns, new NamespaceStats(ns, c[0], c[1], c[2], c[3], c[4])));
+    counts.forEach((ns, c) -> stats.put(ns, new NamespaceStats(ns, c[0], c[1], c[2], c[3], c[4])));
     return stats;
   }
 

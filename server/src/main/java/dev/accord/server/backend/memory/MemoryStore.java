@@ -33,8 +33,8 @@ final class MemoryStore {
   final ConcurrentSkipListMap<Long, Slot> byId = new ConcurrentSkipListMap<>();
 
   /**
-   * Per namespace, the greatest grant number of a resource removed from it: a name created again
-   * is numbered after it, so fencing tokens never go backwards.
+   * Per namespace, the greatest grant number of a resource removed from it: a name created again is
+   * numbered after it, so fencing tokens never go backwards.
    */
   final ConcurrentHashMap<String, Long> grantFloors = new ConcurrentHashMap<>();
 

@@ -14,8 +14,8 @@ import javax.sql.DataSource;
 
 /**
  * Reads done marks and removals in transaction order behind a cursor: (transaction ID, resource or
- * removal id) of the last change returned, with the id of the store that issued it. Pages stop at the horizon of {@link
- * Statements#DONES_AFTER_SQL}, so a mark that commits late is never skipped.
+ * removal id) of the last change returned, with the id of the store that issued it. Pages stop at
+ * the horizon of {@link Statements#DONES_AFTER_SQL}, so a mark that commits late is never skipped.
  */
 final class DoneStream {
   private final DataSource pool;

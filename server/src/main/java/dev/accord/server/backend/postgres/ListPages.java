@@ -39,7 +39,8 @@ final class ListPages {
             .append(Statements.RESOURCE_COLUMNS)
             .append(" FROM accord_resource o ")
             .append(Statements.METADATA_JOIN)
-            .append(query.isExact() ? " WHERE o.namespace = ?" : " WHERE starts_with(o.namespace, ?)");
+            .append(
+                query.isExact() ? " WHERE o.namespace = ?" : " WHERE starts_with(o.namespace, ?)");
     if (!readable.everything() && !query.isExact()) {
       sql.append(
           " AND (o.namespace = ANY(?::text[]) OR EXISTS (SELECT 1 FROM unnest(?::text[]) AS p(prefix)"

@@ -37,8 +37,7 @@ final class PostgresAdmin {
     }
   }
 
-  private static NamespaceStats stats(Connection connection, String namespace)
-      throws SQLException {
+  private static NamespaceStats stats(Connection connection, String namespace) throws SQLException {
     try (PreparedStatement statement = connection.prepareStatement(AdminStatements.STATS_SQL)) {
       statement.setString(1, namespace);
       statement.setString(2, namespace);
