@@ -244,7 +244,7 @@ public abstract class AdminContract extends AdminFixture {
               });
       for (int round = 0; round < 150; round++) {
         for (String name : names) {
-          Resource grant = grantRetryingRaces(granting, name);
+          Resource grant = grantRetryingRaces(granting, name, round % 2 == 1);
           Long previous = last.put(name, grant.numAcquired());
           if (previous != null) {
             assertThat(grant.numAcquired()).as("token of %s", name).isGreaterThan(previous);
@@ -268,15 +268,24 @@ public abstract class AdminContract extends AdminFixture {
   }
 
   /**
-   * An acquire whose insert met a concurrent delete of its name may be refused as UNAVAILABLE (its
-   * client tries again); it never gets a token that went back.
+   * An acquire (or a claim) whose insert met a concurrent delete of its name may be refused as
+   * UNAVAILABLE after its retries (its client tries again); it never gets a token that went back.
    */
-  private Resource grantRetryingRaces(Backend store, String name) {
+  private Resource grantRetryingRaces(Backend store, String name, boolean byClaim) {
     while (true) {
       try {
-        AcquireAnswer answer = store.acquire(new AcquireCommand("worker", ns, name, 60, Map.of()));
-        if (answer.outcome() == Outcome.GRANTED) {
-          return answer.resource();
+        if (byClaim) {
+          ClaimAnswer answer =
+              store.claim(new ClaimCommand("worker", ns, List.of(name), 1, 60, Map.of()));
+          if (!answer.granted().isEmpty()) {
+            return answer.granted().get(0);
+          }
+        } else {
+          AcquireAnswer answer =
+              store.acquire(new AcquireCommand("worker", ns, name, 60, Map.of()));
+          if (answer.outcome() == Outcome.GRANTED) {
+            return answer.resource();
+          }
         }
       } catch (BackendUnavailableException raced) {
         // try again, as a client would

@@ -28,21 +28,21 @@ final class AdminStatements {
                 FROM accord_resource r WHERE r.namespace = ? AND r.done_at IS NULL) p""";
 
   /**
-   * The namespaces starting with a prefix, in name order, each found by one probe of the unique
-   * index (a loose index scan) rather than by reading every row. Parameters: prefix × 2.
+   * Every namespace, in name order, each found by one probe of the unique index (a loose index
+   * scan) rather than by reading every row; the caller keeps those under its prefix. The prefix is
+   * not a range condition: in the database's collation the names starting with it need not be
+   * contiguous.
    */
   static final String NAMESPACES_SQL =
       """
       WITH RECURSIVE ns AS (
-        (SELECT r.namespace FROM accord_resource r WHERE starts_with(r.namespace, ?)
-          ORDER BY r.namespace LIMIT 1)
+        (SELECT r.namespace FROM accord_resource r ORDER BY r.namespace LIMIT 1)
         UNION ALL
         SELECT (SELECT r.namespace FROM accord_resource r
-                 WHERE r.namespace > ns.namespace AND starts_with(r.namespace, ?)
-                 ORDER BY r.namespace LIMIT 1)
+                 WHERE r.namespace > ns.namespace ORDER BY r.namespace LIMIT 1)
           FROM ns WHERE ns.namespace IS NOT NULL
       )
-      SELECT namespace FROM ns WHERE namespace IS NOT NULL""";
+      SELECT namespace FROM ns WHERE namespace IS NOT NULL AND starts_with(namespace, ?)""";
 
   /** One resource by name. Parameters: namespace, name. */
   static final String GET_SQL =

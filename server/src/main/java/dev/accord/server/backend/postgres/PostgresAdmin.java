@@ -62,7 +62,6 @@ final class PostgresAdmin {
       try (PreparedStatement statement =
           connection.prepareStatement(AdminStatements.NAMESPACES_SQL)) {
         statement.setString(1, prefix);
-        statement.setString(2, prefix);
         try (ResultSet rows = statement.executeQuery()) {
           while (rows.next()) {
             String namespace = rows.getString(1);
