@@ -222,6 +222,69 @@ public abstract class AdminContract extends AdminFixture {
   }
 
   @Test
+  void statsAgreeWithTheRowsAfterConcurrentGrantsDoneMarksResetsAndDeletes() throws Exception {
+    java.util.concurrent.ExecutorService workers =
+        java.util.concurrent.Executors.newFixedThreadPool(4);
+    try {
+      List<java.util.concurrent.Future<?>> work = new java.util.ArrayList<>();
+      for (int w = 0; w < 4; w++) {
+        int worker = w;
+        work.add(
+            workers.submit(
+                () -> {
+                  for (int i = 0; i < 60; i++) {
+                    String name = "file-" + (worker * 1000 + i % 30);
+                    AcquireAnswer answer =
+                        backend.acquire(new AcquireCommand("w" + worker, ns, name, 60, Map.of()));
+                    if (answer.outcome() == Outcome.GRANTED && i % 3 != 0) {
+                      backend.done(
+                          new DoneCommand("w" + worker, answer.resource().handleId(), Map.of()));
+                    }
+                    if (i % 20 == 7) {
+                      backend.reset(ResetCommand.of(ns, List.of(name, "file-" + worker)));
+                    }
+                  }
+                }));
+      }
+      for (java.util.concurrent.Future<?> done : work) {
+        done.get();
+      }
+    } finally {
+      workers.shutdown();
+    }
+    backend.reset(ResetCommand.of(ns, List.of("file-1000", "file-2001")));
+    backend.delete(new DeleteCommand(ns, System.currentTimeMillis() + 60_000));
+    finish("after");
+
+    assertStatsMatchTheRows();
+    backend.delete(new DeleteCommand(ns, 0));
+    assertThat(backend.stats(ns).isEmpty()).isTrue();
+    assertThat(backend.namespaces(ns, NamespaceScope.EVERYTHING)).isEmpty();
+  }
+
+  private void assertStatsMatchTheRows() {
+    List<Resource> rows = new java.util.ArrayList<>();
+    Resource after = null;
+    while (true) {
+      List<Resource> page =
+          backend.list(ListQuery.exactly(ns, ListQuery.StateFilter.ALL, Map.of(), 0), after, 100);
+      rows.addAll(page);
+      if (page.size() < 100) {
+        break;
+      }
+      after = page.get(page.size() - 1);
+    }
+    long now = System.currentTimeMillis();
+    long done = rows.stream().filter(Resource::isDone).count();
+    long held = rows.stream().filter(r -> !r.isDone() && r.expiresAtMillis() > now + 5_000).count();
+    NamespaceStats stats = backend.stats(ns);
+    assertThat(stats.done()).isEqualTo(done);
+    assertThat(stats.held()).isEqualTo(held);
+    assertThat(stats.pending()).isEqualTo(rows.size() - done - held);
+    assertThat(backend.namespaces(ns, NamespaceScope.EVERYTHING)).containsExactly(stats);
+  }
+
+  @Test
   void deletesRacingWithGrantsOnAnotherReplicaNeverLetATokenGoBack() throws Exception {
     Backend replica = openReplica();
     Backend granting = replica == null ? backend : replica;

@@ -11,38 +11,31 @@ final class AdminStatements {
   private AdminStatements() {}
 
   /**
-   * Counts of one namespace, from the partial indexes: done rows (index only), rows not done (their
-   * leases read from the heap, few in a namespace being worked). Parameters: namespace × 3.
+   * Counts of one namespace: done from the counters the write statements keep (V6), the latest done
+   * time from the end of the done-time index, the leases of the rows not done from the heap (few in
+   * a namespace being worked). Parameters: namespace × 3.
    */
   static final String STATS_SQL =
       """
-      SELECT d.done, coalesce(floor(extract(epoch FROM d.latest) * 1000)::bigint, 0),
+      SELECT coalesce((SELECT sum(n.done) FROM accord_namespace_count n WHERE n.namespace = ?), 0)::bigint,
+             coalesce((SELECT floor(extract(epoch FROM max(l.done_at)) * 1000)::bigint FROM accord_resource l
+                        WHERE l.namespace = ? AND l.done_at IS NOT NULL), 0),
              p.held, p.pending, coalesce(floor(extract(epoch FROM p.oldest) * 1000)::bigint, 0)
-        FROM (SELECT count(*) AS done,
-                     (SELECT max(l.done_at) FROM accord_resource l WHERE l.namespace = ? AND l.done_at IS NOT NULL)
-                       AS latest
-                FROM accord_resource r WHERE r.namespace = ? AND r.done_at IS NOT NULL) d,
-             (SELECT count(*) FILTER (WHERE r.expires_at > now()) AS held,
+        FROM (SELECT count(*) FILTER (WHERE r.expires_at > now()) AS held,
                      count(*) FILTER (WHERE r.expires_at <= now()) AS pending,
                      min(r.expires_at) FILTER (WHERE r.expires_at <= now()) AS oldest
                 FROM accord_resource r WHERE r.namespace = ? AND r.done_at IS NULL) p""";
 
   /**
-   * Every namespace, in name order, each found by one probe of the unique index (a loose index
-   * scan) rather than by reading every row; the caller keeps those under its prefix. The prefix is
-   * not a range condition: in the database's collation the names starting with it need not be
-   * contiguous.
+   * The namespaces that have resources and start with a prefix, in name order, from the counters
+   * (V6). Parameter: prefix.
    */
   static final String NAMESPACES_SQL =
       """
-      WITH RECURSIVE ns AS (
-        (SELECT r.namespace FROM accord_resource r ORDER BY r.namespace LIMIT 1)
-        UNION ALL
-        SELECT (SELECT r.namespace FROM accord_resource r
-                 WHERE r.namespace > ns.namespace ORDER BY r.namespace LIMIT 1)
-          FROM ns WHERE ns.namespace IS NOT NULL
-      )
-      SELECT namespace FROM ns WHERE namespace IS NOT NULL AND starts_with(namespace, ?)""";
+      SELECT namespace FROM accord_namespace_count
+       WHERE starts_with(namespace, ?)
+       GROUP BY namespace HAVING sum(done) + sum(not_done) > 0
+       ORDER BY namespace""";
 
   /** One resource by name. Parameters: namespace, name. */
   static final String GET_SQL =
