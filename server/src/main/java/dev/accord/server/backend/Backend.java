@@ -85,7 +85,17 @@ public interface Backend extends AutoCloseable {
    * @throws CursorExpiredException when {@code after} is not this store's or is older than the
    *     removals it keeps (the first cursor never is)
    */
-  DonePage donesAfter(String namespace, DoneCursor after, int limit);
+  default DonePage donesAfter(String namespace, DoneCursor after, int limit) {
+    return donesAfter(namespace, after, after, limit);
+  }
+
+  /**
+   * {@link #donesAfter(String, DoneCursor, int)} with removals only after {@code removalsAfter}
+   * (when it is past {@code after}). A stream from the first cursor passes the current cursor taken
+   * when it started: the rows it reads already reflect every earlier removal, so it need not replay
+   * them.
+   */
+  DonePage donesAfter(String namespace, DoneCursor after, DoneCursor removalsAfter, int limit);
 
   /**
    * Calls {@code listener} with a namespace when a done mark or removal in it may have become

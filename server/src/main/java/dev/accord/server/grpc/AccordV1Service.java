@@ -249,6 +249,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
   public void watch(WatchRequest request, StreamObserver<WatchResponse> response) {
     String namespace;
     DoneCursor cursor;
+    DoneCursor removalsAfter;
     try {
       namespace =
           InputChecks.requireText(
@@ -258,11 +259,15 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
         throw new InvalidArgumentException("cursor", "must be empty when from_start is set");
       }
       if (request.getFromStart()) {
+        // Taken first: every removal before it is reflected in the rows the stream reads after.
+        removalsAfter = backend.currentDoneCursor();
         cursor = backend.firstDoneCursor();
       } else if (request.getCursor().isEmpty()) {
         cursor = backend.currentDoneCursor();
+        removalsAfter = cursor;
       } else {
         cursor = DoneCursor.fromBytes("cursor", request.getCursor().toByteArray());
+        removalsAfter = cursor;
       }
     } catch (RuntimeException e) {
       response.onError(StatusErrors.toStatus("Watch", e));
@@ -274,6 +279,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
             backend,
             namespace,
             cursor,
+            removalsAfter,
             request.getFromStart(),
             (ServerCallStreamObserver<WatchResponse>) response,
             watchExecutor,

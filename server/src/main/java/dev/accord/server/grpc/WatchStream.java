@@ -45,6 +45,9 @@ final class WatchStream {
   private final AtomicBoolean lookScheduled = new AtomicBoolean();
   private DoneCursor cursor;
 
+  /** Removals at or before this are reflected in what the stream reads, so it skips them. */
+  private final DoneCursor removalsAfter;
+
   /**
    * A from_start stream owes one caught_up response, on its first look that reaches the present.
    */
@@ -65,6 +68,7 @@ final class WatchStream {
       Backend backend,
       String namespace,
       DoneCursor cursor,
+      DoneCursor removalsAfter,
       boolean fromStart,
       ServerCallStreamObserver<WatchResponse> call,
       ScheduledExecutorService executor,
@@ -74,6 +78,7 @@ final class WatchStream {
     this.backend = backend;
     this.namespace = namespace;
     this.cursor = cursor;
+    this.removalsAfter = removalsAfter;
     this.call = call;
     this.executor = executor;
   }
@@ -117,7 +122,8 @@ final class WatchStream {
       boolean atPresent = false;
       while (call.isReady()) {
         DonePage page =
-            backend.donesAfter(namespace, cursor, owesCaughtUp ? CATCH_UP_PAGE_SIZE : PAGE_SIZE);
+            backend.donesAfter(
+                namespace, cursor, removalsAfter, owesCaughtUp ? CATCH_UP_PAGE_SIZE : PAGE_SIZE);
         cursor = page.next();
         atPresent = !page.morePending();
         if (!page.isEmpty() || (atPresent && owesCaughtUp)) {

@@ -23,11 +23,16 @@ public abstract class RemovalStreamContract extends AdminFixture {
 
   /** The changes after {@code from} until nothing is pending, in pages of {@code limit}. */
   private List<String> changes(Backend store, String namespace, DoneCursor from, int limit) {
+    return changes(store, namespace, from, from, limit);
+  }
+
+  private List<String> changes(
+      Backend store, String namespace, DoneCursor from, DoneCursor removalsAfter, int limit) {
     List<String> changes = new ArrayList<>();
     DonePage page;
     cursor = from;
     do {
-      page = store.donesAfter(namespace, cursor, limit);
+      page = store.donesAfter(namespace, cursor, removalsAfter, limit);
       assertThat(page.names().size() + page.removed().size() + (page.removedAll() ? 1 : 0))
           .isLessThanOrEqualTo(limit);
       if (page.removedAll()) {
@@ -127,6 +132,20 @@ public abstract class RemovalStreamContract extends AdminFixture {
 
     assertThat(apply(changesAfter(backend.firstDoneCursor())))
         .containsExactlyInAnyOrder("b", "c", "d");
+  }
+
+  @Test
+  void aStreamFromTheFirstCursorSkipsRemovalsBeforeItStartedButNotThoseAfter() {
+    finish("a");
+    finish("b");
+    backend.reset(ResetCommand.of(ns, List.of("a")));
+    backend.delete(new DeleteCommand(ns, 0));
+    finish("b");
+    DoneCursor started = backend.currentDoneCursor();
+
+    assertThat(changes(backend, ns, backend.firstDoneCursor(), started, 1)).containsExactly("+b");
+    backend.reset(ResetCommand.of(ns, List.of("b")));
+    assertThat(changes(backend, ns, cursor, started, 1)).containsExactly("-b");
   }
 
   @Test

@@ -200,6 +200,26 @@ class AdminServiceTest {
     assertThat(grant(ns, "a").getNumAcquired()).isGreaterThan(again.getNumAcquired());
   }
 
+  @Test
+  void aWatchFromTheStartSendsTheDoneNamesWithoutReplayingEarlierRemovals() {
+    finish(ns, "a");
+    finish(ns, "b");
+    admin.reset(ResetRequest.newBuilder().setNamespace(ns).setAll(true).build());
+    finish(ns, "c");
+
+    Iterator<WatchResponse> watch =
+        v1.withDeadlineAfter(30, TimeUnit.SECONDS)
+            .watch(WatchRequest.newBuilder().setNamespace(ns).setFromStart(true).build());
+    List<WatchResponse> catchingUp = new ArrayList<>();
+    do {
+      catchingUp.add(watch.next());
+    } while (!catchingUp.get(catchingUp.size() - 1).getCaughtUp());
+
+    assertThat(catchingUp).flatExtracting(WatchResponse::getNamesList).containsExactly("c");
+    assertThat(catchingUp).flatExtracting(WatchResponse::getRemovedList).isEmpty();
+    assertThat(catchingUp).extracting(WatchResponse::getRemovedAll).containsOnly(false);
+  }
+
   private static WatchResponse nextChange(Iterator<WatchResponse> watch) {
     while (true) {
       WatchResponse response = watch.next();

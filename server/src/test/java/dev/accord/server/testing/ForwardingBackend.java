@@ -84,6 +84,12 @@ public class ForwardingBackend implements Backend {
   }
 
   @Override
+  public DonePage donesAfter(
+      String namespace, DoneCursor after, DoneCursor removalsAfter, int limit) {
+    return delegate.donesAfter(namespace, after, removalsAfter, limit);
+  }
+
+  @Override
   public AutoCloseable subscribeDone(Consumer<String> listener) {
     return delegate.subscribeDone(listener);
   }

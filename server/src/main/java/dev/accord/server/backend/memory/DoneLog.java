@@ -86,7 +86,8 @@ final class DoneLog {
     return new DoneCursor(store, 0, 0);
   }
 
-  synchronized DonePage after(String namespace, DoneCursor after, int limit) {
+  synchronized DonePage after(
+      String namespace, DoneCursor after, DoneCursor removalsAfter, int limit) {
     if (!after.store().equals(store)) {
       throw new CursorExpiredException(
           "cursor was issued by another store (this memory store started afresh): list again");
@@ -101,7 +102,12 @@ final class DoneLog {
         byNamespace.getOrDefault(namespace, Collections.emptyNavigableMap());
     DonePageBuilder page = new DonePageBuilder();
     long last = -1;
+    long firstRemoval =
+        removalsAfter.tiebreak() == 0 ? removalsAfter.position() : removalsAfter.position() + 1;
     for (Map.Entry<Long, Entry> entry : log.tailMap(first, true).entrySet()) {
+      if (entry.getValue().change() != Change.DONE && entry.getKey() < firstRemoval) {
+        continue;
+      }
       if (page.size() == limit || !page.add(entry.getValue().change(), entry.getValue().name())) {
         return page.build(new DoneCursor(store, last, 1), true);
       }

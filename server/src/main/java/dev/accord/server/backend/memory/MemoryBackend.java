@@ -159,8 +159,9 @@ public final class MemoryBackend implements Backend {
   }
 
   @Override
-  public DonePage donesAfter(String namespace, DoneCursor after, int limit) {
-    return store.log.after(namespace, after, limit);
+  public DonePage donesAfter(
+      String namespace, DoneCursor after, DoneCursor removalsAfter, int limit) {
+    return store.log.after(namespace, after, removalsAfter, limit);
   }
 
   @Override

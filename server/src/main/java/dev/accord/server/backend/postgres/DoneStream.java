@@ -48,7 +48,7 @@ final class DoneStream {
     }
   }
 
-  DonePage donesAfter(String namespace, DoneCursor after, int limit) {
+  DonePage donesAfter(String namespace, DoneCursor after, DoneCursor removalsAfter, int limit) {
     schema.ensureMigrated();
     try (Connection connection = pool.getConnection()) {
       if (!after.store().equals(store(connection))) {
@@ -57,6 +57,7 @@ final class DoneStream {
       }
       try (PreparedStatement statement = connection.prepareStatement(Statements.DONES_AFTER_SQL)) {
         String xid = Long.toString(after.position());
+        DoneCursor removalStart = after.isAtOrAfter(removalsAfter) ? after : removalsAfter;
         statement.setString(1, namespace);
         statement.setString(2, namespace);
         statement.setString(3, namespace);
@@ -64,8 +65,8 @@ final class DoneStream {
         statement.setLong(5, after.tiebreak());
         statement.setInt(6, limit);
         statement.setString(7, namespace);
-        statement.setString(8, xid);
-        statement.setLong(9, after.tiebreak());
+        statement.setString(8, Long.toString(removalStart.position()));
+        statement.setLong(9, removalStart.tiebreak());
         statement.setInt(10, limit);
         statement.setInt(11, limit);
         try (ResultSet rows = statement.executeQuery()) {

@@ -184,8 +184,9 @@ public final class PostgresBackend implements Backend {
   }
 
   @Override
-  public DonePage donesAfter(String namespace, DoneCursor after, int limit) {
-    return doneStream.donesAfter(namespace, after, limit);
+  public DonePage donesAfter(
+      String namespace, DoneCursor after, DoneCursor removalsAfter, int limit) {
+    return doneStream.donesAfter(namespace, after, removalsAfter, limit);
   }
 
   @Override
