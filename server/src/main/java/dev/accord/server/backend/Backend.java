@@ -1,6 +1,7 @@
 package dev.accord.server.backend;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -77,21 +78,77 @@ public interface Backend extends AutoCloseable {
   DoneCursor firstDoneCursor();
 
   /**
-   * Up to {@code limit} done marks of {@code namespace} (exactly) after {@code after}, oldest
-   * first. A mark becomes available only once every mark before it is, so a cursor never skips one
-   * that commits late.
+   * Up to {@code limit} done marks and removals of {@code namespace} (exactly) after {@code after},
+   * oldest first, cut so the page is one Watch response (see {@link DonePage}). A mark becomes
+   * available only once every mark before it is, so a cursor never skips one that commits late.
    *
-   * @throws CursorExpiredException when {@code after} is not this store's or is too old to resume
-   *     from
+   * @throws CursorExpiredException when {@code after} is not this store's or is older than the
+   *     removals it keeps (the first cursor never is)
    */
-  DonePage donesAfter(String namespace, DoneCursor after, int limit);
+  default DonePage donesAfter(String namespace, DoneCursor after, int limit) {
+    return donesAfter(namespace, after, after, limit);
+  }
 
   /**
-   * Calls {@code listener} with a namespace when a done mark in it may have become available, or
-   * with null when any may have (say, after a lost connection); on any thread, possibly more often
-   * than needed, never with a lock held. Closing the returned handle stops the calls.
+   * {@link #donesAfter(String, DoneCursor, int)} with removals only after {@code removalsAfter}
+   * (when it is past {@code after}). A stream from the first cursor passes the current cursor taken
+   * when it started: the rows it reads already reflect every earlier removal, so it need not replay
+   * them.
+   */
+  DonePage donesAfter(String namespace, DoneCursor after, DoneCursor removalsAfter, int limit);
+
+  /**
+   * Calls {@code listener} with a namespace when a done mark or removal in it may have become
+   * available, or with null when any may have (say, after a lost connection); on any thread,
+   * possibly more often than needed, never with a lock held. Closing the returned handle stops the
+   * calls.
    */
   AutoCloseable subscribeDone(java.util.function.Consumer<String> listener);
+
+  /** How far {@code namespace} (exactly) is; cheap on millions of rows. */
+  NamespaceStats stats(String namespace);
+
+  /**
+   * The statistics of every namespace in {@code scope} that starts with {@code prefix} and has a
+   * resource, in name order.
+   */
+  List<NamespaceStats> namespaces(String prefix, NamespaceScope scope);
+
+  /** The resource {@code name} of {@code namespace}, if one has been granted. */
+  Optional<Resource> get(String namespace, String name);
+
+  /**
+   * Ends the unexpired lease of each named resource that is not done: the next acquire grants it
+   * with num_acquired + 1, and the old handle is refused as SUPERSEDED. Returns the names released.
+   */
+  List<String> release(ResourceNames command);
+
+  /**
+   * Makes done resources pending again (not under a lease, num_acquired kept, the handle that
+   * marked them done refused as SUPERSEDED) and records their removal for {@link #donesAfter}.
+   * Resources that are not done are left alone. Returns how many became pending.
+   */
+  long reset(ResetCommand command);
+
+  /**
+   * Removes resources and records their removal for {@link #donesAfter}; a name granted again later
+   * gets a num_acquired greater than any it had. Handles of removed grants are refused as unknown.
+   * Returns how many were removed.
+   */
+  long delete(DeleteCommand command);
+
+  /**
+   * Retention: removes at most {@code maxRows} resources of any namespace done before {@code
+   * cutoffMillis}, as {@link #delete} would; returns how many (fewer than {@code maxRows}: none
+   * older is left).
+   */
+  long deleteDoneBefore(long cutoffMillis, int maxRows);
+
+  /**
+   * Forgets at most {@code maxRows} removals recorded before {@code beforeMillis}; {@link
+   * #donesAfter} then refuses cursors older than the removals forgotten. Returns how many.
+   */
+  long pruneRemovals(long beforeMillis, int maxRows);
 
   /**
    * Checks the store answers now; throws {@link BackendUnavailableException} saying why when it

@@ -4,7 +4,22 @@ import dev.accord.server.backend.LeaseRejectedException.Reason;
 
 /** Decides whether a renew or done may act through a handle, the same way for every backend. */
 public final class GrantCheck {
+  /**
+   * The nonce of a grant ended by Release or Reset: no handle is ever issued with it, so the handle
+   * of the ended grant (same grant number, another nonce) is told apart from a forged one.
+   */
+  public static final int ENDED_NONCE = 0;
+
   private GrantCheck() {}
+
+  /** A nonce for a new grant: random, never {@link #ENDED_NONCE}. */
+  public static int newNonce() {
+    int nonce;
+    do {
+      nonce = java.util.concurrent.ThreadLocalRandom.current().nextInt();
+    } while (nonce == ENDED_NONCE);
+    return nonce;
+  }
 
   /**
    * Returns why {@code owner}, sent by the caller {@code holder}, may not act through {@code
@@ -29,6 +44,15 @@ public final class GrantCheck {
           "handle superseded: its lease expired and the resource was granted again (your grant "
               + handle.grant()
               + ", current grant "
+              + currentGrant
+              + ")");
+    }
+    if (handle.grant() == currentGrant
+        && currentNonce == ENDED_NONCE
+        && handle.nonce() != ENDED_NONCE) {
+      return new LeaseRejectedException(
+          Reason.SUPERSEDED,
+          "handle superseded: an administrator released the lease or reset the resource (grant "
               + currentGrant
               + ")");
     }

@@ -15,7 +15,7 @@ import java.util.Map;
 public final class InputChecks {
   private InputChecks() {}
 
-  static String requireNonEmpty(String field, String value, int maxChars) {
+  public static String requireNonEmpty(String field, String value, int maxChars) {
     if (value == null || value.isEmpty()) {
       throw new InvalidArgumentException(field, "must not be empty");
     }

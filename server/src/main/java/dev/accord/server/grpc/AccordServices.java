@@ -15,10 +15,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Predicate;
 
 /**
- * The Accord API as served: the V1 service over a backend, behind the malformed-request guard, on
- * its own call and Watch threads. The real server, direct mode and the tests put it on their {@link
- * ServerBuilder} with {@link #addTo}, so all of them serve the same code in the same way. Closing
- * it stops its threads; the backend is not its to close.
+ * The Accord API as served: the V1 and admin services over a backend, behind the malformed-request
+ * guard, on its own call and Watch threads. The real server, direct mode and the tests put it on
+ * their {@link ServerBuilder} with {@link #addTo}, so all of them serve the same code in the same
+ * way. Closing it stops its threads; the backend is not its to close.
  */
 public final class AccordServices implements AutoCloseable {
   /**
@@ -28,6 +28,7 @@ public final class AccordServices implements AutoCloseable {
   private static final int WATCH_THREADS = 2;
 
   private final AccordV1Service service;
+  private final AdminService admin;
   private final ExecutorService callThreads;
   private final ScheduledExecutorService watchThreads;
 
@@ -51,15 +52,16 @@ public final class AccordServices implements AutoCloseable {
     this.watchThreads =
         Executors.newScheduledThreadPool(WATCH_THREADS, daemonThreads(threadPrefix + "watch-"));
     this.service = new AccordV1Service(backend, watchThreads, accessPolicy);
+    this.admin = new AdminService(backend, accessPolicy);
   }
 
-  /** Adds the V1 service to {@code builder}, with the executors it runs on. */
+  /** Adds the V1 and admin services to {@code builder}, with the executors they run on. */
   public ServerBuilder<?> addTo(ServerBuilder<?> builder) {
     return addTo(builder, headers -> false);
   }
 
   /**
-   * Adds the V1 service to {@code builder}, with the executors it runs on; a call whose
+   * Adds the V1 and admin services to {@code builder}, with the executors they run on; a call whose
    * authentication may block ({@code authenticationMayBlock}) starts on the call threads even when
    * it would otherwise run on the network thread.
    */
@@ -77,7 +79,8 @@ public final class AccordServices implements AutoCloseable {
     return builder
         .executor(callThreads)
         .callExecutor(executors)
-        .addService(MalformedRequests.guard(service.bindService()));
+        .addService(MalformedRequests.guard(service.bindService()))
+        .addService(MalformedRequests.guard(admin.bindService()));
   }
 
   /**

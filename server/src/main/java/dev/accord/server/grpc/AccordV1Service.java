@@ -28,6 +28,7 @@ import dev.accord.server.backend.DoneCursor;
 import dev.accord.server.backend.InputChecks;
 import dev.accord.server.backend.InvalidArgumentException;
 import dev.accord.server.backend.ListQuery;
+import dev.accord.server.backend.NamespaceScope;
 import dev.accord.server.backend.RenewCommand;
 import dev.accord.server.backend.Resource;
 import io.grpc.Metadata;
@@ -248,6 +249,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
   public void watch(WatchRequest request, StreamObserver<WatchResponse> response) {
     String namespace;
     DoneCursor cursor;
+    DoneCursor removalsAfter;
     try {
       namespace =
           InputChecks.requireText(
@@ -257,11 +259,15 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
         throw new InvalidArgumentException("cursor", "must be empty when from_start is set");
       }
       if (request.getFromStart()) {
+        // Taken first: every removal before it is reflected in the rows the stream reads after.
+        removalsAfter = backend.currentDoneCursor();
         cursor = backend.firstDoneCursor();
       } else if (request.getCursor().isEmpty()) {
         cursor = backend.currentDoneCursor();
+        removalsAfter = cursor;
       } else {
         cursor = DoneCursor.fromBytes("cursor", request.getCursor().toByteArray());
+        removalsAfter = cursor;
       }
     } catch (RuntimeException e) {
       response.onError(StatusErrors.toStatus("Watch", e));
@@ -273,6 +279,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
             backend,
             namespace,
             cursor,
+            removalsAfter,
             request.getFromStart(),
             (ServerCallStreamObserver<WatchResponse>) response,
             watchExecutor,
@@ -299,11 +306,21 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
           case ALL -> ListQuery.StateFilter.ALL;
           case DONE -> ListQuery.StateFilter.DONE;
           case PENDING -> ListQuery.StateFilter.PENDING;
-          case HELD, AVAILABLE, UNRECOGNIZED ->
+          case HELD -> ListQuery.StateFilter.HELD;
+          case AVAILABLE -> ListQuery.StateFilter.AVAILABLE;
+          case UNRECOGNIZED ->
               throw new InvalidArgumentException(
                   "filter.status",
-                  "unknown value " + filter.getStatusValue() + ", expected ALL, DONE or PENDING");
+                  "unknown value "
+                      + filter.getStatusValue()
+                      + ", expected ALL, DONE, PENDING, HELD or AVAILABLE");
         };
-    return new ListQuery(filter.getPrefix(), state, filter.getMetadataMap(), request.getOffset());
+    return new ListQuery(
+        filter.getPrefix(),
+        state,
+        filter.getMetadataMap(),
+        request.getOffset(),
+        NamespaceScope.EVERYTHING,
+        filter.getNamespace());
   }
 }

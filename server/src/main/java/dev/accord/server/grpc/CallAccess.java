@@ -9,10 +9,10 @@ import dev.accord.server.security.Caller;
 import java.util.function.Predicate;
 
 /**
- * What the caller of the current call may do, for the V1 methods: with no policy (authentication
- * off) everything, as before access rules existed; with one, what its rules give the {@link Caller}
- * on the call's context. Every method reads the caller from the current gRPC context, so call them
- * on the call's thread, before handing work to another.
+ * What the caller of the current call may do, for the V1 and admin methods: with no policy
+ * (authentication off) everything, as before access rules existed; with one, what its rules give
+ * the {@link Caller} on the call's context. Every method reads the caller from the current gRPC
+ * context, so call them on the call's thread, before handing work to another.
  */
 final class CallAccess {
   private final AccessPolicy policy;

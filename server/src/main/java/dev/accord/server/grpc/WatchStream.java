@@ -14,8 +14,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One Watch call: sends the done marks of a namespace after its cursor, as the backend makes them
- * available.
+ * One Watch call: sends the done marks and removals of a namespace after its cursor, as the backend
+ * makes them available.
  *
  * <p>It looks when told a mark may be there (the backend's done notifications), when the client can
  * take more (flow control), soon again while marks are pending past the backend's horizon, and on a
@@ -45,6 +45,9 @@ final class WatchStream {
   private final AtomicBoolean lookScheduled = new AtomicBoolean();
   private DoneCursor cursor;
 
+  /** Removals at or before this are reflected in what the stream reads, so it skips them. */
+  private final DoneCursor removalsAfter;
+
   /**
    * A from_start stream owes one caught_up response, on its first look that reaches the present.
    */
@@ -65,6 +68,7 @@ final class WatchStream {
       Backend backend,
       String namespace,
       DoneCursor cursor,
+      DoneCursor removalsAfter,
       boolean fromStart,
       ServerCallStreamObserver<WatchResponse> call,
       ScheduledExecutorService executor,
@@ -74,6 +78,7 @@ final class WatchStream {
     this.backend = backend;
     this.namespace = namespace;
     this.cursor = cursor;
+    this.removalsAfter = removalsAfter;
     this.call = call;
     this.executor = executor;
   }
@@ -117,11 +122,16 @@ final class WatchStream {
       boolean atPresent = false;
       while (call.isReady()) {
         DonePage page =
-            backend.donesAfter(namespace, cursor, owesCaughtUp ? CATCH_UP_PAGE_SIZE : PAGE_SIZE);
+            backend.donesAfter(
+                namespace, cursor, removalsAfter, owesCaughtUp ? CATCH_UP_PAGE_SIZE : PAGE_SIZE);
         cursor = page.next();
         atPresent = !page.morePending();
-        if (!page.names().isEmpty() || (atPresent && owesCaughtUp)) {
-          WatchResponse.Builder response = WatchResponse.newBuilder().addAllNames(page.names());
+        if (!page.isEmpty() || (atPresent && owesCaughtUp)) {
+          WatchResponse.Builder response =
+              WatchResponse.newBuilder()
+                  .addAllNames(page.names())
+                  .addAllRemoved(page.removed())
+                  .setRemovedAll(page.removedAll());
           if (atPresent && owesCaughtUp) {
             response.setCaughtUp(true);
             owesCaughtUp = false;
@@ -132,7 +142,7 @@ final class WatchStream {
         if (atPresent) {
           break;
         }
-        if (page.names().isEmpty()) {
+        if (page.isEmpty()) {
           // Marks are committed past the horizon: an older transaction is still open. Look again
           // shortly.
           executor.schedule(this::wake, PENDING_RETRY_MILLIS, TimeUnit.MILLISECONDS);

@@ -3,6 +3,9 @@ package dev.accord.server.security;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.accord.api.admin.AdminGrpc;
+import dev.accord.api.admin.DeleteRequest;
+import dev.accord.api.admin.StatsRequest;
 import dev.accord.api.v1.AcquireRequest;
 import dev.accord.api.v1.ListRequest;
 import dev.accord.api.v1.Status;
@@ -11,6 +14,7 @@ import dev.accord.server.AccordServer;
 import dev.accord.server.CallSecurity;
 import dev.accord.server.backend.AcquireAnswer;
 import dev.accord.server.backend.AcquireCommand;
+import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.ListQuery;
 import dev.accord.server.backend.Resource;
 import dev.accord.server.backend.memory.MemoryBackend;
@@ -33,6 +37,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -167,6 +172,29 @@ class AuthenticationInterceptorTest {
 
     assertThat(backendCalls).hasValue(0);
     assertThat(memory.list(ListQuery.all(), null, 10)).isEmpty();
+  }
+
+  @Test
+  void theAdminServiceNeedsATokenToo() throws Exception {
+    startWithTokens();
+    Resource done = memory.acquire(command()).resource();
+    memory.done(new DoneCommand("alice", done.handleId(), Map.of()));
+    AdminGrpc.AdminBlockingStub anonymous = AdminGrpc.newBlockingStub(channel);
+
+    assertThatThrownBy(
+            () -> anonymous.delete(DeleteRequest.newBuilder().setNamespace("jobs").build()))
+        .isInstanceOfSatisfying(
+            StatusRuntimeException.class,
+            e -> assertThat(e.getStatus().getCode()).isEqualTo(Code.UNAUTHENTICATED));
+    assertThatThrownBy(
+            () -> anonymous.stats(StatsRequest.newBuilder().setNamespace("jobs").build()))
+        .hasMessageContaining("UNAUTHENTICATED");
+
+    assertThat(memory.stats("jobs").done()).isEqualTo(1);
+  }
+
+  private static AcquireCommand command() {
+    return new AcquireCommand("alice", "jobs", "r1", 60, Map.of());
   }
 
   @Test

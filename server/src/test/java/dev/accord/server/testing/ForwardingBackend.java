@@ -5,13 +5,19 @@ import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.ClaimAnswer;
 import dev.accord.server.backend.ClaimCommand;
+import dev.accord.server.backend.DeleteCommand;
 import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.DoneCursor;
 import dev.accord.server.backend.DonePage;
 import dev.accord.server.backend.ListQuery;
+import dev.accord.server.backend.NamespaceScope;
+import dev.accord.server.backend.NamespaceStats;
 import dev.accord.server.backend.RenewCommand;
+import dev.accord.server.backend.ResetCommand;
 import dev.accord.server.backend.Resource;
+import dev.accord.server.backend.ResourceNames;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
@@ -78,6 +84,12 @@ public class ForwardingBackend implements Backend {
   }
 
   @Override
+  public DonePage donesAfter(
+      String namespace, DoneCursor after, DoneCursor removalsAfter, int limit) {
+    return delegate.donesAfter(namespace, after, removalsAfter, limit);
+  }
+
+  @Override
   public AutoCloseable subscribeDone(Consumer<String> listener) {
     return delegate.subscribeDone(listener);
   }
@@ -95,5 +107,45 @@ public class ForwardingBackend implements Backend {
   @Override
   public void close() {
     delegate.close();
+  }
+
+  @Override
+  public NamespaceStats stats(String namespace) {
+    return delegate.stats(namespace);
+  }
+
+  @Override
+  public List<NamespaceStats> namespaces(String prefix, NamespaceScope scope) {
+    return delegate.namespaces(prefix, scope);
+  }
+
+  @Override
+  public Optional<Resource> get(String namespace, String name) {
+    return delegate.get(namespace, name);
+  }
+
+  @Override
+  public List<String> release(ResourceNames command) {
+    return delegate.release(command);
+  }
+
+  @Override
+  public long reset(ResetCommand command) {
+    return delegate.reset(command);
+  }
+
+  @Override
+  public long delete(DeleteCommand command) {
+    return delegate.delete(command);
+  }
+
+  @Override
+  public long deleteDoneBefore(long cutoffMillis, int maxRows) {
+    return delegate.deleteDoneBefore(cutoffMillis, maxRows);
+  }
+
+  @Override
+  public long pruneRemovals(long beforeMillis, int maxRows) {
+    return delegate.pruneRemovals(beforeMillis, maxRows);
   }
 }

@@ -2,6 +2,7 @@ package dev.accord.server.backend.postgres;
 
 import dev.accord.server.backend.AcquireAnswer;
 import dev.accord.server.backend.AcquireCommand;
+import dev.accord.server.backend.GrantCheck;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -10,7 +11,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 import javax.sql.DataSource;
 
 /**
@@ -75,11 +75,16 @@ final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire
       ResourceRows.bindMetadata(connection, statement, 8, command.metadata());
       statement.setString(10, command.holder());
       for (int attempt = 1; attempt <= Retries.MAX_ATTEMPTS; attempt++) {
-        statement.setInt(6, ThreadLocalRandom.current().nextInt());
+        statement.setInt(6, GrantCheck.newNonce());
         try (ResultSet rows = statement.executeQuery()) {
           if (rows.next()) {
             pending.answer().complete(ResourceRows.readAcquireAnswer(rows, 1, schema.handleKey()));
             return;
+          }
+        } catch (SQLException e) {
+          // A delete of the same name committed while this insert waited on its row: look again.
+          if (!SqlErrors.isSerializationFailure(e) || attempt == Retries.MAX_ATTEMPTS) {
+            throw e;
           }
         }
       }
@@ -109,7 +114,7 @@ final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire
       namespaces[i] = command.namespace();
       names[i] = command.name();
       owners[i] = command.owner();
-      nonces[i] = ThreadLocalRandom.current().nextInt();
+      nonces[i] = GrantCheck.newNonce();
       ttls[i] = command.ttlSeconds();
       holders[i] = command.holder();
       metadata.add(i, command.metadata());

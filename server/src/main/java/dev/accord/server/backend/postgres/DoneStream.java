@@ -3,19 +3,19 @@ package dev.accord.server.backend.postgres;
 import dev.accord.server.backend.CursorExpiredException;
 import dev.accord.server.backend.DoneCursor;
 import dev.accord.server.backend.DonePage;
-import java.sql.Array;
+import dev.accord.server.backend.DonePageBuilder;
+import dev.accord.server.backend.DonePageBuilder.Change;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.List;
 import java.util.UUID;
 import javax.sql.DataSource;
 
 /**
- * Reads done marks in transaction order behind a cursor: (transaction ID, resource id) of the last
- * mark returned, with the id of the store that issued it. Pages stop at the horizon of {@link
- * Statements#DONES_AFTER_SQL}, so a mark that commits late is never skipped.
+ * Reads done marks and removals in transaction order behind a cursor: (transaction ID, resource or
+ * removal id) of the last change returned, with the id of the store that issued it. Pages stop at
+ * the horizon of {@link Statements#DONES_AFTER_SQL}, so a mark that commits late is never skipped.
  */
 final class DoneStream {
   private final DataSource pool;
@@ -48,7 +48,7 @@ final class DoneStream {
     }
   }
 
-  DonePage donesAfter(String namespace, DoneCursor after, int limit) {
+  DonePage donesAfter(String namespace, DoneCursor after, DoneCursor removalsAfter, int limit) {
     schema.ensureMigrated();
     try (Connection connection = pool.getConnection()) {
       if (!after.store().equals(store(connection))) {
@@ -56,34 +56,67 @@ final class DoneStream {
             "cursor was issued by another Accord database: list again");
       }
       try (PreparedStatement statement = connection.prepareStatement(Statements.DONES_AFTER_SQL)) {
+        String xid = Long.toString(after.position());
+        DoneCursor removalStart = after.isAtOrAfter(removalsAfter) ? after : removalsAfter;
         statement.setString(1, namespace);
         statement.setString(2, namespace);
-        statement.setString(3, Long.toString(after.position()));
-        statement.setLong(4, after.tiebreak());
-        statement.setInt(5, limit);
+        statement.setString(3, namespace);
+        statement.setString(4, xid);
+        statement.setLong(5, after.tiebreak());
+        statement.setInt(6, limit);
+        statement.setString(7, namespace);
+        statement.setString(8, Long.toString(removalStart.position()));
+        statement.setLong(9, removalStart.tiebreak());
+        statement.setInt(10, limit);
+        statement.setInt(11, limit);
         try (ResultSet rows = statement.executeQuery()) {
-          rows.next();
-          long horizon = rows.getLong(1);
-          boolean pendingPastHorizon = rows.getBoolean(2);
-          Array names = rows.getArray(3);
-          if (names == null) {
-            DoneCursor atHorizon = new DoneCursor(after.store(), horizon, 0);
-            return new DonePage(
-                List.of(), after.isAtOrAfter(atHorizon) ? after : atHorizon, pendingPastHorizon);
-          }
-          List<String> page = List.of((String[]) names.getArray());
-          if (page.size() == limit) {
-            Long[] xids = (Long[]) rows.getArray(4).getArray();
-            Long[] ids = (Long[]) rows.getArray(5).getArray();
-            return new DonePage(
-                page, new DoneCursor(after.store(), xids[limit - 1], ids[limit - 1]), true);
-          }
-          return new DonePage(page, new DoneCursor(after.store(), horizon, 0), pendingPastHorizon);
+          return page(rows, after, limit);
         }
       }
     } catch (SQLException e) {
       throw SqlErrors.translate("watch", e);
     }
+  }
+
+  private static DonePage page(ResultSet rows, DoneCursor after, int limit) throws SQLException {
+    DonePageBuilder page = new DonePageBuilder();
+    DoneCursor last = null;
+    long horizon = 0;
+    boolean pendingPastHorizon = false;
+    while (rows.next()) {
+      if (last == null) {
+        horizon = rows.getLong(1);
+        pendingPastHorizon = rows.getBoolean(2);
+        long pruned = rows.getLong(3);
+        // The first cursor reads only what is stored now, which needs no forgotten removal.
+        if (after.position() != 0 && pruned != 0 && pruned >= after.position()) {
+          throw new CursorExpiredException(
+              "cursor is older than the removals this database keeps: list again");
+        }
+        last = after;
+      }
+      String kind = rows.getString(4);
+      if (kind == null) {
+        break;
+      }
+      if (!page.add(change(kind), rows.getString(5))) {
+        return page.build(last, true);
+      }
+      last = new DoneCursor(after.store(), rows.getLong(6), rows.getLong(7));
+    }
+    if (page.size() == limit) {
+      return page.build(last, true);
+    }
+    DoneCursor atHorizon = new DoneCursor(after.store(), horizon, 0);
+    return page.build(after.isAtOrAfter(atHorizon) ? after : atHorizon, pendingPastHorizon);
+  }
+
+  private static Change change(String kind) {
+    return switch (kind) {
+      case "D" -> Change.DONE;
+      case "R" -> Change.REMOVED;
+      default -> Change.REMOVED_ALL;
+    };
   }
 
   /** The store's id, read once: it never changes for a database. */

@@ -33,6 +33,19 @@ final class GrantUpdates {
   }
 
   ClaimAnswer claim(ClaimCommand command) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return claimOnce(command);
+      } catch (SQLException e) {
+        // A delete of a candidate committed while its insert waited on the row: look again.
+        if (!SqlErrors.isSerializationFailure(e) || attempt == Retries.MAX_ATTEMPTS) {
+          throw SqlErrors.translate("claim", e);
+        }
+      }
+    }
+  }
+
+  private ClaimAnswer claimOnce(ClaimCommand command) throws SQLException {
     HandleKey handles = schema.handleKey();
     try (Connection connection = pool.getConnection();
         PreparedStatement statement = connection.prepareStatement(Statements.CLAIM_SQL)) {
@@ -61,8 +74,6 @@ final class GrantUpdates {
         }
       }
       return new ClaimAnswer(granted, done == null ? List.of() : done, held);
-    } catch (SQLException e) {
-      throw SqlErrors.translate("claim", e);
     }
   }
 

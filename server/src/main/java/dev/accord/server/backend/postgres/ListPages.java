@@ -39,8 +39,9 @@ final class ListPages {
             .append(Statements.RESOURCE_COLUMNS)
             .append(" FROM accord_resource o ")
             .append(Statements.METADATA_JOIN)
-            .append(" WHERE starts_with(o.namespace, ?)");
-    if (!readable.everything()) {
+            .append(
+                query.isExact() ? " WHERE o.namespace = ?" : " WHERE starts_with(o.namespace, ?)");
+    if (!readable.everything() && !query.isExact()) {
       sql.append(
           " AND (o.namespace = ANY(?::text[]) OR EXISTS (SELECT 1 FROM unnest(?::text[]) AS p(prefix)"
               + " WHERE starts_with(o.namespace, p.prefix)))");
@@ -48,6 +49,8 @@ final class ListPages {
     switch (query.state()) {
       case DONE -> sql.append(" AND o.done_at IS NOT NULL");
       case PENDING -> sql.append(" AND o.done_at IS NULL");
+      case HELD -> sql.append(" AND o.done_at IS NULL AND o.expires_at > now()");
+      case AVAILABLE -> sql.append(" AND o.done_at IS NULL AND o.expires_at <= now()");
       case ALL -> {}
     }
     if (!query.metadata().isEmpty()) {
@@ -63,8 +66,8 @@ final class ListPages {
     try (Connection connection = pool.getConnection();
         PreparedStatement statement = connection.prepareStatement(sql.toString())) {
       int index = 1;
-      statement.setString(index++, query.prefix());
-      if (!readable.everything()) {
+      statement.setString(index++, query.isExact() ? query.namespace() : query.prefix());
+      if (!readable.everything() && !query.isExact()) {
         statement.setArray(
             index++, connection.createArrayOf("text", readable.names().toArray(String[]::new)));
         statement.setArray(

@@ -7,19 +7,25 @@ import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.BackendUnavailableException;
 import dev.accord.server.backend.ClaimAnswer;
 import dev.accord.server.backend.ClaimCommand;
+import dev.accord.server.backend.DeleteCommand;
 import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.DoneCursor;
 import dev.accord.server.backend.DonePage;
 import dev.accord.server.backend.Futures;
 import dev.accord.server.backend.HandleKey;
 import dev.accord.server.backend.ListQuery;
+import dev.accord.server.backend.NamespaceScope;
+import dev.accord.server.backend.NamespaceStats;
 import dev.accord.server.backend.RenewCommand;
+import dev.accord.server.backend.ResetCommand;
 import dev.accord.server.backend.Resource;
+import dev.accord.server.backend.ResourceNames;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,6 +56,7 @@ public final class PostgresBackend implements Backend {
   private final GrantUpdates grants;
   private final ListPages lists;
   private final DoneStream doneStream;
+  private final PostgresAdmin admin;
   private final DoneNotifier notifier;
   private final String description;
   private final AutoCloseable onClose;
@@ -77,6 +84,7 @@ public final class PostgresBackend implements Backend {
     this.dones = new BatchedDones(pool, schema, grants, batchFrom, runners, batchThreads);
     this.lists = new ListPages(pool, schema);
     this.doneStream = new DoneStream(pool, schema);
+    this.admin = new PostgresAdmin(pool, schema);
     this.notifier = new DoneNotifier(settings);
     this.description = description;
     this.onClose = onClose;
@@ -176,13 +184,54 @@ public final class PostgresBackend implements Backend {
   }
 
   @Override
-  public DonePage donesAfter(String namespace, DoneCursor after, int limit) {
-    return doneStream.donesAfter(namespace, after, limit);
+  public DonePage donesAfter(
+      String namespace, DoneCursor after, DoneCursor removalsAfter, int limit) {
+    return doneStream.donesAfter(namespace, after, removalsAfter, limit);
   }
 
   @Override
   public AutoCloseable subscribeDone(Consumer<String> listener) {
     return notifier.subscribe(listener);
+  }
+
+  @Override
+  public NamespaceStats stats(String namespace) {
+    return admin.stats(namespace);
+  }
+
+  @Override
+  public List<NamespaceStats> namespaces(String prefix, NamespaceScope scope) {
+    return admin.namespaces(prefix, scope);
+  }
+
+  @Override
+  public Optional<Resource> get(String namespace, String name) {
+    return admin.get(namespace, name);
+  }
+
+  @Override
+  public List<String> release(ResourceNames command) {
+    return admin.release(command);
+  }
+
+  @Override
+  public long reset(ResetCommand command) {
+    return admin.reset(command);
+  }
+
+  @Override
+  public long delete(DeleteCommand command) {
+    return admin.delete(command);
+  }
+
+  @Override
+  public long deleteDoneBefore(long cutoffMillis, int maxRows) {
+    return admin.deleteDoneBefore(cutoffMillis, maxRows);
+  }
+
+  @Override
+  public long pruneRemovals(long beforeMillis, int maxRows) {
+    return admin.pruneRemovals(beforeMillis, maxRows);
   }
 
   @Override

@@ -24,6 +24,11 @@ final class SqlErrors {
         e);
   }
 
+  /** A statement that raced with a concurrent one and may be run again as it is. */
+  static boolean isSerializationFailure(SQLException e) {
+    return "40001".equals(e.getSQLState());
+  }
+
   static boolean isTransient(SQLException e) {
     if (e instanceof SQLTransientException || e instanceof SQLRecoverableException) {
       return true; // includes HikariCP's "connection is not available, request timed out"

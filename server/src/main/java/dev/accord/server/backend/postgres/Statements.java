@@ -1,5 +1,7 @@
 package dev.accord.server.backend.postgres;
 
+import dev.accord.server.backend.GrantCheck;
+
 /**
  * The SQL the PostgreSQL backend runs, each statement with its positional parameters. Every
  * statement is autocommitted on its own; lease times come from the database's {@code now()}. The
@@ -201,7 +203,7 @@ public final class Statements {
       ), granted AS (
         INSERT INTO accord_resource AS r (namespace, name, owner, num_acquired, grant_nonce, expires_at, metadata,
                                           holder)
-        SELECT ?, f.name, ?, 1, (floor(random() * 4294967296) - 2147483648)::int, now() + ? * interval '1 second',
+        SELECT ?, f.name, ?, 1, coalesce(nullif((floor(random() * 4294967296) - 2147483648)::int, %d), 1), now() + ? * interval '1 second',
                jsonb_object(?::text[], ?::text[]), ?
           FROM free f
          ORDER BY f.name
@@ -227,32 +229,46 @@ public final class Statements {
       SELECT summary.done_names, summary.held_names, summary.lost_names, g.*
         FROM summary LEFT JOIN g ON true
        ORDER BY g.ord"""
-          .formatted(RESOURCE_COLUMNS, METADATA_JOIN);
+          .formatted(GrantCheck.ENDED_NONCE, RESOURCE_COLUMNS, METADATA_JOIN);
 
   /**
-   * A page of done marks after a cursor, in transaction order, taking only those older than the
-   * snapshot's xmin: every transaction below it has ended, so no mark can still appear before the
-   * returned cursor. Also says whether marks exist at or past the horizon, which the next call will
-   * return once it moves.
+   * A page of done marks and removals after a cursor, in transaction order, taking only those older
+   * than the snapshot's xmin: every transaction below it has ended, so nothing can still appear
+   * before the returned cursor. A transaction either marks done or removes, never both, so done
+   * marks (tie-broken by resource id) and removals (by removal id) merge on (xid, id). Each row
+   * also carries the horizon, whether anything waits at or past it, and the latest removal
+   * transaction forgotten; with no change, one row of those alone.
+   *
+   * <p>Parameters: namespace × 2 (past the horizon), namespace, xid, tiebreak, limit (done marks),
+   * namespace, xid, tiebreak, limit (removals), limit.
    */
   static final String DONES_AFTER_SQL =
       """
-      WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon)
-      SELECT h.horizon::text::bigint,
-             EXISTS (SELECT 1 FROM accord_resource p
-                      WHERE p.namespace = ? AND p.done_xid IS NOT NULL AND p.done_xid >= h.horizon),
-             page.names, page.xids, page.ids
-        FROM h
-        LEFT JOIN LATERAL (
-          SELECT array_agg(r.name ORDER BY r.done_xid, r.id) AS names,
-                 array_agg(r.done_xid::text::bigint ORDER BY r.done_xid, r.id) AS xids,
-                 array_agg(r.id ORDER BY r.done_xid, r.id) AS ids
-            FROM (SELECT name, done_xid, id FROM accord_resource
-                   WHERE namespace = ? AND done_xid IS NOT NULL
-                     AND (done_xid, id) > (?::text::xid8, ?) AND done_xid < h.horizon
-                   ORDER BY done_xid, id
-                   LIMIT ?) r
-        ) page ON true""";
+      WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon),
+      meta AS (
+        SELECT h.horizon,
+               EXISTS (SELECT 1 FROM accord_resource p
+                        WHERE p.namespace = ? AND p.done_xid IS NOT NULL AND p.done_xid >= h.horizon)
+               OR EXISTS (SELECT 1 FROM accord_removal x WHERE x.namespace = ? AND x.removed_xid >= h.horizon)
+                 AS past,
+               (SELECT s.removals_pruned_xid FROM accord_store s) AS pruned
+          FROM h
+      ), changes AS (
+        (SELECT 'D' AS kind, r.name, r.done_xid AS xid, r.id FROM accord_resource r, h
+          WHERE r.namespace = ? AND r.done_xid IS NOT NULL
+            AND (r.done_xid, r.id) > (?::text::xid8, ?) AND r.done_xid < h.horizon
+          ORDER BY r.done_xid, r.id
+          LIMIT ?)
+        UNION ALL
+        (SELECT CASE WHEN x.name IS NULL THEN 'A' ELSE 'R' END, x.name, x.removed_xid, x.id FROM accord_removal x, h
+          WHERE x.namespace = ? AND (x.removed_xid, x.id) > (?::text::xid8, ?) AND x.removed_xid < h.horizon
+          ORDER BY x.removed_xid, x.id
+          LIMIT ?)
+      )
+      SELECT meta.horizon::text::bigint, meta.past, coalesce(meta.pruned::text::bigint, 0),
+             c.kind, c.name, c.xid::text::bigint, c.id
+        FROM meta LEFT JOIN LATERAL (SELECT * FROM changes ORDER BY xid, id LIMIT ?) c ON true
+       ORDER BY c.xid, c.id""";
 
   /**
    * The grant a refused update met: owner, grant number, nonce, done, holder. Parameter: resource

@@ -71,6 +71,8 @@ class SchemaMigrationTest {
                             current.acquire(new AcquireCommand("bob", "ns", "old", 60, Map.of()));
                         assertThat(result.outcome()).isEqualTo(Outcome.DONE);
                         assertThat(result.resource().numAcquired()).isEqualTo(3);
+                        // Counted whether it was stored before the counts existed or after.
+                        assertThat(current.stats("ns").done()).isEqualTo(1);
                       }
                       assertThat(appliedVersion(database)).isEqualTo(latestVersion());
                     }));
