@@ -63,7 +63,12 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
     }
     String detail = description.isEmpty() ? "" : " (" + description + ")";
     return switch (status.getCode()) {
-      case UNAVAILABLE -> "UNAVAILABLE: cannot reach " + session.target() + detail;
+      // A cause never crosses the wire: with one, the connection itself failed (refused, DNS,
+      // TLS); without, the server answered UNAVAILABLE (its database is down, it is stopping).
+      case UNAVAILABLE ->
+          status.getCause() != null
+              ? "UNAVAILABLE: cannot reach " + session.target() + detail
+              : "UNAVAILABLE: " + description + " (from " + session.target() + ")";
       case DEADLINE_EXCEEDED ->
           "DEADLINE_EXCEEDED: no answer from "
               + session.target()
