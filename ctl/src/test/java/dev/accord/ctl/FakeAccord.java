@@ -26,6 +26,7 @@ import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.StreamObserver;
 import java.io.IOException;
@@ -33,7 +34,9 @@ import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -63,8 +66,8 @@ final class FakeAccord implements AutoCloseable {
   volatile long deleted;
   volatile List<WatchResponse> watchResponses = List.of();
 
-  /** Status the Watch stream ends with after its responses; null ends it normally. */
-  volatile Status watchEnd;
+  /** How each Watch call ends after its responses, in turn; when none is left, normally. */
+  final Queue<StatusRuntimeException> watchEnds = new ConcurrentLinkedQueue<>();
 
   private final Server server;
 
@@ -159,11 +162,11 @@ final class FakeAccord implements AutoCloseable {
     public void watch(WatchRequest request, StreamObserver<WatchResponse> out) {
       requests.add(request);
       watchResponses.forEach(out::onNext);
-      Status end = watchEnd;
+      StatusRuntimeException end = watchEnds.poll();
       if (end == null) {
         out.onCompleted();
       } else {
-        out.onError(end.asRuntimeException());
+        out.onError(end);
       }
     }
   }
