@@ -64,11 +64,11 @@ final class Failures implements IExecutionExceptionHandler, IParameterExceptionH
     String detail = description.isEmpty() ? "" : " (" + description + ")";
     return switch (status.getCode()) {
       // A cause never crosses the wire: with one, the connection itself failed (refused, DNS,
-      // TLS); without, the server answered UNAVAILABLE (its database is down, it is stopping).
+      // TLS). Without one it is the server's answer (its database is down) or the transport's.
       case UNAVAILABLE ->
           status.getCause() != null
               ? "UNAVAILABLE: cannot reach " + session.target() + detail
-              : "UNAVAILABLE: " + description + " (from " + session.target() + ")";
+              : "UNAVAILABLE: " + session.target() + ": " + description;
       case DEADLINE_EXCEEDED ->
           "DEADLINE_EXCEEDED: no answer from "
               + session.target()

@@ -81,7 +81,7 @@ class FailuresTest {
 
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.err())
-        .isEqualTo("accordctl: UNAVAILABLE: database unavailable (from " + server.target() + ")\n");
+        .isEqualTo("accordctl: UNAVAILABLE: " + server.target() + ": database unavailable\n");
   }
 
   @Test

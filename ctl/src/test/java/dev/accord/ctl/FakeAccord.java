@@ -23,6 +23,7 @@ import io.grpc.Metadata;
 import io.grpc.Server;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
+import io.grpc.ServerCredentials;
 import io.grpc.ServerInterceptor;
 import io.grpc.ServerInterceptors;
 import io.grpc.Status;
@@ -72,6 +73,10 @@ final class FakeAccord implements AutoCloseable {
   private final Server server;
 
   FakeAccord() throws IOException {
+    this(InsecureServerCredentials.create());
+  }
+
+  FakeAccord(ServerCredentials credentials) throws IOException {
     ServerInterceptor record =
         new ServerInterceptor() {
           @Override
@@ -88,8 +93,7 @@ final class FakeAccord implements AutoCloseable {
           }
         };
     server =
-        NettyServerBuilder.forAddress(
-                new InetSocketAddress("127.0.0.1", 0), InsecureServerCredentials.create())
+        NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0), credentials)
             .addService(ServerInterceptors.intercept(new Admin(), record))
             .addService(ServerInterceptors.intercept(new V1(), record))
             .build()
@@ -98,6 +102,10 @@ final class FakeAccord implements AutoCloseable {
 
   String target() {
     return "127.0.0.1:" + server.getPort();
+  }
+
+  int port() {
+    return server.getPort();
   }
 
   /** The requests of one type, in order. */

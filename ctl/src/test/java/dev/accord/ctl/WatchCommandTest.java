@@ -168,7 +168,7 @@ class WatchCommandTest {
 
     assertThat(result.exitCode()).isEqualTo(1);
     assertThat(result.err())
-        .endsWith("accordctl: UNAVAILABLE: database unavailable (from " + server.target() + ")\n");
+        .endsWith("accordctl: UNAVAILABLE: " + server.target() + ": database unavailable\n");
     assertThat(server.authorizations).hasSize(1);
   }
 }
