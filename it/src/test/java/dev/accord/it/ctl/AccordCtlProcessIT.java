@@ -134,7 +134,7 @@ class AccordCtlProcessIT {
         .as(held.describe())
         .singleElement()
         .asString()
-        .startsWith("c  held     1      -");
+        .matches("c +held +1 +- +\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ +-");
 
     CtlProcess.Result get = run("get", ns, "c");
     assertThat(get.exitCode()).as(get.describe()).isZero();
