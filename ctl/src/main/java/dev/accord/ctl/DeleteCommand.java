@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import dev.accord.api.admin.DeleteRequest;
 import dev.accord.api.admin.DeleteResponse;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,7 +42,11 @@ final class DeleteCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Session session = root.session();
-    Instant cutoff = doneBefore == null ? null : doneBefore.resolve(session.clock());
+    // The server keeps milliseconds: show the cutoff as it is sent.
+    Instant cutoff =
+        doneBefore == null
+            ? null
+            : doneBefore.resolve(session.clock()).truncatedTo(ChronoUnit.MILLIS);
     if (cutoff != null && cutoff.toEpochMilli() <= 0) {
       throw new UsageError("--done-before must be after 1970-01-01T00:00:00Z, got " + cutoff);
     }

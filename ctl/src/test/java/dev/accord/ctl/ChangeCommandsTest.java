@@ -194,6 +194,17 @@ class ChangeCommandsTest {
   }
 
   @Test
+  void deleteSendsAndShowsTheCutoffInMilliseconds() {
+    Ctl.Result result =
+        ctl.run("delete", NS, "--done-before", "2026-11-01T00:00:00.123456789Z", "--yes");
+
+    assertThat(server.requests(DeleteRequest.class))
+        .extracting(DeleteRequest::getDoneBeforeTms)
+        .containsExactly(Instant.parse("2026-11-01T00:00:00.123Z").toEpochMilli());
+    assertThat(result.out()).endsWith(" done before 2026-11-01T00:00:00.123Z.\n");
+  }
+
+  @Test
   void deleteWithAnInstantSendsItAndJsonEchoesIt() {
     ctl.answer = "y";
 
