@@ -23,7 +23,8 @@ final class Confirmation {
     Terminal terminal = session.terminal();
     if (!terminal.isInteractive()) {
       throw new Refusal(
-          "refusing without --yes: standard input is not a terminal to confirm on; " + action);
+          "refusing without --yes: no terminal to confirm on (input or output is redirected); "
+              + action);
     }
     String answer = terminal.readLine(question + " [y/N] ");
     String normalized = answer == null ? "" : answer.strip().toLowerCase(Locale.ROOT);

@@ -47,7 +47,7 @@ class ChangeCommandsTest {
 
       assertThat(result.exitCode()).as(String.join(" ", args)).isEqualTo(1);
       assertThat(result.err())
-          .startsWith("accordctl: refusing without --yes: standard input is not a terminal");
+          .startsWith("accordctl: refusing without --yes: no terminal to confirm on");
       assertThat(result.out()).isEmpty();
     }
     assertThat(server.requests).isEmpty();
