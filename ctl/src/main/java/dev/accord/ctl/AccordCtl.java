@@ -19,6 +19,8 @@ import picocli.CommandLine.Spec;
 /** {@code accordctl}: see and manage Accord namespaces, for people and scripts. */
 @Command(
     name = "accordctl",
+    // Help, version and the footer for every subcommand too.
+    scope = ScopeType.INHERIT,
     mixinStandardHelpOptions = true,
     versionProvider = AccordCtl.Version.class,
     description = "See and manage Accord namespaces: counts, resources, leases, reruns, retention.",

@@ -13,7 +13,6 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "delete",
-    mixinStandardHelpOptions = true,
     description = {
       "Removes resources of a namespace: every one (held or not), or with --done-before those done"
           + " before a time.",

@@ -10,10 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(
-    name = "get",
-    mixinStandardHelpOptions = true,
-    description = "One resource: its status, fencing token, times and metadata.")
+@Command(name = "get", description = "One resource: its status, fencing token, times and metadata.")
 final class GetCommand implements Callable<Integer> {
   @ParentCommand AccordCtl root;
 

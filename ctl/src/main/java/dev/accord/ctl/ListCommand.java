@@ -17,10 +17,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
-@Command(
-    name = "list",
-    mixinStandardHelpOptions = true,
-    description = "Resources of a namespace, newest first.")
+@Command(name = "list", description = "Resources of a namespace, newest first.")
 final class ListCommand implements Callable<Integer> {
   /** The metadata the work loop sets on a resource it gave up on after maxAttempts. */
   static final String FAILED_KEY = "failed";

@@ -12,7 +12,6 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "namespaces",
-    mixinStandardHelpOptions = true,
     description = "The namespaces you may read, with their counts, in name order.")
 final class NamespacesCommand implements Callable<Integer> {
   @ParentCommand AccordCtl root;

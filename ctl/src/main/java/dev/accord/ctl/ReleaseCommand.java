@@ -15,7 +15,6 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "release",
-    mixinStandardHelpOptions = true,
     description = {
       "Ends the running lease of each named resource now: the next acquire grants it, with a"
           + " greater fencing token, and the old holder's handle is refused.",

@@ -14,7 +14,6 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "reset",
-    mixinStandardHelpOptions = true,
     description = {
       "Makes done resources pending again, for a rerun: named ones, or every one with --all.",
       "Fencing tokens carry on from where they were; clients' done-caches drop the names."

@@ -9,7 +9,6 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "stats",
-    mixinStandardHelpOptions = true,
     description = "How far a namespace is: done, held (lease running) and pending resources.")
 final class StatsCommand implements Callable<Integer> {
   @ParentCommand AccordCtl root;

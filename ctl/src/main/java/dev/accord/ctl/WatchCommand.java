@@ -19,7 +19,6 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "watch",
-    mixinStandardHelpOptions = true,
     description = {
       "Streams the names of a namespace as they are done, reset or deleted, until Ctrl-C.",
       "Table: one line per name (time seen, event, name). JSON: one object per line.",
