@@ -77,7 +77,7 @@ final class DeleteCommand implements Callable<Integer> {
           .out()
           .println(
               "Deleted "
-                  + ReleaseCommand.count(response.getDeleted(), "resource")
+                  + Names.count(response.getDeleted(), "resource")
                   + " of "
                   + namespace
                   + (cutoff == null ? "." : " done before " + cutoff + "."));

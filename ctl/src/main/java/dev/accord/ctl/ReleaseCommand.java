@@ -4,7 +4,6 @@ import com.google.gson.JsonObject;
 import dev.accord.api.admin.ReleaseRequest;
 import dev.accord.api.admin.ReleaseResponse;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -21,9 +20,6 @@ import picocli.CommandLine.ParentCommand;
       "Done resources, unknown names and names not under a lease are left alone."
     })
 final class ReleaseCommand implements Callable<Integer> {
-  /** The most names one call takes (accord_admin.proto). */
-  static final int MAX_NAMES = 1000;
-
   @ParentCommand AccordCtl root;
 
   @Parameters(index = "0", paramLabel = "NAMESPACE", description = "The namespace, exactly.")
@@ -33,7 +29,7 @@ final class ReleaseCommand implements Callable<Integer> {
       index = "1..*",
       arity = "1..*",
       paramLabel = "NAME",
-      description = "Resources to release, 1 to " + MAX_NAMES + ".")
+      description = "Resources to release, 1 to " + Names.MAX + ".")
   List<String> names;
 
   @Option(
@@ -44,16 +40,12 @@ final class ReleaseCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Session session = root.session();
-    Set<String> unique = new LinkedHashSet<>(names);
-    if (unique.size() > MAX_NAMES) {
-      throw new UsageError(
-          "at most " + MAX_NAMES + " names at a time, got " + unique.size() + ": run it in parts");
-    }
+    Set<String> unique = Names.unique(names, "run it in parts");
     Confirmation.require(
         session,
         yes,
         "Release the leases of "
-            + count(unique.size(), "resource")
+            + Names.count(unique.size(), "resource")
             + " in namespace "
             + namespace
             + "? Their holders lose them.",
@@ -79,7 +71,7 @@ final class ReleaseCommand implements Callable<Integer> {
             "Released "
                 + response.getReleasedCount()
                 + " of "
-                + count(unique.size(), "lease")
+                + Names.count(unique.size(), "lease")
                 + " in "
                 + namespace
                 + ".");
@@ -88,9 +80,5 @@ final class ReleaseCommand implements Callable<Integer> {
     notReleased.forEach(name -> table.row(name, "not under a lease (done, unknown or free)"));
     table.print(session.out());
     return 0;
-  }
-
-  static String count(long n, String noun) {
-    return n + " " + noun + (n == 1 ? "" : "s");
   }
 }

@@ -3,7 +3,6 @@ package dev.accord.ctl;
 import com.google.gson.JsonObject;
 import dev.accord.api.admin.ResetRequest;
 import dev.accord.api.admin.ResetResponse;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -28,7 +27,7 @@ final class ResetCommand implements Callable<Integer> {
       index = "1..*",
       arity = "0..*",
       paramLabel = "NAME",
-      description = "Done resources to reset, 1 to " + ReleaseCommand.MAX_NAMES + ".")
+      description = "Done resources to reset, 1 to " + Names.MAX + ".")
   List<String> names = List.of();
 
   @Option(names = "--all", description = "Every done resource of the namespace.")
@@ -42,20 +41,12 @@ final class ResetCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Session session = root.session();
-    Set<String> unique = new LinkedHashSet<>(names);
+    Set<String> unique = Names.unique(names, "run it in parts, or use --all");
     if (all == !unique.isEmpty()) {
       throw new UsageError(
           all
               ? "give names or --all, not both"
               : "name the resources to reset, or give --all for every done one");
-    }
-    if (unique.size() > ReleaseCommand.MAX_NAMES) {
-      throw new UsageError(
-          "at most "
-              + ReleaseCommand.MAX_NAMES
-              + " names at a time, got "
-              + unique.size()
-              + ": run it in parts, or use --all");
     }
     Confirmation.require(
         session,
@@ -63,7 +54,7 @@ final class ResetCommand implements Callable<Integer> {
         all
             ? "Reset EVERY done resource of namespace " + namespace + " to pending?"
             : "Reset "
-                + ReleaseCommand.count(unique.size(), "resource")
+                + Names.count(unique.size(), "resource")
                 + " of namespace "
                 + namespace
                 + " to pending?",
@@ -87,7 +78,7 @@ final class ResetCommand implements Callable<Integer> {
           .out()
           .println(
               "Reset "
-                  + ReleaseCommand.count(response.getReset(), "done resource")
+                  + Names.count(response.getReset(), "done resource")
                   + " of "
                   + namespace
                   + ": pending again.");
