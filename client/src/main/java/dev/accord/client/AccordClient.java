@@ -2,6 +2,9 @@ package dev.accord.client;
 
 import dev.accord.api.InputLimits;
 import io.grpc.CallCredentials;
+import io.grpc.ChannelCredentials;
+import io.grpc.CompositeChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -419,17 +422,37 @@ public final class AccordClient implements AutoCloseable {
     public AccordClient build() {
       ManagedChannel connection = channel;
       if (connection == null) {
-        if (target == null) {
-          throw new IllegalStateException(
-              "set a target (or " + ENV_TARGET + " with builderFromEnvironment)");
-        }
-        connection =
-            tls == null && !httpsTarget
-                ? Calls.connect(target)
-                : Calls.connect(
-                    target, (tls == null ? ClientTls.DEFAULT_TRUST : tls).credentials());
+        requireTarget();
+        connection = Calls.connect(target, transportCredentials());
       }
       return new AccordClient(this, connection);
+    }
+
+    /**
+     * A channel to the target with these TLS settings that sends the bearer token with every call,
+     * for tools that call the generated stubs themselves (accordctl); the caller shuts it down.
+     */
+    public ManagedChannel buildChannel() {
+      requireTarget();
+      ChannelCredentials transport = transportCredentials();
+      return Calls.connect(
+          target,
+          credentials == null
+              ? transport
+              : CompositeChannelCredentials.create(transport, credentials));
+    }
+
+    private void requireTarget() {
+      if (target == null) {
+        throw new IllegalStateException(
+            "set a target (or " + ENV_TARGET + " with builderFromEnvironment)");
+      }
+    }
+
+    private ChannelCredentials transportCredentials() {
+      return tls == null && !httpsTarget
+          ? InsecureChannelCredentials.create()
+          : (tls == null ? ClientTls.DEFAULT_TRUST : tls).credentials();
     }
   }
 }
