@@ -3,6 +3,8 @@ package dev.accord.server;
 import dev.accord.server.access.AccessFileReloader;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.cli.DemoCommand;
+import dev.accord.server.retention.RetentionPeriod;
+import dev.accord.server.retention.RetentionSweeper;
 import dev.accord.server.security.AuthMode;
 import dev.accord.server.security.Authenticator;
 import dev.accord.server.security.BearerAuthenticators;
@@ -58,6 +60,15 @@ public final class AccordServerMain implements Callable<Integer> {
               + " for Kubernetes' gRPC probes, which cannot speak TLS (ACCORD_HEALTH_LISTEN; unset:"
               + " no such port).")
   String healthListen;
+
+  @Option(
+      names = "--retention",
+      defaultValue = "${env:ACCORD_RETENTION:-off}",
+      paramLabel = "PERIOD",
+      description =
+          "Delete resources done longer ago than this, in the background: 30d, 12h, 90m or off"
+              + " (ACCORD_RETENTION, default ${DEFAULT-VALUE}).")
+  String retention;
 
   @Option(
       names = "--backend",
@@ -181,7 +192,8 @@ public final class AccordServerMain implements Callable<Integer> {
               new TlsSettings(tlsCertFile, tlsKeyFile, tlsClientCaFile),
               ServerConfig.parseReflection(reflection),
               accessFile == null || accessFile.toString().isEmpty() ? null : accessFile,
-              AuthMode.parse(auth, authAudience));
+              AuthMode.parse(auth, authAudience),
+              RetentionPeriod.parse(retention));
       ServerConfig.requireAccessFileWithAuthentication(
           config.authenticationOn(), config.accessFile());
       if (shutdownGraceSeconds < 0) {
@@ -286,6 +298,7 @@ public final class AccordServerMain implements Callable<Integer> {
           describe(healthListen, healthEndpoint.getPort()));
     }
     io.grpc.Server health = healthEndpoint;
+    RetentionSweeper sweeper = RetentionSweeper.start(backend, config.retention());
     log.info(
         "Accord server listening on {} (backend: {}, {})",
         describe(config.listen(), server.port()),
@@ -299,6 +312,7 @@ public final class AccordServerMain implements Callable<Integer> {
               log.info(
                   "Shutting down: refusing new calls, giving in-flight calls {} s",
                   config.shutdownGrace().toSeconds());
+              sweeper.close();
               boolean clean = server.shutdown();
               // After the API port: probes see NOT_SERVING during the grace period.
               if (health != null) {

@@ -5,6 +5,7 @@ import dev.accord.server.tls.TlsSettings;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Everything a server process is told, validated: each check names the setting (flag and variable)
@@ -21,6 +22,8 @@ import java.time.Duration;
  * @param reflection whether server reflection is served ({@code ACCORD_REFLECTION})
  * @param accessFile the access rules (ACCORD_ACCESS_FILE); null when none is given
  * @param auth how callers prove who they are ({@code ACCORD_AUTH})
+ * @param retention how long done resources are kept ({@code ACCORD_RETENTION}); empty: until
+ *     deleted by hand
  */
 public record ServerConfig(
     InetSocketAddress listen,
@@ -32,7 +35,8 @@ public record ServerConfig(
     TlsSettings tls,
     boolean reflection,
     Path accessFile,
-    AuthMode auth) {
+    AuthMode auth,
+    Optional<Duration> retention) {
   public static final int DEFAULT_PORT = 7475;
 
   /** Plaintext, with reflection, without access rules. */
@@ -53,7 +57,8 @@ public record ServerConfig(
         TlsSettings.PLAINTEXT,
         true,
         null,
-        new AuthMode.None());
+        new AuthMode.None(),
+        Optional.empty());
   }
 
   /**
@@ -96,6 +101,9 @@ public record ServerConfig(
     }
     if (auth == null) {
       throw new IllegalArgumentException("ACCORD_AUTH (--auth) must be set");
+    }
+    if (retention == null) {
+      retention = Optional.empty();
     }
     if (tls == null) {
       throw new IllegalArgumentException("tls must be TlsSettings.PLAINTEXT, not null");

@@ -3,19 +3,26 @@ package dev.accord.server.retention;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.BackendUnavailableException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Deletes the resources done longer ago than the retention period ({@code ACCORD_RETENTION}), in
- * the background: every {@link #INTERVAL}, batches of at most {@link #BATCH_ROWS} rows, each its
- * own short transaction, until a batch comes back short. Grants are never blocked for longer than
- * one batch. The backend makes replicas of one database take turns ({@link
- * Backend#deleteDoneOlderThan}), keeps fencing tokens from going back for deleted names, and tells
- * Watch streams which names went, so clients' done-caches drop them.
+ * The server's background deletions, every {@link #INTERVAL}, in batches of at most {@link
+ * #BATCH_ROWS} rows, each its own short transaction, until a batch comes back short, so grants wait
+ * for one batch at most:
+ *
+ * <ul>
+ *   <li>resources done longer ago than the retention period ({@code ACCORD_RETENTION}), when one is
+ *       set. The backend makes replicas of one database take turns, keeps fencing tokens from going
+ *       back for deleted names and tells Watch streams which names went;
+ *   <li>always, the record of removals older than {@link #REMOVAL_HISTORY}: a Watch cursor older
+ *       than that is refused as expired and its client lists again.
+ * </ul>
  */
 public final class RetentionSweeper implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(RetentionSweeper.class);
@@ -26,13 +33,18 @@ public final class RetentionSweeper implements AutoCloseable {
   /** How often the sweep runs; done rows outlive the period by at most this much. */
   public static final Duration INTERVAL = Duration.ofMinutes(1);
 
+  /** How long a disconnected Watch client can resume from its cursor. */
+  public static final Duration REMOVAL_HISTORY = Duration.ofDays(7);
+
   private final Backend backend;
-  private final Duration retention;
+  private final Optional<Duration> retention;
+  private final LongSupplier clock;
   private final ScheduledExecutorService timer;
 
-  private RetentionSweeper(Backend backend, Duration retention) {
+  RetentionSweeper(Backend backend, Optional<Duration> retention, LongSupplier clock) {
     this.backend = backend;
     this.retention = retention;
+    this.clock = clock;
     this.timer =
         Executors.newSingleThreadScheduledExecutor(
             task -> {
@@ -42,30 +54,44 @@ public final class RetentionSweeper implements AutoCloseable {
             });
   }
 
-  /** Starts sweeping now and every {@code interval}. */
-  public static RetentionSweeper start(Backend backend, Duration retention, Duration interval) {
-    RetentionSweeper sweeper = new RetentionSweeper(backend, retention);
+  /** Starts sweeping now and every {@link #INTERVAL}. */
+  public static RetentionSweeper start(Backend backend, Optional<Duration> retention) {
+    RetentionSweeper sweeper = new RetentionSweeper(backend, retention, System::currentTimeMillis);
     sweeper.timer.scheduleWithFixedDelay(
-        sweeper::sweepLogged, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
-    log.info(
-        "Retention: resources done more than {} ago are deleted, checked every {}",
-        retention,
-        interval);
+        sweeper::sweepLogged, 0, INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+    retention.ifPresent(
+        period ->
+            log.info(
+                "Retention: resources done more than {} ago are deleted, checked every {}",
+                period,
+                INTERVAL));
     return sweeper;
   }
 
   /**
-   * Deletes batch after batch until one is short.
+   * One sweep: batch after batch until one is short.
    *
    * @return how many resources were deleted
    */
-  public long sweep() {
+  long sweep() {
+    long now = clock.getAsLong();
+    long deleted = 0;
+    if (retention.isPresent()) {
+      long cutoff = now - retention.get().toMillis();
+      deleted = inBatches(() -> backend.deleteDoneBefore(cutoff, BATCH_ROWS));
+    }
+    long horizon = now - REMOVAL_HISTORY.toMillis();
+    inBatches(() -> backend.pruneRemovals(horizon, BATCH_ROWS));
+    return deleted;
+  }
+
+  private long inBatches(LongSupplier batch) {
     long total = 0;
-    long deleted;
+    long rows;
     do {
-      deleted = backend.deleteDoneOlderThan(retention, BATCH_ROWS);
-      total += deleted;
-    } while (deleted == BATCH_ROWS && !timer.isShutdown());
+      rows = batch.getAsLong();
+      total += rows;
+    } while (rows == BATCH_ROWS && !timer.isShutdown());
     return total;
   }
 
@@ -73,7 +99,7 @@ public final class RetentionSweeper implements AutoCloseable {
     try {
       long deleted = sweep();
       if (deleted > 0) {
-        log.info("Retention: deleted {} resources done more than {} ago", deleted, retention);
+        log.info("Retention: deleted {} resources done more than {} ago", deleted, retention.get());
       }
     } catch (BackendUnavailableException e) {
       // The database is down: the next run tries again.

@@ -137,9 +137,14 @@ final class AdminStatements {
   /**
    * Retention: deletes at most a number of resources of any namespace done before a time, oldest
    * first within each namespace, namespace by namespace (found by a loose scan of the done-time
-   * index). The DELETE checks done_at again, so a row reset meanwhile stays. Parameters: cutoff
-   * (Unix milliseconds), limit, limit, cutoff.
+   * index). The DELETE checks done_at again, so a row reset meanwhile stays. Replicas take turns: a
+   * batch runs only while its transaction holds the advisory lock {@link #RETENTION_LOCK}, and
+   * deletes nothing when another replica's batch holds it. Parameters: cutoff (Unix milliseconds),
+   * limit, limit, cutoff.
    */
+  /** The advisory lock key retention batches take: "accord-r" in ASCII. */
+  static final long RETENTION_LOCK = 0x6163636f72642d72L;
+
   static final String DELETE_EXPIRED_SQL =
       ("""
       WITH RECURSIVE ns AS (
@@ -148,7 +153,9 @@ final class AdminStatements {
         SELECT (SELECT r.namespace FROM accord_resource r
                  WHERE r.done_at IS NOT NULL AND r.namespace > ns.namespace ORDER BY r.namespace LIMIT 1)
           FROM ns WHERE ns.namespace IS NOT NULL
-      ), cutoff AS (SELECT to_timestamp(?::bigint / 1000.0) AS at), victims AS (
+      ), cutoff AS (
+        SELECT to_timestamp(?::bigint / 1000.0) AS at WHERE pg_try_advisory_xact_lock(%d)
+      ), victims AS (
         SELECT v.id
           FROM ns CROSS JOIN cutoff
           CROSS JOIN LATERAL (
@@ -164,7 +171,9 @@ final class AdminStatements {
       )"""
               + AFTER_DELETE)
           .formatted(
-              "SELECT namespace, name FROM gone ORDER BY namespace, name", DoneNotifier.CHANNEL);
+              RETENTION_LOCK,
+              "SELECT namespace, name FROM gone ORDER BY namespace, name",
+              DoneNotifier.CHANNEL);
 
   /**
    * Forgets removals recorded before a time, oldest first, and remembers the latest transaction
