@@ -299,7 +299,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
           case ALL -> ListQuery.StateFilter.ALL;
           case DONE -> ListQuery.StateFilter.DONE;
           case PENDING -> ListQuery.StateFilter.PENDING;
-          case UNRECOGNIZED ->
+          case HELD, AVAILABLE, UNRECOGNIZED ->
               throw new InvalidArgumentException(
                   "filter.status",
                   "unknown value " + filter.getStatusValue() + ", expected ALL, DONE or PENDING");
