@@ -35,6 +35,7 @@ final class DoneFeed implements AutoCloseable {
   private final Calls calls;
   private final String namespace;
   private final DoneCache cache;
+  private final DoneNews news;
   private final CountDownLatch warm = new CountDownLatch(1);
   private volatile boolean closed;
   private volatile ClientCallStreamObserver<WatchRequest> watch;
@@ -44,10 +45,11 @@ final class DoneFeed implements AutoCloseable {
   /** Watches that failed since one last delivered a response. */
   private int failedWatches;
 
-  DoneFeed(Calls calls, String namespace, DoneCache cache) {
+  DoneFeed(Calls calls, String namespace, DoneCache cache, DoneNews news) {
     this.calls = calls;
     this.namespace = namespace;
     this.cache = cache;
+    this.news = news;
   }
 
   void start() {
@@ -85,7 +87,10 @@ final class DoneFeed implements AutoCloseable {
 
               @Override
               public void onNext(WatchResponse response) {
-                response.getNamesList().forEach(cache::add);
+                for (String name : response.getNamesList()) {
+                  cache.add(name);
+                  news.heard(name);
+                }
                 synchronized (DoneFeed.this) {
                   cursor = response.getCursor();
                   failedWatches = 0;
