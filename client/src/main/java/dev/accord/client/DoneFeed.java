@@ -21,6 +21,11 @@ import java.util.concurrent.TimeUnit;
  * server that cannot watch from the start (an older Accord) answers with a bookmark of the present
  * instead: then List the done resources (everything before that cursor) and apply what Watch
  * streams. Against a server without Watch (the Go implementation) it lists once.
+ *
+ * <p>Names the stream says are no longer done (reset for a rerun, or deleted) leave the cache, all
+ * of them at once for a whole namespace; a Watch that starts over from the start begins with an
+ * empty cache, so a name removed while the client was away does not stay. (Servers old enough to
+ * need the List send no removals.)
  */
 final class DoneFeed implements AutoCloseable {
   /** Retries of a Watch or a List that failed, until the client closes. */
@@ -87,10 +92,7 @@ final class DoneFeed implements AutoCloseable {
 
               @Override
               public void onNext(WatchResponse response) {
-                for (String name : response.getNamesList()) {
-                  cache.add(name);
-                  news.heard(name);
-                }
+                apply(response);
                 synchronized (DoneFeed.this) {
                   cursor = response.getCursor();
                   failedWatches = 0;
@@ -140,6 +142,21 @@ final class DoneFeed implements AutoCloseable {
             });
   }
 
+  /**
+   * Names no longer done leave the cache before the response's done names go in: a name in both
+   * lists was removed, then done again.
+   */
+  private void apply(WatchResponse response) {
+    if (response.getRemovedAll()) {
+      cache.clear();
+    }
+    response.getRemovedList().forEach(cache::remove);
+    for (String name : response.getNamesList()) {
+      cache.add(name);
+      news.heard(name);
+    }
+  }
+
   private synchronized void reconnect(boolean relist) {
     if (closed) {
       return;
@@ -151,6 +168,10 @@ final class DoneFeed implements AutoCloseable {
     calls.schedule(
         () -> {
           calls.reconnectNow();
+          if (from.isEmpty()) {
+            // Names removed while this client was away are in no stream: start from nothing.
+            cache.clear();
+          }
           watch(from);
         },
         RETRY.delayMillis(failedWatches++));
