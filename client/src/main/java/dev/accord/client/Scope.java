@@ -9,8 +9,8 @@ import java.util.concurrent.ExecutionException;
 /**
  * The client's calls in one namespace with one TTL, over the client's one connection and under its
  * owner: {@code client.in("daily-2026-12-01").withTtl(Duration.ofMinutes(1)).acquire(name)}. A
- * scope is cheap to make and keep; it lives as long as its client. Only the client's own namespace
- * has a done-cache: in another, every acquire and claim asks the server.
+ * scope is cheap to make and keep, thread-safe, and lives as long as its client. Only the client's
+ * own namespace has a done-cache: in another, every acquire and claim asks the server.
  *
  * <pre>{@code
  * Scope reports = client.in("reports").withTtl(Duration.ofSeconds(90));
