@@ -4,15 +4,14 @@ import dev.accord.api.InputLimits;
 import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.CompositeChannelCredentials;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,9 +58,10 @@ public final class AccordClient implements AutoCloseable {
   private final String namespace;
   private final Duration ttl;
   private final DoneCache cache = new DoneCache();
+  private final DoneNews doneNews = new DoneNews();
   private final OpenLeases leases;
-  private final Acquirer acquirer;
   private final DoneFeed feed;
+  private final Scope scope;
 
   /** Hears what happens in the background, where there is no caller to throw to. */
   public interface Listener {
@@ -83,9 +83,17 @@ public final class AccordClient implements AutoCloseable {
     this.owner = builder.owner;
     this.namespace = builder.namespace;
     this.ttl = builder.ttl;
-    this.leases = new OpenLeases(calls, owner, ttl, cache);
-    this.acquirer = new Acquirer(calls, leases, cache, namespace, builder.defaultMetadata);
-    this.feed = builder.doneCache ? new DoneFeed(calls, namespace, cache) : null;
+    this.leases = new OpenLeases(calls, owner);
+    this.feed = builder.doneCache ? new DoneFeed(calls, namespace, cache, doneNews) : null;
+    ClientParts parts =
+        new ClientParts(
+            calls,
+            leases,
+            namespace,
+            cache,
+            feed == null ? null : doneNews,
+            Map.copyOf(builder.defaultMetadata));
+    this.scope = new Scope(parts, namespace, ttl);
     if (feed != null) {
       feed.start();
     }
@@ -131,7 +139,22 @@ public final class AccordClient implements AutoCloseable {
    *     call deadline
    */
   public AcquireResult acquire(String name, Map<String, String> metadata) {
-    return acquirer.acquire(name, metadata);
+    return scope.acquire(name, metadata);
+  }
+
+  /** See {@link Scope#acquire(String, Duration)}: waits while another worker holds it. */
+  public AcquireResult acquire(String name, Duration wait) throws InterruptedException {
+    return scope.acquire(name, wait);
+  }
+
+  /** See {@link Scope#acquireAsync(String)}. */
+  public CompletableFuture<AcquireResult> acquireAsync(String name) {
+    return scope.acquireAsync(name);
+  }
+
+  /** See {@link Scope#acquireAsync(String, Duration)}. */
+  public CompletableFuture<AcquireResult> acquireAsync(String name, Duration wait) {
+    return scope.acquireAsync(name, wait);
   }
 
   /**
@@ -147,13 +170,25 @@ public final class AccordClient implements AutoCloseable {
    *     call deadline
    */
   public ClaimResult claim(List<String> names, int max) {
-    return acquirer.claim(names, max);
+    return scope.claim(names, max);
   }
 
-  /**
-   * The lease on {@code name} when it could be acquired, otherwise empty (held by another, or
-   * done).
-   */
+  /** See {@link Scope#claimAsync(List, int)}. */
+  public CompletableFuture<ClaimResult> claimAsync(List<String> names, int max) {
+    return scope.claimAsync(names, max);
+  }
+
+  /** This client's calls in another namespace, over the same connection: see {@link Scope}. */
+  public Scope in(String namespace) {
+    return scope.in(namespace);
+  }
+
+  /** This client's calls with leases of another TTL, over the same connection: {@link Scope}. */
+  public Scope withTtl(Duration ttl) {
+    return scope.withTtl(ttl);
+  }
+
+  /** The lease on {@code name} when it could be acquired, else empty (held, or done). */
   public Optional<Lease> tryAcquire(String name) {
     return acquire(name).leaseIfAcquired();
   }
@@ -177,11 +212,10 @@ public final class AccordClient implements AutoCloseable {
   }
 
   /**
-   * A loop that runs {@code task} over resources with {@code concurrency} threads; see {@link
-   * WorkLoop}.
+   * A loop running {@code task} over resources with {@code concurrency} threads: {@link WorkLoop}.
    */
   public WorkLoop workLoop(int concurrency, WorkLoop.Task task) {
-    return new WorkLoop(this, calls, concurrency, task);
+    return scope.workLoop(concurrency, task);
   }
 
   public String owner() {
@@ -217,8 +251,6 @@ public final class AccordClient implements AutoCloseable {
    * rejects.
    */
   public static final class Builder {
-    private static final Pattern URL_SCHEME = Pattern.compile("(?i)^(https?|grpcs?)://.*");
-    private static final String HTTPS = "https://";
     private String target;
     private boolean httpsTarget;
     private ClientTls tls;
@@ -242,31 +274,8 @@ public final class AccordClient implements AutoCloseable {
      * #tlsTrust}).
      */
     public Builder target(String target) {
-      return target(target, "target");
-    }
-
-    Builder target(String target, String setting) {
-      String expected =
-          setting
-              + " must be a gRPC target such as dns:///accord.default.svc:7475, "
-              + "localhost:7475 or https://accord.example.com:7475, got \""
-              + target
-              + "\"";
-      boolean https = target != null && target.regionMatches(true, 0, HTTPS, 0, HTTPS.length());
-      if (https) {
-        target = target.substring(HTTPS.length());
-      }
-      if (target == null
-          || target.isBlank()
-          || target.chars().anyMatch(Character::isWhitespace)
-          || URL_SCHEME.matcher(target).matches()) {
-        throw new IllegalArgumentException(expected);
-      }
-      if (!target.contains(":")) {
-        throw new IllegalArgumentException(expected + " (the port is missing)");
-      }
-      this.target = target;
-      this.httpsTarget = https;
+      this.target = Settings.target(target, "target");
+      this.httpsTarget = Settings.isHttps(target);
       this.channel = null;
       return this;
     }
@@ -312,34 +321,13 @@ public final class AccordClient implements AutoCloseable {
 
     /** Who holds leases: unique per worker process (default: HOSTNAME, else a random UUID). */
     public Builder owner(String owner) {
-      return owner(owner, "owner");
-    }
-
-    Builder owner(String owner, String setting) {
-      if (owner == null || owner.isEmpty() || owner.length() > InputLimits.MAX_OWNER_CHARS) {
-        throw new IllegalArgumentException(
-            setting
-                + " must be 1 to "
-                + InputLimits.MAX_OWNER_CHARS
-                + " characters, got \""
-                + owner
-                + "\"");
-      }
-      this.owner = owner;
+      this.owner = Settings.owner(owner, "owner");
       return this;
     }
 
     /** The namespace of every resource this client acquires (default: the empty namespace). */
     public Builder namespace(String namespace) {
-      return namespace(namespace, "namespace");
-    }
-
-    Builder namespace(String namespace, String setting) {
-      if (namespace == null || namespace.length() > InputLimits.MAX_NAMESPACE_CHARS) {
-        throw new IllegalArgumentException(
-            setting + " must be at most " + InputLimits.MAX_NAMESPACE_CHARS + " characters");
-      }
-      this.namespace = namespace;
+      this.namespace = Settings.namespace(namespace, "namespace");
       return this;
     }
 
@@ -347,21 +335,7 @@ public final class AccordClient implements AutoCloseable {
      * How long a lease lasts without renewal, whole seconds from 1 s to 1 day (default 10 minutes).
      */
     public Builder ttl(Duration ttl) {
-      return ttl(ttl, "ttl");
-    }
-
-    Builder ttl(Duration ttl, String setting) {
-      if (ttl == null
-          || ttl.toMillis() % 1000 != 0
-          || ttl.toSeconds() < InputLimits.MIN_ACQUIRE_TTL_SECONDS
-          || ttl.toSeconds() > InputLimits.MAX_TTL_SECONDS) {
-        throw new IllegalArgumentException(
-            setting
-                + " must be whole seconds from 1s to 24h, like 90s, 10m or 1h, "
-                + "got "
-                + ttl);
-      }
-      this.ttl = ttl;
+      this.ttl = Settings.ttl(ttl, "ttl");
       return this;
     }
 
@@ -373,10 +347,7 @@ public final class AccordClient implements AutoCloseable {
 
     /** How long one call may take, retries included (default 30 s). */
     public Builder callDeadline(Duration deadline) {
-      if (deadline == null || deadline.isNegative() || deadline.isZero()) {
-        throw new IllegalArgumentException("callDeadline must be positive, got " + deadline);
-      }
-      this.callDeadline = deadline;
+      this.callDeadline = Settings.positive(deadline, "callDeadline");
       return this;
     }
 
@@ -420,12 +391,11 @@ public final class AccordClient implements AutoCloseable {
     }
 
     public AccordClient build() {
-      ManagedChannel connection = channel;
-      if (connection == null) {
-        requireTarget();
-        connection = Calls.connect(target, transportCredentials());
-      }
-      return new AccordClient(this, connection);
+      return new AccordClient(
+          this,
+          channel != null
+              ? channel
+              : Calls.connect(requireTarget(), ClientTls.transport(tls, httpsTarget)));
     }
 
     /**
@@ -433,26 +403,20 @@ public final class AccordClient implements AutoCloseable {
      * for tools that call the generated stubs themselves (accordctl); the caller shuts it down.
      */
     public ManagedChannel buildChannel() {
-      requireTarget();
-      ChannelCredentials transport = transportCredentials();
+      ChannelCredentials transport = ClientTls.transport(tls, httpsTarget);
       return Calls.connect(
-          target,
+          requireTarget(),
           credentials == null
               ? transport
               : CompositeChannelCredentials.create(transport, credentials));
     }
 
-    private void requireTarget() {
+    private String requireTarget() {
       if (target == null) {
         throw new IllegalStateException(
             "set a target (or " + ENV_TARGET + " with builderFromEnvironment)");
       }
-    }
-
-    private ChannelCredentials transportCredentials() {
-      return tls == null && !httpsTarget
-          ? InsecureChannelCredentials.create()
-          : (tls == null ? ClientTls.DEFAULT_TRUST : tls).credentials();
+      return target;
     }
   }
 }

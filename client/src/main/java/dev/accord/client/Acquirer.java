@@ -8,6 +8,7 @@ import dev.accord.api.v1.ClaimRequest;
 import dev.accord.api.v1.ClaimResponse;
 import dev.accord.api.v1.Handle;
 import io.grpc.Status;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,8 +32,12 @@ final class Acquirer {
 
   private final Calls calls;
   private final OpenLeases leases;
+
+  /** The namespace's done-cache, or null: only the client's own namespace has one. */
   private final DoneCache cache;
+
   private final String namespace;
+  private final Duration ttl;
   private final Map<String, String> defaultMetadata;
 
   /** False once the server answered Claim with UNIMPLEMENTED. */
@@ -43,18 +48,39 @@ final class Acquirer {
       OpenLeases leases,
       DoneCache cache,
       String namespace,
+      Duration ttl,
       Map<String, String> defaultMetadata) {
     this.calls = calls;
     this.leases = leases;
     this.cache = cache;
     this.namespace = namespace;
+    this.ttl = ttl;
     this.defaultMetadata = Map.copyOf(defaultMetadata);
+  }
+
+  String namespace() {
+    return namespace;
+  }
+
+  Duration ttl() {
+    return ttl;
+  }
+
+  /** Whether the namespace's done-cache knows {@code name} is done (never, without a cache). */
+  boolean isKnownDone(String name) {
+    return cache != null && cache.contains(name);
+  }
+
+  private void learnedDone(String name) {
+    if (cache != null) {
+      cache.add(name);
+    }
   }
 
   /** See {@link AccordClient#acquire(String, Map)}. */
   AcquireResult acquire(String name, Map<String, String> metadata) {
     calls.requireOpen();
-    if (cache.contains(name)) {
+    if (isKnownDone(name)) {
       return AcquireResult.done(name);
     }
     Map<String, String> merged = new HashMap<>(defaultMetadata);
@@ -64,20 +90,20 @@ final class Acquirer {
             .setOwner(leases.owner())
             .setNamespace(namespace)
             .setName(name)
-            .setTtl(leases.ttlSeconds())
+            .setTtl((int) ttl.toSeconds())
             .putAllMetadata(merged)
             .build();
     long sentAt = System.nanoTime();
     AcquireResponse response = calls.call("acquire " + name, stub -> stub.acquire(request));
     switch (response.getStatus()) {
       case OK -> {
-        return AcquireResult.acquired(leases.open(response.getHandle(), sentAt));
+        return AcquireResult.acquired(leases.open(response.getHandle(), sentAt, ttl, cache));
       }
       case HELD -> {
         return AcquireResult.held(name, Instant.ofEpochMilli(response.getHandle().getExpTms()));
       }
       case DONE -> {
-        cache.add(name);
+        learnedDone(name);
         return AcquireResult.done(name);
       }
       default ->
@@ -104,7 +130,7 @@ final class Acquirer {
     List<String> done = new ArrayList<>();
     List<String> candidates = new ArrayList<>();
     for (String name : new LinkedHashSet<>(names)) {
-      (cache.contains(name) ? done : candidates).add(name);
+      (isKnownDone(name) ? done : candidates).add(name);
     }
     if (candidates.isEmpty()) {
       return new ClaimResult(List.of(), done, List.of(), List.of());
@@ -132,7 +158,7 @@ final class Acquirer {
             .setNamespace(namespace)
             .addAllNames(candidates)
             .setMax(max)
-            .setTtl(leases.ttlSeconds())
+            .setTtl((int) ttl.toSeconds())
             .putAllMetadata(defaultMetadata)
             .build();
     long sentAt = System.nanoTime();
@@ -142,12 +168,10 @@ final class Acquirer {
     Set<String> answered = new HashSet<>(response.getDoneList());
     answered.addAll(response.getHeldList());
     for (Handle grant : response.getGrantedList()) {
-      granted.add(leases.open(grant, sentAt));
+      granted.add(leases.open(grant, sentAt, ttl, cache));
       answered.add(grant.getName());
     }
-    for (String name : response.getDoneList()) {
-      cache.add(name);
-    }
+    response.getDoneList().forEach(this::learnedDone);
     done.addAll(response.getDoneList());
     List<String> untried = candidates.stream().filter(name -> !answered.contains(name)).toList();
     return new ClaimResult(granted, done, response.getHeldList(), untried);

@@ -1,6 +1,8 @@
 package dev.accord.client;
 
 import com.google.rpc.ErrorInfo;
+import dev.accord.api.v1.RenewRequest;
+import dev.accord.api.v1.RenewResponse;
 import dev.accord.api.v1.V1Grpc;
 import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
@@ -11,14 +13,19 @@ import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.protobuf.StatusProto;
+import io.grpc.stub.StreamObserver;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One client's way to the server: the channel and its stubs, the call deadline, retries of
@@ -45,6 +52,9 @@ final class Calls implements AutoCloseable {
   private final Duration callDeadline;
   private final AccordClient.Listener listener;
   private final ScheduledExecutorService scheduler;
+
+  /** Runs the blocking calls behind the CompletableFuture forms (and waits' attempts). */
+  private final ExecutorService callers;
 
   /** Starts long enough ago that the first reconnect may idle the channel. */
   private final AtomicLong lastIdleNanos =
@@ -83,6 +93,13 @@ final class Calls implements AutoCloseable {
         Executors.newSingleThreadScheduledExecutor(
             runnable -> {
               Thread thread = new Thread(runnable, "accord-client");
+              thread.setDaemon(true);
+              return thread;
+            });
+    this.callers =
+        Executors.newCachedThreadPool(
+            runnable -> {
+              Thread thread = new Thread(runnable, "accord-call");
               thread.setDaemon(true);
               return thread;
             });
@@ -260,6 +277,46 @@ final class Calls implements AutoCloseable {
   }
 
   /**
+   * Sends {@code request} without blocking; {@code onDone} or {@code onError} runs on a channel
+   * thread when it ends.
+   */
+  void renewInBackground(
+      RenewRequest request, Deadline deadline, Runnable onDone, Consumer<Throwable> onError) {
+    async
+        .withDeadline(deadline)
+        .renew(
+            request,
+            new StreamObserver<RenewResponse>() {
+              @Override
+              public void onNext(RenewResponse value) {}
+
+              @Override
+              public void onError(Throwable t) {
+                onError.accept(t);
+              }
+
+              @Override
+              public void onCompleted() {
+                onDone.run();
+              }
+            });
+  }
+
+  /**
+   * Runs {@code call} on a thread of the client's own, completing the future with its answer or its
+   * exception.
+   */
+  <T> CompletableFuture<T> inBackground(Supplier<T> call) {
+    requireOpen();
+    return CompletableFuture.supplyAsync(call, callers);
+  }
+
+  /** Runs {@code work} on a thread of the client's own, where it may block on calls. */
+  void execute(Runnable work) {
+    callers.execute(work);
+  }
+
+  /**
    * Stops the scheduler and closes the channel, waiting up to 5 s for calls in flight, then runs
    * the close hook; its failure goes to the listener.
    */
@@ -267,6 +324,7 @@ final class Calls implements AutoCloseable {
   public void close() {
     closed = true;
     scheduler.shutdownNow();
+    callers.shutdown();
     channel.shutdown();
     try {
       if (!channel.awaitTermination(SHUTDOWN_WAIT_SECONDS, TimeUnit.SECONDS)) {

@@ -56,7 +56,8 @@ final class ClientEnvironment {
               + " is not set: it must name the Accord server as a gRPC "
               + "target, e.g. dns:///accord.default.svc:7475 or localhost:7475");
     }
-    builder.target(target, ENV_TARGET);
+    Settings.target(target, ENV_TARGET);
+    builder.target(target);
     tls(env, builder);
   }
 
@@ -79,19 +80,21 @@ final class ClientEnvironment {
   private static void identity(Map<String, String> env, AccordClient.Builder builder) {
     String namespace = env.get(ENV_NAMESPACE);
     if (namespace != null) {
-      builder.namespace(namespace, ENV_NAMESPACE);
+      builder.namespace(Settings.namespace(namespace, ENV_NAMESPACE));
     }
     Optional<String> owner = nonEmpty(env, ENV_OWNER);
     if (owner.isPresent()) {
-      builder.owner(owner.get(), ENV_OWNER);
+      builder.owner(Settings.owner(owner.get(), ENV_OWNER));
     } else {
-      nonEmpty(env, HOSTNAME).ifPresent(hostname -> builder.owner(hostname, HOSTNAME));
+      nonEmpty(env, HOSTNAME)
+          .ifPresent(hostname -> builder.owner(Settings.owner(hostname, HOSTNAME)));
     }
   }
 
   /** How long a lease lasts. */
   private static void leases(Map<String, String> env, AccordClient.Builder builder) {
-    nonEmpty(env, ENV_TTL).ifPresent(ttl -> builder.ttl(Durations.parse(ENV_TTL, ttl), ENV_TTL));
+    nonEmpty(env, ENV_TTL)
+        .ifPresent(ttl -> builder.ttl(Settings.ttl(Durations.parse(ENV_TTL, ttl), ENV_TTL)));
   }
 
   /** How the client proves who it is. */

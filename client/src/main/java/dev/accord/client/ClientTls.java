@@ -1,6 +1,7 @@
 package dev.accord.client;
 
 import io.grpc.ChannelCredentials;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.TlsChannelCredentials;
 import io.grpc.util.CertificateUtils;
 import java.io.ByteArrayInputStream;
@@ -53,6 +54,16 @@ record ClientTls(Path caFile, Path certFile, Path keyFile) {
           e);
     }
     return new ClientTls(caFile, certFile, keyFile);
+  }
+
+  /**
+   * The transport for a client's settings: plaintext unless it has TLS settings or an {@code
+   * https://} target (which trusts the JVM's default trust store).
+   */
+  static ChannelCredentials transport(ClientTls tls, boolean httpsTarget) {
+    return tls == null && !httpsTarget
+        ? InsecureChannelCredentials.create()
+        : (tls == null ? DEFAULT_TRUST : tls).credentials();
   }
 
   /** The channel credentials these settings describe. */

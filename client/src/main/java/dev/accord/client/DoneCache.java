@@ -8,13 +8,14 @@ import net.openhft.hashing.LongTupleHashFunction;
 /**
  * The client's set of names of resources that are done.
  *
- * <p>A done mark is final, so entries are only ever added. Names are not kept: each is reduced to a
- * 128-bit XXH3 fingerprint, and the table holds the fingerprint whole plus a one-byte tag per slot,
- * 17 bytes a slot, about 20 to 25 bytes per name depending on where the table is in its growth
- * cycle (20 when presized). Among n distinct names, some two share a fingerprint with probability
- * about n²/2<sup>129</sup>, so a false positive (which would make a worker skip a resource that is
- * not done) is possible in principle but not in any realistic population. The tag and the home
- * group are bits of the fingerprint, so a hit always means all 128 bits matched.
+ * <p>Names leave when the server says they stopped being done (reset for a rerun, or deleted):
+ * {@link #remove}, {@link #clear}. Names are not kept: each is reduced to a 128-bit XXH3
+ * fingerprint, and the table holds the fingerprint whole plus a one-byte tag per slot, 17 bytes a
+ * slot, about 20 to 25 bytes per name depending on where the table is in its growth cycle (20 when
+ * presized). Among n distinct names, some two share a fingerprint with probability about
+ * n²/2<sup>129</sup>, so a false positive (which would make a worker skip a resource that is not
+ * done) is possible in principle but not in any realistic population. The tag and the home group
+ * are bits of the fingerprint, so a hit always means all 128 bits matched.
  *
  * <p>Names are keyed by their UTF-16 code units ({@link String#charAt}), hashed in place without
  * encoding or allocating. The fingerprints never leave this process, so they need not match how the
@@ -28,13 +29,17 @@ import net.openhft.hashing.LongTupleHashFunction;
  * empty slot) and 8 two-{@code long} fingerprints. A name's home group comes from its fingerprint;
  * it goes into the first group from there on that has an empty slot. A lookup compares the 8 tags
  * of a group at once and reads a fingerprint only where a tag matches; it stops at the first group
- * with an empty slot. The tags of all groups sit together at the end of the one array, about 1/17
- * of it, so an absent name is usually answered from the tags alone, which stay in cache far longer
- * than the fingerprints.
+ * with an empty slot. A removed name's slot becomes empty when its group has another empty slot (no
+ * lookup ever went past that group), else a tombstone (tag 255, which no name has) that lookups
+ * pass over; tombstones go when the table is rebuilt. The tags of all groups sit together at the
+ * end of the one array, about 1/17 of it, so an absent name is usually answered from the tags
+ * alone, which stay in cache far longer than the fingerprints.
  *
- * <p>{@link #contains} takes no lock, allocates nothing, and may run concurrently with {@link
- * #add}. Once {@code add(x)} has returned, every {@code contains(x)} that starts after it (in the
- * happens-before sense) returns {@code true}. Writers serialise on an internal lock.
+ * <p>{@link #contains} takes no lock, allocates nothing, and may run concurrently with the writers.
+ * Once {@code add(x)} has returned, every {@code contains(x)} that starts after it (in the
+ * happens-before sense) returns {@code true}, until a {@code remove(x)} or {@code clear()} returns;
+ * a lookup running while {@code x} is removed may answer either. Writers serialise on an internal
+ * lock.
  */
 public final class DoneCache {
 
@@ -56,6 +61,9 @@ public final class DoneCache {
 
   private static final long LOW_BITS = 0x7F7F_7F7F_7F7F_7F7FL;
   private static final long EACH_BYTE = 0x0101_0101_0101_0101L;
+
+  /** The tag of a removed name's slot that lookups must pass over; {@link #tag} never gives it. */
+  private static final int TOMBSTONE = 0xFF;
 
   // 2 groups, 16 slots: small enough that an idle client pays almost nothing.
   private static final int DEFAULT_EXPECTED_NAMES = 12;
@@ -81,6 +89,9 @@ public final class DoneCache {
 
   /** Guarded by {@link #writeLock}. */
   private int maxFill;
+
+  /** Guarded by {@link #writeLock}: slots holding a tombstone, which count against maxFill. */
+  private int tombstones;
 
   /** A small cache that grows as names are added. */
   public DoneCache() {
@@ -152,13 +163,54 @@ public final class DoneCache {
         return false;
       }
       int n = size;
-      if (n >= maxFill) {
-        t = grow(t);
+      if (n + tombstones >= maxFill) {
+        int groups = t.length / GROUP_LONGS;
+        // Mostly tombstones: rebuild at the same size, which drops them; else grow.
+        t = rebuild(t, n >= maxFill * 3L / 4 ? grownGroups(groups) : groups);
         at = find(t, first, second);
       }
       put(t, ~at, first, second, true);
       size = n + 1;
       return true;
+    }
+  }
+
+  /** Removes {@code name}; returns {@code true} if it was present. */
+  public boolean remove(String name) {
+    long[] fp = fingerprint(name);
+    long first = fp[0];
+    long second = fp[1];
+    synchronized (writeLock) {
+      long[] t = table;
+      int at = find(t, first, second);
+      if (at < 0) {
+        return false;
+      }
+      int slot = at / 2;
+      int word = (t.length / GROUP_LONGS) * (2 * GROUP_SLOTS) + slot / GROUP_SLOTS;
+      long tags = t[word];
+      int shift = 8 * (slot % GROUP_SLOTS);
+      boolean groupHasRoom = zeroBytes(tags) != 0;
+      long cleared = tags & ~(0xFFL << shift);
+      if (!groupHasRoom) {
+        // Lookups of other names may have gone past this full group: keep it looking full.
+        cleared |= (long) TOMBSTONE << shift;
+        tombstones++;
+      }
+      WORD.setRelease(t, word, cleared);
+      size--;
+      return true;
+    }
+  }
+
+  /** Removes every name, and gives the memory back. */
+  public void clear() {
+    synchronized (writeLock) {
+      int groups = groupsFor(DEFAULT_EXPECTED_NAMES);
+      table = new long[GROUP_LONGS * groups];
+      maxFill = maxFill(groups);
+      tombstones = 0;
+      size = 0;
     }
   }
 
@@ -214,21 +266,25 @@ public final class DoneCache {
     }
   }
 
-  private long[] grow(long[] old) {
-    int oldGroups = old.length / GROUP_LONGS;
+  private int grownGroups(int oldGroups) {
     if (oldGroups >= MAX_GROUPS) {
       throw new IllegalStateException("DoneCache is full: " + size + " names");
     }
     // 1.25x: right after growth the table is ~68% full, which keeps the footprint between ~20 and
     // ~25 bytes per name at every size. Each name is copied ~4 times over the cache's life.
-    int groups =
-        (int) Math.min(MAX_GROUPS, Math.max(oldGroups + 1L, oldGroups + (oldGroups >>> 2)));
+    return (int) Math.min(MAX_GROUPS, Math.max(oldGroups + 1L, oldGroups + (oldGroups >>> 2)));
+  }
+
+  /** Copies every name (not the tombstones) into a new table of {@code groups} groups. */
+  private long[] rebuild(long[] old, int groups) {
+    int oldGroups = old.length / GROUP_LONGS;
     long[] t = new long[GROUP_LONGS * groups];
     int oldTags = oldGroups * (2 * GROUP_SLOTS);
     for (int g = 0; g < oldGroups; g++) {
       long word = old[oldTags + g];
       for (int k = 0; word != 0; k++, word >>>= 8) {
-        if ((word & 0xFF) != 0) {
+        int tag = (int) (word & 0xFF);
+        if (tag != 0 && tag != TOMBSTONE) {
           int at = 2 * (g * GROUP_SLOTS + k);
           put(t, ~find(t, old[at], old[at + 1]), old[at], old[at + 1], false);
         }
@@ -238,6 +294,7 @@ public final class DoneCache {
     // Readers still probing the old array see a consistent, merely stale, set.
     table = t;
     maxFill = maxFill(groups);
+    tombstones = 0;
     return t;
   }
 
@@ -249,10 +306,12 @@ public final class DoneCache {
     return (int) (((second >>> 32) * groups) >>> 32);
   }
 
-  /** Eight more bits of the fingerprint, never 0 (which marks an empty slot): 1 to 255. */
+  /**
+   * Eight more bits of the fingerprint, never 0 (an empty slot) nor 255 (a tombstone): 1 to 254.
+   */
   static int tag(long second) {
     int tag = (int) (second >>> 24) & 0xFF;
-    return tag + ((tag - 1) >>> 31);
+    return tag == 0 ? 1 : tag == TOMBSTONE ? TOMBSTONE - 1 : tag;
   }
 
   /** The high bit of each byte of {@code x} that is zero; exact (no carries between bytes). */

@@ -21,6 +21,11 @@ import java.util.concurrent.TimeUnit;
  * server that cannot watch from the start (an older Accord) answers with a bookmark of the present
  * instead: then List the done resources (everything before that cursor) and apply what Watch
  * streams. Against a server without Watch (the Go implementation) it lists once.
+ *
+ * <p>Names the stream says are no longer done (reset for a rerun, or deleted) leave the cache, all
+ * of them at once for a whole namespace; a Watch that starts over from the start begins with an
+ * empty cache, so a name removed while the client was away does not stay. (Servers old enough to
+ * need the List send no removals.)
  */
 final class DoneFeed implements AutoCloseable {
   /** Retries of a Watch or a List that failed, until the client closes. */
@@ -35,6 +40,7 @@ final class DoneFeed implements AutoCloseable {
   private final Calls calls;
   private final String namespace;
   private final DoneCache cache;
+  private final DoneNews news;
   private final CountDownLatch warm = new CountDownLatch(1);
   private volatile boolean closed;
   private volatile ClientCallStreamObserver<WatchRequest> watch;
@@ -44,10 +50,11 @@ final class DoneFeed implements AutoCloseable {
   /** Watches that failed since one last delivered a response. */
   private int failedWatches;
 
-  DoneFeed(Calls calls, String namespace, DoneCache cache) {
+  DoneFeed(Calls calls, String namespace, DoneCache cache, DoneNews news) {
     this.calls = calls;
     this.namespace = namespace;
     this.cache = cache;
+    this.news = news;
   }
 
   void start() {
@@ -85,7 +92,7 @@ final class DoneFeed implements AutoCloseable {
 
               @Override
               public void onNext(WatchResponse response) {
-                response.getNamesList().forEach(cache::add);
+                apply(response);
                 synchronized (DoneFeed.this) {
                   cursor = response.getCursor();
                   failedWatches = 0;
@@ -135,6 +142,21 @@ final class DoneFeed implements AutoCloseable {
             });
   }
 
+  /**
+   * Names no longer done leave the cache before the response's done names go in: a name in both
+   * lists was removed, then done again.
+   */
+  private void apply(WatchResponse response) {
+    if (response.getRemovedAll()) {
+      cache.clear();
+    }
+    response.getRemovedList().forEach(cache::remove);
+    for (String name : response.getNamesList()) {
+      cache.add(name);
+      news.heard(name);
+    }
+  }
+
   private synchronized void reconnect(boolean relist) {
     if (closed) {
       return;
@@ -146,6 +168,10 @@ final class DoneFeed implements AutoCloseable {
     calls.schedule(
         () -> {
           calls.reconnectNow();
+          if (from.isEmpty()) {
+            // Names removed while this client was away are in no stream: start from nothing.
+            cache.clear();
+          }
           watch(from);
         },
         RETRY.delayMillis(failedWatches++));

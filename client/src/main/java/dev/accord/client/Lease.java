@@ -4,13 +4,13 @@ import com.google.protobuf.ByteString;
 import dev.accord.api.v1.DoneRequest;
 import dev.accord.api.v1.Handle;
 import dev.accord.api.v1.RenewRequest;
-import dev.accord.api.v1.RenewResponse;
 import io.grpc.Deadline;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.stub.StreamObserver;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -41,6 +41,11 @@ public final class Lease implements AutoCloseable {
 
   private final Calls calls;
   private final OpenLeases leases;
+  private final Duration ttl;
+
+  /** The done-cache of the lease's namespace, or null when the client keeps none for it. */
+  private final DoneCache cache;
+
   private final String name;
   private final ByteString handleId;
   private final long fencingToken;
@@ -48,6 +53,7 @@ public final class Lease implements AutoCloseable {
 
   private volatile State state = State.ACTIVE;
   private volatile LeaseLostException lostBecause;
+  private final CompletableFuture<LeaseLostException> lost = new CompletableFuture<>();
 
   /**
    * Our conservative view of the expiry: when the last successful renewal was sent, plus the TTL.
@@ -57,14 +63,16 @@ public final class Lease implements AutoCloseable {
   private ScheduledFuture<?> nextRenewal;
   private int failedRenewals;
 
-  Lease(Calls calls, OpenLeases leases, Handle handle, long sentAtNanos) {
+  Lease(Calls calls, OpenLeases leases, Handle handle, long sentAt, Duration ttl, DoneCache cache) {
     this.calls = calls;
     this.leases = leases;
+    this.ttl = ttl;
+    this.cache = cache;
     this.name = handle.getName();
     this.handleId = handle.getId();
     this.fencingToken = Integer.toUnsignedLong(handle.getNumAcquired());
     this.metadata = new LeaseMetadata(handle.getMetadataMap());
-    this.expiresAtNanos = sentAtNanos + leases.ttl().toNanos();
+    this.expiresAtNanos = sentAt + ttl.toNanos();
   }
 
   /** The resource's name. */
@@ -89,6 +97,23 @@ public final class Lease implements AutoCloseable {
   /** True while this lease is the worker's: not lost, done or discarded. */
   public boolean isValid() {
     return state == State.ACTIVE;
+  }
+
+  /**
+   * True once the lease was lost while running (a renewal was refused, or renewals failed until it
+   * ran out): the resource may be another worker's now. A long task polls this between steps.
+   */
+  public boolean isLost() {
+    return lost.isDone();
+  }
+
+  /**
+   * Completes with the reason when the lease is lost while running; never completes otherwise.
+   * Callbacks run on the client's background thread and must not block (cancel the work, set a
+   * flag, interrupt a thread).
+   */
+  public CompletableFuture<LeaseLostException> whenLost() {
+    return lost.thenApply(reason -> reason);
   }
 
   /** True once this lease marked the resource done. */
@@ -125,7 +150,7 @@ public final class Lease implements AutoCloseable {
     requireActive("renew");
     Map<String, String> sending = metadata.outgoing(extra);
     long sentAt = System.nanoTime();
-    RenewRequest request = renewRequest(leases.ttlSeconds(), sending);
+    RenewRequest request = renewRequest((int) ttl.toSeconds(), sending);
     try {
       calls.call("renew " + name, stub -> stub.renew(request));
     } catch (LeaseLostException e) {
@@ -167,7 +192,9 @@ public final class Lease implements AutoCloseable {
     }
     finish(State.DONE);
     metadata.sent(sending);
-    leases.markedDone(this);
+    if (cache != null) {
+      cache.add(name);
+    }
   }
 
   public void done() {
@@ -223,24 +250,12 @@ public final class Lease implements AutoCloseable {
     }
     Map<String, String> sending = metadata.outgoing(Map.of());
     finish(State.DISCARDED);
-    calls
-        .async()
-        .withDeadlineAfter(5, TimeUnit.SECONDS)
-        .renew(
-            renewRequest(RELEASE_TTL, sending),
-            new StreamObserver<RenewResponse>() {
-              @Override
-              public void onNext(RenewResponse value) {}
-
-              @Override
-              public void onError(Throwable t) {
-                String what = "release of " + name + " as the client closed";
-                calls.listener().backgroundError(what + " (its lease will run out by itself)", t);
-              }
-
-              @Override
-              public void onCompleted() {}
-            });
+    String what = "release of " + name + " as the client closed (its lease will run out by itself)";
+    calls.renewInBackground(
+        renewRequest(RELEASE_TTL, sending),
+        Deadline.after(5, TimeUnit.SECONDS),
+        () -> {},
+        error -> calls.listener().backgroundError(what, error));
   }
 
   // ---- background renewal ----
@@ -250,7 +265,7 @@ public final class Lease implements AutoCloseable {
   }
 
   private long renewalPeriodMillis() {
-    return Math.max(100, leases.ttl().toMillis() * 3 / 10);
+    return Math.max(100, ttl.toMillis() * 3 / 10);
   }
 
   private synchronized void scheduleRenewal(long delayMillis) {
@@ -272,31 +287,19 @@ public final class Lease implements AutoCloseable {
     }
     Deadline deadline =
         Deadline.after(Math.min(left, calls.callDeadline().toNanos()), TimeUnit.NANOSECONDS);
-    calls
-        .async()
-        .withDeadline(deadline)
-        .renew(
-            renewRequest(leases.ttlSeconds(), sending),
-            new StreamObserver<RenewResponse>() {
-              @Override
-              public void onNext(RenewResponse value) {}
-
-              @Override
-              public void onError(Throwable t) {
-                renewalFailed(t);
-              }
-
-              @Override
-              public void onCompleted() {
-                synchronized (Lease.this) {
-                  if (state == State.ACTIVE) {
-                    sent(sending, sentAt);
-                    failedRenewals = 0;
-                  }
-                }
-                scheduleRenewal(renewalPeriodMillis());
-              }
-            });
+    calls.renewInBackground(
+        renewRequest((int) ttl.toSeconds(), sending),
+        deadline,
+        () -> {
+          synchronized (this) {
+            if (state == State.ACTIVE) {
+              sent(sending, sentAt);
+              failedRenewals = 0;
+            }
+          }
+          scheduleRenewal(renewalPeriodMillis());
+        },
+        this::renewalFailed);
   }
 
   private void renewalFailed(Throwable error) {
@@ -353,13 +356,14 @@ public final class Lease implements AutoCloseable {
   /** What was sent is now the server's, and the lease runs a TTL from when it was sent. */
   private void sent(Map<String, String> sending, long sentAtNanos) {
     metadata.sent(sending);
-    expiresAtNanos = sentAtNanos + leases.ttl().toNanos();
+    expiresAtNanos = sentAtNanos + ttl.toNanos();
   }
 
   private LeaseLostException lose(LeaseLostException cause) {
     lostBecause = cause;
     finish(State.LOST);
     calls.listener().leaseLost(this, cause);
+    lost.complete(cause);
     return cause;
   }
 

@@ -7,30 +7,25 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The leases one client holds, and the terms it holds them under (its owner and TTL). A lease is
- * registered as it is granted and forgotten when it ends, so that closing the client can release
- * the ones still open.
+ * The leases one client holds, and the owner it holds them as. A lease is registered as it is
+ * granted and forgotten when it ends, so that closing the client can release the ones still open.
  */
 final class OpenLeases {
   private final Calls calls;
   private final String owner;
-  private final Duration ttl;
-  private final DoneCache cache;
   private final Set<Lease> open = ConcurrentHashMap.newKeySet();
 
-  OpenLeases(Calls calls, String owner, Duration ttl, DoneCache cache) {
+  OpenLeases(Calls calls, String owner) {
     this.calls = calls;
     this.owner = owner;
-    this.ttl = ttl;
-    this.cache = cache;
   }
 
   /**
    * The lease on a grant answering a request sent at {@code sentAtNanos}; it renews itself from now
    * on.
    */
-  Lease open(Handle grant, long sentAtNanos) {
-    Lease lease = new Lease(calls, this, grant, sentAtNanos);
+  Lease open(Handle grant, long sentAtNanos, Duration ttl, DoneCache cache) {
+    Lease lease = new Lease(calls, this, grant, sentAtNanos, ttl, cache);
     open.add(lease);
     lease.startRenewing();
     return lease;
@@ -40,24 +35,9 @@ final class OpenLeases {
     return owner;
   }
 
-  Duration ttl() {
-    return ttl;
-  }
-
-  int ttlSeconds() {
-    return (int) ttl.toSeconds();
-  }
-
   /** {@code lease} is done, discarded or lost: there is nothing left to release. */
   void ended(Lease lease) {
     open.remove(lease);
-  }
-
-  /**
-   * {@code lease} marked its resource done: later acquires of the name are answered without a call.
-   */
-  void markedDone(Lease lease) {
-    cache.add(lease.name());
   }
 
   /** The client is closing: release every lease still open, without waiting or retrying. */

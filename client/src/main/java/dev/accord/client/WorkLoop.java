@@ -1,41 +1,57 @@
 package dev.accord.client;
 
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /**
  * Runs a task over a source of resource names (the files of a bucket, the partitions of a table)
- * with N threads: each name the done-cache knows is skipped, the others are claimed in batches (one
- * call acquires leases for every idle thread, from up to 1,000 names); an acquired resource is
- * handed to the task with its lease and marked done when the task returns, or discarded, with the
- * error in its metadata, when the task throws. Names held by other workers are counted and left to
- * them.
+ * with N threads until every name is done, failed, or the loop is closed: each name the done-cache
+ * knows is skipped, the others are claimed in batches (one call acquires leases for every idle
+ * thread, from up to 1,000 names); an acquired resource is handed to the task with its lease and
+ * marked done when the task returns.
+ *
+ * <p>Names another worker holds are revisited once the source is exhausted, and again after each
+ * {@code heldUntil} the server gives, so a crashed worker's names are taken over when its leases
+ * run out and the sweep still finishes ({@link #revisitHeld(boolean) revisitHeld(false)} leaves
+ * them to their holders instead). A task that throws is retried after a backoff, by this loop or
+ * any other; the count is kept in the resource's metadata ({@value #METADATA_ATTEMPTS}, {@value
+ * #METADATA_LAST_ERROR}), and after {@link #maxAttempts(int)} failures the loop releases it with
+ * {@value #METADATA_FAILED}{@code =true} and reports it failed: later loops do not try it again
+ * unless given a higher maxAttempts. A success clears the three keys.
  *
  * <pre>{@code
  * WorkLoop.Progress result = client.workLoop(8, lease -> upload(lease.name(), lease.fencingToken()))
+ *     .maxAttempts(5)
  *     .onProgress(p -> log.info("{}", p), Duration.ofSeconds(10))
  *     .run(bucket.list());
+ * result.failedNames();  // given up after 5 attempts
  * }</pre>
  *
- * <p>{@link #close()} (from any thread) or interrupting the thread in {@link #run} stops it: no new
- * names are taken; after close running tasks finish, after an interrupt they are interrupted and
- * their leases discarded.
+ * <p>A task learns its lease was lost through {@link Lease#isLost()} or {@link Lease#whenLost()},
+ * or, with {@link #interruptOnLeaseLost(boolean)}, by being interrupted; the name is then revisited
+ * like a held one. {@link #close()} (from any thread) or interrupting the thread in {@link #run}
+ * stops it: no new names are taken; after close running tasks finish, after an interrupt they are
+ * interrupted and their leases released.
  */
 public final class WorkLoop implements AutoCloseable {
+  /** Metadata: how many times the resource's task failed (decimal; empty once it succeeded). */
+  public static final String METADATA_ATTEMPTS = "attempts";
+
+  /** Metadata: the last failure's exception class and message (empty once it succeeded). */
+  public static final String METADATA_LAST_ERROR = "last_error";
+
+  /** Metadata: {@code true} once a loop gave the resource up after maxAttempts failures. */
+  public static final String METADATA_FAILED = "failed";
+
   /**
    * What the loop does with each acquired resource. Marking done is the loop's job, unless the task
    * does it.
@@ -46,15 +62,37 @@ public final class WorkLoop implements AutoCloseable {
   }
 
   /**
-   * Counts so far.
+   * Counts so far, and at the end what is left.
    *
    * @param done resources this loop processed and marked done
-   * @param heldByOthers resources another worker held when this loop came to them
-   * @param failed resources whose task threw, whose lease was lost, or that could not be acquired
-   * @param skipped resources already done (known to the cache, or answered DONE)
+   * @param heldByOthers resources held by other workers that this loop has not finished: while
+   *     running, those waiting to be revisited; at the end, those still held when the loop was
+   *     closed (or every held one, with {@code revisitHeld(false)})
+   * @param failed resources given up: maxAttempts reached, or the claim of them failed
+   * @param skipped resources already done (known to the cache, answered DONE, or done by their
+   *     holder while this loop waited)
    * @param inFlight tasks running now
+   * @param failedNames the names counted in {@code failed}
+   * @param heldNames the names counted in {@code heldByOthers}
    */
-  public record Progress(long done, long heldByOthers, long failed, long skipped, int inFlight) {
+  public record Progress(
+      long done,
+      long heldByOthers,
+      long failed,
+      long skipped,
+      int inFlight,
+      List<String> failedNames,
+      List<String> heldNames) {
+    public Progress {
+      failedNames = List.copyOf(failedNames);
+      heldNames = List.copyOf(heldNames);
+    }
+
+    /** Counts without names. */
+    public Progress(long done, long heldByOthers, long failed, long skipped, int inFlight) {
+      this(done, heldByOthers, failed, skipped, inFlight, List.of(), List.of());
+    }
+
     public long total() {
       return done + heldByOthers + failed + skipped;
     }
@@ -67,46 +105,35 @@ public final class WorkLoop implements AutoCloseable {
           + heldByOthers
           + ", failed "
           + failed
+          + (failedNames.isEmpty() || failedNames.size() > 10 ? "" : " " + failedNames)
           + ", skipped "
           + skipped
           + (inFlight > 0 ? ", in flight " + inFlight : "");
     }
   }
 
-  /** Names one claim sends at least, and per lease it asks for. */
-  private static final int CLAIM_MIN_NAMES = 32;
-
-  private static final int CLAIM_NAMES_PER_LEASE = 8;
-
-  private final AccordClient client;
+  private final Scope scope;
   private final Calls calls;
   private final int concurrency;
   private final Task task;
-  private final LongAdder done = new LongAdder();
-  private final LongAdder heldByOthers = new LongAdder();
-  private final LongAdder failed = new LongAdder();
-  private final LongAdder skipped = new LongAdder();
-  private final AtomicInteger inFlight = new AtomicInteger();
   private Consumer<Progress> progressListener;
   private Duration progressEvery;
-  private volatile boolean stopping;
-  private Iterator<String> source;
-
-  /** Guarded by this: names read from the source and not yet answered by a claim. */
-  private final ArrayDeque<String> candidates = new ArrayDeque<>();
-
-  /** Guarded by this: leases claimed for workers that have not taken them yet. */
-  private final ArrayDeque<Lease> claimed = new ArrayDeque<>();
+  private boolean revisitHeld = true;
+  private int maxAttempts = 3;
+  private Backoff retryBackoff = new Backoff(1_000, 60_000);
+  private boolean interruptOnLeaseLost;
+  private volatile boolean closed;
+  private volatile Sweep sweep;
 
   /**
-   * @param client what the loop claims through, as any caller would
+   * @param scope what the loop claims through, as any caller would
    * @param calls the client's call layer, for its deadline and listener
    */
-  WorkLoop(AccordClient client, Calls calls, int concurrency, Task task) {
+  WorkLoop(Scope scope, Calls calls, int concurrency, Task task) {
     if (concurrency < 1) {
       throw new IllegalArgumentException("concurrency must be at least 1, got " + concurrency);
     }
-    this.client = client;
+    this.scope = scope;
     this.calls = calls;
     this.concurrency = concurrency;
     this.task = task;
@@ -121,9 +148,47 @@ public final class WorkLoop implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Whether to come back to names other workers hold until they are done (default true); false
+   * leaves them to their holders and ends as soon as this loop's own work is finished, for many
+   * loops over one list that should each leave early.
+   */
+  public WorkLoop revisitHeld(boolean revisit) {
+    this.revisitHeld = revisit;
+    return this;
+  }
+
+  /** Failed attempts after which a resource is given up (default 3), counted across workers. */
+  public WorkLoop maxAttempts(int attempts) {
+    if (attempts < 1) {
+      throw new IllegalArgumentException("maxAttempts must be at least 1, got " + attempts);
+    }
+    this.maxAttempts = attempts;
+    return this;
+  }
+
+  /**
+   * The wait before a failed resource is tried again: from {@code first} doubling to {@code max},
+   * with jitter (default 1 s to 1 min).
+   */
+  public WorkLoop retryBackoff(Duration first, Duration max) {
+    if (first == null || first.toMillis() < 1 || max == null || max.compareTo(first) < 0) {
+      throw new IllegalArgumentException(
+          "retryBackoff must be at least 1 ms, first at most max, got " + first + " and " + max);
+    }
+    this.retryBackoff = new Backoff(first.toMillis(), max.toMillis());
+    return this;
+  }
+
+  /** Whether to interrupt a task whose lease is lost while it runs (default false). */
+  public WorkLoop interruptOnLeaseLost(boolean interrupt) {
+    this.interruptOnLeaseLost = interrupt;
+    return this;
+  }
+
   public Progress progress() {
-    return new Progress(
-        done.sum(), heldByOthers.sum(), failed.sum(), skipped.sum(), inFlight.get());
+    Sweep current = sweep;
+    return current == null ? new Progress(0, 0, 0, 0, 0) : current.progress();
   }
 
   public Progress run(Stream<String> names) throws InterruptedException {
@@ -131,11 +196,23 @@ public final class WorkLoop implements AutoCloseable {
   }
 
   /**
-   * Works through {@code names} and returns the final counts; blocks until done, closed or
+   * Works through {@code names} and returns the final counts; blocks until every name is done or
+   * failed (or, with {@code revisitHeld(false)}, left to its holder), or the loop is closed or
    * interrupted.
    */
   public Progress run(Iterable<String> names) throws InterruptedException {
-    source = names.iterator();
+    Sweep current =
+        new Sweep(scope, calls, concurrency, revisitHeld, retryBackoff, names.iterator());
+    sweep = current;
+    if (closed) {
+      current.stop();
+    }
+    TaskRun taskRun = new TaskRun(task, maxAttempts, interruptOnLeaseLost, current, calls);
+    Consumer<String> heardDone = current::heardDone;
+    DoneNews news = scope.doneNews();
+    if (news != null) {
+      news.subscribe(heardDone);
+    }
     ExecutorService workers =
         Executors.newFixedThreadPool(
             concurrency,
@@ -154,23 +231,26 @@ public final class WorkLoop implements AutoCloseable {
     List<Future<?>> running = new ArrayList<>();
     try {
       for (int i = 0; i < concurrency; i++) {
-        running.add(workers.submit(this::work));
+        running.add(workers.submit(() -> work(current, taskRun)));
       }
       for (Future<?> worker : running) {
         worker.get();
       }
     } catch (InterruptedException e) {
-      stopping = true;
+      current.stop();
       workers.shutdownNow();
       workers.awaitTermination(calls.callDeadline().toMillis() * 2, TimeUnit.MILLISECONDS);
       throw e;
     } catch (ExecutionException e) {
-      stopping = true;
+      current.stop();
       workers.shutdownNow();
       throw new IllegalStateException("a work loop thread failed", e.getCause());
     } finally {
+      if (news != null) {
+        news.unsubscribe(heardDone);
+      }
       workers.shutdown();
-      releaseUnused();
+      current.releaseUnused();
       if (reporter != null) {
         reporter.shutdownNow();
       }
@@ -182,116 +262,28 @@ public final class WorkLoop implements AutoCloseable {
     return result;
   }
 
-  private Void work() {
+  private static Void work(Sweep sweep, TaskRun taskRun) {
     Lease lease;
-    while ((lease = nextLease()) != null) {
-      inFlight.incrementAndGet();
+    while ((lease = sweep.nextLease()) != null) {
       try (Lease held = lease) {
-        runTask(held);
+        taskRun.run(held);
       } finally {
-        inFlight.decrementAndGet();
+        sweep.taskEnded();
       }
       if (Thread.currentThread().isInterrupted()) {
-        stopping = true;
+        sweep.stop();
       }
     }
     return null;
-  }
-
-  /**
-   * The next lease to work on, claiming more when none is waiting; null when the names have run out
-   * or the loop is stopping. One claim serves every idle worker: it asks for as many leases as
-   * there are idle workers, from up to {@link AccordClient#MAX_CLAIM} names read ahead (names the
-   * cache knows done are skipped without a call). Names the claim did not get to stay for the next
-   * one.
-   */
-  private synchronized Lease nextLease() {
-    while (!stopping) {
-      Lease waiting = claimed.poll();
-      if (waiting != null) {
-        return waiting;
-      }
-      while (candidates.size() < AccordClient.MAX_CLAIM && source.hasNext()) {
-        String name = source.next();
-        if (client.isKnownDone(name)) {
-          skipped.increment();
-        } else {
-          candidates.add(name);
-        }
-      }
-      if (candidates.isEmpty()) {
-        return null;
-      }
-      int idle = Math.max(1, concurrency - inFlight.get() - claimed.size());
-      // The server looks at every name sent: send enough to find leases for the idle threads past
-      // names held or
-      // done, not the whole read-ahead each time.
-      int send =
-          Math.min(candidates.size(), Math.max(CLAIM_MIN_NAMES, idle * CLAIM_NAMES_PER_LEASE));
-      List<String> batch = new ArrayList<>(send);
-      for (int i = 0; i < send; i++) {
-        batch.add(candidates.poll());
-      }
-      ClaimResult result;
-      try {
-        result = client.claim(batch, idle);
-      } catch (AccordException e) {
-        failed.add(batch.size());
-        calls.listener().backgroundError("work loop: claim of " + batch.size() + " names", e);
-        continue;
-      }
-      skipped.add(result.done().size());
-      heldByOthers.add(result.held().size());
-      List<String> untried = result.untried();
-      for (int i = untried.size() - 1; i >= 0; i--) {
-        candidates.addFirst(untried.get(i));
-      }
-      claimed.addAll(result.leases());
-    }
-    return null;
-  }
-
-  /** Leases claimed for workers that stopped before taking them: give them back at once. */
-  private synchronized void releaseUnused() {
-    Lease lease;
-    while ((lease = claimed.poll()) != null) {
-      lease.close();
-    }
-  }
-
-  private void runTask(Lease lease) {
-    try {
-      task.process(lease);
-      if (lease.isValid()) {
-        lease.done();
-      }
-      if (lease.isDone()) {
-        done.increment();
-      } else {
-        failed.increment();
-      }
-    } catch (Exception e) {
-      failed.increment();
-      if (e instanceof InterruptedException) {
-        Thread.currentThread().interrupt();
-      }
-      if (lease.isValid()) {
-        lease.discard(Map.of("error", describe(e)));
-      }
-      if (!(e instanceof InterruptedException)) {
-        calls.listener().backgroundError("work loop: task on " + lease.name(), e);
-      }
-    }
-  }
-
-  private static String describe(Exception e) {
-    String text = e.getClass().getName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-    return text.length() > 1_000 ? text.substring(0, 1_000) : text;
   }
 
   /** Stops taking names; running tasks finish and {@link #run} returns. */
   @Override
   public void close() {
-    stopping = true;
+    closed = true;
+    Sweep current = sweep;
+    if (current != null) {
+      current.stop();
+    }
   }
 }

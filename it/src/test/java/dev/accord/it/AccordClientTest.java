@@ -339,26 +339,6 @@ class AccordClientTest {
   }
 
   @Test
-  void aWorkerWhoseTaskFailsDiscardsTheLeaseWithTheErrorRecorded() throws Exception {
-    AccordClient alice = client("alice");
-    AccordClient bob = client("bob");
-
-    WorkLoop.Progress progress =
-        alice
-            .workLoop(
-                1,
-                lease -> {
-                  throw new IllegalStateException("disk full");
-                })
-            .run(List.of("file-1"));
-
-    assertThat(progress.failed()).isEqualTo(1);
-    AcquireResult retry = bob.acquire("file-1");
-    assertThat(retry.status()).isEqualTo(AcquireResult.Status.ACQUIRED);
-    assertThat(retry.lease().metadata().get("error")).contains("disk full");
-  }
-
-  @Test
   void aDeadWorkersLeaseIsTakenOverAfterItsTtlAndItsLateDoneIsRefused() {
     // The dead worker speaks the raw API: it acquired, then stopped renewing (a crash, a long
     // pause).
