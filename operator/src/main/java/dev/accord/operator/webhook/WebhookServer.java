@@ -4,7 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.accord.certs.IssuedCertificate;
+import dev.accord.operator.metrics.WebhookAdmissions;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -106,10 +108,30 @@ public final class WebhookServer implements AutoCloseable {
         operatorNamespace,
         port,
         extraSans,
+        new WebhookAdmissions(new SimpleMeterRegistry()));
+  }
+
+  /**
+   * {@link #start(KubernetesClient, String, int, List)}, counting each admission in {@code
+   * admissions}.
+   */
+  public static WebhookServer start(
+      KubernetesClient client,
+      String operatorNamespace,
+      int port,
+      List<String> extraSans,
+      WebhookAdmissions admissions)
+      throws IOException {
+    return start(
+        client,
+        operatorNamespace,
+        port,
+        extraSans,
         Clock.systemUTC(),
         MAINTENANCE_INTERVAL,
         WebhookCertificates.SERVING_VALIDITY,
-        new PodInjector(PodInjector.lookupWith(client), new CaBundleCopies(client)));
+        new PodInjector(PodInjector.lookupWith(client), new CaBundleCopies(client)),
+        admissions);
   }
 
   /** {@link #start(KubernetesClient, String, int, List)} with what tests vary. */
@@ -121,7 +143,8 @@ public final class WebhookServer implements AutoCloseable {
       Clock clock,
       Duration maintenanceInterval,
       Duration servingValidity,
-      PodInjector injector)
+      PodInjector injector,
+      WebhookAdmissions admissions)
       throws IOException {
     Objects.requireNonNull(operatorNamespace, "operatorNamespace");
     LinkedHashSet<String> names =
@@ -139,7 +162,8 @@ public final class WebhookServer implements AutoCloseable {
     WebhookServer webhook;
     try {
       webhook =
-          new WebhookServer(certificates, keyManager, new AdmissionReviewHandler(injector), port);
+          new WebhookServer(
+              certificates, keyManager, new AdmissionReviewHandler(injector, admissions), port);
     } catch (IOException | RuntimeException e) {
       certificates.close();
       throw e;
