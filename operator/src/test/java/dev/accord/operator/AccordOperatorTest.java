@@ -297,22 +297,6 @@ class AccordOperatorTest {
           .containsKey("app.kubernetes.io/component");
     }
     assertThat(headless.getSpec().getClusterIP()).isEqualTo("None");
-    for (Service service : List.of(clientService, headless)) {
-      // Prometheus finds the metrics port by name on the pods; the Services carry it for
-      // port-forwards to the progress page and for ServiceMonitors.
-      assertThat(service.getSpec().getPorts())
-          .as(service.getMetadata().getName())
-          .extracting(
-              p ->
-                  p.getName()
-                      + "="
-                      + p.getPort()
-                      + "->"
-                      + p.getTargetPort().getStrVal()
-                      + " "
-                      + p.getAppProtocol())
-          .containsExactly("grpc=7475->grpc grpc", "http-metrics=9090->http-metrics http");
-    }
     assertThat(password.getData()).containsKey("password");
     Map<String, EnvVar> env = env(deployment);
     assertThat(env.get("ACCORD_BACKEND").getValue()).isEqualTo("postgres");
@@ -362,33 +346,6 @@ class AccordOperatorTest {
         .containsExactly("grpc=7475", "health=7476", "http-metrics=9090");
     assertThat(env(deployment).get("ACCORD_LISTEN").getValue()).isEqualTo(":7475");
     assertThat(env(deployment).get("ACCORD_HTTP_LISTEN").getValue()).isEqualTo(":9090");
-  }
-
-  @Test
-  void aClusterWhoseGrpcOrHealthPortIs9090GetsTheNextFreeMetricsPort() {
-    // gRPC on 9089 with TLS: health on 9090, so metrics move past both.
-    create(
-        cluster(
-            "crowded",
-            spec -> {
-              managed().accept(spec);
-              spec.setPort(9089);
-            }));
-
-    Deployment deployment = awaitDeployment("crowded");
-
-    assertThat(deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
-        .extracting(p -> p.getName() + "=" + p.getContainerPort())
-        .containsExactly("grpc=9089", "health=9090", "http-metrics=9091");
-    assertThat(env(deployment).get("ACCORD_HTTP_LISTEN").getValue()).isEqualTo(":9091");
-    Service service =
-        await()
-            .atMost(WAIT)
-            .until(
-                () -> client.services().inNamespace(NS).withName("crowded").get(), s -> s != null);
-    assertThat(service.getSpec().getPorts())
-        .extracting(p -> p.getName() + "=" + p.getPort() + "->" + p.getTargetPort().getStrVal())
-        .containsExactly("grpc=9089->grpc", "http-metrics=9091->http-metrics");
   }
 
   @Test
