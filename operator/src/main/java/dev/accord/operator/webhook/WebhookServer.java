@@ -92,7 +92,8 @@ public final class WebhookServer implements AutoCloseable {
    * operatorNamespace}, a serving certificate for the Service names there plus {@code extraSans}
    * (DNS names or IP addresses, such as "localhost" and "127.0.0.1" for tests), the caBundle
    * synced, HTTPS on {@code port} (0: any free port) at {@value #PATH}, clusters read with {@code
-   * client}.
+   * client}. Admissions are counted in a registry nothing scrapes; the operator passes its own (the
+   * overload with {@link WebhookAdmissions}).
    *
    * @throws IOException when the port cannot be bound
    * @throws IllegalStateException when the CA Secret exists but is unusable (it is never
