@@ -17,6 +17,7 @@ import dev.accord.operator.dependents.ServerDisruptionBudget;
 import dev.accord.operator.dependents.ServerNetworkPolicy;
 import dev.accord.operator.dependents.ServerServiceAccount;
 import dev.accord.operator.dependents.ServerTlsSecret;
+import dev.accord.operator.metrics.CertificateExpiry;
 import dev.accord.operator.security.CertManagerCertificate;
 import dev.accord.operator.security.ClusterSecurity;
 import dev.accord.operator.security.TokenReviewBinding;
@@ -128,10 +129,12 @@ public class AccordClusterReconciler
 
   private final String defaultImage;
   private final Clock clock;
+  private final CertificateExpiry certificates;
 
-  public AccordClusterReconciler(String defaultImage, Clock clock) {
+  public AccordClusterReconciler(String defaultImage, Clock clock, CertificateExpiry certificates) {
     this.defaultImage = defaultImage;
     this.clock = clock;
+    this.certificates = certificates;
   }
 
   @Override
@@ -230,6 +233,7 @@ public class AccordClusterReconciler
   @Override
   public DeleteControl cleanup(AccordCluster cluster, Context<AccordCluster> context) {
     TokenReviewBinding.delete(context.getClient(), cluster);
+    certificates.forget(cluster.getMetadata().getNamespace(), cluster.getMetadata().getName());
     return DeleteControl.defaultDelete();
   }
 
@@ -254,6 +258,8 @@ public class AccordClusterReconciler
     ClusterModel model = ClusterModel.from(context);
     ClusterSecurity security = ClusterSecurity.from(context);
     writeUnowned(cluster, security, context);
+    certificates.record(
+        cluster.getMetadata().getNamespace(), cluster.getMetadata().getName(), security.notAfter());
     AccordClusterStatus status =
         ClusterStatus.compute(
             model,

@@ -1,5 +1,6 @@
 package dev.accord.operator;
 
+import dev.accord.operator.metrics.OperatorMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.javaoperatorsdk.operator.Operator;
@@ -25,11 +26,24 @@ public final class AccordOperator implements AutoCloseable {
 
   public AccordOperator(
       KubernetesClient client, OperatorSettings settings, Clock clock, boolean closeClient) {
+    this(client, settings, clock, closeClient, new OperatorMetrics(clock));
+  }
+
+  /**
+   * With its reconcile metrics and the clusters' certificate expiry recorded in {@code metrics}.
+   */
+  public AccordOperator(
+      KubernetesClient client,
+      OperatorSettings settings,
+      Clock clock,
+      boolean closeClient,
+      OperatorMetrics metrics) {
     this.operator =
         new Operator(
             overrider -> {
               overrider
                   .withKubernetesClient(client)
+                  .withMetrics(metrics.josdk())
                   .withCloseClientOnStop(closeClient)
                   .withSSABasedCreateUpdateMatchForDependentResources(false)
                   .withUseSSAToPatchPrimaryResource(false)
@@ -60,7 +74,7 @@ public final class AccordOperator implements AutoCloseable {
               }
             });
     operator.register(
-        new AccordClusterReconciler(settings.serverImage(), clock),
+        new AccordClusterReconciler(settings.serverImage(), clock, metrics.certificates()),
         controller -> {
           if (!settings.namespaces().isEmpty()) {
             controller.settingNamespaces(settings.namespaces());

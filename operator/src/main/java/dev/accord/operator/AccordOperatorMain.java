@@ -1,23 +1,21 @@
 package dev.accord.operator;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.accord.operator.metrics.OperatorMetrics;
 import dev.accord.operator.webhook.WebhookServer;
 import dev.accord.operator.webhook.WebhookSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
-import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * {@code java -jar accord-operator.jar}: the operator, configured by its environment (see {@link
- * OperatorSettings}), with /healthz and /readyz for its probes, stopping cleanly on SIGTERM.
+ * OperatorSettings}), with /healthz and /readyz for its probes and /metrics, stopping cleanly on
+ * SIGTERM.
  */
 public final class AccordOperatorMain {
   private static final Logger log = LoggerFactory.getLogger(AccordOperatorMain.class);
@@ -38,13 +36,26 @@ public final class AccordOperatorMain {
       return;
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
-    AccordOperator operator = new AccordOperator(client, settings, Clock.systemUTC(), true);
+    OperatorMetrics metrics = new OperatorMetrics(Clock.systemUTC());
+    AccordOperator operator =
+        new AccordOperator(client, settings, Clock.systemUTC(), true, metrics);
     WebhookServer webhook = null;
     if (webhookSettings.enabled()) {
       try {
         webhook =
             WebhookServer.start(
-                client, webhookSettings.namespace(), webhookSettings.port(), List.of());
+                client,
+                webhookSettings.namespace(),
+                webhookSettings.port(),
+                List.of(),
+                metrics.admissions());
+        WebhookServer serving = webhook;
+        metrics
+            .certificates()
+            .track(
+                webhookSettings.namespace(),
+                "webhook",
+                () -> serving.servingCertificate().getNotAfter().toInstant());
       } catch (IOException | RuntimeException e) {
         // Without the webhook, annotated pods would quietly start without their Accord settings:
         // fail loudly.
@@ -55,10 +66,9 @@ public final class AccordOperatorMain {
       log.info("Webhook off: {}", webhookSettings.why());
     }
     WebhookServer startedWebhook = webhook;
-    HttpServer health = HttpServer.create(new InetSocketAddress(settings.healthPort()), 0);
-    health.createContext("/healthz", exchange -> answer(exchange, operator::isHealthy));
-    health.createContext("/readyz", exchange -> answer(exchange, operator::isStarted));
-    health.start();
+    HttpServer health =
+        OperatorEndpoints.start(
+            settings.healthPort(), operator::isHealthy, operator::isStarted, metrics::scrape);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
@@ -73,7 +83,7 @@ public final class AccordOperatorMain {
                 },
                 "accord-operator-shutdown"));
     log.info(
-        "Starting the Accord operator {} (namespaces: {}, server image {}, leader election: {}, health on :{})",
+        "Starting the Accord operator {} (namespaces: {}, server image {}, leader election: {}, health and metrics on :{})",
         version,
         settings.namespaces().isEmpty() ? "all" : String.join(",", settings.namespaces()),
         settings.serverImage(),
@@ -92,16 +102,6 @@ public final class AccordOperatorMain {
           Failures.rootMessage(e),
           e);
       System.exit(1);
-    }
-  }
-
-  private static void answer(com.sun.net.httpserver.HttpExchange exchange, BooleanSupplier check)
-      throws IOException {
-    boolean ok = check.getAsBoolean();
-    byte[] body = (ok ? "ok\n" : "not ready\n").getBytes(StandardCharsets.UTF_8);
-    exchange.sendResponseHeaders(ok ? 200 : 503, body.length);
-    try (OutputStream out = exchange.getResponseBody()) {
-      out.write(body);
     }
   }
 }

@@ -343,8 +343,9 @@ class AccordOperatorTest {
     assertThat(env(deployment).get("ACCORD_HEALTH_LISTEN").getValue()).isEqualTo(":7476");
     assertThat(container.getPorts())
         .extracting(p -> p.getName() + "=" + p.getContainerPort())
-        .containsExactly("grpc=7475", "health=7476");
+        .containsExactly("grpc=7475", "health=7476", "http-metrics=9090");
     assertThat(env(deployment).get("ACCORD_LISTEN").getValue()).isEqualTo(":7475");
+    assertThat(env(deployment).get("ACCORD_HTTP_LISTEN").getValue()).isEqualTo(":9090");
   }
 
   @Test

@@ -4,6 +4,7 @@ import dev.accord.crd.v1alpha1.AccordCluster;
 import dev.accord.crd.v1alpha1.AccordClusterSpec;
 import dev.accord.crd.v1alpha1.ExternalPostgres;
 import dev.accord.crd.v1alpha1.PostgresSpec;
+import dev.accord.operator.metrics.OperatorMetrics;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -37,14 +38,27 @@ final class ClusterFixture implements AutoCloseable {
   private final AccordOperator operator;
 
   ClusterFixture(KubernetesClient client, Clock clock) {
+    this(client, clock, new OperatorMetrics(clock));
+  }
+
+  ClusterFixture(KubernetesClient client, Clock clock, OperatorMetrics metrics) {
     this.client = client;
     this.operator =
         new AccordOperator(
             client,
             new OperatorSettings(Set.of(), "accord/accord-server:test", null, "test", 0),
             clock,
-            false);
+            false,
+            metrics);
     operator.start();
+  }
+
+  boolean healthy() {
+    return operator.isHealthy();
+  }
+
+  boolean started() {
+    return operator.isStarted();
   }
 
   @Override

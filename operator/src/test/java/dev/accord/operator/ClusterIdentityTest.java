@@ -250,7 +250,9 @@ class ClusterIdentityTest {
     assertThat(pod.getContainers().get(0).getReadinessProbe().getGrpc().getPort())
         .as("a plaintext gRPC port answers the probes itself")
         .isEqualTo(7475);
-    assertThat(pod.getContainers().get(0).getPorts()).hasSize(1);
+    assertThat(pod.getContainers().get(0).getPorts())
+        .extracting(p -> p.getName())
+        .containsExactly("grpc", "http-metrics");
     assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("tmp");
     assertThat(pod.getContainers().get(0).getVolumeMounts())
         .extracting(m -> m.getName())

@@ -31,7 +31,7 @@ class ClusterNetworkPolicyTest {
   }
 
   @Test
-  void onlyInjectedNamespacesAndTheOperatorReachTheGrpcPort() {
+  void onlyInjectedNamespacesAndTheOperatorReachTheGrpcPortAndOnlyLabelledOnesTheMetrics() {
     fixture.create("demo", spec -> spec.setPort(7000));
 
     NetworkPolicy policy = fixture.await(NetworkPolicy.class, "demo-server");
@@ -48,7 +48,7 @@ class ClusterNetworkPolicyTest {
                 "app.kubernetes.io/component", "server"));
     assertThat(policy.getSpec().getPolicyTypes()).containsExactly("Ingress");
     NetworkPolicyIngressRule ingress = policy.getSpec().getIngress().get(0);
-    assertThat(policy.getSpec().getIngress()).hasSize(1);
+    assertThat(policy.getSpec().getIngress()).hasSize(2);
     assertThat(ingress.getPorts())
         .singleElement()
         .satisfies(
@@ -68,6 +68,24 @@ class ClusterNetworkPolicyTest {
     assertThat(operator.getNamespaceSelector().getMatchExpressions()).isNullOrEmpty();
     assertThat(operator.getPodSelector().getMatchLabels())
         .isEqualTo(Map.of("app.kubernetes.io/name", "accord-operator"));
+
+    // The metrics port (which also serves the progress page) only from opted-in namespaces.
+    NetworkPolicyIngressRule metrics = policy.getSpec().getIngress().get(1);
+    assertThat(metrics.getPorts())
+        .singleElement()
+        .satisfies(
+            p -> {
+              assertThat(p.getPort().getIntVal()).isEqualTo(9090);
+              assertThat(p.getProtocol()).isEqualTo("TCP");
+            });
+    assertThat(metrics.getFrom())
+        .singleElement()
+        .satisfies(
+            peer -> {
+              assertThat(peer.getPodSelector()).as("every pod of such a namespace").isNull();
+              assertThat(peer.getNamespaceSelector().getMatchLabels())
+                  .isEqualTo(Map.of("accord.dev/metrics", "enabled"));
+            });
   }
 
   @Test

@@ -46,21 +46,7 @@ class KustomizeRenderTest {
     Optional<Path> kubectl = onPath("kubectl");
     assumeTrue(kubectl.isPresent(), "kubectl is not on the PATH: kustomize rendering not checked");
 
-    Path out = tmp.resolve("rendered.yaml");
-    Path err = tmp.resolve("stderr.txt");
-    Process process =
-        new ProcessBuilder(kubectl.get().toString(), "kustomize", directory().toString())
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .start();
-    if (!process.waitFor(2, TimeUnit.MINUTES)) {
-      process.destroyForcibly();
-      fail("kubectl kustomize %s did not finish within 2 minutes", directory());
-    }
-    String stderr = Files.readString(err, StandardCharsets.UTF_8);
-    assertThat(process.exitValue())
-        .as("exit status of kubectl kustomize %s; its stderr:%n%s", directory(), stderr)
-        .isZero();
+    Path out = kustomize(kubectl.get(), directory(), tmp);
 
     List<HasMetadata> rendered;
     try (InputStream in = Files.newInputStream(out)) {
@@ -92,6 +78,26 @@ class KustomizeRenderTest {
     assertSafeWebhook(rendered, "kubectl kustomize");
     assertHardenedOperatorDeployment(
         single(rendered, Deployment.class, OPERATOR, "kubectl kustomize"), "kubectl kustomize");
+  }
+
+  /** Runs {@code kubectl kustomize dir}, asserting it succeeds; returns the rendered file. */
+  static Path kustomize(Path kubectl, Path dir, Path tmp) throws Exception {
+    Path out = tmp.resolve("rendered.yaml");
+    Path err = tmp.resolve("stderr.txt");
+    Process process =
+        new ProcessBuilder(kubectl.toString(), "kustomize", dir.toString())
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .start();
+    if (!process.waitFor(2, TimeUnit.MINUTES)) {
+      process.destroyForcibly();
+      fail("kubectl kustomize %s did not finish within 2 minutes", dir);
+    }
+    String stderr = Files.readString(err, StandardCharsets.UTF_8);
+    assertThat(process.exitValue())
+        .as("exit status of kubectl kustomize %s; its stderr:%n%s", dir, stderr)
+        .isZero();
+    return out;
   }
 
   static Optional<Path> onPath(String command) {

@@ -7,6 +7,7 @@ import dev.accord.crd.v1alpha1.AccordCluster;
 import dev.accord.crd.v1alpha1.AccordClusterSpec;
 import dev.accord.crd.v1alpha1.ManagedPostgres;
 import dev.accord.crd.v1alpha1.PostgresSpec;
+import dev.accord.operator.metrics.Scrape;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.authorization.v1.SelfSubjectRulesReviewBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
@@ -24,6 +25,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -148,6 +150,26 @@ class OperatorProcessIT {
                 .get(0)
                 .getImage())
         .isEqualTo("accord/accord-server:it");
+    // The health port also serves /metrics: JOSDK's reconciles of the cluster, and both
+    // certificates the operator keeps (the cluster's servers' and its own webhook's).
+    String metrics = "http://127.0.0.1:" + healthPort + "/metrics";
+    Scrape scrape =
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(
+                () -> Scrape.of(metrics),
+                s ->
+                    s.sum("operator_sdk_reconciliations_success_total", Map.of("name", "demo")) > 0
+                        && !s.find("accord_certificate_expiry_seconds", Map.of("cluster", "demo"))
+                            .isEmpty());
+    assertThat(
+            scrape.value(
+                "accord_certificate_expiry_seconds",
+                Map.of("cluster", "webhook", "namespace", "accord-system")))
+        .as("the webhook's serving certificate, valid for a year")
+        .isGreaterThan(Duration.ofDays(364).toSeconds());
+    assertThat(scrape.find("accord_webhook_admissions_total", Map.of())).hasSize(3);
+
     Lease lease = client.leases().inNamespace("accord-system").withName("accord-operator").get();
     assertThat(lease).isNotNull();
     assertThat(lease.getSpec().getHolderIdentity()).isEqualTo("operator-1");

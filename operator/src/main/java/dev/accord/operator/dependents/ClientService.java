@@ -3,6 +3,7 @@ package dev.accord.operator.dependents;
 import dev.accord.crd.v1alpha1.AccordCluster;
 import dev.accord.operator.AccordResources;
 import dev.accord.operator.ClusterModel;
+import dev.accord.operator.security.ClusterSecurity;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -13,7 +14,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
 
 /**
  * A ClusterIP Service on the gRPC port: one stable address for tools and clients that do not
- * balance themselves.
+ * balance themselves (and for a port-forward to the progress page on the metrics port).
  */
 @KubernetesDependent(
     informer = @Informer(labelSelector = AccordResources.OBJECT_LABEL + "=" + ClientService.OBJECT))
@@ -26,13 +27,21 @@ public class ClientService extends CRUDKubernetesDependentResource<Service, Acco
 
   @Override
   protected Service desired(AccordCluster cluster, Context<AccordCluster> context) {
-    return serverService(
-        cluster, ClusterModel.from(context), AccordResources.clientService(cluster), OBJECT, false);
+    return serverService(cluster, context, AccordResources.clientService(cluster), OBJECT, false);
   }
 
-  /** The Service in front of the server pods; headless ones resolve to every ready pod. */
+  /**
+   * The Service in front of the server pods, on the gRPC and the metrics port; headless ones
+   * resolve to every ready pod.
+   */
   static Service serverService(
-      AccordCluster cluster, ClusterModel model, String name, String object, boolean headless) {
+      AccordCluster cluster,
+      Context<AccordCluster> context,
+      String name,
+      String object,
+      boolean headless) {
+    ClusterModel model = ClusterModel.from(context);
+    int metricsPort = ServerDeployment.metricsPort(cluster, model, ClusterSecurity.from(context));
     return new ServiceBuilder()
         .withNewMetadata()
         .withName(name)
@@ -49,6 +58,13 @@ public class ClientService extends CRUDKubernetesDependentResource<Service, Acco
         .withTargetPort(new IntOrString(ServerDeployment.PORT_NAME))
         .withProtocol("TCP")
         .withAppProtocol("grpc")
+        .endPort()
+        .addNewPort()
+        .withName(ServerDeployment.METRICS_PORT_NAME)
+        .withPort(metricsPort)
+        .withTargetPort(new IntOrString(ServerDeployment.METRICS_PORT_NAME))
+        .withProtocol("TCP")
+        .withAppProtocol("http")
         .endPort()
         .endSpec()
         .build();

@@ -2,7 +2,6 @@ package dev.accord.operator.dependents;
 
 import dev.accord.crd.v1alpha1.AccordCluster;
 import dev.accord.operator.AccordResources;
-import dev.accord.operator.ClusterModel;
 import io.fabric8.kubernetes.api.model.Service;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -27,10 +26,6 @@ public class HeadlessService extends CRUDKubernetesDependentResource<Service, Ac
   @Override
   protected Service desired(AccordCluster cluster, Context<AccordCluster> context) {
     return ClientService.serverService(
-        cluster,
-        ClusterModel.from(context),
-        AccordResources.headlessService(cluster),
-        OBJECT,
-        true);
+        cluster, context, AccordResources.headlessService(cluster), OBJECT, true);
   }
 }

@@ -40,6 +40,11 @@ public class ServerDeployment extends CRUDKubernetesDependentResource<Deployment
   static final String CONTAINER = "server";
   static final String PORT_NAME = "grpc";
   static final String HEALTH_PORT_NAME = "health";
+  public static final String METRICS_PORT_NAME = "http-metrics";
+
+  /** The servers' HTTP listener: /metrics for Prometheus and the progress page. */
+  static final int METRICS_PORT = 9090;
+
   static final long RUN_AS_USER = 10001;
 
   public ServerDeployment() {
@@ -101,6 +106,9 @@ public class ServerDeployment extends CRUDKubernetesDependentResource<Deployment
     env.addAll(model.backendEnv());
     ServerSecuritySettings settings = ServerSecuritySettings.of(cluster, security, model.port());
     env.addAll(settings.env());
+    int metricsPort = metricsPort(model.port(), settings.probePort());
+    env.add(
+        new EnvVarBuilder().withName("ACCORD_HTTP_LISTEN").withValue(":" + metricsPort).build());
     Container server =
         new ContainerBuilder()
             .withName(CONTAINER)
@@ -119,6 +127,11 @@ public class ServerDeployment extends CRUDKubernetesDependentResource<Deployment
                             .withContainerPort(settings.probePort())
                             .withProtocol("TCP")
                             .build()))
+            .addNewPort()
+            .withName(METRICS_PORT_NAME)
+            .withContainerPort(metricsPort)
+            .withProtocol("TCP")
+            .endPort()
             .withEnv(env)
             .withResources(cluster.getSpec().getResources())
             .withReadinessProbe(grpcProbe(settings.probePort(), "", 5, 3))
@@ -165,6 +178,24 @@ public class ServerDeployment extends CRUDKubernetesDependentResource<Deployment
           .withTopologySpreadConstraints(overrides.getTopologySpreadConstraints());
     }
     return pod.build();
+  }
+
+  /**
+   * {@value #METRICS_PORT}, or the next port up when the cluster's gRPC or health port already
+   * takes it: PodMonitors and Services find it by its name, not its number.
+   */
+  static int metricsPort(int grpcPort, int probePort) {
+    int port = METRICS_PORT;
+    while (port == grpcPort || port == probePort) {
+      port++;
+    }
+    return port;
+  }
+
+  /** The metrics port of the cluster's servers, for the Services and the NetworkPolicy. */
+  static int metricsPort(AccordCluster cluster, ClusterModel model, ClusterSecurity security) {
+    return metricsPort(
+        model.port(), ServerSecuritySettings.of(cluster, security, model.port()).probePort());
   }
 
   /** Kubernetes' native gRPC probe on the standard health service. */

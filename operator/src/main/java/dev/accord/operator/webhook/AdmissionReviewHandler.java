@@ -1,5 +1,6 @@
 package dev.accord.operator.webhook;
 
+import dev.accord.operator.metrics.WebhookAdmissions;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -19,9 +20,11 @@ final class AdmissionReviewHandler {
   record Answer(int status, String contentType, String body) {}
 
   private final PodInjector injector;
+  private final WebhookAdmissions admissions;
 
-  AdmissionReviewHandler(PodInjector injector) {
+  AdmissionReviewHandler(PodInjector injector, WebhookAdmissions admissions) {
     this.injector = injector;
+    this.admissions = admissions;
   }
 
   Answer answer(byte[] body) {
@@ -55,7 +58,20 @@ final class AdmissionReviewHandler {
                       + ")"
                       + PodInjector.WITHOUT_SETTINGS));
     }
+    admissions.count(outcome(answer));
     return new Answer(200, "application/json", PodInjector.SERIALIZATION.asJson(answer));
+  }
+
+  /** Read off the answer itself, so every path through the injector is counted the same way. */
+  private static WebhookAdmissions.Outcome outcome(AdmissionReview answer) {
+    var response = answer.getResponse();
+    if (response.getPatch() != null) {
+      return WebhookAdmissions.Outcome.INJECTED;
+    }
+    if (response.getWarnings() != null && !response.getWarnings().isEmpty()) {
+      return WebhookAdmissions.Outcome.WARNED;
+    }
+    return WebhookAdmissions.Outcome.UNCHANGED;
   }
 
   private static Answer notAReview(String why) {

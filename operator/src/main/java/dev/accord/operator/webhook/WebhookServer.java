@@ -4,7 +4,9 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpsConfigurator;
 import com.sun.net.httpserver.HttpsServer;
 import dev.accord.certs.IssuedCertificate;
+import dev.accord.operator.metrics.WebhookAdmissions;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -90,7 +92,8 @@ public final class WebhookServer implements AutoCloseable {
    * operatorNamespace}, a serving certificate for the Service names there plus {@code extraSans}
    * (DNS names or IP addresses, such as "localhost" and "127.0.0.1" for tests), the caBundle
    * synced, HTTPS on {@code port} (0: any free port) at {@value #PATH}, clusters read with {@code
-   * client}.
+   * client}. Admissions are counted in a registry nothing scrapes; the operator passes its own (the
+   * overload with {@link WebhookAdmissions}).
    *
    * @throws IOException when the port cannot be bound
    * @throws IllegalStateException when the CA Secret exists but is unusable (it is never
@@ -106,10 +109,30 @@ public final class WebhookServer implements AutoCloseable {
         operatorNamespace,
         port,
         extraSans,
+        new WebhookAdmissions(new SimpleMeterRegistry()));
+  }
+
+  /**
+   * {@link #start(KubernetesClient, String, int, List)}, counting each admission in {@code
+   * admissions}.
+   */
+  public static WebhookServer start(
+      KubernetesClient client,
+      String operatorNamespace,
+      int port,
+      List<String> extraSans,
+      WebhookAdmissions admissions)
+      throws IOException {
+    return start(
+        client,
+        operatorNamespace,
+        port,
+        extraSans,
         Clock.systemUTC(),
         MAINTENANCE_INTERVAL,
         WebhookCertificates.SERVING_VALIDITY,
-        new PodInjector(PodInjector.lookupWith(client), new CaBundleCopies(client)));
+        new PodInjector(PodInjector.lookupWith(client), new CaBundleCopies(client)),
+        admissions);
   }
 
   /** {@link #start(KubernetesClient, String, int, List)} with what tests vary. */
@@ -121,7 +144,8 @@ public final class WebhookServer implements AutoCloseable {
       Clock clock,
       Duration maintenanceInterval,
       Duration servingValidity,
-      PodInjector injector)
+      PodInjector injector,
+      WebhookAdmissions admissions)
       throws IOException {
     Objects.requireNonNull(operatorNamespace, "operatorNamespace");
     LinkedHashSet<String> names =
@@ -139,7 +163,8 @@ public final class WebhookServer implements AutoCloseable {
     WebhookServer webhook;
     try {
       webhook =
-          new WebhookServer(certificates, keyManager, new AdmissionReviewHandler(injector), port);
+          new WebhookServer(
+              certificates, keyManager, new AdmissionReviewHandler(injector, admissions), port);
     } catch (IOException | RuntimeException e) {
       certificates.close();
       throw e;

@@ -17,6 +17,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.accord.certs.CertificateAuthority;
 import dev.accord.crd.v1alpha1.AccordCluster;
+import dev.accord.operator.metrics.WebhookAdmissions;
 import dev.accord.operator.webhook.WebhookFixtures.MutableClock;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -28,6 +29,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -449,7 +451,8 @@ class WebhookServerTest {
             Clock.systemUTC(),
             Duration.ofMillis(100),
             WebhookCertificates.SERVING_VALIDITY,
-            new PodInjector(PodInjector.lookupWith(client)))) {
+            new PodInjector(PodInjector.lookupWith(client)),
+            new WebhookAdmissions(new SimpleMeterRegistry()))) {
       applyWebhookManifest();
 
       await()
@@ -517,7 +520,8 @@ class WebhookServerTest {
             clock,
             Duration.ofHours(1),
             Duration.ofDays(30),
-            new PodInjector((namespace, name) -> null))) {
+            new PodInjector((namespace, name) -> null),
+            new WebhookAdmissions(new SimpleMeterRegistry()))) {
       X509Certificate first = server.servingCertificate();
       assertThat(served(server)).isEqualTo(first);
 
