@@ -30,7 +30,8 @@ final class ProgressSampler {
   private final long windowMillis;
   private final Map<String, Deque<Sample>> history = new HashMap<>();
   private List<NamespaceProgress> latest = List.of();
-  private long latestAtMillis = Long.MIN_VALUE;
+  private long latestAtMillis;
+  private boolean sampled;
 
   ProgressSampler(Backend backend) {
     this(backend, System::currentTimeMillis, INTERVAL, RATE_WINDOW);
@@ -54,10 +55,11 @@ final class ProgressSampler {
    */
   synchronized List<NamespaceProgress> all() {
     long now = clock.getAsLong();
-    if (now - latestAtMillis >= intervalMillis) {
+    if (!sampled || now - latestAtMillis >= intervalMillis) {
       List<NamespaceStats> read = backend.namespaces("", NamespaceScope.EVERYTHING);
       latest = record(now, read);
       latestAtMillis = now;
+      sampled = true;
     }
     return latest;
   }
