@@ -78,35 +78,61 @@
     element.append(out);
   }
 
-  function progressCell(data) {
+  // A row per namespace, kept across events and updated in place, so bars move smoothly.
+  function newRow(ns) {
+    const row = document.createElement("tr");
+    row.dataset.namespace = ns.namespace;
+    const name = document.createElement("td");
+    const link = text("a", ns.namespace === "" ? "(empty namespace)" : ns.namespace);
+    link.href = "/namespaces/" + encodeURIComponent(ns.namespace);
+    name.append(link);
     const cell = document.createElement("td");
     const wrap = document.createElement("div");
     wrap.className = "progress-cell";
     const bar = document.createElement("progress");
     bar.max = 100;
-    bar.value = Number(data.percent);
-    wrap.append(bar, text("span", data.percent + "%", "pct"));
+    wrap.append(bar, text("span", "", "pct"));
     cell.append(wrap);
+    row.append(name, cell, text("td", "", "num done"), text("td", "", "num held"),
+      text("td", "", "num pending"), rateCell(), text("td", "", "eta"));
+    return row;
+  }
+
+  function rateCell() {
+    const cell = document.createElement("td");
+    cell.append(text("span", "", "rate"), " ", text("span", "", "window"));
     return cell;
   }
 
   function renderOverview(data) {
     const rows = byId("rows");
-    rows.replaceChildren();
+    const existing = new Map();
+    for (const row of rows.querySelectorAll("tr")) {
+      existing.set(row.dataset.namespace, row);
+    }
+    let previous = null;
     for (const ns of data.namespaces) {
-      const row = document.createElement("tr");
-      row.dataset.namespace = ns.namespace;
-      const name = document.createElement("td");
-      const link = text("a", ns.namespace === "" ? "(empty namespace)" : ns.namespace);
-      link.href = "/namespaces/" + encodeURIComponent(ns.namespace);
-      name.append(link);
-      row.append(name, progressCell(ns),
-        text("td", count(ns.done), "num done"),
-        text("td", count(ns.held), "num held"),
-        text("td", count(ns.pending), "num pending"),
-        text("td", ns.rate, "rate"),
-        text("td", ns.eta, "eta"));
-      rows.append(row);
+      let row = existing.get(ns.namespace);
+      existing.delete(ns.namespace);
+      if (!row) {
+        row = newRow(ns);
+      }
+      row.querySelector("progress").value = Number(ns.percent);
+      row.querySelector(".pct").textContent = ns.percent + "%";
+      row.querySelector(".done").textContent = count(ns.done);
+      row.querySelector(".held").textContent = count(ns.held);
+      row.querySelector(".pending").textContent = count(ns.pending);
+      row.querySelector(".rate").textContent = ns.rate;
+      row.querySelector(".window").textContent = ns.rateWindow;
+      row.querySelector(".eta").textContent = ns.eta;
+      const wanted = previous ? previous.nextSibling : rows.firstChild;
+      if (wanted !== row) {
+        rows.insertBefore(row, wanted);
+      }
+      previous = row;
+    }
+    for (const gone of existing.values()) {
+      gone.remove();
     }
     byId("empty").hidden = data.namespaces.length > 0;
   }
@@ -118,9 +144,10 @@
     byId("held").textContent = count(data.held);
     byId("pending").textContent = count(data.pending);
     byId("rate").textContent = data.rate;
+    byId("rate-window").textContent = data.rateWindow;
     byId("eta").textContent = data.eta;
-    byId("oldest").textContent = instant(data.oldestPendingMillis);
-    byId("latest").textContent = instant(data.latestDoneMillis);
+    setTime(byId("oldest"), data.oldestPendingMillis);
+    setTime(byId("latest"), data.latestDoneMillis);
     const names = byId("pending-names");
     names.replaceChildren(...data.oldestPending.map((name) => text("li", name)));
     const failures = byId("failures");
@@ -132,8 +159,31 @@
     }));
   }
 
-  function instant(millis) {
-    return millis ? new Date(Math.floor(millis / 1000) * 1000).toISOString().replace(".000Z", "Z") : "—";
+  // Times show as "3m 5s ago", kept current between events; the exact instant is the tooltip.
+  function setTime(element, millis) {
+    element.dataset.millis = String(millis);
+    element.title = millis ? new Date(millis).toISOString() : "";
+    element.textContent = ago(millis);
+  }
+
+  function ago(millis) {
+    if (!millis) {
+      return "—";
+    }
+    let seconds = Math.max(0, Math.floor((Date.now() - millis) / 1000));
+    const parts = [[86400, "d", 3600, "h"], [3600, "h", 60, "m"], [60, "m", 1, "s"]];
+    for (const [big, bigName, small, smallName] of parts) {
+      if (seconds >= big) {
+        return Math.floor(seconds / big) + bigName + " " + Math.floor((seconds % big) / small) + smallName + " ago";
+      }
+    }
+    return seconds + "s ago";
+  }
+
+  function tick() {
+    for (const element of document.querySelectorAll("[data-millis]")) {
+      element.textContent = ago(Number(element.dataset.millis));
+    }
   }
 
   function onEvent(type, data) {
@@ -238,5 +288,6 @@
       connect();
     });
   }
+  setInterval(tick, 1000);
   connect();
 })();

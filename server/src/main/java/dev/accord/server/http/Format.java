@@ -16,14 +16,20 @@ final class Format {
     return String.format(Locale.ROOT, "%.1f", progress.fraction() * 100);
   }
 
-  /** E.g. {@code 12.5/s over 1m 30s}; {@code measuring…} before the rate is known. */
+  /** E.g. {@code 12.5/s}; {@code measuring…} before the rate is known. */
   static String rate(NamespaceProgress progress) {
     if (progress.ratePerSecond() < 0) {
       return "measuring…";
     }
-    return String.format(Locale.ROOT, "%,.1f/s", progress.ratePerSecond())
-        + " over "
-        + duration(Math.round(progress.rateWindowSeconds()));
+    return String.format(Locale.ROOT, "%,.1f/s", progress.ratePerSecond());
+  }
+
+  /** What the rate was measured over, e.g. {@code over 1m 30s}; empty before it is known. */
+  static String rateWindow(NamespaceProgress progress) {
+    if (progress.ratePerSecond() < 0) {
+      return "";
+    }
+    return "over " + duration(Math.round(progress.rateWindowSeconds()));
   }
 
   /** E.g. {@code 4m 10s}; {@code finished} when nothing remains, {@code —} when unknown. */
@@ -38,6 +44,11 @@ final class Format {
   /** A count with thousands separators. */
   static String count(long value) {
     return String.format(Locale.ROOT, "%,d", value);
+  }
+
+  /** How long before {@code nowMillis} {@code millis} was, e.g. {@code 3m 5s ago}; {@code —} for 0. */
+  static String ago(long millis, long nowMillis) {
+    return millis == 0 ? "—" : duration(Math.max(0, (nowMillis - millis) / 1000)) + " ago";
   }
 
   /** Unix milliseconds as an ISO instant to the second; {@code —} for 0. */

@@ -58,6 +58,7 @@ final class ProgressJson {
     one.addProperty("pending", progress.stats().pending());
     one.addProperty("percent", Format.percent(progress));
     one.addProperty("rate", Format.rate(progress));
+    one.addProperty("rateWindow", Format.rateWindow(progress));
     one.addProperty("eta", Format.eta(progress));
     one.addProperty("oldestPendingMillis", progress.stats().oldestPendingMillis());
     one.addProperty("latestDoneMillis", progress.stats().latestDoneMillis());

@@ -40,7 +40,11 @@ final class ProgressPages {
           .append(cell("num done", Format.count(progress.stats().done())))
           .append(cell("num held", Format.count(progress.stats().held())))
           .append(cell("num pending", Format.count(progress.stats().pending())))
-          .append(cell("rate", Format.rate(progress)))
+          .append("<td><span class=\"rate\">")
+          .append(Html.escape(Format.rate(progress)))
+          .append("</span> <span class=\"window\">")
+          .append(Html.escape(Format.rateWindow(progress)))
+          .append("</span></td>")
           .append(cell("eta", Format.eta(progress)))
           .append("</tr>");
     }
@@ -71,9 +75,17 @@ final class ProgressPages {
     slots.put("held", shown ? Format.count(progress.stats().held()) : "");
     slots.put("pending", shown ? Format.count(progress.stats().pending()) : "");
     slots.put("rate", shown ? Html.escape(Format.rate(progress)) : "");
+    slots.put("rateWindow", shown ? Html.escape(Format.rateWindow(progress)) : "");
     slots.put("eta", shown ? Html.escape(Format.eta(progress)) : "");
-    slots.put("oldest", shown ? Format.instant(progress.stats().oldestPendingMillis()) : "");
-    slots.put("latest", shown ? Format.instant(progress.stats().latestDoneMillis()) : "");
+    long now = System.currentTimeMillis();
+    long oldest = shown ? progress.stats().oldestPendingMillis() : 0;
+    long latest = shown ? progress.stats().latestDoneMillis() : 0;
+    slots.put("oldest", shown ? Format.ago(oldest, now) : "");
+    slots.put("oldestAt", Format.instant(oldest));
+    slots.put("oldestMillis", Long.toString(oldest));
+    slots.put("latest", shown ? Format.ago(latest, now) : "");
+    slots.put("latestAt", Format.instant(latest));
+    slots.put("latestMillis", Long.toString(latest));
     StringBuilder names = new StringBuilder();
     StringBuilder failures = new StringBuilder();
     if (lists != null) {

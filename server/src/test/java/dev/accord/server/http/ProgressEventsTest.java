@@ -51,7 +51,7 @@ class ProgressEventsTest {
               "",
               "event: progress",
               "data: {\"namespaces\":[{\"namespace\":\"stream\",\"done\":0,"
-                  + "\"held\":4,\"pending\":0,\"percent\":\"0.0\",\"rate\":\"measuring…\","
+                  + "\"held\":4,\"pending\":0,\"percent\":\"0.0\",\"rate\":\"measuring…\",\"rateWindow\":\"\","
                   + "\"eta\":\"—\",\"oldestPendingMillis\":0,\"latestDoneMillis\":0}]}",
               "");
 

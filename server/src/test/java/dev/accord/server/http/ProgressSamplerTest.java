@@ -51,7 +51,8 @@ class ProgressSamplerTest {
 
     assertThat(later.ratePerSecond()).isEqualTo(2.0);
     assertThat(later.etaSeconds()).isEqualTo(10.0);
-    assertThat(Format.rate(later)).isEqualTo("2.0/s over 5s");
+    assertThat(Format.rate(later)).isEqualTo("2.0/s");
+    assertThat(Format.rateWindow(later)).isEqualTo("over 5s");
     assertThat(Format.eta(later)).isEqualTo("10s");
     assertThat(Format.percent(later)).isEqualTo("33.3");
   }
@@ -84,7 +85,8 @@ class ProgressSamplerTest {
 
     // The first sample left the window: the last minute saw nothing done.
     assertThat(stalled.ratePerSecond()).isZero();
-    assertThat(Format.rate(stalled)).isEqualTo("0.0/s over 1m 0s");
+    assertThat(Format.rate(stalled)).isEqualTo("0.0/s");
+    assertThat(Format.rateWindow(stalled)).isEqualTo("over 1m 0s");
     assertThat(Format.eta(stalled)).isEqualTo("—");
   }
 
