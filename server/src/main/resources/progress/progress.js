@@ -140,6 +140,7 @@
   function renderNamespace(data) {
     byId("bar").value = Number(data.percent);
     byId("percent").textContent = data.percent + "%";
+    byId("seen").textContent = count(data.seen);
     byId("done").textContent = count(data.done);
     byId("held").textContent = count(data.held);
     byId("pending").textContent = count(data.pending);

@@ -56,6 +56,7 @@ final class ProgressJson {
     one.addProperty("done", progress.stats().done());
     one.addProperty("held", progress.stats().held());
     one.addProperty("pending", progress.stats().pending());
+    one.addProperty("seen", progress.total());
     one.addProperty("percent", Format.percent(progress));
     one.addProperty("rate", Format.rate(progress));
     one.addProperty("rateWindow", Format.rateWindow(progress));

@@ -71,6 +71,7 @@ final class ProgressPages {
     slots.put("stream", Html.escape(path(namespace) + "/events"));
     boolean shown = progress != null;
     slots.put("percent", shown ? Format.percent(progress) : "0");
+    slots.put("seen", shown ? Format.count(progress.total()) : "0");
     slots.put("done", shown ? Format.count(progress.stats().done()) : "");
     slots.put("held", shown ? Format.count(progress.stats().held()) : "");
     slots.put("pending", shown ? Format.count(progress.stats().pending()) : "");

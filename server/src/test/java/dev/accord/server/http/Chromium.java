@@ -44,6 +44,7 @@ final class Chromium {
         "--no-sandbox",
         "--disable-dev-shm-usage",
         "--disable-gpu",
+        "--hide-scrollbars",
         "--window-size=1280,820",
         "--force-device-scale-factor=1");
     ChromeDriverService service =

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -59,7 +60,6 @@ class ProgressPageBrowserTest {
     page.held("nightly-etl", "part-12");
     page.pending("nightly-etl", "part-13");
     page.failed("nightly-etl", "part-14", "3", "connection reset by peer");
-    page.pending(XSS_NAMESPACE, "<img src=x onerror=window.injected=2>");
 
     browser = Chromium.start();
     browser.get(page.uri("/").toString());
@@ -81,12 +81,15 @@ class ProgressPageBrowserTest {
     await().atMost(WAIT).until(() -> cell("images-resize", "window").startsWith("over "));
     await().atMost(WAIT).until(() -> !cell("images-resize", "eta").equals("—"));
     assertThat(browser.executeScript("return window.sameDocument === true;")).isEqualTo(true);
+    screenshot("progress-page.png");
 
+    // A namespace that appears while the page is open gets its row; its name stays text.
+    page.pending(XSS_NAMESPACE, "<img src=x onerror=window.injected=2>");
+    await().atMost(WAIT).until(() -> rowCount() == 3);
     assertThat(cell(XSS_NAMESPACE, "name")).isEqualTo(XSS_NAMESPACE);
     assertThat(browser.executeScript("return window.injected === undefined;")).isEqualTo(true);
     assertThat(browser.findElement(By.id("footer")).getText())
         .isEqualTo("Authentication is off: this page is open to anyone who can reach this port.");
-    screenshot("progress-page.png");
 
     browser.findElement(By.cssSelector("tr[data-namespace='nightly-etl'] a")).click();
     await().atMost(WAIT).until(() -> liveLabel().equals("live"));
@@ -182,16 +185,29 @@ class ProgressPageBrowserTest {
     return (String) text;
   }
 
+  private long rowCount() {
+    return browser.findElements(By.cssSelector("#rows tr")).size();
+  }
+
   private String text(String id) {
     return browser.findElement(By.id(id)).getText();
   }
 
+  /** The page, cut to its content's height, to target/NAME. */
   private void screenshot(String name) throws Exception {
+    Number height =
+        (Number)
+            browser.executeScript(
+                "return Math.ceil(document.getElementById('footer').getBoundingClientRect().bottom) + 24"
+                    + " + window.outerHeight - window.innerHeight;");
+    Dimension size = browser.manage().window().getSize();
+    browser.manage().window().setSize(new Dimension(size.getWidth(), height.intValue()));
     Path target = Path.of("target", name);
     Files.createDirectories(target.getParent());
     Files.copy(
         browser.getScreenshotAs(OutputType.FILE).toPath(),
         target,
         StandardCopyOption.REPLACE_EXISTING);
+    browser.manage().window().setSize(size);
   }
 }
