@@ -8,8 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 
 /**
- * What the server answers over HTTP: {@code /metrics} (Prometheus text from the supplier given)
- * and the progress page, which follows the gRPC API's authentication and access rules.
+ * What the server answers over HTTP: {@code /metrics} (Prometheus text from the supplier given) and
+ * the progress page, which follows the gRPC API's authentication and access rules.
  */
 public final class AccordHttp {
   /** The content type of Prometheus' text exposition format. */

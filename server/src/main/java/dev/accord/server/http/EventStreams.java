@@ -78,8 +78,8 @@ final class EventStreams {
   }
 
   /**
-   * The data now, or {@link #UNAVAILABLE} while the database does not answer: the page says so
-   * and the stream goes on, as the database may come back.
+   * The data now, or {@link #UNAVAILABLE} while the database does not answer: the page says so and
+   * the stream goes on, as the database may come back.
    */
   private static String current(Supplier<String> data) {
     try {

@@ -46,7 +46,9 @@ final class Format {
     return String.format(Locale.ROOT, "%,d", value);
   }
 
-  /** How long before {@code nowMillis} {@code millis} was, e.g. {@code 3m 5s ago}; {@code —} for 0. */
+  /**
+   * How long before {@code nowMillis} {@code millis} was, e.g. {@code 3m 5s ago}; {@code —} for 0.
+   */
   static String ago(long millis, long nowMillis) {
     return millis == 0 ? "—" : duration(Math.max(0, (nowMillis - millis) / 1000)) + " ago";
   }

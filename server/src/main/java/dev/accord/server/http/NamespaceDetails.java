@@ -48,11 +48,13 @@ final class NamespaceDetails {
     }
     long skip = Math.max(0, pending - SHOWN);
     List<Resource> page =
-        backend.list(ListQuery.exactly(namespace, StateFilter.AVAILABLE, Map.of(), skip), null, SHOWN);
+        backend.list(
+            ListQuery.exactly(namespace, StateFilter.AVAILABLE, Map.of(), skip), null, SHOWN);
     if (page.isEmpty() && skip > 0) {
       // Some were taken since the count: show the oldest of those left.
       page =
-          backend.list(ListQuery.exactly(namespace, StateFilter.AVAILABLE, Map.of(), 0), null, SHOWN);
+          backend.list(
+              ListQuery.exactly(namespace, StateFilter.AVAILABLE, Map.of(), 0), null, SHOWN);
     }
     List<String> names = new ArrayList<>(page.size());
     for (int i = page.size() - 1; i >= 0; i--) {

@@ -31,8 +31,7 @@ final class ProgressJson {
   }
 
   /** One namespace with its lists, for its own page. */
-  static String namespace(
-      String caller, NamespaceProgress progress, NamespaceDetails.Lists lists) {
+  static String namespace(String caller, NamespaceProgress progress, NamespaceDetails.Lists lists) {
     JsonObject root = counts(progress);
     root.addProperty("caller", caller);
     JsonArray pending = new JsonArray();

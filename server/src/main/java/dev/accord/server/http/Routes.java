@@ -29,7 +29,9 @@ public final class Routes implements HttpHandler {
     return this;
   }
 
-  /** Answers every path starting with {@code prefix} (not answered exactly) with {@code handler}. */
+  /**
+   * Answers every path starting with {@code prefix} (not answered exactly) with {@code handler}.
+   */
   public Routes prefix(String prefix, HttpHandler handler) {
     prefixes.add(Map.entry(prefix, handler));
     prefixes.sort((a, b) -> b.getKey().length() - a.getKey().length());
@@ -55,7 +57,8 @@ public final class Routes implements HttpHandler {
       } catch (Refusal refusal) {
         Replies.textIfNotStarted(exchange, refusal.status(), refusal.getMessage() + "\n");
       } catch (BackendUnavailableException e) {
-        log.warn("HTTP request {}: the database does not answer: {}", path(exchange), e.getMessage());
+        log.warn(
+            "HTTP request {}: the database does not answer: {}", path(exchange), e.getMessage());
         Replies.textIfNotStarted(exchange, 503, "the database does not answer\n");
       } catch (InvalidArgumentException e) {
         Replies.textIfNotStarted(exchange, 400, e.getMessage() + "\n");

@@ -29,7 +29,8 @@ class DemoCommandSecureTest {
         .contains(
             "Security on: TLS (a CA made for this run), a bearer token for user demo-worker, "
                 + "worker on namespace demo; a call without the token: UNAUTHENTICATED")
-        .containsPattern("Progress: http://127\\.0\\.0\\.1:\\d+/ \\(sign in with the token in \\S+token\\)")
+        .containsPattern(
+            "Progress: http://127\\.0\\.0\\.1:\\d+/ \\(sign in with the token in \\S+token\\)")
         .contains("processed    40")
         .contains("Every resource processed exactly once.");
   }

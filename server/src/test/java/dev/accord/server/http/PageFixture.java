@@ -78,9 +78,7 @@ final class PageFixture implements AutoCloseable {
   /** A pending resource the work loop gave up on after {@code attempts}. */
   void failed(String namespace, String name, String attempts, String lastError) {
     pending(
-        namespace,
-        name,
-        Map.of("failed", "true", "attempts", attempts, "last_error", lastError));
+        namespace, name, Map.of("failed", "true", "attempts", attempts, "last_error", lastError));
   }
 
   private void pending(String namespace, String name, Map<String, String> metadata) {

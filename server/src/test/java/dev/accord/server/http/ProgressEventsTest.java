@@ -23,7 +23,8 @@ class ProgressEventsTest {
 
   @BeforeEach
   void start() throws Exception {
-    page = new PageFixture(PostgresBackend.open(TestPostgres.newDatabase(2)), CallSecurity.OPEN, "");
+    page =
+        new PageFixture(PostgresBackend.open(TestPostgres.newDatabase(2)), CallSecurity.OPEN, "");
   }
 
   @AfterEach
@@ -72,7 +73,8 @@ class ProgressEventsTest {
                   events.progressData().stream()
                       .anyMatch(
                           data ->
-                              data.contains("\"done\":4,\"held\":0,\"pending\":0,\"percent\":\"100.0\"")
+                              data.contains(
+                                      "\"done\":4,\"held\":0,\"pending\":0,\"percent\":\"100.0\"")
                                   && data.contains("\"eta\":\"finished\"")));
     }
   }
@@ -82,8 +84,7 @@ class ProgressEventsTest {
     page.pending("one", "waiting");
     page.failed("one", "broken", "3", "disk full");
     HandleId working = page.held("one", "working");
-    try (EventLines events =
-        new EventLines(page.client, page.uri("/namespaces/one/events"))) {
+    try (EventLines events = new EventLines(page.client, page.uri("/namespaces/one/events"))) {
       await().atMost(WAIT).until(() -> events.progressData().size() >= 1);
       assertThat(events.progressData().get(0))
           .contains("\"namespace\":\"one\",\"done\":0,\"held\":1,\"pending\":2")

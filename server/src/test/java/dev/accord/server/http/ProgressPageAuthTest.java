@@ -27,7 +27,8 @@ class ProgressPageAuthTest {
 
   @BeforeEach
   void start() throws Exception {
-    Path tokens = Files.writeString(dir.resolve("tokens.csv"), "alice-token,alice,1\nbob-token,bob,2\n");
+    Path tokens =
+        Files.writeString(dir.resolve("tokens.csv"), "alice-token,alice,1\nbob-token,bob,2\n");
     CallSecurity security =
         new CallSecurity(
             List.of(new TokenFileAuthenticator(tokens)),
@@ -99,10 +100,12 @@ class ProgressPageAuthTest {
 
   @Test
   void aNamespaceTheCallerMayNotReadIsForbidden() throws Exception {
-    HttpResponse<String> page403 = page.get("/namespaces/team-b", AUTHORIZATION, "Bearer alice-token");
+    HttpResponse<String> page403 =
+        page.get("/namespaces/team-b", AUTHORIZATION, "Bearer alice-token");
     HttpResponse<String> events403 =
         page.get("/namespaces/team-b/events", AUTHORIZATION, "Bearer alice-token");
-    HttpResponse<String> allowed = page.get("/namespaces/team-b", AUTHORIZATION, "Bearer bob-token");
+    HttpResponse<String> allowed =
+        page.get("/namespaces/team-b", AUTHORIZATION, "Bearer bob-token");
 
     assertThat(page403.statusCode()).isEqualTo(403);
     assertThat(page403.body()).isEqualTo("\"alice\" needs role reader in namespace \"team-b\"\n");

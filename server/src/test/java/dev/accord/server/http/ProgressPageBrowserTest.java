@@ -49,7 +49,8 @@ class ProgressPageBrowserTest {
 
   @Test
   void thePageShowsEachNamespaceAndItsNumbersMoveAsResourcesComplete() throws Exception {
-    page = new PageFixture(PostgresBackend.open(TestPostgres.newDatabase(4)), CallSecurity.OPEN, "");
+    page =
+        new PageFixture(PostgresBackend.open(TestPostgres.newDatabase(4)), CallSecurity.OPEN, "");
     List<HandleId> images = new ArrayList<>();
     for (int i = 0; i < 40; i++) {
       images.add(page.held("images-resize", String.format("img-%04d.png", i)));
@@ -96,8 +97,7 @@ class ProgressPageBrowserTest {
     assertThat(browser.getCurrentUrl()).endsWith("/namespaces/nightly-etl");
     assertThat(text("done")).isEqualTo("12");
     assertThat(text("pending")).isEqualTo("2");
-    assertThat(browser.findElement(By.id("pending-names")).getText())
-        .isEqualTo("part-13\npart-14");
+    assertThat(browser.findElement(By.id("pending-names")).getText()).isEqualTo("part-13\npart-14");
     assertThat(browser.findElement(By.id("failures")).getText())
         .isEqualTo("part-14 3 connection reset by peer");
     page.done("nightly-etl", "part-15");

@@ -60,8 +60,9 @@ class ProgressPageHttpTest {
                 + "</progress><span class=\"pct\">75.0%</span></div></td>"
                 + "<td class=\"num done\">3</td><td class=\"num held\">1</td>"
                 + "<td class=\"num pending\">0</td>")
-        .contains("<td class=\"num done\">0</td><td class=\"num held\">0</td>"
-            + "<td class=\"num pending\">1</td>")
+        .contains(
+            "<td class=\"num done\">0</td><td class=\"num held\">0</td>"
+                + "<td class=\"num pending\">1</td>")
         .contains("Authentication is off: this page is open to anyone who can reach this port.")
         .doesNotContain("id=\"login\"");
   }
@@ -128,8 +129,7 @@ class ProgressPageHttpTest {
     assertThat(css.statusCode()).isEqualTo(200);
     assertThat(css.headers().firstValue("Content-Type")).contains("text/css; charset=utf-8");
     assertThat(js.statusCode()).isEqualTo(200);
-    assertThat(js.headers().firstValue("Content-Type"))
-        .contains("text/javascript; charset=utf-8");
+    assertThat(js.headers().firstValue("Content-Type")).contains("text/javascript; charset=utf-8");
     assertThat(js.body()).contains("textContent").doesNotContain("innerHTML");
   }
 

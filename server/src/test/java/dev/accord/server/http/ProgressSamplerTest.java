@@ -23,8 +23,7 @@ class ProgressSamplerTest {
   void start() throws Exception {
     page = new PageFixture(new MemoryBackend(), CallSecurity.OPEN, "");
     sampler =
-        new ProgressSampler(
-            page.backend, clock::get, Duration.ofSeconds(1), Duration.ofMinutes(5));
+        new ProgressSampler(page.backend, clock::get, Duration.ofSeconds(1), Duration.ofMinutes(5));
   }
 
   @AfterEach
