@@ -48,10 +48,11 @@ final class EventStreams {
       Replies.commonHeaders(exchange, "text/event-stream; charset=utf-8");
       // Proxies such as nginx must pass each event on at once rather than buffer the stream.
       exchange.getResponseHeaders().set("X-Accel-Buffering", "no");
-      exchange.sendResponseHeaders(200, 0);
       if (exchange.getRequestMethod().equals("HEAD")) {
+        exchange.sendResponseHeaders(200, -1);
         return;
       }
+      exchange.sendResponseHeaders(200, 0);
       OutputStream out = exchange.getResponseBody();
       write(out, "retry: 2000\n\n");
       String last = null;

@@ -108,6 +108,8 @@ final class ProgressSite {
     streams.stream(
         exchange,
         () -> {
+          // Access rules may have been reloaded since the stream opened.
+          access.requireReader(caller, namespace);
           NamespaceProgress progress = sampler.one(namespace);
           if (lists[0] == null || ticks[0]++ % LIST_TICKS == 0) {
             lists[0] = details.of(namespace, progress.stats().pending());
