@@ -52,7 +52,7 @@ class ProgressEventsTest {
               "",
               "event: progress",
               "data: {\"namespaces\":[{\"namespace\":\"stream\",\"done\":0,"
-                  + "\"held\":4,\"pending\":0,\"percent\":\"0.0\",\"rate\":\"measuring…\",\"rateWindow\":\"\","
+                  + "\"held\":4,\"pending\":0,\"seen\":4,\"percent\":\"0.0\",\"rate\":\"measuring…\",\"rateWindow\":\"\","
                   + "\"eta\":\"—\",\"oldestPendingMillis\":0,\"latestDoneMillis\":0}]}",
               "");
 
@@ -74,7 +74,7 @@ class ProgressEventsTest {
                       .anyMatch(
                           data ->
                               data.contains(
-                                      "\"done\":4,\"held\":0,\"pending\":0,\"percent\":\"100.0\"")
+                                      "\"done\":4,\"held\":0,\"pending\":0,\"seen\":4,\"percent\":\"100.0\"")
                                   && data.contains("\"eta\":\"finished\"")));
     }
   }
