@@ -3,28 +3,26 @@ package dev.accord.server;
 import dev.accord.server.access.AccessFileReloader;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.cli.DemoCommand;
-import dev.accord.server.retention.RetentionPeriod;
+import dev.accord.server.http.AccordHttp;
+import dev.accord.server.http.HttpEndpoint;
 import dev.accord.server.retention.RetentionSweeper;
-import dev.accord.server.security.AuthMode;
 import dev.accord.server.security.Authenticator;
 import dev.accord.server.security.BearerAuthenticators;
 import dev.accord.server.tls.ClientCertificateAuthenticator;
 import dev.accord.server.tls.ReloadingServerCredentials;
-import dev.accord.server.tls.TlsSettings;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
 import java.net.InetSocketAddress;
-import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.bridge.SLF4JBridgeHandler;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Spec;
 
 /** {@code java -jar accord-server.jar}: runs the server; {@code ... demo} runs the demo. */
@@ -44,123 +42,7 @@ public final class AccordServerMain implements Callable<Integer> {
 
   @Spec CommandLine.Model.CommandSpec spec;
 
-  @Option(
-      names = "--listen",
-      defaultValue = "${env:ACCORD_LISTEN:-:7475}",
-      paramLabel = "[HOST]:PORT",
-      description = "Address to accept gRPC on (ACCORD_LISTEN, default ${DEFAULT-VALUE}).")
-  String listen;
-
-  @Option(
-      names = "--health-listen",
-      defaultValue = "${env:ACCORD_HEALTH_LISTEN}",
-      paramLabel = "[HOST]:PORT",
-      description =
-          "Also answer the standard gRPC health service, and only it, in plaintext on this address:"
-              + " for Kubernetes' gRPC probes, which cannot speak TLS (ACCORD_HEALTH_LISTEN; unset:"
-              + " no such port).")
-  String healthListen;
-
-  @Option(
-      names = "--retention",
-      defaultValue = "${env:ACCORD_RETENTION:-off}",
-      paramLabel = "PERIOD",
-      description =
-          "Delete resources done longer ago than this, in the background: 30d, 12h, 90m or off"
-              + " (ACCORD_RETENTION, default ${DEFAULT-VALUE}).")
-  String retention;
-
-  @Option(
-      names = "--backend",
-      defaultValue = "${env:ACCORD_BACKEND:-embedded}",
-      paramLabel = "BACKEND",
-      description =
-          "embedded | memory | postgres://user:password@host:port/db | jdbc:postgresql://... | postgres "
-              + "(connects with PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD) "
-              + "(ACCORD_BACKEND, default ${DEFAULT-VALUE}).")
-  String backend;
-
-  @Option(
-      names = "--data-dir",
-      defaultValue = "${env:ACCORD_DATA_DIR:-./accord-data}",
-      paramLabel = "DIR",
-      description =
-          "Where the embedded backend keeps its database (ACCORD_DATA_DIR, default ${DEFAULT-VALUE}).")
-  Path dataDir;
-
-  @Option(
-      names = "--pool-size",
-      defaultValue = "${env:ACCORD_POOL_SIZE:-16}",
-      paramLabel = "N",
-      description = "Database connections (ACCORD_POOL_SIZE, default ${DEFAULT-VALUE}).")
-  int poolSize;
-
-  @Option(
-      names = "--shutdown-grace",
-      defaultValue = "${env:ACCORD_SHUTDOWN_GRACE_SECONDS:-10}",
-      paramLabel = "SECONDS",
-      description =
-          "How long in-flight calls may run on shutdown (ACCORD_SHUTDOWN_GRACE_SECONDS, default ${DEFAULT-VALUE}).")
-  int shutdownGraceSeconds;
-
-  @Option(
-      names = "--access-file",
-      defaultValue = "${env:ACCORD_ACCESS_FILE}",
-      paramLabel = "FILE",
-      description =
-          "Access rules (YAML), re-read when it changes; needed with authentication, refused "
-              + "without it (ACCORD_ACCESS_FILE).")
-  Path accessFile;
-
-  @Option(
-      names = "--tls-cert-file",
-      defaultValue = "${env:ACCORD_TLS_CERT_FILE}",
-      paramLabel = "FILE",
-      description =
-          "PEM certificate chain: serve gRPC over TLS, re-read when it changes (ACCORD_TLS_CERT_FILE).")
-  Path tlsCertFile;
-
-  @Option(
-      names = "--tls-key-file",
-      defaultValue = "${env:ACCORD_TLS_KEY_FILE}",
-      paramLabel = "FILE",
-      description = "PEM (PKCS#8) private key of --tls-cert-file (ACCORD_TLS_KEY_FILE).")
-  Path tlsKeyFile;
-
-  @Option(
-      names = "--tls-client-ca-file",
-      defaultValue = "${env:ACCORD_TLS_CLIENT_CA_FILE}",
-      paramLabel = "FILE",
-      description =
-          "PEM CA certificates: clients must present a certificate they signed (mTLS) "
-              + "(ACCORD_TLS_CLIENT_CA_FILE).")
-  Path tlsClientCaFile;
-
-  @Option(
-      names = "--reflection",
-      defaultValue = "${env:ACCORD_REFLECTION:-on}",
-      paramLabel = "on|off",
-      description = "Serve gRPC server reflection (ACCORD_REFLECTION, default ${DEFAULT-VALUE}).")
-  String reflection;
-
-  @Option(
-      names = "--auth",
-      defaultValue = "${env:ACCORD_AUTH:-none}",
-      paramLabel = "MODE",
-      description =
-          "How callers prove who they are: none | tokens:FILE (bearer tokens in Kubernetes' "
-              + "static-token CSV format) | kubernetes (ServiceAccount tokens, TokenReview) "
-              + "(ACCORD_AUTH, default ${DEFAULT-VALUE}).")
-  String auth;
-
-  @Option(
-      names = "--auth-audience",
-      defaultValue = "${env:ACCORD_AUTH_AUDIENCE:-accord.dev}",
-      paramLabel = "AUDIENCE",
-      description =
-          "The audience ServiceAccount tokens must be for with --auth kubernetes "
-              + "(ACCORD_AUTH_AUDIENCE, default ${DEFAULT-VALUE}).")
-  String authAudience;
+  @Mixin ServerOptions options = new ServerOptions();
 
   public static void main(String[] args) {
     SLF4JBridgeHandler.removeHandlersForRootLogger();
@@ -176,44 +58,24 @@ public final class AccordServerMain implements Callable<Integer> {
   public Integer call() throws Exception {
     ServerConfig config;
     InetSocketAddress health;
+    Optional<InetSocketAddress> http;
     try {
-      health =
-          healthListen == null || healthListen.isEmpty()
-              ? null
-              : ServerConfig.parseListen("ACCORD_HEALTH_LISTEN (--health-listen)", healthListen);
-      config =
-          new ServerConfig(
-              ServerConfig.parseListen(listen),
-              backend,
-              dataDir,
-              poolSize,
-              Duration.ofSeconds(shutdownGraceSeconds),
-              Duration.ofSeconds(2),
-              new TlsSettings(tlsCertFile, tlsKeyFile, tlsClientCaFile),
-              ServerConfig.parseReflection(reflection),
-              accessFile == null || accessFile.toString().isEmpty() ? null : accessFile,
-              AuthMode.parse(auth, authAudience),
-              RetentionPeriod.parse(retention));
-      ServerConfig.requireAccessFileWithAuthentication(
-          config.authenticationOn(), config.accessFile());
-      if (shutdownGraceSeconds < 0) {
-        throw new IllegalArgumentException(
-            "ACCORD_SHUTDOWN_GRACE_SECONDS (--shutdown-grace) must be 0 or more");
-      }
+      health = options.healthListen();
+      http = options.httpListen();
+      config = options.config();
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    return serve(config, health);
-  }
-
-  static int serve(ServerConfig config) throws Exception {
-    return serve(config, null);
+    return serve(config, health, http);
   }
 
   /**
    * @param healthListen where to answer health checks in plaintext as well; null: nowhere else
+   * @param httpListen where to serve metrics and the progress page; empty: nowhere
    */
-  static int serve(ServerConfig config, InetSocketAddress healthListen) throws Exception {
+  static int serve(
+      ServerConfig config, InetSocketAddress healthListen, Optional<InetSocketAddress> httpListen)
+      throws Exception {
     log.info("Starting Accord server {}", Version.version());
     List<Authenticator> authenticators = new ArrayList<>();
     if (config.tls().clientCertificatesRequired()) {
@@ -247,6 +109,9 @@ public final class AccordServerMain implements Callable<Integer> {
       }
     }
     ReloadingServerCredentials tls = null;
+    CallSecurity security =
+        new CallSecurity(
+            authenticators, access == null ? null : access.policy(), config.reflection());
     AccordServer server;
     try {
       ServerCredentials credentials = InsecureServerCredentials.create();
@@ -263,8 +128,7 @@ public final class AccordServerMain implements Callable<Integer> {
               callThreads(config.poolSize()),
               config.shutdownGrace(),
               config.healthInterval(),
-              new CallSecurity(
-                  authenticators, access == null ? null : access.policy(), config.reflection()));
+              security);
     } catch (IllegalArgumentException e) {
       // A TLS file changed between the check and the start, or became unreadable.
       log.error("{}", e.getMessage());
@@ -298,6 +162,28 @@ public final class AccordServerMain implements Callable<Integer> {
           describe(healthListen, healthEndpoint.getPort()));
     }
     io.grpc.Server health = healthEndpoint;
+    HttpEndpoint httpEndpoint = null;
+    if (httpListen.isPresent()) {
+      try {
+        httpEndpoint = AccordHttp.start(httpListen.get(), backend, security, () -> "");
+      } catch (java.io.IOException e) {
+        log.error(
+            "cannot listen on {} for HTTP: {} (set ACCORD_HTTP_LISTEN, or off)",
+            httpListen.get(),
+            e.getMessage());
+        server.shutdown();
+        if (health != null) {
+          health.shutdownNow();
+        }
+        stopReloaders(tls, access);
+        return 1;
+      }
+      log.info(
+          "HTTP listening on {}: /metrics, and the progress page at /{}",
+          describe(httpListen.get(), httpEndpoint.port()),
+          security.authenticates() ? " (it asks for a bearer token)" : "");
+    }
+    HttpEndpoint httpServer = httpEndpoint;
     RetentionSweeper sweeper = RetentionSweeper.start(backend, config.retention());
     log.info(
         "Accord server listening on {} (backend: {}, {})",
@@ -313,6 +199,9 @@ public final class AccordServerMain implements Callable<Integer> {
                   "Shutting down: refusing new calls, giving in-flight calls {} s",
                   config.shutdownGrace().toSeconds());
               sweeper.close();
+              if (httpServer != null) {
+                httpServer.close();
+              }
               boolean clean = server.shutdown();
               // After the API port: probes see NOT_SERVING during the grace period.
               if (health != null) {

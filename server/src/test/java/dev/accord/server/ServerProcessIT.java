@@ -29,6 +29,10 @@ import java.io.InputStreamReader;
 import java.io.Reader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -120,9 +124,20 @@ class ServerProcessIT {
       "memory backend: serves health and the V1 API on a real socket, and stops cleanly on SIGTERM")
   void memoryBackendServesLeasesAndStopsCleanlyOnSigterm() throws Exception {
     int port = freePort();
+    int httpPort = freePort();
     ServerProcess server =
-        start(Map.of("ACCORD_BACKEND", "memory", "ACCORD_LISTEN", "127.0.0.1:" + port));
+        start(
+            Map.of(
+                "ACCORD_BACKEND",
+                "memory",
+                "ACCORD_LISTEN",
+                "127.0.0.1:" + port,
+                "ACCORD_HTTP_LISTEN",
+                "127.0.0.1:" + httpPort));
     server.awaitStderr("Accord server listening on 127.0.0.1:" + port, MEMORY_STARTUP);
+    assertThat(server.stderr())
+        .contains(
+            "HTTP listening on 127.0.0.1:" + httpPort + ": /metrics, and the progress page at /");
 
     ManagedChannel channel = channel(port);
     // Health starts NOT_SERVING and turns SERVING after the monitor's first backend check: load
@@ -151,6 +166,20 @@ class ServerProcessIT {
         .isEqualTo(Status.DONE);
     assertThat(acquire(channel, "worker-2", namespace, "job-2", 60).getStatus())
         .isEqualTo(Status.OK);
+
+    HttpClient http = HttpClient.newHttpClient();
+    HttpResponse<String> page =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(page.statusCode()).as(server.describe()).isEqualTo(200);
+    assertThat(page.body()).contains("data-namespace=\"it-memory\"");
+    HttpResponse<String> metrics =
+        http.send(
+            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/metrics")).build(),
+            HttpResponse.BodyHandlers.ofString());
+    assertThat(metrics.headers().firstValue("Content-Type"))
+        .contains("text/plain; version=0.0.4; charset=utf-8");
 
     Map<String, Handle> listed = list(channel, namespace);
     assertThat(listed).as(server.describe()).containsOnlyKeys("job-1", "job-2");
@@ -465,6 +494,8 @@ class ServerProcessIT {
       // Whatever ACCORD_* the developer's shell has must not change what is tested.
       builder.environment().keySet().removeIf(name -> name.startsWith("ACCORD_"));
       builder.environment().putAll(env);
+      // Not the default :9090: servers of one test, and of builds side by side, would clash there.
+      builder.environment().putIfAbsent("ACCORD_HTTP_LISTEN", "127.0.0.1:0");
       return new ServerProcess(command, builder.start());
     }
 

@@ -71,6 +71,8 @@ final class ServerProcess implements AutoCloseable {
     env.put("ACCORD_LISTEN", "127.0.0.1:" + port);
     env.put("ACCORD_POOL_SIZE", Integer.toString(poolSize));
     env.put("ACCORD_SHUTDOWN_GRACE_SECONDS", "5");
+    // A free port rather than the default :9090, so runs side by side do not clash.
+    env.put("ACCORD_HTTP_LISTEN", "127.0.0.1:0");
     env.putAll(settings);
     builder.redirectErrorStream(true);
     builder.redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));

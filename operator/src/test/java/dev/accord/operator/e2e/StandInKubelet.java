@@ -200,6 +200,9 @@ final class StandInKubelet implements AutoCloseable {
       }
       env.put(variable.getName(), value);
     }
+    // The server's HTTP listener defaults to :9090 on every interface, which would clash between
+    // pods sharing this host's network: each gets its own address, as a pod network would.
+    env.putIfAbsent("ACCORD_HTTP_LISTEN", ip + ":9090");
     if (!Boolean.FALSE.equals(spec.getAutomountServiceAccountToken())) {
       // What the in-cluster configuration gives a pod with its token mounted: the API server.
       env.put("KUBERNETES_MASTER", apiServer);

@@ -6,6 +6,8 @@ import dev.accord.server.AccordServer;
 import dev.accord.server.Backends;
 import dev.accord.server.CallSecurity;
 import dev.accord.server.backend.Backend;
+import dev.accord.server.http.AccordHttp;
+import dev.accord.server.http.HttpEndpoint;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -100,11 +102,13 @@ public final class DemoCommand implements Callable<Integer> {
     DemoSecurity security = null;
     Backend backend = null;
     AccordServer server = null;
+    HttpEndpoint page = null;
     try {
       security = secure ? DemoSecurity.create(List.of(NAMESPACE)) : null;
       out.printf("Starting an Accord server (backend %s)...%n", backendSpec);
       backend = Backends.open(backendSpec, dataDir, Math.min(workers, 16));
       InetSocketAddress listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+      CallSecurity callSecurity = security == null ? CallSecurity.OPEN : security.callSecurity();
       server =
           AccordServer.start(
               security == null
@@ -114,9 +118,14 @@ public final class DemoCommand implements Callable<Integer> {
               Math.min(workers, 16) * 2,
               Duration.ofSeconds(5),
               Duration.ofSeconds(2),
-              security == null ? CallSecurity.OPEN : security.callSecurity());
+              callSecurity);
       String target = "127.0.0.1:" + server.port();
       out.printf("Server on %s (%s)%n", target, backend.describe());
+      page = AccordHttp.start(listen, backend, callSecurity, () -> "");
+      out.printf(
+          "Progress: http://127.0.0.1:%d/%s%n",
+          page.port(),
+          security == null ? "" : " (sign in with the token in " + security.tokenFile() + ")");
       if (security != null) {
         out.printf(
             "Security on: TLS (a CA made for this run), a bearer token for user %s, worker on "
@@ -129,6 +138,9 @@ public final class DemoCommand implements Callable<Integer> {
           workers, resources, workMillis);
       return run(target, security);
     } finally {
+      if (page != null) {
+        page.close();
+      }
       if (server != null) {
         server.shutdown();
       } else if (backend != null) {

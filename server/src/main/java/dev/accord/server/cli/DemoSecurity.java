@@ -90,6 +90,11 @@ public final class DemoSecurity implements AutoCloseable {
     }
   }
 
+  /** The file holding the worker's bearer token. */
+  public Path tokenFile() {
+    return dir.resolve("token");
+  }
+
   public Path caFile() {
     return dir.resolve("ca.pem");
   }
@@ -126,7 +131,7 @@ public final class DemoSecurity implements AutoCloseable {
 
   /** {@code builder} speaking TLS trusting the run's CA and sending the worker token. */
   public AccordClient.Builder client(AccordClient.Builder builder) {
-    return builder.tlsTrust(caFile()).tokenFile(dir.resolve("token"));
+    return builder.tlsTrust(caFile()).tokenFile(tokenFile());
   }
 
   /** For raw gRPC channels: TLS trusting the run's CA, the worker token on every call. */

@@ -11,7 +11,7 @@ import picocli.CommandLine;
 /**
  * {@code demo --secure} end to end on its default backend (a fresh embedded PostgreSQL): the
  * workers reach the server over TLS with the run's CA and their token, and the server refuses a TLS
- * client that sends no token.
+ * client that sends no token; it prints the progress page's address and where its token is.
  */
 class DemoCommandSecureTest {
   @Test
@@ -29,6 +29,8 @@ class DemoCommandSecureTest {
         .contains(
             "Security on: TLS (a CA made for this run), a bearer token for user demo-worker, "
                 + "worker on namespace demo; a call without the token: UNAUTHENTICATED")
+        .containsPattern(
+            "Progress: http://127\\.0\\.0\\.1:\\d+/ \\(sign in with the token in \\S+token\\)")
         .contains("processed    40")
         .contains("Every resource processed exactly once.");
   }
