@@ -1,5 +1,8 @@
 package dev.accord.server;
 
+import dev.accord.server.metrics.ServerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+
 import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.memory.MemoryBackend;
 import dev.accord.server.backend.postgres.EmbeddedPostgres;
@@ -18,7 +21,13 @@ public final class Backends {
    * @throws IOException when the embedded database cannot start
    */
   public static Backend open(String spec, Path dataDir, int poolSize) throws IOException {
-    return open(spec, dataDir, poolSize, System.getenv());
+    return open(spec, dataDir, poolSize, System.getenv(), ServerMetrics.off().registry());
+  }
+
+  /** As {@link #open(String, Path, int)}, recording the backend's meters in {@code registry}. */
+  public static Backend open(String spec, Path dataDir, int poolSize, MeterRegistry registry)
+      throws IOException {
+    return open(spec, dataDir, poolSize, System.getenv(), registry);
   }
 
   /**
@@ -29,8 +38,15 @@ public final class Backends {
    */
   public static Backend open(String spec, Path dataDir, int poolSize, Map<String, String> env)
       throws IOException {
+    return open(spec, dataDir, poolSize, env, ServerMetrics.off().registry());
+  }
+
+  /** As {@link #open(String, Path, int, Map)}, recording the backend's meters in {@code registry}. */
+  public static Backend open(
+      String spec, Path dataDir, int poolSize, Map<String, String> env, MeterRegistry registry)
+      throws IOException {
     if (spec.equals("postgres")) {
-      return PostgresBackend.open(PostgresSettings.fromLibpqEnvironment(env, poolSize));
+      return PostgresBackend.open(PostgresSettings.fromLibpqEnvironment(env, poolSize), registry);
     }
     if (spec.equals("memory")) {
       return new MemoryBackend();
@@ -44,13 +60,14 @@ public final class Backends {
               + " (port "
               + postgres.port()
               + ")",
-          postgres);
+          postgres,
+          registry);
     }
     if (spec.startsWith("postgres://")
         || spec.startsWith("postgresql://")
         || spec.startsWith("jdbc:postgresql:")) {
       try {
-        return PostgresBackend.open(PostgresSettings.parse(spec, poolSize));
+        return PostgresBackend.open(PostgresSettings.parse(spec, poolSize), registry);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("ACCORD_BACKEND (--backend): " + e.getMessage(), e);
       }

@@ -1,5 +1,7 @@
 package dev.accord.server.grpc;
 
+import io.micrometer.core.instrument.Counter;
+
 import com.google.protobuf.ByteString;
 import dev.accord.api.v1.WatchResponse;
 import dev.accord.server.backend.Backend;
@@ -63,6 +65,7 @@ final class WatchStream {
   private ScheduledFuture<?> timer;
 
   private final Runnable onFinish;
+  private final Counter namesSent;
 
   WatchStream(
       Backend backend,
@@ -72,7 +75,9 @@ final class WatchStream {
       boolean fromStart,
       ServerCallStreamObserver<WatchResponse> call,
       ScheduledExecutorService executor,
-      Runnable onFinish) {
+      Runnable onFinish,
+      Counter namesSent) {
+    this.namesSent = namesSent;
     this.owesCaughtUp = fromStart;
     this.onFinish = onFinish;
     this.backend = backend;
@@ -137,6 +142,7 @@ final class WatchStream {
             owesCaughtUp = false;
           }
           send(response);
+          namesSent.increment(page.names().size());
           sent = true;
         }
         if (atPresent) {

@@ -1,0 +1,145 @@
+package dev.accord.server;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/**
+ * The server's command-line options, each also read from the environment variable its description
+ * names; {@link AccordServerMain} turns them into a checked {@link ServerConfig}.
+ */
+final class ServerOptions {
+  @Option(
+      names = "--listen",
+      defaultValue = "${env:ACCORD_LISTEN:-:7475}",
+      paramLabel = "[HOST]:PORT",
+      description = "Address to accept gRPC on (ACCORD_LISTEN, default ${DEFAULT-VALUE}).")
+  String listen;
+
+  @Option(
+      names = "--health-listen",
+      defaultValue = "${env:ACCORD_HEALTH_LISTEN}",
+      paramLabel = "[HOST]:PORT",
+      description =
+          "Also answer the standard gRPC health service, and only it, in plaintext on this address:"
+              + " for Kubernetes' gRPC probes, which cannot speak TLS (ACCORD_HEALTH_LISTEN; unset:"
+              + " no such port).")
+  String healthListen;
+
+  @Option(
+      names = "--retention",
+      defaultValue = "${env:ACCORD_RETENTION:-off}",
+      paramLabel = "PERIOD",
+      description =
+          "Delete resources done longer ago than this, in the background: 30d, 12h, 90m or off"
+              + " (ACCORD_RETENTION, default ${DEFAULT-VALUE}).")
+  String retention;
+
+  @Option(
+      names = "--backend",
+      defaultValue = "${env:ACCORD_BACKEND:-embedded}",
+      paramLabel = "BACKEND",
+      description =
+          "embedded | memory | postgres://user:password@host:port/db | jdbc:postgresql://... | postgres "
+              + "(connects with PGHOST, PGPORT, PGDATABASE, PGUSER, PGPASSWORD) "
+              + "(ACCORD_BACKEND, default ${DEFAULT-VALUE}).")
+  String backend;
+
+  @Option(
+      names = "--data-dir",
+      defaultValue = "${env:ACCORD_DATA_DIR:-./accord-data}",
+      paramLabel = "DIR",
+      description =
+          "Where the embedded backend keeps its database (ACCORD_DATA_DIR, default ${DEFAULT-VALUE}).")
+  Path dataDir;
+
+  @Option(
+      names = "--pool-size",
+      defaultValue = "${env:ACCORD_POOL_SIZE:-16}",
+      paramLabel = "N",
+      description = "Database connections (ACCORD_POOL_SIZE, default ${DEFAULT-VALUE}).")
+  int poolSize;
+
+  @Option(
+      names = "--shutdown-grace",
+      defaultValue = "${env:ACCORD_SHUTDOWN_GRACE_SECONDS:-10}",
+      paramLabel = "SECONDS",
+      description =
+          "How long in-flight calls may run on shutdown (ACCORD_SHUTDOWN_GRACE_SECONDS, default ${DEFAULT-VALUE}).")
+  int shutdownGraceSeconds;
+
+  @Option(
+      names = "--access-file",
+      defaultValue = "${env:ACCORD_ACCESS_FILE}",
+      paramLabel = "FILE",
+      description =
+          "Access rules (YAML), re-read when it changes; needed with authentication, refused "
+              + "without it (ACCORD_ACCESS_FILE).")
+  Path accessFile;
+
+  @Option(
+      names = "--tls-cert-file",
+      defaultValue = "${env:ACCORD_TLS_CERT_FILE}",
+      paramLabel = "FILE",
+      description =
+          "PEM certificate chain: serve gRPC over TLS, re-read when it changes (ACCORD_TLS_CERT_FILE).")
+  Path tlsCertFile;
+
+  @Option(
+      names = "--tls-key-file",
+      defaultValue = "${env:ACCORD_TLS_KEY_FILE}",
+      paramLabel = "FILE",
+      description = "PEM (PKCS#8) private key of --tls-cert-file (ACCORD_TLS_KEY_FILE).")
+  Path tlsKeyFile;
+
+  @Option(
+      names = "--tls-client-ca-file",
+      defaultValue = "${env:ACCORD_TLS_CLIENT_CA_FILE}",
+      paramLabel = "FILE",
+      description =
+          "PEM CA certificates: clients must present a certificate they signed (mTLS) "
+              + "(ACCORD_TLS_CLIENT_CA_FILE).")
+  Path tlsClientCaFile;
+
+  @Option(
+      names = "--reflection",
+      defaultValue = "${env:ACCORD_REFLECTION:-on}",
+      paramLabel = "on|off",
+      description = "Serve gRPC server reflection (ACCORD_REFLECTION, default ${DEFAULT-VALUE}).")
+  String reflection;
+
+  @Option(
+      names = "--auth",
+      defaultValue = "${env:ACCORD_AUTH:-none}",
+      paramLabel = "MODE",
+      description =
+          "How callers prove who they are: none | tokens:FILE (bearer tokens in Kubernetes' "
+              + "static-token CSV format) | kubernetes (ServiceAccount tokens, TokenReview) "
+              + "(ACCORD_AUTH, default ${DEFAULT-VALUE}).")
+  String auth;
+
+  @Option(
+      names = "--auth-audience",
+      defaultValue = "${env:ACCORD_AUTH_AUDIENCE:-accord.dev}",
+      paramLabel = "AUDIENCE",
+      description =
+          "The audience ServiceAccount tokens must be for with --auth kubernetes "
+              + "(ACCORD_AUTH_AUDIENCE, default ${DEFAULT-VALUE}).")
+  String authAudience;
+
+  @Option(
+      names = "--metrics-namespaces",
+      defaultValue = "${env:ACCORD_METRICS_NAMESPACES:-20}",
+      paramLabel = "N",
+      description =
+          "Export done/held/pending gauges for at most this many namespaces, the largest first"
+              + " (ACCORD_METRICS_NAMESPACES, default ${DEFAULT-VALUE}; 0: none).")
+  int metricsNamespaces;
+
+  /** For measuring what metrics cost: off records nothing and serves an empty /metrics. */
+  @Option(
+      names = "--metrics",
+      hidden = true,
+      defaultValue = "${env:ACCORD_METRICS:-on}",
+      paramLabel = "on|off")
+  String metrics;
+}
