@@ -32,6 +32,23 @@ public final class RequestLog implements ServerInterceptor {
 
   private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
+  /**
+   * The call whose message is being handed on on this thread, while the request log is on: requests
+   * reach this interceptor unparsed, and {@link #parsed} learns them once the service parses them.
+   */
+  private static final ThreadLocal<Logged<?, ?>> receiving = new ThreadLocal<>();
+
+  /**
+   * Notes the namespace of a request just parsed on this thread, for its call's request log line.
+   * Does nothing while the request log is off.
+   */
+  public static void parsed(Object request) {
+    Logged<?, ?> call = receiving.get();
+    if (call != null && call.namespace == null) {
+      call.namespace = namespaceOf(request);
+    }
+  }
+
   @Override
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
@@ -47,14 +64,18 @@ public final class RequestLog implements ServerInterceptor {
     return new SimpleForwardingServerCallListener<>(listener) {
       @Override
       public void onMessage(Q message) {
-        if (logged.namespace == null && log.isDebugEnabled()) {
-          logged.namespace = namespaceOf(message);
+        boolean noting = logged.namespace == null && log.isDebugEnabled();
+        if (noting) {
+          receiving.set(logged);
         }
         MDC.put(CALL_ID, callId);
         try {
           super.onMessage(message);
         } finally {
           MDC.remove(CALL_ID);
+          if (noting) {
+            receiving.remove();
+          }
         }
       }
 
