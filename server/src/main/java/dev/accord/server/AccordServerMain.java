@@ -1,8 +1,8 @@
 package dev.accord.server;
 
 import dev.accord.server.cli.DemoCommand;
-import dev.accord.server.metrics.BackendGauges;
 import dev.accord.server.logging.LogFormat;
+import dev.accord.server.metrics.BackendGauges;
 import dev.accord.server.metrics.ServerMetrics;
 import dev.accord.server.retention.RetentionPeriod;
 import dev.accord.server.security.AuthMode;
@@ -63,7 +63,8 @@ public final class AccordServerMain implements Callable<Integer> {
       health =
           options.healthListen == null || options.healthListen.isEmpty()
               ? null
-              : ServerConfig.parseListen("ACCORD_HEALTH_LISTEN (--health-listen)", options.healthListen);
+              : ServerConfig.parseListen(
+                  "ACCORD_HEALTH_LISTEN (--health-listen)", options.healthListen);
       config =
           new ServerConfig(
               ServerConfig.parseListen(options.listen),
@@ -74,7 +75,9 @@ public final class AccordServerMain implements Callable<Integer> {
               Duration.ofSeconds(2),
               new TlsSettings(options.tlsCertFile, options.tlsKeyFile, options.tlsClientCaFile),
               ServerConfig.parseReflection(options.reflection),
-              options.accessFile == null || options.accessFile.toString().isEmpty() ? null : options.accessFile,
+              options.accessFile == null || options.accessFile.toString().isEmpty()
+                  ? null
+                  : options.accessFile,
               AuthMode.parse(options.auth, options.authAudience),
               RetentionPeriod.parse(options.retention));
       ServerConfig.requireAccessFileWithAuthentication(

@@ -1,13 +1,12 @@
 package dev.accord.server;
 
-import dev.accord.server.metrics.ServerMetrics;
-import io.micrometer.core.instrument.MeterRegistry;
-
 import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.memory.MemoryBackend;
 import dev.accord.server.backend.postgres.EmbeddedPostgres;
 import dev.accord.server.backend.postgres.PostgresBackend;
 import dev.accord.server.backend.postgres.PostgresSettings;
+import dev.accord.server.metrics.ServerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -41,7 +40,9 @@ public final class Backends {
     return open(spec, dataDir, poolSize, env, ServerMetrics.off().registry());
   }
 
-  /** As {@link #open(String, Path, int, Map)}, recording the backend's meters in {@code registry}. */
+  /**
+   * As {@link #open(String, Path, int, Map)}, recording the backend's meters in {@code registry}.
+   */
   public static Backend open(
       String spec, Path dataDir, int poolSize, Map<String, String> env, MeterRegistry registry)
       throws IOException {

@@ -2,6 +2,7 @@ package dev.accord.server;
 
 import dev.accord.server.access.AccessFileReloader;
 import dev.accord.server.backend.Backend;
+import dev.accord.server.metrics.ServerMetrics;
 import dev.accord.server.retention.RetentionSweeper;
 import dev.accord.server.security.Authenticator;
 import dev.accord.server.security.BearerAuthenticators;
@@ -14,8 +15,6 @@ import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import dev.accord.server.metrics.ServerMetrics;
 
 /**
  * A server process from start to shutdown: opens the backend, starts the gRPC server (and the
@@ -50,8 +49,7 @@ final class ServerProcess {
     Backend backend;
     try {
       backend =
-          Backends.open(
-              config.backend(), config.dataDir(), config.poolSize(), metrics.registry());
+          Backends.open(config.backend(), config.dataDir(), config.poolSize(), metrics.registry());
     } catch (IllegalArgumentException e) {
       log.error("{}", e.getMessage());
       return 2;

@@ -1,19 +1,18 @@
 package dev.accord.server.grpc;
 
-import dev.accord.server.metrics.ServerMetrics;
-import io.micrometer.core.instrument.Gauge;
-import io.micrometer.core.instrument.MeterRegistry;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import dev.accord.api.v1.V1Grpc;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.BackendUnavailableException;
+import dev.accord.server.metrics.ServerMetrics;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,6 @@
 package dev.accord.server.grpc;
 
 import dev.accord.server.logging.RequestLog;
-
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;

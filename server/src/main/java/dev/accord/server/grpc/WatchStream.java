@@ -1,13 +1,12 @@
 package dev.accord.server.grpc;
 
-import io.micrometer.core.instrument.Counter;
-
 import com.google.protobuf.ByteString;
 import dev.accord.api.v1.WatchResponse;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.DoneCursor;
 import dev.accord.server.backend.DonePage;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.micrometer.core.instrument.Counter;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;

@@ -28,8 +28,7 @@ public final class LogFormat {
     if (format.equals("text") || format.equals("json")) {
       return format;
     }
-    throw new IllegalArgumentException(
-        VARIABLE + " must be text or json, got \"" + value + "\"");
+    throw new IllegalArgumentException(VARIABLE + " must be text or json, got \"" + value + "\"");
   }
 
   /**

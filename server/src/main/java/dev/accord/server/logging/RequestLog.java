@@ -20,8 +20,7 @@ import org.slf4j.MDC;
 /**
  * Gives each call an id, in the logging MDC as {@value #CALL_ID} while the call's code runs, and
  * logs each finished call at DEBUG on the logger {@value #LOGGER}: method, namespace (when the
- * request names one), status, duration and peer. Only those: never metadata, owners or
- * credentials.
+ * request names one), status, duration and peer. Only those: never metadata, owners or credentials.
  */
 public final class RequestLog implements ServerInterceptor {
   /** The logger of the request log: set it to DEBUG to see one line per call. */

@@ -9,9 +9,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Collection;
 
 /**
- * What the API did, counted as it answers: acquires and claimed names by outcome, claims,
- * renewals, dones, refusals by reason, takeovers and Watch traffic. Every counter is created once
- * here, so counting a call allocates nothing.
+ * What the API did, counted as it answers: acquires and claimed names by outcome, claims, renewals,
+ * dones, refusals by reason, takeovers and Watch traffic. Every counter is created once here, so
+ * counting a call allocates nothing.
  */
 public final class AccordMeters {
   private final Counter acquiresGranted;
@@ -40,10 +40,8 @@ public final class AccordMeters {
         outcome(registry, "accord.claim.names", "held", "Names Claim answered, by outcome");
     claimNamesDone =
         outcome(registry, "accord.claim.names", "done", "Names Claim answered, by outcome");
-    renewals =
-        Counter.builder("accord.renewals").description("Leases renewed").register(registry);
-    dones =
-        Counter.builder("accord.dones").description("Resources marked done").register(registry);
+    renewals = Counter.builder("accord.renewals").description("Leases renewed").register(registry);
+    dones = Counter.builder("accord.dones").description("Resources marked done").register(registry);
     takeovers =
         Counter.builder("accord.takeovers")
             .description(
@@ -72,7 +70,10 @@ public final class AccordMeters {
 
   private static Counter outcome(
       MeterRegistry registry, String name, String outcome, String description) {
-    return Counter.builder(name).description(description).tag("outcome", outcome).register(registry);
+    return Counter.builder(name)
+        .description(description)
+        .tag("outcome", outcome)
+        .register(registry);
   }
 
   /** An acquire answered {@code answer}. */

@@ -14,10 +14,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +39,7 @@ public final class BackendGauges implements AutoCloseable {
 
   /** The namespaces exported now, each with its three gauges' values. */
   private final Map<String, Exported> exported = new HashMap<>();
+
   private final ScheduledExecutorService timer;
   private volatile double lagSeconds;
   private boolean failing;
@@ -46,7 +47,8 @@ public final class BackendGauges implements AutoCloseable {
   /**
    * Registers the gauges, empty until the first {@link #refresh()}.
    *
-   * @param maxNamespaces how many namespaces are exported at most ({@code ACCORD_METRICS_NAMESPACES})
+   * @param maxNamespaces how many namespaces are exported at most ({@code
+   *     ACCORD_METRICS_NAMESPACES})
    */
   public BackendGauges(Backend backend, MeterRegistry registry, int maxNamespaces) {
     this.backend = backend;
@@ -69,16 +71,18 @@ public final class BackendGauges implements AutoCloseable {
 
   /** Refreshes now, then every {@code interval} in the background. */
   public BackendGauges start(Duration interval) {
-    timer.scheduleWithFixedDelay(
-        this::refresh, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+    timer.scheduleWithFixedDelay(this::refresh, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     return this;
   }
 
   /** Reads the backend once; while it does not answer, the gauges keep their last values. */
   public synchronized void refresh() {
     try {
+      // With no namespace to export, the backend is not asked for every namespace's counts.
       List<NamespaceStats> all =
-          new ArrayList<>(backend.namespaces("", NamespaceScope.EVERYTHING));
+          maxNamespaces == 0
+              ? new ArrayList<>()
+              : new ArrayList<>(backend.namespaces("", NamespaceScope.EVERYTHING));
       all.sort(
           Comparator.comparingLong((NamespaceStats s) -> s.done() + s.held() + s.pending())
               .reversed()

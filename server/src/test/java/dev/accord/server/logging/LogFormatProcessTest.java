@@ -30,8 +30,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * ACCORD_LOG_FORMAT in a real server process, configured by the logback.xml the jar ships: json
- * gives one JSON object per line (the request log's fields and call id included), a bad value
- * stops the process before it logs anything.
+ * gives one JSON object per line (the request log's fields and call id included), a bad value stops
+ * the process before it logs anything.
  */
 class LogFormatProcessTest {
   private static final Pattern LISTENING = Pattern.compile("listening on [^:]*:(\\d+)");
@@ -51,7 +51,8 @@ class LogFormatProcessTest {
     try {
       JsonObject listening = nextMatching(lines, line -> line.contains("listening on"));
       assertThat(listening.get("level").getAsString()).isEqualTo("INFO");
-      assertThat(listening.get("loggerName").getAsString()).isEqualTo("dev.accord.server.ServerProcess");
+      assertThat(listening.get("loggerName").getAsString())
+          .isEqualTo("dev.accord.server.ServerProcess");
       Matcher port = LISTENING.matcher(listening.get("formattedMessage").getAsString());
       assertThat(port.find()).isTrue();
 
@@ -157,9 +158,7 @@ class LogFormatProcessTest {
     return lines;
   }
 
-  /**
-   * The next line {@code wanted} picks, parsed; every line before it must be a JSON object too.
-   */
+  /** The next line {@code wanted} picks, parsed; every line before it must be a JSON object too. */
   private static JsonObject nextMatching(
       BlockingQueue<String> lines, java.util.function.Predicate<String> wanted)
       throws InterruptedException {
@@ -179,7 +178,9 @@ class LogFormatProcessTest {
   private static Map<String, String> keyValues(JsonArray pairs) {
     Map<String, String> values = new HashMap<>();
     for (JsonElement pair : pairs) {
-      pair.getAsJsonObject().entrySet().forEach(e -> values.put(e.getKey(), e.getValue().getAsString()));
+      pair.getAsJsonObject()
+          .entrySet()
+          .forEach(e -> values.put(e.getKey(), e.getValue().getAsString()));
     }
     return values;
   }

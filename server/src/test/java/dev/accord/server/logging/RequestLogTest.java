@@ -82,7 +82,8 @@ class RequestLogTest {
     ILoggingEvent acquire = events.get(0);
     assertThat(acquire.getLevel()).isEqualTo(Level.DEBUG);
     assertThat(acquire.getFormattedMessage())
-        .startsWith(V1Grpc.getAcquireMethod().getFullMethodName() + " namespace=logged-ns status=OK")
+        .startsWith(
+            V1Grpc.getAcquireMethod().getFullMethodName() + " namespace=logged-ns status=OK")
         .contains(" ms peer=");
     Map<String, Object> fields = fields(acquire);
     assertThat(fields)

@@ -30,16 +30,14 @@ class BackendGaugesTest {
       Scrape scrape = Scrape.of(metrics.scrape());
       assertThat(scrape.value("accord_namespace_held", "namespace", "large")).isEqualTo(3.0);
       assertThat(scrape.value("accord_namespace_held", "namespace", "medium")).isEqualTo(2.0);
-      assertThat(scrape.samples())
-          .noneMatch(s -> "small".equals(s.labels().get("namespace")));
+      assertThat(scrape.samples()).noneMatch(s -> "small".equals(s.labels().get("namespace")));
 
       grant("small", 4); // small-0 is held already: 4 in all
       gauges.refresh();
       scrape = Scrape.of(metrics.scrape());
       assertThat(scrape.value("accord_namespace_held", "namespace", "small")).isEqualTo(4.0);
       assertThat(scrape.value("accord_namespace_pending", "namespace", "large")).isEqualTo(0.0);
-      assertThat(scrape.samples())
-          .noneMatch(s -> "medium".equals(s.labels().get("namespace")));
+      assertThat(scrape.samples()).noneMatch(s -> "medium".equals(s.labels().get("namespace")));
       gauges.close();
     }
   }

@@ -38,8 +38,7 @@ class PostgresServerMetricsTest extends ServerMetricsContract {
         .isEqualTo(1.0);
     assertThat(scrape.value("hikaricp_connections_active", "pool", "accord")).isEqualTo(0.0);
     assertThat(scrape.value("hikaricp_connections_pending", "pool", "accord")).isEqualTo(0.0);
-    assertThat(scrape.value("hikaricp_connections_timeout_total", "pool", "accord"))
-        .isEqualTo(0.0);
+    assertThat(scrape.value("hikaricp_connections_timeout_total", "pool", "accord")).isEqualTo(0.0);
     assertThat(scrape.value("accord_done_stream_lag_seconds")).isGreaterThanOrEqualTo(0.0);
   }
 }

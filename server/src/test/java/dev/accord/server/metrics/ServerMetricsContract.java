@@ -130,17 +130,11 @@ abstract class ServerMetricsContract {
     assertThat(calls(scrape, ADMIN + "Release", "OK")).isEqualTo(1.0);
     assertThat(calls(scrape, ADMIN + "Stats", "OK")).isEqualTo(1.0);
     assertThat(calls(scrape, V1 + "Watch", "CANCELLED")).isEqualTo(1.0);
-    assertThat(
-            scrape.value(
-                "grpc_server_call_duration_seconds_count", "method", V1 + "Acquire"))
+    assertThat(scrape.value("grpc_server_call_duration_seconds_count", "method", V1 + "Acquire"))
         .isEqualTo(5.0);
     assertThat(
             scrape.value(
-                "grpc_server_call_duration_seconds_bucket",
-                "method",
-                V1 + "Acquire",
-                "le",
-                "+Inf"))
+                "grpc_server_call_duration_seconds_bucket", "method", V1 + "Acquire", "le", "+Inf"))
         .isEqualTo(5.0);
 
     assertThat(scrape.value("accord_acquires_total", "outcome", "granted")).isEqualTo(3.0);
@@ -224,5 +218,4 @@ abstract class ServerMetricsContract {
       context.cancel(null);
     }
   }
-
 }

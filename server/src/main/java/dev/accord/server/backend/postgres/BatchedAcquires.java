@@ -3,6 +3,7 @@ package dev.accord.server.backend.postgres;
 import dev.accord.server.backend.AcquireAnswer;
 import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.GrantCheck;
+import io.micrometer.core.instrument.Timer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -12,7 +13,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
-import io.micrometer.core.instrument.Timer;
 import javax.sql.DataSource;
 
 /**
@@ -45,7 +45,14 @@ final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire
       Executor executor,
       PostgresMeters.Batch meters) {
     super(
-        "acquire", Statements.ACQUIRE_BATCH_SQL, pool, schema, batchFrom, runners, executor, meters);
+        "acquire",
+        Statements.ACQUIRE_BATCH_SQL,
+        pool,
+        schema,
+        batchFrom,
+        runners,
+        executor,
+        meters);
     this.alone = meters.alone();
     this.pool = pool;
     this.schema = schema;

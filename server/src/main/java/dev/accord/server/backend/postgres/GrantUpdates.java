@@ -10,6 +10,7 @@ import dev.accord.server.backend.HandleKey;
 import dev.accord.server.backend.LeaseRejectedException;
 import dev.accord.server.backend.RenewCommand;
 import dev.accord.server.backend.Resource;
+import io.micrometer.core.instrument.Timer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,7 +18,6 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import io.micrometer.core.instrument.Timer;
 import javax.sql.DataSource;
 
 /**

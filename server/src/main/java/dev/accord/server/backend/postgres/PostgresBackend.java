@@ -1,8 +1,5 @@
 package dev.accord.server.backend.postgres;
 
-import io.micrometer.core.instrument.MeterRegistry;
-import java.util.concurrent.TimeUnit;
-
 import com.zaxxer.hikari.HikariDataSource;
 import dev.accord.server.backend.AcquireAnswer;
 import dev.accord.server.backend.AcquireCommand;
@@ -23,6 +20,7 @@ import dev.accord.server.backend.RenewCommand;
 import dev.accord.server.backend.ResetCommand;
 import dev.accord.server.backend.Resource;
 import dev.accord.server.backend.ResourceNames;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -32,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -112,7 +111,9 @@ public final class PostgresBackend implements Backend {
     return open(settings, description, onClose, 2, PostgresMeters.off());
   }
 
-  /** Like {@link #open(PostgresSettings)}, recording its meters and its pool's in {@code registry}. */
+  /**
+   * Like {@link #open(PostgresSettings)}, recording its meters and its pool's in {@code registry}.
+   */
   public static PostgresBackend open(PostgresSettings settings, MeterRegistry registry) {
     return open(settings, "PostgreSQL " + settings.describe(), () -> {}, registry);
   }

@@ -283,9 +283,9 @@ public final class Statements {
       "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
 
   /**
-   * The age in seconds of the oldest other transaction with a transaction ID: the one that holds the
-   * done horizon ({@link #DONE_HORIZON_SQL}) back. A role without pg_read_all_stats sees only its
-   * own role's sessions.
+   * The age in seconds of the oldest other transaction with a transaction ID: the one that holds
+   * the done horizon ({@link #DONE_HORIZON_SQL}) back. A role without pg_read_all_stats sees only
+   * its own role's sessions.
    */
   static final String DONE_STREAM_LAG_SQL =
       "SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(xact_start)), 0)::float8"
