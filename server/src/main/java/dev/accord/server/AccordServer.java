@@ -3,6 +3,10 @@ package dev.accord.server;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.grpc.AccordServices;
 import dev.accord.server.grpc.BackendHealthMonitor;
+import dev.accord.server.logging.RequestLog;
+import dev.accord.server.metrics.AccordMeters;
+import dev.accord.server.metrics.GrpcCallMetrics;
+import dev.accord.server.metrics.ServerMetrics;
 import dev.accord.server.security.AuthenticationInterceptor;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
@@ -40,6 +44,7 @@ public final class AccordServer implements AutoCloseable {
   private final HealthStatusManager health;
   private final BackendHealthMonitor monitor;
   private final Duration shutdownGrace;
+  private final AutoCloseable backendGauges;
   private volatile boolean stopped;
 
   private AccordServer(
@@ -48,7 +53,9 @@ public final class AccordServer implements AutoCloseable {
       Backend backend,
       HealthStatusManager health,
       BackendHealthMonitor monitor,
-      Duration shutdownGrace) {
+      Duration shutdownGrace,
+      AutoCloseable backendGauges) {
+    this.backendGauges = backendGauges;
     this.server = server;
     this.services = services;
     this.backend = backend;
@@ -110,18 +117,52 @@ public final class AccordServer implements AutoCloseable {
       Duration healthInterval,
       CallSecurity security)
       throws IOException {
+    return start(
+        transport,
+        backend,
+        callThreads,
+        shutdownGrace,
+        healthInterval,
+        security,
+        ServerMetrics.off());
+  }
+
+  /**
+   * Starts serving as {@link #start(ServerBuilder, Backend, int, Duration, Duration, CallSecurity)}
+   * does, recording calls, what the API answers and the backend's health in {@code metrics}.
+   */
+  public static AccordServer start(
+      ServerBuilder<?> transport,
+      Backend backend,
+      int callThreads,
+      Duration shutdownGrace,
+      Duration healthInterval,
+      CallSecurity security,
+      ServerMetrics metrics)
+      throws IOException {
     AuthenticationInterceptor authentication =
         security.authenticates() ? new AuthenticationInterceptor(security.authenticators()) : null;
     if (authentication != null) {
       transport.intercept(authentication);
     }
+    // Added after authentication, so run before it: refused calls are logged and counted too.
+    transport.intercept(new RequestLog());
+    if (metrics.enabled()) {
+      transport.intercept(new GrpcCallMetrics(metrics.registry()));
+    }
     HealthStatusManager health = new HealthStatusManager();
     // Liveness must not follow the database: restarting servers does not bring PostgreSQL back.
     health.setStatus(LIVENESS_SERVICE, ServingStatus.SERVING);
-    BackendHealthMonitor monitor = new BackendHealthMonitor(backend, health, healthInterval);
+    BackendHealthMonitor monitor =
+        new BackendHealthMonitor(backend, health, healthInterval, metrics.registry());
     monitor.start();
     AccordServices services =
-        new AccordServices(backend, callThreads, "accord-", security.accessPolicy());
+        new AccordServices(
+            backend,
+            callThreads,
+            "accord-",
+            security.accessPolicy(),
+            new AccordMeters(metrics.registry()));
     services
         .addTo(transport, headers -> authentication != null && authentication.mayBlock(headers))
         .addService(health.getHealthService());
@@ -136,7 +177,14 @@ public final class AccordServer implements AutoCloseable {
       services.close();
       throw e;
     }
-    return new AccordServer(server, services, backend, health, monitor, shutdownGrace);
+    return new AccordServer(
+        server,
+        services,
+        backend,
+        health,
+        monitor,
+        shutdownGrace,
+        metrics.startBackendGauges(backend));
   }
 
   /** The health service this server answers, to serve on another port as well. */
@@ -172,6 +220,11 @@ public final class AccordServer implements AutoCloseable {
     stopped = true;
     health.enterTerminalState();
     monitor.close();
+    try {
+      backendGauges.close();
+    } catch (Exception e) {
+      log.warn("Could not stop the metrics' backend gauges: {}", e.toString(), e);
+    }
     server.shutdown();
     services.endWatches();
     boolean clean;

@@ -5,6 +5,8 @@ import dev.accord.server.backend.memory.MemoryBackend;
 import dev.accord.server.backend.postgres.EmbeddedPostgres;
 import dev.accord.server.backend.postgres.PostgresBackend;
 import dev.accord.server.backend.postgres.PostgresSettings;
+import dev.accord.server.metrics.ServerMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
@@ -18,7 +20,13 @@ public final class Backends {
    * @throws IOException when the embedded database cannot start
    */
   public static Backend open(String spec, Path dataDir, int poolSize) throws IOException {
-    return open(spec, dataDir, poolSize, System.getenv());
+    return open(spec, dataDir, poolSize, System.getenv(), ServerMetrics.off().registry());
+  }
+
+  /** As {@link #open(String, Path, int)}, recording the backend's meters in {@code registry}. */
+  public static Backend open(String spec, Path dataDir, int poolSize, MeterRegistry registry)
+      throws IOException {
+    return open(spec, dataDir, poolSize, System.getenv(), registry);
   }
 
   /**
@@ -29,8 +37,17 @@ public final class Backends {
    */
   public static Backend open(String spec, Path dataDir, int poolSize, Map<String, String> env)
       throws IOException {
+    return open(spec, dataDir, poolSize, env, ServerMetrics.off().registry());
+  }
+
+  /**
+   * As {@link #open(String, Path, int, Map)}, recording the backend's meters in {@code registry}.
+   */
+  public static Backend open(
+      String spec, Path dataDir, int poolSize, Map<String, String> env, MeterRegistry registry)
+      throws IOException {
     if (spec.equals("postgres")) {
-      return PostgresBackend.open(PostgresSettings.fromLibpqEnvironment(env, poolSize));
+      return PostgresBackend.open(PostgresSettings.fromLibpqEnvironment(env, poolSize), registry);
     }
     if (spec.equals("memory")) {
       return new MemoryBackend();
@@ -44,13 +61,14 @@ public final class Backends {
               + " (port "
               + postgres.port()
               + ")",
-          postgres);
+          postgres,
+          registry);
     }
     if (spec.startsWith("postgres://")
         || spec.startsWith("postgresql://")
         || spec.startsWith("jdbc:postgresql:")) {
       try {
-        return PostgresBackend.open(PostgresSettings.parse(spec, poolSize));
+        return PostgresBackend.open(PostgresSettings.parse(spec, poolSize), registry);
       } catch (IllegalArgumentException e) {
         throw new IllegalArgumentException("ACCORD_BACKEND (--backend): " + e.getMessage(), e);
       }

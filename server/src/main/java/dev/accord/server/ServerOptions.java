@@ -1,6 +1,8 @@
 package dev.accord.server;
 
 import dev.accord.server.http.HttpListen;
+import dev.accord.server.metrics.BackendGauges;
+import dev.accord.server.metrics.ServerMetrics;
 import dev.accord.server.retention.RetentionPeriod;
 import dev.accord.server.security.AuthMode;
 import dev.accord.server.tls.TlsSettings;
@@ -143,6 +145,23 @@ final class ServerOptions {
               + "(ACCORD_AUTH_AUDIENCE, default ${DEFAULT-VALUE}).")
   String authAudience;
 
+  @Option(
+      names = "--metrics-namespaces",
+      defaultValue = "${env:ACCORD_METRICS_NAMESPACES:-20}",
+      paramLabel = "N",
+      description =
+          "Export done/held/pending gauges for at most this many namespaces, the largest first"
+              + " (ACCORD_METRICS_NAMESPACES, default ${DEFAULT-VALUE}; 0: none).")
+  int metricsNamespaces;
+
+  /** For measuring what metrics cost: off records nothing and serves an empty /metrics. */
+  @Option(
+      names = "--metrics",
+      hidden = true,
+      defaultValue = "${env:ACCORD_METRICS:-on}",
+      paramLabel = "on|off")
+  String metrics;
+
   /**
    * The validated settings of the gRPC server.
    *
@@ -189,5 +208,21 @@ final class ServerOptions {
    */
   Optional<InetSocketAddress> httpListen() {
     return HttpListen.parse(httpListen);
+  }
+
+  /**
+   * What the server records: Prometheus meters, or nothing ({@code ACCORD_METRICS=off}).
+   *
+   * @throws IllegalArgumentException naming ACCORD_METRICS_NAMESPACES or ACCORD_METRICS
+   */
+  ServerMetrics metrics() {
+    if (metricsNamespaces < 0) {
+      throw new IllegalArgumentException(
+          "ACCORD_METRICS_NAMESPACES (--metrics-namespaces) must be 0 or more, got "
+              + metricsNamespaces);
+    }
+    return ServerMetrics.parseSwitch(metrics)
+        ? ServerMetrics.prometheus(metricsNamespaces, BackendGauges.DEFAULT_INTERVAL)
+        : ServerMetrics.off();
   }
 }

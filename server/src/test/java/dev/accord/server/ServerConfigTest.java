@@ -155,4 +155,16 @@ class ServerConfigTest {
     assertThat(exit).isEqualTo(2);
     assertThat(errors.toString()).contains("ACCORD_ACCESS_FILE").contains("authentication is off");
   }
+
+  @Test
+  void aNegativeNamespaceCapIsAUsageErrorNamingIt() {
+    java.io.StringWriter errors = new java.io.StringWriter();
+    int exit =
+        AccordServerMain.commandLine()
+            .setErr(new java.io.PrintWriter(errors))
+            .execute("--backend", "memory", "--listen", ":0", "--metrics-namespaces", "-1");
+
+    assertThat(exit).isEqualTo(2);
+    assertThat(errors.toString()).contains("ACCORD_METRICS_NAMESPACES").contains("0 or more");
+  }
 }

@@ -105,6 +105,14 @@ public interface Backend extends AutoCloseable {
    */
   AutoCloseable subscribeDone(java.util.function.Consumer<String> listener);
 
+  /**
+   * How many seconds the done stream's horizon lags behind now: the age of the oldest open
+   * transaction that keeps Watch streams from passing it (0 for a store without one).
+   */
+  default double doneStreamLagSeconds() {
+    return 0;
+  }
+
   /** How far {@code namespace} (exactly) is; cheap on millions of rows. */
   NamespaceStats stats(String namespace);
 

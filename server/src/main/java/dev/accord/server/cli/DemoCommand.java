@@ -8,6 +8,7 @@ import dev.accord.server.CallSecurity;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.http.AccordHttp;
 import dev.accord.server.http.HttpEndpoint;
+import dev.accord.server.metrics.ServerMetrics;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -106,7 +107,8 @@ public final class DemoCommand implements Callable<Integer> {
     try {
       security = secure ? DemoSecurity.create(List.of(NAMESPACE)) : null;
       out.printf("Starting an Accord server (backend %s)...%n", backendSpec);
-      backend = Backends.open(backendSpec, dataDir, Math.min(workers, 16));
+      ServerMetrics metrics = ServerMetrics.prometheus();
+      backend = Backends.open(backendSpec, dataDir, Math.min(workers, 16), metrics.registry());
       InetSocketAddress listen = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
       CallSecurity callSecurity = security == null ? CallSecurity.OPEN : security.callSecurity();
       server =
@@ -118,10 +120,11 @@ public final class DemoCommand implements Callable<Integer> {
               Math.min(workers, 16) * 2,
               Duration.ofSeconds(5),
               Duration.ofSeconds(2),
-              callSecurity);
+              callSecurity,
+              metrics);
       String target = "127.0.0.1:" + server.port();
       out.printf("Server on %s (%s)%n", target, backend.describe());
-      page = AccordHttp.start(listen, backend, callSecurity, () -> "");
+      page = AccordHttp.start(listen, backend, callSecurity, metrics::scrape);
       out.printf(
           "Progress: http://127.0.0.1:%d/%s%n",
           page.port(),

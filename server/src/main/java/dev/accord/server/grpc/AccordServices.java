@@ -2,6 +2,7 @@ package dev.accord.server.grpc;
 
 import dev.accord.server.access.AccessPolicy;
 import dev.accord.server.backend.Backend;
+import dev.accord.server.metrics.AccordMeters;
 import io.grpc.Metadata;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerCall;
@@ -47,11 +48,21 @@ public final class AccordServices implements AutoCloseable {
    */
   public AccordServices(
       Backend backend, int callThreads, String threadPrefix, AccessPolicy accessPolicy) {
+    this(backend, callThreads, threadPrefix, accessPolicy, AccordMeters.off());
+  }
+
+  /** The API with access rules, counting what it answers in {@code meters}. */
+  public AccordServices(
+      Backend backend,
+      int callThreads,
+      String threadPrefix,
+      AccessPolicy accessPolicy,
+      AccordMeters meters) {
     this.callThreads =
         Executors.newFixedThreadPool(callThreads, daemonThreads(threadPrefix + "call-"));
     this.watchThreads =
         Executors.newScheduledThreadPool(WATCH_THREADS, daemonThreads(threadPrefix + "watch-"));
-    this.service = new AccordV1Service(backend, watchThreads, accessPolicy);
+    this.service = new AccordV1Service(backend, watchThreads, accessPolicy, meters);
     this.admin = new AdminService(backend, accessPolicy);
   }
 

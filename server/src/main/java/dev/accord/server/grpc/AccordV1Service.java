@@ -31,6 +31,7 @@ import dev.accord.server.backend.ListQuery;
 import dev.accord.server.backend.NamespaceScope;
 import dev.accord.server.backend.RenewCommand;
 import dev.accord.server.backend.Resource;
+import dev.accord.server.metrics.AccordMeters;
 import io.grpc.Metadata;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallExecutorSupplier;
@@ -79,6 +80,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
   private final ScheduledExecutorService watchExecutor;
   private final CallAccess access;
   private final Set<WatchStream> watches = ConcurrentHashMap.newKeySet();
+  private final AccordMeters meters;
 
   /** A service with authentication off: every caller may do everything. */
   public AccordV1Service(Backend backend, ScheduledExecutorService watchExecutor) {
@@ -91,6 +93,17 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
    */
   public AccordV1Service(
       Backend backend, ScheduledExecutorService watchExecutor, AccessPolicy accessPolicy) {
+    this(backend, watchExecutor, accessPolicy, AccordMeters.off());
+  }
+
+  /** A service that counts what it answers in {@code meters}. */
+  public AccordV1Service(
+      Backend backend,
+      ScheduledExecutorService watchExecutor,
+      AccessPolicy accessPolicy,
+      AccordMeters meters) {
+    this.meters = meters;
+    meters.watchStreams(watches);
     this.backend = backend;
     this.watchExecutor = watchExecutor;
     this.access = new CallAccess(accessPolicy);
@@ -122,6 +135,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
             response.onError(StatusErrors.toStatus("Acquire", unwrap(failure)));
             return;
           }
+          meters.acquired(answer);
           response.onNext(toResponse(answer));
           response.onCompleted();
         });
@@ -166,9 +180,11 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
                   request.getMetadataMap())
               .withHolder(access.holder()));
     } catch (RuntimeException e) {
+      meters.failed(e);
       response.onError(StatusErrors.toStatus("Renew", e));
       return;
     }
+    meters.renewed();
     response.onNext(RenewResponse.getDefaultInstance());
     response.onCompleted();
   }
@@ -185,15 +201,19 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
                       request.getMetadataMap())
                   .withHolder(access.holder()));
     } catch (RuntimeException e) {
+      meters.failed(e);
       response.onError(StatusErrors.toStatus("Done", e));
       return;
     }
     result.whenComplete(
         (ignored, failure) -> {
           if (failure != null) {
-            response.onError(StatusErrors.toStatus("Done", unwrap(failure)));
+            Throwable cause = unwrap(failure);
+            meters.failed(cause);
+            response.onError(StatusErrors.toStatus("Done", cause));
             return;
           }
+          meters.done();
           response.onNext(DoneResponse.getDefaultInstance());
           response.onCompleted();
         });
@@ -213,6 +233,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
               request.getMetadataMap());
       ClaimAnswer result =
           backend.claim(command.withHolder(access.require(command.namespace(), AccessRole.WORKER)));
+      meters.claimed(result);
       ClaimResponse.Builder builder =
           ClaimResponse.newBuilder().addAllDone(result.done()).addAllHeld(result.held());
       for (Resource grant : result.granted()) {
@@ -283,7 +304,8 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
             request.getFromStart(),
             (ServerCallStreamObserver<WatchResponse>) response,
             watchExecutor,
-            () -> watches.remove(self.get()));
+            () -> watches.remove(self.get()),
+            meters.watchNamesSent());
     self.set(stream);
     watches.add(stream);
     stream.start();

@@ -3,12 +3,16 @@ package dev.accord.server.grpc;
 import dev.accord.api.v1.V1Grpc;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.BackendUnavailableException;
+import dev.accord.server.metrics.ServerMetrics;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +35,19 @@ public final class BackendHealthMonitor implements AutoCloseable {
   private Boolean
       serving; // null until the first check; only the scheduler thread touches it after start
 
+  /** 1 while the backend answers, 0 while it does not ({@code accord_backend_up}). */
+  private final AtomicInteger up = new AtomicInteger();
+
   public BackendHealthMonitor(Backend backend, HealthStatusManager health, Duration interval) {
+    this(backend, health, interval, ServerMetrics.off().registry());
+  }
+
+  /** A monitor that also exports whether the backend answers, in {@code registry}. */
+  public BackendHealthMonitor(
+      Backend backend, HealthStatusManager health, Duration interval, MeterRegistry registry) {
+    Gauge.builder("accord.backend.up", up, AtomicInteger::get)
+        .description("1 while the database answers health checks, 0 while it does not")
+        .register(registry);
     this.backend = backend;
     this.health = health;
     this.interval = interval;
@@ -57,6 +73,7 @@ public final class BackendHealthMonitor implements AutoCloseable {
   private synchronized void check() {
     try {
       backend.checkHealth();
+      up.set(1);
       if (!Boolean.TRUE.equals(serving)) {
         if (serving != null) {
           log.info("Database reachable again: serving");
@@ -65,6 +82,7 @@ public final class BackendHealthMonitor implements AutoCloseable {
         serving = true;
       }
     } catch (BackendUnavailableException e) {
+      up.set(0);
       if (!Boolean.FALSE.equals(serving)) {
         String problem = e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".";
         log.error(
@@ -75,6 +93,7 @@ public final class BackendHealthMonitor implements AutoCloseable {
         serving = false;
       }
     } catch (RuntimeException e) {
+      up.set(0);
       log.error("Health check failed unexpectedly; reporting NOT_SERVING", e);
       setAll(ServingStatus.NOT_SERVING);
       serving = false;

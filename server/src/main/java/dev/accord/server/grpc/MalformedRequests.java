@@ -1,5 +1,6 @@
 package dev.accord.server.grpc;
 
+import dev.accord.server.logging.RequestLog;
 import io.grpc.ForwardingServerCall;
 import io.grpc.Metadata;
 import io.grpc.MethodDescriptor;
@@ -102,6 +103,7 @@ public final class MalformedRequests {
             new Metadata());
         return;
       }
+      RequestLog.parsed(request);
       delegate.onMessage(request);
     }
 

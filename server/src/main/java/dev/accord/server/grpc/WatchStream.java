@@ -6,6 +6,7 @@ import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.DoneCursor;
 import dev.accord.server.backend.DonePage;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.micrometer.core.instrument.Counter;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +64,7 @@ final class WatchStream {
   private ScheduledFuture<?> timer;
 
   private final Runnable onFinish;
+  private final Counter namesSent;
 
   WatchStream(
       Backend backend,
@@ -72,7 +74,9 @@ final class WatchStream {
       boolean fromStart,
       ServerCallStreamObserver<WatchResponse> call,
       ScheduledExecutorService executor,
-      Runnable onFinish) {
+      Runnable onFinish,
+      Counter namesSent) {
+    this.namesSent = namesSent;
     this.owesCaughtUp = fromStart;
     this.onFinish = onFinish;
     this.backend = backend;
@@ -137,6 +141,7 @@ final class WatchStream {
             owesCaughtUp = false;
           }
           send(response);
+          namesSent.increment(page.names().size());
           sent = true;
         }
         if (atPresent) {

@@ -3,6 +3,7 @@ package dev.accord.server.backend.postgres;
 import dev.accord.server.backend.AcquireAnswer;
 import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.GrantCheck;
+import io.micrometer.core.instrument.Timer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -11,6 +12,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
@@ -20,20 +22,38 @@ import javax.sql.DataSource;
  */
 final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire> {
   record PendingAcquire(
-      AcquireCommand command, CompletableFuture<AcquireAnswer> answer, int attempt)
+      AcquireCommand command,
+      CompletableFuture<AcquireAnswer> answer,
+      int attempt,
+      long queuedAtNanos)
       implements Pending<PendingAcquire> {
     @Override
     public PendingAcquire again() {
-      return new PendingAcquire(command, answer, attempt + 1);
+      return new PendingAcquire(command, answer, attempt + 1, queuedAtNanos);
     }
   }
 
   private final DataSource pool;
   private final SchemaMigrator schema;
+  private final Timer alone;
 
   BatchedAcquires(
-      DataSource pool, SchemaMigrator schema, int batchFrom, int runners, Executor executor) {
-    super("acquire", Statements.ACQUIRE_BATCH_SQL, pool, schema, batchFrom, runners, executor);
+      DataSource pool,
+      SchemaMigrator schema,
+      int batchFrom,
+      int runners,
+      Executor executor,
+      PostgresMeters.Batch meters) {
+    super(
+        "acquire",
+        Statements.ACQUIRE_BATCH_SQL,
+        pool,
+        schema,
+        batchFrom,
+        runners,
+        executor,
+        meters);
+    this.alone = meters.alone();
     this.pool = pool;
     this.schema = schema;
   }
@@ -41,7 +61,7 @@ final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire
   /** Queues {@code command}; nothing here blocks, and the batch checks the schema. */
   CompletableFuture<AcquireAnswer> acquire(AcquireCommand command) {
     CompletableFuture<AcquireAnswer> answer = new CompletableFuture<>();
-    submit(new PendingAcquire(command, answer, 1));
+    submit(new PendingAcquire(command, answer, 1, System.nanoTime()));
     return answer;
   }
 
@@ -76,7 +96,9 @@ final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire
       statement.setString(10, command.holder());
       for (int attempt = 1; attempt <= Retries.MAX_ATTEMPTS; attempt++) {
         statement.setInt(6, GrantCheck.newNonce());
+        long start = System.nanoTime();
         try (ResultSet rows = statement.executeQuery()) {
+          alone.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
           if (rows.next()) {
             pending.answer().complete(ResourceRows.readAcquireAnswer(rows, 1, schema.handleKey()));
             return;

@@ -19,11 +19,12 @@ import javax.sql.DataSource;
  * a change to its grant and is tried again.
  */
 final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
-  record PendingDone(DoneCommand command, CompletableFuture<Void> answer, int attempt)
+  record PendingDone(
+      DoneCommand command, CompletableFuture<Void> answer, int attempt, long queuedAtNanos)
       implements Pending<PendingDone> {
     @Override
     public PendingDone again() {
-      return new PendingDone(command, answer, attempt + 1);
+      return new PendingDone(command, answer, attempt + 1, queuedAtNanos);
     }
   }
 
@@ -36,8 +37,9 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
       GrantUpdates grants,
       int batchFrom,
       int runners,
-      Executor executor) {
-    super("done", Statements.DONE_BATCH_SQL, pool, schema, batchFrom, runners, executor);
+      Executor executor,
+      PostgresMeters.Batch meters) {
+    super("done", Statements.DONE_BATCH_SQL, pool, schema, batchFrom, runners, executor, meters);
     this.grants = grants;
     this.schema = schema;
   }
@@ -45,7 +47,7 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
   /** Queues {@code command}; nothing here blocks. */
   CompletableFuture<Void> done(DoneCommand command) {
     CompletableFuture<Void> answer = new CompletableFuture<>();
-    submit(new PendingDone(command, answer, 1));
+    submit(new PendingDone(command, answer, 1, System.nanoTime()));
     return answer;
   }
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -55,6 +56,9 @@ abstract class BatchedWrites<P extends BatchedWrites.Pending<P>> {
 
     /** The same request, one attempt later. */
     P again();
+
+    /** When the request was first queued, in {@link System#nanoTime()}. */
+    long queuedAtNanos();
   }
 
   private final String operation;
@@ -63,6 +67,7 @@ abstract class BatchedWrites<P extends BatchedWrites.Pending<P>> {
   private final SchemaMigrator schema;
   private final int batchFrom;
   private final GroupCommit<P> queue;
+  private final PostgresMeters.Batch meters;
 
   /**
    * @param operation the write's name in errors and logs
@@ -78,7 +83,9 @@ abstract class BatchedWrites<P extends BatchedWrites.Pending<P>> {
       SchemaMigrator schema,
       int batchFrom,
       int runners,
-      Executor executor) {
+      Executor executor,
+      PostgresMeters.Batch meters) {
+    this.meters = meters;
     this.operation = operation;
     this.batchSql = batchSql;
     this.pool = pool;
@@ -139,6 +146,14 @@ abstract class BatchedWrites<P extends BatchedWrites.Pending<P>> {
 
   /** Answers a batch: every request gets its answer, its error, or a place in a later batch. */
   private void runBatch(List<P> batch) {
+    long now = System.nanoTime();
+    meters.size().record(batch.size());
+    for (P pending : batch) {
+      // A retried request's wait was recorded in its first batch.
+      if (pending.attempt() == 1) {
+        meters.queueWait().record(now - pending.queuedAtNanos(), TimeUnit.NANOSECONDS);
+      }
+    }
     if (!schemaReady(batch)) {
       return;
     }
@@ -184,6 +199,7 @@ abstract class BatchedWrites<P extends BatchedWrites.Pending<P>> {
     try (Connection connection = pool.getConnection()) {
       try (PreparedStatement statement = connection.prepareStatement(batchSql)) {
         bind(connection, statement, requests);
+        long start = System.nanoTime();
         try (ResultSet rows = statement.executeQuery()) {
           while (rows.next()) {
             int i = rows.getInt(1);
@@ -192,6 +208,8 @@ abstract class BatchedWrites<P extends BatchedWrites.Pending<P>> {
             answerFrom(rows, requests.get(i));
             answered[i] = true;
           }
+        } finally {
+          meters.together().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         }
       }
       for (int i = 0; i < requests.size(); i++) {

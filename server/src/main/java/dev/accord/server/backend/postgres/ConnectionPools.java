@@ -2,6 +2,8 @@ package dev.accord.server.backend.postgres;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
  * Opens the backend's HikariCP pool. It connects lazily and fails a call within seconds while the
@@ -11,9 +13,11 @@ import com.zaxxer.hikari.HikariDataSource;
 final class ConnectionPools {
   private ConnectionPools() {}
 
-  static HikariDataSource open(PostgresSettings settings) {
+  static HikariDataSource open(PostgresSettings settings, MeterRegistry registry) {
     HikariConfig config = new HikariConfig();
-    config.setPoolName("accord-postgres");
+    // The pool label of Hikari's meters (hikaricp_connections_active{pool="accord"}).
+    config.setPoolName("accord");
+    config.setMetricsTrackerFactory(new MicrometerMetricsTrackerFactory(registry));
     config.setJdbcUrl(settings.jdbcUrl());
     if (settings.user() != null) {
       config.setUsername(settings.user());

@@ -10,12 +10,14 @@ import dev.accord.server.backend.HandleKey;
 import dev.accord.server.backend.LeaseRejectedException;
 import dev.accord.server.backend.RenewCommand;
 import dev.accord.server.backend.Resource;
+import io.micrometer.core.instrument.Timer;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 
 /**
@@ -27,7 +29,10 @@ final class GrantUpdates {
   private final DataSource pool;
   private final SchemaMigrator schema;
 
-  GrantUpdates(DataSource pool, SchemaMigrator schema) {
+  private final PostgresMeters meters;
+
+  GrantUpdates(DataSource pool, SchemaMigrator schema, PostgresMeters meters) {
+    this.meters = meters;
     this.pool = pool;
     this.schema = schema;
   }
@@ -61,7 +66,9 @@ final class GrantUpdates {
       List<Resource> granted = new ArrayList<>();
       List<String> done = null;
       List<String> held = new ArrayList<>();
+      long start = System.nanoTime();
       try (ResultSet rows = statement.executeQuery()) {
+        meters.claim.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
         while (rows.next()) {
           if (done == null) {
             done = ResourceRows.names(rows.getArray(1));
@@ -81,6 +88,7 @@ final class GrantUpdates {
     update(
         "renew",
         Statements.RENEW_SQL,
+        meters.renew,
         command.handleId(),
         command.owner(),
         command.holder(),
@@ -99,6 +107,7 @@ final class GrantUpdates {
     update(
         "done",
         Statements.DONE_SQL,
+        meters.done.alone(),
         command.handleId(),
         command.owner(),
         command.holder(),
@@ -116,6 +125,7 @@ final class GrantUpdates {
   private void update(
       String operation,
       String sql,
+      Timer timer,
       HandleId handleId,
       String owner,
       String holder,
@@ -132,7 +142,10 @@ final class GrantUpdates {
           statement.setInt(where + 2, handle.nonce());
           statement.setString(where + 3, owner);
           statement.setString(where + 4, holder);
-          if (changedOneRow(statement)) {
+          long start = System.nanoTime();
+          boolean changed = changedOneRow(statement);
+          timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+          if (changed) {
             return;
           }
         }

@@ -20,6 +20,7 @@ import dev.accord.server.backend.RenewCommand;
 import dev.accord.server.backend.ResetCommand;
 import dev.accord.server.backend.Resource;
 import dev.accord.server.backend.ResourceNames;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -29,6 +30,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
@@ -60,13 +62,16 @@ public final class PostgresBackend implements Backend {
   private final DoneNotifier notifier;
   private final String description;
   private final AutoCloseable onClose;
+  private final PostgresMeters meters;
 
   private PostgresBackend(
       PostgresSettings settings,
       HikariDataSource pool,
       String description,
       AutoCloseable onClose,
-      int batchFrom) {
+      int batchFrom,
+      PostgresMeters meters) {
+    this.meters = meters;
     this.pool = pool;
     this.schema = new SchemaMigrator(settings);
     int runners = BatchedWrites.runnersPerKind(settings.poolSize());
@@ -79,9 +84,11 @@ public final class PostgresBackend implements Backend {
               thread.setDaemon(true);
               return thread;
             });
-    this.grants = new GrantUpdates(pool, schema);
-    this.acquires = new BatchedAcquires(pool, schema, batchFrom, runners, batchThreads);
-    this.dones = new BatchedDones(pool, schema, grants, batchFrom, runners, batchThreads);
+    this.grants = new GrantUpdates(pool, schema, meters);
+    this.acquires =
+        new BatchedAcquires(pool, schema, batchFrom, runners, batchThreads, meters.acquire);
+    this.dones =
+        new BatchedDones(pool, schema, grants, batchFrom, runners, batchThreads, meters.done);
     this.lists = new ListPages(pool, schema);
     this.doneStream = new DoneStream(pool, schema);
     this.admin = new PostgresAdmin(pool, schema);
@@ -101,7 +108,26 @@ public final class PostgresBackend implements Backend {
   /** Like {@link #open(PostgresSettings)}, running {@code onClose} after the pool has closed. */
   public static PostgresBackend open(
       PostgresSettings settings, String description, AutoCloseable onClose) {
-    return open(settings, description, onClose, 2);
+    return open(settings, description, onClose, 2, PostgresMeters.off());
+  }
+
+  /**
+   * Like {@link #open(PostgresSettings)}, recording its meters and its pool's in {@code registry}.
+   */
+  public static PostgresBackend open(PostgresSettings settings, MeterRegistry registry) {
+    return open(settings, "PostgreSQL " + settings.describe(), () -> {}, registry);
+  }
+
+  /**
+   * Like {@link #open(PostgresSettings, String, AutoCloseable)}, recording its meters and its
+   * pool's in {@code registry}.
+   */
+  public static PostgresBackend open(
+      PostgresSettings settings,
+      String description,
+      AutoCloseable onClose,
+      MeterRegistry registry) {
+    return open(settings, description, onClose, 2, new PostgresMeters(registry));
   }
 
   /**
@@ -111,12 +137,22 @@ public final class PostgresBackend implements Backend {
    */
   static PostgresBackend open(
       PostgresSettings settings, String description, AutoCloseable onClose, int batchFrom) {
+    return open(settings, description, onClose, batchFrom, PostgresMeters.off());
+  }
+
+  private static PostgresBackend open(
+      PostgresSettings settings,
+      String description,
+      AutoCloseable onClose,
+      int batchFrom,
+      PostgresMeters meters) {
     return new PostgresBackend(
         settings,
-        ConnectionPools.open(settings),
+        ConnectionPools.open(settings, meters.registry),
         description + ", pool " + settings.poolSize(),
         onClose,
-        batchFrom);
+        batchFrom,
+        meters);
   }
 
   /** The pool, for tools that need plain SQL against the same database (tests, benchmarks). */
@@ -170,12 +206,22 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public List<Resource> list(ListQuery query, Resource after, int limit) {
-    return lists.page(query, after, limit);
+    long start = System.nanoTime();
+    try {
+      return lists.page(query, after, limit);
+    } finally {
+      meters.list.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
   }
 
   @Override
   public DoneCursor currentDoneCursor() {
-    return doneStream.currentCursor();
+    long start = System.nanoTime();
+    try {
+      return doneStream.currentCursor();
+    } finally {
+      meters.doneHorizon.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
   }
 
   @Override
@@ -186,7 +232,12 @@ public final class PostgresBackend implements Backend {
   @Override
   public DonePage donesAfter(
       String namespace, DoneCursor after, DoneCursor removalsAfter, int limit) {
-    return doneStream.donesAfter(namespace, after, removalsAfter, limit);
+    long start = System.nanoTime();
+    try {
+      return doneStream.donesAfter(namespace, after, removalsAfter, limit);
+    } finally {
+      meters.donesAfter.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
   }
 
   @Override
@@ -196,12 +247,22 @@ public final class PostgresBackend implements Backend {
 
   @Override
   public NamespaceStats stats(String namespace) {
-    return admin.stats(namespace);
+    long start = System.nanoTime();
+    try {
+      return admin.stats(namespace);
+    } finally {
+      meters.stats.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
   }
 
   @Override
   public List<NamespaceStats> namespaces(String prefix, NamespaceScope scope) {
-    return admin.namespaces(prefix, scope);
+    long start = System.nanoTime();
+    try {
+      return admin.namespaces(prefix, scope);
+    } finally {
+      meters.namespaces.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+    }
   }
 
   @Override
@@ -232,6 +293,19 @@ public final class PostgresBackend implements Backend {
   @Override
   public long pruneRemovals(long beforeMillis, int maxRows) {
     return admin.pruneRemovals(beforeMillis, maxRows);
+  }
+
+  @Override
+  public double doneStreamLagSeconds() {
+    schema.ensureMigrated();
+    try (Connection connection = pool.getConnection();
+        PreparedStatement statement = connection.prepareStatement(Statements.DONE_STREAM_LAG_SQL);
+        ResultSet rows = statement.executeQuery()) {
+      rows.next();
+      return rows.getDouble(1);
+    } catch (SQLException e) {
+      throw SqlErrors.translate("done stream lag", e);
+    }
   }
 
   @Override

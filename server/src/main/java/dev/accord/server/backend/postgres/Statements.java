@@ -282,6 +282,15 @@ public final class Statements {
   static final String DONE_HORIZON_SQL =
       "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint";
 
+  /**
+   * The age in seconds of the oldest other transaction with a transaction ID: the one that holds
+   * the done horizon ({@link #DONE_HORIZON_SQL}) back. A role without pg_read_all_stats sees only
+   * its own role's sessions.
+   */
+  static final String DONE_STREAM_LAG_SQL =
+      "SELECT COALESCE(EXTRACT(EPOCH FROM now() - min(xact_start)), 0)::float8"
+          + " FROM pg_stat_activity WHERE backend_xid IS NOT NULL AND pid <> pg_backend_pid()";
+
   /** The database's store id, which tells cursors of another Accord database apart. */
   static final String STORE_ID_SQL = "SELECT id FROM accord_store";
 

@@ -1,0 +1,44 @@
+package dev.accord.server.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.accord.server.backend.Backend;
+import dev.accord.server.backend.postgres.PostgresBackend;
+import dev.accord.server.testing.TestPostgres;
+
+/**
+ * The scrape over real PostgreSQL: the same accord_ counts, plus batches, statements and the pool.
+ * Calls come one at a time, so every batch holds one request and runs the single statement.
+ */
+class PostgresServerMetricsTest extends ServerMetricsContract {
+  @Override
+  Backend openBackend() {
+    return PostgresBackend.open(
+        TestPostgres.newDatabase(4), "test PostgreSQL", () -> {}, metrics.registry());
+  }
+
+  @Override
+  void backendSpecific(Scrape scrape) {
+    assertThat(scrape.value("accord_batch_size_count", "kind", "acquire")).isEqualTo(5.0);
+    assertThat(scrape.value("accord_batch_size_sum", "kind", "acquire")).isEqualTo(5.0);
+    assertThat(scrape.value("accord_batch_size_max", "kind", "acquire")).isEqualTo(1.0);
+    assertThat(scrape.value("accord_batch_wait_seconds_count", "kind", "acquire")).isEqualTo(5.0);
+    assertThat(scrape.value("accord_batch_size_count", "kind", "done")).isEqualTo(2.0);
+    assertThat(scrape.value("accord_batch_wait_seconds_count", "kind", "done")).isEqualTo(2.0);
+    assertThat(scrape.value("accord_statement_duration_seconds_count", "statement", "acquire"))
+        .isEqualTo(5.0);
+    assertThat(
+            scrape.value("accord_statement_duration_seconds_count", "statement", "acquire_batch"))
+        .isEqualTo(0.0);
+    assertThat(scrape.value("accord_statement_duration_seconds_count", "statement", "renew"))
+        .isEqualTo(2.0);
+    assertThat(scrape.value("accord_statement_duration_seconds_count", "statement", "claim"))
+        .isEqualTo(1.0);
+    assertThat(scrape.value("accord_statement_duration_seconds_count", "statement", "stats"))
+        .isEqualTo(1.0);
+    assertThat(scrape.value("hikaricp_connections_active", "pool", "accord")).isEqualTo(0.0);
+    assertThat(scrape.value("hikaricp_connections_pending", "pool", "accord")).isEqualTo(0.0);
+    assertThat(scrape.value("hikaricp_connections_timeout_total", "pool", "accord")).isEqualTo(0.0);
+    assertThat(scrape.value("accord_done_stream_lag_seconds")).isGreaterThanOrEqualTo(0.0);
+  }
+}
