@@ -34,7 +34,8 @@ import org.junit.jupiter.api.Test;
  * the process before it logs anything.
  */
 class LogFormatProcessTest {
-  private static final Pattern LISTENING = Pattern.compile("listening on [^:]*:(\\d+)");
+  private static final Pattern LISTENING =
+      Pattern.compile("Accord server listening on [^:]*:(\\d+)");
 
   @Test
   void jsonLogsOneObjectPerLineWithTheRequestLogFields() throws Exception {
@@ -46,10 +47,12 @@ class LogFormatProcessTest {
                 "ACCORD_LOG_FORMAT", "json",
                 "ACCORD_REQUEST_LOG", "DEBUG",
                 "ACCORD_BACKEND", "memory",
-                "ACCORD_LISTEN", "127.0.0.1:0"));
+                "ACCORD_LISTEN", "127.0.0.1:0",
+                "ACCORD_HTTP_LISTEN", "off"));
     BlockingQueue<String> lines = linesOf(process);
     try {
-      JsonObject listening = nextMatching(lines, line -> line.contains("listening on"));
+      JsonObject listening =
+          nextMatching(lines, line -> line.contains("Accord server listening on"));
       assertThat(listening.get("level").getAsString()).isEqualTo("INFO");
       assertThat(listening.get("loggerName").getAsString())
           .isEqualTo("dev.accord.server.ServerProcess");
