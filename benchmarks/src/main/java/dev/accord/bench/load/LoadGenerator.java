@@ -39,7 +39,7 @@ import picocli.CommandLine.Spec;
       "Workloads: a = fresh names (acquire a new name, done); b = contended (acquire one of a few names, "
           + "release at once when granted); c = sweep (walk a seeded list, mostly done, from a random offset; done what "
           + "is granted); d = the work loop (K worker processes × T threads × W ms of work over a shared list, "
-          + "from a cold start and over a list 95 % done). See bench/README.md."
+          + "from a cold start and over a list 95 %% done). See bench/README.md."
     })
 public final class LoadGenerator implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
