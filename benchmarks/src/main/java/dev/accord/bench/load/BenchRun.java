@@ -6,6 +6,7 @@ import io.grpc.InsecureChannelCredentials;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -50,11 +51,13 @@ final class BenchRun {
   int run(Instant started, String runId) throws Exception {
     String loadAtStart = MachineFacts.loadAverage();
     Pgbench pgbench = null;
-    if (options.modes.contains(Mode.PGBENCH)) {
-      pgbench = Pgbench.find(options.pgbenchPath).map(Pgbench::new).orElse(null);
+    if (options.modes.contains(Mode.PGBENCH) || options.modes.contains(Mode.SEED)) {
+      pgbench = PgbenchBinary.find(options.pgbenchPath).map(Pgbench::new).orElse(null);
       if (pgbench == null) {
         progress.println(
-            "pgbench not found (" + Pgbench.INSTALL_HINT + "): its cells are reported as not run");
+            "pgbench not found ("
+                + PgbenchBinary.INSTALL_HINT
+                + "): its cells are reported as not run");
       }
     }
     Database db = null;
@@ -99,31 +102,56 @@ final class BenchRun {
               + security()
               + ")");
     }
+    SeedBaseline seedBaseline = null;
+    if (pgbench != null && db != null && options.modes.contains(Mode.SEED)) {
+      try {
+        seedBaseline = SeedBaseline.prepare(db, options.out);
+      } catch (SQLException e) {
+        progress.println(
+            "Could not create database "
+                + SeedBaseline.DATABASE
+                + " for the seed baseline ("
+                + e.getMessage()
+                + "): its cells are reported as not run");
+      }
+    }
     Map<Workload, Path> scripts = new LinkedHashMap<>();
     if (pgbench != null) {
-      for (Workload workload : options.workloads) {
+      for (Workload workload : gridWorkloads()) {
         Path script = options.out.resolve("pgbench-" + workload.id + ".sql");
-        Files.writeString(script, Pgbench.script(workload));
+        Files.writeString(script, PgbenchScript.of(workload));
         scripts.put(workload, script);
       }
     }
 
     CellRunner runner =
-        new CellRunner(options, db, serverTarget, serverCredentials, pgbench, scripts, pgbenchLog);
+        new CellRunner(
+            options,
+            db,
+            serverTarget,
+            serverCredentials,
+            pgbench,
+            seedBaseline,
+            scripts,
+            pgbenchLog);
     if (options.jvmWarmupSeconds > 0) {
       warmUpJvms(runner, runId);
     }
     List<CellResult> cells = runCells(runner, runId);
+    List<LoopResult> loops = LoopFleet.runAll(options, db, serverTarget, runId, progress);
 
     if (server != null) {
       progress.println("Stopping the Accord server...");
       server.close();
     }
     String markdown =
-        writeResults(started, runId, loadAtStart, db, pgbench, serverTarget, server != null, cells);
+        writeResults(
+            started, runId, loadAtStart, db, pgbench, serverTarget, server != null, cells, loops);
     stdout.println();
     stdout.print(markdown);
-    boolean errors = cells.stream().anyMatch(c -> c.errors() > 0);
+    boolean errors =
+        cells.stream().anyMatch(c -> c.errors() > 0)
+            || loops.stream().anyMatch(l -> l.errors() > 0);
     return errors ? 1 : 0;
   }
 
@@ -133,7 +161,7 @@ final class BenchRun {
    */
   private void warmUpJvms(CellRunner runner, String runId) throws Exception {
     for (Mode mode : options.modes) {
-      if (mode == Mode.PGBENCH) {
+      if (mode == Mode.PGBENCH || mode == Mode.SEED) {
         continue;
       }
       // Both call paths (acquire + done, acquire + release), half the time each.
@@ -165,8 +193,8 @@ final class BenchRun {
     Duration warmup = Duration.ofSeconds(options.warmupSeconds);
     Duration duration = Duration.ofSeconds(options.durationSeconds);
     List<CellResult> cells = new ArrayList<>();
-    int total = options.workloads.size() * options.concurrency.size() * options.modes.size();
-    for (Workload workload : options.workloads) {
+    int total = gridWorkloads().size() * options.concurrency.size() * options.modes.size();
+    for (Workload workload : gridWorkloads()) {
       for (int workers : options.concurrency) {
         for (Mode mode : options.modes) {
           String namespace = "bench-" + runId + "-" + workload.id + "-c" + workers + "-" + mode.id;
@@ -179,6 +207,11 @@ final class BenchRun {
       }
     }
     return cells;
+  }
+
+  /** The workloads of closed-loop cells: all but d. */
+  private List<Workload> gridWorkloads() {
+    return options.workloads.stream().filter(w -> w != Workload.D).toList();
   }
 
   private static String progressLine(int index, int total, CellResult cell) {
@@ -221,14 +254,15 @@ final class BenchRun {
       Pgbench pgbench,
       String serverTarget,
       boolean serverSpawned,
-      List<CellResult> cells)
+      List<CellResult> cells,
+      List<LoopResult> loops)
       throws Exception {
     Map<String, Object> machine = MachineFacts.collect();
     machine.put("loadAverageAtStart", loadAtStart);
     machine.put("loadAverageAtEnd", MachineFacts.loadAverage());
     Map<String, String> postgres =
         db == null ? Map.of("source", "unknown (--target without --postgres)") : db.facts();
-    String headline = Reports.headline(cells, options.headlineWorkers);
+    String headline = Reports.headline(cells, options.concurrency, options.headlineWorkers);
     Map<String, Object> document = new LinkedHashMap<>();
     document.put("date", started.toString());
     document.put("runId", runId);
@@ -257,6 +291,7 @@ final class BenchRun {
     document.put("options", options.asMap());
     document.put("headline", headline);
     document.put("cells", cells);
+    document.put("loops", loops);
     Reports.writeJson(options.out.resolve("results.json"), document);
 
     String context =
@@ -285,9 +320,10 @@ final class BenchRun {
             options.poolSize);
     String markdown =
         Reports.markdown(
-            cells, options.workloads, options.concurrency, options.modes, context, headline);
+                cells, gridWorkloads(), options.concurrency, options.modes, context, headline)
+            + Reports.loopMarkdown(loops, options.loopNames, options.sweepDonePercent);
     Files.writeString(options.out.resolve("results.md"), markdown);
-    Reports.charts(options.out, cells, options.workloads, options.concurrency, options.modes);
+    Reports.charts(options.out, cells, gridWorkloads(), options.concurrency, options.modes);
     progress.println(
         "Results in "
             + options.out.toAbsolutePath().normalize()

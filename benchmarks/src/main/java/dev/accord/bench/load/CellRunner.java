@@ -27,6 +27,7 @@ final class CellRunner {
   private final String serverTarget;
   private final ChannelCredentials serverCredentials;
   private final Pgbench pgbench;
+  private final SeedBaseline seedBaseline;
   private final Map<Workload, Path> scripts;
   private final Path pgbenchLog;
   private final String[] contended;
@@ -37,6 +38,7 @@ final class CellRunner {
    * @param serverTarget host:port of the server, or null when mode server is not run
    * @param serverCredentials how server mode's channels reach it (plaintext, or TLS and a token)
    * @param pgbench null when pgbench is not run or not found
+   * @param seedBaseline null when mode seed is not run or its database could not be made
    * @param scripts pgbench's script per workload
    * @param pgbenchLog where pgbench's output is appended
    */
@@ -46,6 +48,7 @@ final class CellRunner {
       String serverTarget,
       ChannelCredentials serverCredentials,
       Pgbench pgbench,
+      SeedBaseline seedBaseline,
       Map<Workload, Path> scripts,
       Path pgbenchLog) {
     this.options = options;
@@ -53,6 +56,7 @@ final class CellRunner {
     this.serverTarget = serverTarget;
     this.serverCredentials = serverCredentials;
     this.pgbench = pgbench;
+    this.seedBaseline = seedBaseline;
     this.scripts = scripts;
     this.pgbenchLog = pgbenchLog;
     this.contended = names(options.contendedNames);
@@ -72,7 +76,13 @@ final class CellRunner {
       Duration warmup,
       Duration duration)
       throws Exception {
-    if (mode == Mode.PGBENCH) {
+    if (mode == Mode.SEED && workload != Workload.A) {
+      return CellResult.notRun(workload, workers, mode, "the seed baseline covers workload a");
+    }
+    if (mode == Mode.SEED && seedBaseline == null) {
+      return CellResult.notRun(workload, workers, mode, "no seed database (see the run's output)");
+    }
+    if (mode == Mode.PGBENCH || mode == Mode.SEED) {
       if (pgbench == null) {
         return CellResult.notRun(workload, workers, mode, "pgbench not found");
       }
@@ -85,9 +95,9 @@ final class CellRunner {
             "needs " + workers + " connections, " + free + " free under max_connections");
       }
     }
-    if (db != null) {
+    if (db != null && mode != Mode.SEED) {
       switch (workload) {
-        case A -> {}
+        case A, D -> {}
         // Every contended name exists, as a released lease, so no acquire races an insert of the
         // same name.
         case B ->
@@ -152,14 +162,24 @@ final class CellRunner {
           }
         }
       }
-      case PGBENCH -> {
+      case PGBENCH, SEED -> {
+        if (mode == Mode.SEED) {
+          seedBaseline.resetTable();
+        }
         Path work = Files.createTempDirectory("accord-pgbench-");
         try {
           return pgbench.run(
               new Pgbench.Cell(
-                  workload, workers, namespace, options.ttlSeconds, names.length, warmup, duration),
-              db.libpqEnvironment(),
-              scripts.get(workload),
+                  mode,
+                  workload,
+                  workers,
+                  namespace,
+                  options.ttlSeconds,
+                  names.length,
+                  warmup,
+                  duration),
+              mode == Mode.SEED ? seedBaseline.libpqEnvironment() : db.libpqEnvironment(),
+              mode == Mode.SEED ? seedBaseline.script() : scripts.get(workload),
               work,
               pgbenchLog);
         } finally {

@@ -199,6 +199,44 @@ final class Database implements AutoCloseable {
     return new PostgresSettings(jdbcUrl, user, password, poolSize);
   }
 
+  /** Creates database {@code name} on this PostgreSQL unless it exists. */
+  void createDatabaseIfMissing(String name) throws SQLException {
+    try (PreparedStatement exists =
+        connection.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
+      exists.setString(1, name);
+      try (ResultSet rows = exists.executeQuery()) {
+        if (rows.next()) {
+          return;
+        }
+      }
+    }
+    try (Statement statement = connection.createStatement()) {
+      statement.execute("CREATE DATABASE \"" + name.replace("\"", "\"\"") + "\"");
+    }
+  }
+
+  /** A new connection to database {@code name} on this PostgreSQL, as this run's user. */
+  Connection connect(String name) throws SQLException {
+    Properties properties = new Properties();
+    properties.setProperty("user", libpqEnvironment.get("PGUSER"));
+    if (libpqEnvironment.containsKey("PGPASSWORD")) {
+      properties.setProperty("password", libpqEnvironment.get("PGPASSWORD"));
+    }
+    if (libpqEnvironment.containsKey("PGSSLMODE")) {
+      properties.setProperty("sslmode", libpqEnvironment.get("PGSSLMODE"));
+    }
+    properties.setProperty("ApplicationName", "accord-bench");
+    String host = libpqEnvironment.get("PGHOST");
+    return DriverManager.getConnection(
+        "jdbc:postgresql://"
+            + (host.contains(":") ? "[" + host + "]" : host)
+            + ":"
+            + libpqEnvironment.get("PGPORT")
+            + "/"
+            + name,
+        properties);
+  }
+
   /** Creates or migrates the schema, as a server does at its start. */
   void migrate() {
     try (PostgresBackend backend = PostgresBackend.open(settings(1))) {

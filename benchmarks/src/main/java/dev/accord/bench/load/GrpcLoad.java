@@ -197,6 +197,7 @@ final class GrpcLoad {
           position = (position + 1) % cell.names().length;
           yield name;
         }
+        case D -> throw new IllegalStateException("workload d runs worker processes: LoopFleet");
       };
     }
 

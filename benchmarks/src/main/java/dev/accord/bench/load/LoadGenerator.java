@@ -30,14 +30,16 @@ import picocli.CommandLine.Spec;
     versionProvider = LoadGenerator.Version.class,
     description = {
       "Load generator: measures items/s and latency of Accord's calls over the server (TCP), direct "
-          + "mode (in-process) and pgbench running the same SQL, on one PostgreSQL.",
+          + "mode (in-process), the seed baseline (the Go implementation's design, by pgbench) and "
+          + "pgbench running our own SQL, on one PostgreSQL; and the client's work loop in worker processes.",
       "The defaults reproduce the full published table (about 10 minutes)."
     },
     footer = {
       "",
       "Workloads: a = fresh names (acquire a new name, done); b = contended (acquire one of a few names, "
           + "release at once when granted); c = sweep (walk a seeded list, mostly done, from a random offset; done what "
-          + "is granted). See bench/README.md."
+          + "is granted); d = the work loop (K worker processes × T threads × W ms of work over a shared list, "
+          + "from a cold start and over a list 95 %% done). See bench/README.md."
     })
 public final class LoadGenerator implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;

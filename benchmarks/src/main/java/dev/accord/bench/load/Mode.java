@@ -9,7 +9,12 @@ enum Mode {
    * process.
    */
   DIRECT("direct"),
-  /** pgbench running the very statements the server runs: the database's own ceiling. */
+  /**
+   * pgbench running the Go implementation's design (its table, one statement per call) in a
+   * database of its own: the baseline users compare with ({@link SeedBaseline}). Workload a only.
+   */
+  SEED("seed"),
+  /** pgbench running the very statements the server runs: our SQL's own ceiling. */
   PGBENCH("pgbench");
 
   final String id;

@@ -16,9 +16,9 @@ final class Options {
   @Option(
       names = {"-w", "--workloads"},
       split = ",",
-      defaultValue = "a,b,c",
+      defaultValue = "a,b,c,d",
       paramLabel = "W",
-      description = "Workloads, comma-separated: a, b, c (default ${DEFAULT-VALUE}).")
+      description = "Workloads, comma-separated: a, b, c, d (default ${DEFAULT-VALUE}).")
   List<Workload> workloads;
 
   @Option(
@@ -32,9 +32,11 @@ final class Options {
   @Option(
       names = {"-m", "--modes"},
       split = ",",
-      defaultValue = "server,direct,pgbench",
+      defaultValue = "server,direct,seed,pgbench",
       paramLabel = "MODE",
-      description = "Modes, comma-separated: server, direct, pgbench (default ${DEFAULT-VALUE}).")
+      description =
+          "Modes, comma-separated: server, direct, seed, pgbench (default ${DEFAULT-VALUE}). "
+              + "Workload d runs in mode server only.")
   List<Mode> modes;
 
   @Option(
@@ -107,11 +109,32 @@ final class Options {
   int sweepDonePercent;
 
   @Option(
+      names = "--loop-shapes",
+      split = ",",
+      defaultValue = "1x8x2,8x8x2",
+      paramLabel = "KxTxW",
+      converter = LoopShape.Converter.class,
+      description =
+          "Workload d: worker processes x work-loop threads x ms of work per name, comma-separated "
+              + "(default ${DEFAULT-VALUE}).")
+  List<LoopShape> loopShapes;
+
+  @Option(
+      names = "--loop-names",
+      defaultValue = "10000",
+      paramLabel = "N",
+      description =
+          "Workload d: names in the shared list; the sweep phase has --sweep-done-percent of them "
+              + "done (default ${DEFAULT-VALUE}).")
+  int loopNames;
+
+  @Option(
       names = "--headline-workers",
       defaultValue = "64",
       paramLabel = "N",
       description =
-          "Workers of the headline ratio server ÷ pgbench, workload a (default ${DEFAULT-VALUE}).")
+          "Workers of the ratio server ÷ pgbench (our SQL), workload a, under the headline "
+              + "server ÷ seed (default ${DEFAULT-VALUE}).")
   int headlineWorkers;
 
   @Option(
@@ -184,6 +207,9 @@ final class Options {
       problems.add(
           "--channels, --contended-names and --sweep-names must be 1 or more, --pool-size 1 to 1000");
     }
+    if (loopShapes.isEmpty() || loopNames < 1 || loopNames > 10_000_000) {
+      problems.add("--loop-shapes needs a value, --loop-names must be from 1 to 10000000");
+    }
     if (ttlSeconds < 1 || ttlSeconds > 86_400) {
       problems.add("--ttl must be from 1 to 86400");
     }
@@ -197,10 +223,11 @@ final class Options {
         && postgresUrl == null
         && (workloads.contains(Workload.C)
             || modes.contains(Mode.DIRECT)
+            || modes.contains(Mode.SEED)
             || modes.contains(Mode.PGBENCH))) {
       problems.add(
-          "--target without --postgres can only run mode server with workloads a and b: workload c, "
-              + "direct and pgbench need the server's database (--postgres URL)");
+          "--target without --postgres can only run mode server with workloads a, b and d: workload c, "
+              + "direct, seed and pgbench need the server's database (--postgres URL)");
     }
     if (secure && (target != null || !modes.contains(Mode.SERVER))) {
       problems.add(
@@ -227,6 +254,8 @@ final class Options {
     options.put("contendedNames", contendedNames);
     options.put("sweepNames", sweepNames);
     options.put("sweepDonePercent", sweepDonePercent);
+    options.put("loopShapes", loopShapes.stream().map(LoopShape::toString).toList());
+    options.put("loopNames", loopNames);
     options.put("headlineWorkers", headlineWorkers);
     options.put("postgres", postgresUrl == null ? "embedded" : "external");
     options.put("target", target == null ? "spawned" : target);

@@ -10,27 +10,20 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
- * The database's own ceiling: pgbench running the very statements the server runs ({@link
- * Statements#ACQUIRE_SQL}, {@link Statements#DONE_SQL}, {@link Statements#RENEW_SQL}), each {@code
- * ?} replaced in order by a pgbench variable, as prepared statements, one connection per worker.
+ * Runs pgbench for a cell: our own statements ({@link PgbenchScript}, mode pgbench) or the seed
+ * design's ({@link SeedBaseline}, mode seed), as prepared statements, one connection per worker.
  * One script execution is one item; its latency comes from pgbench's per-transaction log.
  */
 final class Pgbench {
-  /** What to install when pgbench is missing. */
-  static final String INSTALL_HINT =
-      "install Debian's postgresql-client package (on Debian 12 pgbench comes with "
-          + "the postgresql package), or pass --pgbench PATH";
 
   private static final Pattern TPS =
       Pattern.compile("tps = ([0-9.]+) \\(without initial connection time\\)");
@@ -45,60 +38,6 @@ final class Pgbench {
 
   Pgbench(Path executable) {
     this.executable = executable;
-  }
-
-  /**
-   * The pgbench given, else the first on PATH that runs, else the newest under
-   * /usr/lib/postgresql/VERSION/bin. Debian's /usr/bin/pgbench is a wrapper that fails when no
-   * PostgreSQL version providing pgbench is installed: a candidate counts only when {@code pgbench
-   * --version} succeeds.
-   */
-  static Optional<Path> find(Path given) {
-    if (given != null) {
-      return Optional.of(given).filter(Pgbench::runs);
-    }
-    List<Path> candidates = new ArrayList<>();
-    String path = System.getenv("PATH");
-    if (path != null) {
-      for (String dir : path.split(java.io.File.pathSeparator)) {
-        candidates.add(Path.of(dir.isEmpty() ? "." : dir, "pgbench"));
-      }
-    }
-    Path versions = Path.of("/usr/lib/postgresql");
-    if (Files.isDirectory(versions)) {
-      try (Stream<Path> dirs = Files.list(versions)) {
-        dirs.map(dir -> dir.resolve("bin/pgbench"))
-            .sorted(Comparator.comparingInt(Pgbench::majorVersion).reversed())
-            .forEach(candidates::add);
-      } catch (IOException e) {
-        // nothing there to use
-      }
-    }
-    return candidates.stream().filter(Files::isExecutable).filter(Pgbench::runs).findFirst();
-  }
-
-  private static boolean runs(Path pgbench) {
-    try {
-      Process process =
-          new ProcessBuilder(pgbench.toString(), "--version")
-              .redirectErrorStream(true)
-              .redirectOutput(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      return process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && process.exitValue() == 0;
-    } catch (IOException e) {
-      return false;
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
-    }
-  }
-
-  private static int majorVersion(Path pgbench) {
-    try {
-      return Integer.parseInt(pgbench.getParent().getParent().getFileName().toString());
-    } catch (NumberFormatException e) {
-      return 0;
-    }
   }
 
   Path executable() {
@@ -116,103 +55,13 @@ final class Pgbench {
   }
 
   /**
-   * Replaces each {@code ?} of {@code sql}, in order, by the pgbench variable named next. The
-   * statements hold no other question mark (no jsonb {@code ?} operator), which the count check
-   * confirms.
-   */
-  static String substitute(String sql, String... variables) {
-    StringBuilder script = new StringBuilder(sql.length() + 64);
-    int next = 0;
-    for (char c : sql.toCharArray()) {
-      if (c == '?') {
-        if (next == variables.length) {
-          throw new IllegalStateException(
-              "the statement has more than " + variables.length + " parameters:\n" + sql);
-        }
-        script.append(':').append(variables[next++]);
-      } else {
-        script.append(c);
-      }
-    }
-    if (next != variables.length) {
-      throw new IllegalStateException(
-          "the statement has " + next + " parameters, not " + variables.length + ":\n" + sql);
-    }
-    return script.toString();
-  }
-
-  /**
-   * The script of one workload. Variables: {@code ns}, {@code ttl}, {@code keys} and {@code values}
-   * (empty metadata, {@code {}}), {@code names} and {@code pos} (workloads b and c), {@code
-   * release_ttl} (b, 0) and {@code holder} (a fixed name, as one authenticated caller) come from
-   * {@code -D}; the owner is pgbench's {@code client_id}; the acquire's row lands in {@code g_*}
-   * through {@code \gset}. The grant is recognised by its nonce: the row comes back with the nonce
-   * this script drew only when this acquire granted it (pgbench's {@code \if} compares numbers, not
-   * the text of the outcome column).
-   */
-  static String script(Workload workload) {
-    String acquire =
-        substitute(
-            Statements.ACQUIRE_SQL,
-            "ns",
-            "name",
-            "ns",
-            "name",
-            "client_id",
-            "nonce",
-            "ttl",
-            "keys",
-            "values",
-            "holder");
-    String done =
-        substitute(
-            Statements.DONE_SQL,
-            "keys",
-            "values",
-            "g_id",
-            "g_num_acquired",
-            "g_grant_nonce",
-            "client_id",
-            "holder");
-    String release =
-        substitute(
-            Statements.RENEW_SQL,
-            "release_ttl",
-            "keys",
-            "values",
-            "g_id",
-            "g_num_acquired",
-            "g_grant_nonce",
-            "client_id",
-            "holder");
-    StringBuilder script = new StringBuilder();
-    switch (workload) {
-      case A -> script.append("\\set name random(1, 1000000000000000)\n");
-      case B -> script.append("\\set name random(0, :names - 1)\n");
-      case C ->
-          script.append(
-              """
-          \\if :pos < 0
-          \\set pos random(0, :names - 1)
-          \\endif
-          \\set name :pos
-          \\set pos (:pos + 1) % :names
-          """);
-    }
-    script.append("\\set nonce random(-2147483648, 2147483647)\n");
-    script.append(acquire).append("\n\\gset g_\n");
-    script.append("\\if :g_grant_nonce = :nonce\n");
-    script.append(workload == Workload.B ? release : done).append(";\n");
-    script.append("\\endif\n");
-    return script.toString();
-  }
-
-  /**
    * One cell's settings.
    *
+   * @param mode pgbench (our statements) or seed (the seed design's)
    * @param names workload b: the contended names "0" … "names-1"; c: the seeded list's length
    */
   record Cell(
+      Mode mode,
       Workload workload,
       int workers,
       String namespace,
@@ -288,7 +137,7 @@ final class Pgbench {
     return new CellResult(
         cell.workload().id,
         cell.workers(),
-        Mode.PGBENCH.id,
+        cell.mode().id,
         CellResult.OK,
         null,
         cell.namespace(),

@@ -29,6 +29,8 @@ final class Reports {
           new Color(0x1f77b4),
           Mode.DIRECT,
           new Color(0xff7f0e),
+          Mode.SEED,
+          new Color(0xd62728),
           Mode.PGBENCH,
           new Color(0x2ca02c));
 
@@ -58,19 +60,63 @@ final class Reports {
   }
 
   /**
-   * "server ÷ pgbench at 64 workers, workload a = 0.42×", or "= n/a (why)" when either cell did not
-   * run.
+   * Two lines: server ÷ seed for workload a at each worker count and peak against peak, then server
+   * ÷ pgbench (our SQL) at {@code pgbenchWorkers}; "n/a" where a cell did not run.
    */
-  static String headline(List<CellResult> cells, int workers) {
-    String text = "server ÷ pgbench at " + workers + " workers, workload a = ";
-    Optional<CellResult> server =
-        find(cells, Workload.A, workers, Mode.SERVER).filter(CellResult::ran);
-    Optional<CellResult> pgbench =
-        find(cells, Workload.A, workers, Mode.PGBENCH).filter(CellResult::ran);
-    if (server.isEmpty() || pgbench.isEmpty() || pgbench.get().itemsPerSecond() <= 0) {
-      return text + "n/a (not measured in this run)";
+  static String headline(List<CellResult> cells, List<Integer> concurrency, int pgbenchWorkers) {
+    StringBuilder seed = new StringBuilder("server ÷ seed, workload a:");
+    Optional<CellResult> serverPeak = Optional.empty();
+    Optional<CellResult> seedPeak = Optional.empty();
+    for (int workers : concurrency) {
+      Optional<CellResult> server = ran(cells, workers, Mode.SERVER);
+      Optional<CellResult> baseline = ran(cells, workers, Mode.SEED);
+      seed.append(' ').append(workers).append(workers == 1 ? " worker " : " workers ");
+      seed.append(
+          server.isPresent() && baseline.isPresent()
+              ? String.format(Locale.ROOT, "%.2f×", ratio(server.get(), baseline.get()))
+              : "n/a");
+      seed.append(';');
+      serverPeak = higher(serverPeak, server);
+      seedPeak = higher(seedPeak, baseline);
     }
-    return text + String.format(Locale.ROOT, "%.2f×", ratio(server.get(), pgbench.get()));
+    seed.append(" peak against peak ");
+    if (serverPeak.isPresent() && seedPeak.isPresent()) {
+      seed.append(
+          String.format(
+              Locale.ROOT,
+              "%,.0f (%d workers) ÷ %,.0f (%d) = %.2f×",
+              serverPeak.get().itemsPerSecond(),
+              serverPeak.get().workers(),
+              seedPeak.get().itemsPerSecond(),
+              seedPeak.get().workers(),
+              ratio(serverPeak.get(), seedPeak.get())));
+    } else {
+      seed.append("n/a");
+    }
+    String own = "server ÷ pgbench (our SQL) at " + pgbenchWorkers + " workers, workload a = ";
+    Optional<CellResult> server = ran(cells, pgbenchWorkers, Mode.SERVER);
+    Optional<CellResult> pgbench = ran(cells, pgbenchWorkers, Mode.PGBENCH);
+    own +=
+        server.isPresent() && pgbench.isPresent()
+            ? String.format(Locale.ROOT, "%.2f×", ratio(server.get(), pgbench.get()))
+            : "n/a (not measured in this run)";
+    return seed + "\n\n" + own;
+  }
+
+  private static Optional<CellResult> ran(List<CellResult> cells, int workers, Mode mode) {
+    return find(cells, Workload.A, workers, mode)
+        .filter(CellResult::ran)
+        .filter(c -> c.itemsPerSecond() > 0);
+  }
+
+  private static Optional<CellResult> higher(
+      Optional<CellResult> best, Optional<CellResult> candidate) {
+    if (candidate.isEmpty()) {
+      return best;
+    }
+    return best.isEmpty() || candidate.get().itemsPerSecond() > best.get().itemsPerSecond()
+        ? candidate
+        : best;
   }
 
   static double ratio(CellResult server, CellResult pgbench) {
@@ -145,6 +191,45 @@ final class Reports {
         withErrors.isEmpty()
             ? "Errors: 0 in every cell.\n"
             : "ERRORS: " + String.join("; ", withErrors) + "\n");
+    return md.toString();
+  }
+
+  /** Workload d's table, or nothing when it did not run. */
+  static String loopMarkdown(List<LoopResult> loops, int names, int donePercent) {
+    if (loops.isEmpty()) {
+      return "";
+    }
+    StringBuilder md = new StringBuilder();
+    md.append(
+        String.format(
+            Locale.ROOT,
+            "%n## Workload d: the work loop%n%n"
+                + "K worker processes × T threads × W ms of work over %,d shared names: cold (nothing done, new "
+                + "clients), sweep (%d %% done). Ideal: K·T ÷ W.%n%n",
+            names,
+            donePercent));
+    md.append(
+        "| K×T×W | phase | items | items/s | % of ideal | item p50 ms | item p99 ms | last item s |"
+            + " errors |\n");
+    md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    for (LoopResult loop : loops) {
+      md.append(
+          String.format(
+              Locale.ROOT,
+              "| %s | %s | %,d | %,.0f | %.1f %% | %.2f | %.2f | %.2f | %d |%n",
+              loop.shape(),
+              loop.phase(),
+              loop.items(),
+              loop.itemsPerSecond(),
+              loop.percentOfIdeal(),
+              loop.item().p50Ms(),
+              loop.item().p99Ms(),
+              loop.seconds(),
+              loop.errors()));
+    }
+    md.append(
+        "\nitem: from one task's start to the next's on the same thread (its work, its done, the next"
+            + " claim). last item: from GO to the last process's loop returning.\n");
     return md.toString();
   }
 

@@ -15,7 +15,13 @@ enum Workload {
    * list from its own random offset, marking done what it is granted. Item: one acquire, plus the
    * done when granted.
    */
-  C("c", "sweep");
+  C("c", "sweep"),
+  /**
+   * The work loop: K worker processes, each an AccordClient with a WorkLoop of T threads, over one
+   * shared list of names, W ms of simulated work per name ({@link LoopFleet}); run once from a cold
+   * start and once over a list mostly done. Item: one resource processed.
+   */
+  D("d", "work loop");
 
   final String id;
   final String title;

@@ -16,21 +16,22 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 
 /**
- * A short run of the whole load generator (every workload and mode, 2 workers, 1 s warm-up and 1 s
- * per cell): the spawned server, direct mode, pgbench, and every output. It proves the tool works,
- * not any figure: no timing is asserted.
+ * A short run of the whole load generator (every workload and mode, 2 workers, no warm-up and 1 s
+ * per cell; workload d as 2 processes × 2 threads over 200 names): the spawned server, direct mode,
+ * the seed baseline, pgbench, the work loop's processes, and every output. It proves the tool
+ * works, not any figure: no timing is asserted.
  */
 class LoadGeneratorSmokeTest {
   private static final List<String> WORKLOADS = List.of("a", "b", "c");
   private static final List<Integer> WORKERS = List.of(2);
-  private static final List<String> MODES = List.of("server", "direct", "pgbench");
+  private static final List<String> MODES = List.of("server", "direct", "seed", "pgbench");
 
   @Test
   void aShortRunOfEveryWorkloadAndModeWritesEveryResult() throws Exception {
-    if (Pgbench.find(null).isEmpty()) {
+    if (PgbenchBinary.find(null).isEmpty()) {
       fail(
           "pgbench not found on PATH nor under /usr/lib/postgresql/*/bin: "
-              + Pgbench.INSTALL_HINT
+              + PgbenchBinary.INSTALL_HINT
               + " (CI's .ci/run installs it when it is missing)");
     }
     Path out = Path.of("target", "bench-smoke");
@@ -40,13 +41,17 @@ class LoadGeneratorSmokeTest {
         LoadGenerator.commandLine()
             .execute(
                 "--workloads",
-                String.join(",", WORKLOADS),
+                String.join(",", WORKLOADS) + ",d",
+                "--loop-shapes",
+                "2x2x1",
+                "--loop-names",
+                "200",
                 "--concurrency",
                 "2",
                 "--modes",
                 String.join(",", MODES),
                 "--warmup",
-                "1",
+                "0",
                 "--duration",
                 "1",
                 "--jvm-warmup",
@@ -79,6 +84,11 @@ class LoadGeneratorSmokeTest {
               + "/"
               + cell.get("mode").getAsString();
       assertThat(seen.add(id)).as("cell %s appears once", id).isTrue();
+      if (cell.get("mode").getAsString().equals("seed")
+          && !cell.get("workload").getAsString().equals("a")) {
+        assertThat(cell.get("status").getAsString()).as("%s status", id).isEqualTo("not run");
+        continue;
+      }
       assertThat(cell.get("status").getAsString()).as("%s status", id).isEqualTo("ok");
       assertThat(cell.get("errors").getAsLong())
           .as("%s errors (first: %s)", id, cell.get("firstError"))
@@ -92,7 +102,8 @@ class LoadGeneratorSmokeTest {
       assertThat(latency.getAsJsonObject("item").get("p99Ms").getAsDouble())
           .as("%s item p99", id)
           .isPositive();
-      if (!cell.get("mode").getAsString().equals("pgbench")) {
+      if (cell.get("mode").getAsString().equals("server")
+          || cell.get("mode").getAsString().equals("direct")) {
         assertThat(latency.getAsJsonObject("acquire").get("count").getAsLong())
             .as("%s acquires", id)
             .isPositive();
@@ -110,15 +121,38 @@ class LoadGeneratorSmokeTest {
     }
     assertThat(seen).isEqualTo(expected);
 
+    List<String> phases = new java.util.ArrayList<>();
+    for (JsonElement element : results.getAsJsonArray("loops")) {
+      JsonObject loop = element.getAsJsonObject();
+      String phase = loop.get("phase").getAsString();
+      phases.add(phase);
+      assertThat(loop.get("shape").getAsString()).isEqualTo("2x2x1");
+      assertThat(loop.get("errors").getAsLong())
+          .as("d %s errors (first: %s)", phase, loop.get("firstError"))
+          .isZero();
+      // cold: every name; sweep: the 5 % not done of 200.
+      assertThat(loop.get("items").getAsLong())
+          .as("d %s items", phase)
+          .isEqualTo(phase.equals("cold") ? 200 : 10);
+      assertThat(loop.getAsJsonObject("item").get("count").getAsLong()).isPositive();
+      assertThat(loop.get("percentOfIdeal").getAsDouble()).isPositive();
+    }
+    assertThat(phases).containsExactly("cold", "sweep");
+
     String markdown = Files.readString(out.resolve("results.md"));
     assertThat(markdown)
         .contains(
             "| workload | workers | server items/s | server p99 ms | direct items/s | "
-                + "direct p99 ms | pgbench items/s | pgbench p99 ms |");
+                + "direct p99 ms | seed items/s | seed p99 ms | pgbench items/s | pgbench p99 ms |");
     assertThat(markdown.lines().filter(line -> line.matches("\\| [abc] .* \\| 2 \\|.*")))
         .hasSize(3);
     assertThat(markdown)
-        .containsPattern("(?m)^server ÷ pgbench at 2 workers, workload a = \\d+\\.\\d\\d×$");
+        .containsPattern(
+            "(?m)^server ÷ seed, workload a: 2 workers \\d+\\.\\d\\d×; peak against peak .* = \\d+\\.\\d\\d×$")
+        .containsPattern(
+            "(?m)^server ÷ pgbench \\(our SQL\\) at 2 workers, workload a = \\d+\\.\\d\\d×$")
+        .containsPattern("(?m)^\\| 2x2x1 \\| cold \\| 200 \\|")
+        .containsPattern("(?m)^\\| 2x2x1 \\| sweep \\| 10 \\|");
 
     for (String workload : WORKLOADS) {
       BufferedImage png = ImageIO.read(out.resolve("throughput-" + workload + ".png").toFile());

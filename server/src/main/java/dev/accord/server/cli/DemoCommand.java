@@ -246,6 +246,13 @@ public final class DemoCommand implements Callable<Integer> {
     out.printf("duplicates   %,d%n", duplicates);
     out.printf("time         %.2f s%n", seconds);
     out.printf("throughput   %,.0f resources/s%n", resources / seconds);
+    if (workMillis > 0) {
+      // Each worker runs one task at a time: at best one resource per work-ms each.
+      double ideal = workers * 1000.0 / workMillis;
+      out.printf(
+          "of ideal     %.1f %% (ideal: %d workers × 1000 ÷ %d ms = %,.0f resources/s)%n",
+          100 * resources / seconds / ideal, workers, workMillis, ideal);
+    }
     out.printf(
         "skipped      %,d already done (most answered by the clients' done-caches, without a call), "
             + "%,d held by another worker, %,d failed%n",
