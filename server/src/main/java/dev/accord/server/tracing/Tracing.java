@@ -37,6 +37,8 @@ public final class Tracing {
   /**
    * Builds and installs the SDK when {@code env} asks for it; returns what to close on shutdown
    * (flushing spans not yet exported), or {@link OpenTelemetry#noop()} when tracing stays off.
+   * {@code env} decides whether; the SDK itself reads the process's variables and system
+   * properties, as autoconfigure always does.
    *
    * @throws io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException when the variables are
    *     invalid, naming the property
