@@ -3,12 +3,15 @@ package dev.accord.client;
 import dev.accord.api.InputLimits;
 import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
+import io.grpc.ClientInterceptor;
 import io.grpc.CompositeChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
@@ -264,6 +267,7 @@ public final class AccordClient implements AutoCloseable {
     private Listener listener = new Listener() {};
     private boolean doneCache = true;
     private CallCredentials credentials;
+    private ClientInterceptor tracing;
 
     private Builder() {}
 
@@ -390,12 +394,25 @@ public final class AccordClient implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Traces every call into {@code openTelemetry}: a CLIENT span per call, child of the span
+     * current where it starts, propagated to the server. Without this the client uses no
+     * OpenTelemetry at all, and a worker needs no OpenTelemetry jar ({@code opentelemetry-api} is
+     * an optional dependency: a worker calling this has it).
+     */
+    public Builder openTelemetry(OpenTelemetry openTelemetry) {
+      this.tracing =
+          ClientTracing.interceptor(Objects.requireNonNull(openTelemetry, "openTelemetry"));
+      return this;
+    }
+
     public AccordClient build() {
-      return new AccordClient(
-          this,
+      ManagedChannel connection =
           channel != null
               ? channel
-              : Calls.connect(requireTarget(), ClientTls.transport(tls, httpsTarget)));
+              : Calls.connect(requireTarget(), ClientTls.transport(tls, httpsTarget));
+      return new AccordClient(
+          this, tracing == null ? connection : new InterceptedChannel(connection, tracing));
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.accord.server.metrics.AccordMeters;
 import dev.accord.server.metrics.GrpcCallMetrics;
 import dev.accord.server.metrics.ServerMetrics;
 import dev.accord.server.security.AuthenticationInterceptor;
+import dev.accord.server.tracing.ServerTracing;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.Server;
 import io.grpc.ServerBuilder;
@@ -16,6 +17,7 @@ import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.protobuf.services.HealthStatusManager;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
+import io.opentelemetry.api.GlobalOpenTelemetry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -149,6 +151,11 @@ public final class AccordServer implements AutoCloseable {
     transport.intercept(new RequestLog());
     if (metrics.enabled()) {
       transport.intercept(new GrpcCallMetrics(metrics.registry()));
+    }
+    // Added last, so runs first: the call's span is current for the request log and every call.
+    // Without an installed OpenTelemetry (the OTEL_ variables not set) there is no interceptor.
+    if (GlobalOpenTelemetry.isSet()) {
+      transport.intercept(new ServerTracing(GlobalOpenTelemetry.get()));
     }
     HealthStatusManager health = new HealthStatusManager();
     // Liveness must not follow the database: restarting servers does not bring PostgreSQL back.

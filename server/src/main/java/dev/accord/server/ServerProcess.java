@@ -10,8 +10,11 @@ import dev.accord.server.security.Authenticator;
 import dev.accord.server.security.BearerAuthenticators;
 import dev.accord.server.tls.ClientCertificateAuthenticator;
 import dev.accord.server.tls.ReloadingServerCredentials;
+import dev.accord.server.tracing.Tracing;
 import io.grpc.InsecureServerCredentials;
 import io.grpc.ServerCredentials;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,6 +58,17 @@ final class ServerProcess {
       return 2;
     }
     warnWhatIsOff(config);
+    OpenTelemetry tracing;
+    try {
+      // Before the backend opens: its batches and the server's calls find it installed.
+      tracing = Tracing.install(System.getenv());
+    } catch (ConfigurationException e) {
+      log.error("Invalid OTEL_ setting: {}", e.getMessage());
+      return 2;
+    }
+    if (Tracing.configured(System.getenv())) {
+      log.info("Tracing on: spans are exported as the OTEL_ variables say");
+    }
     Backend backend;
     try {
       backend =
@@ -176,6 +190,8 @@ final class ServerProcess {
               if (health != null) {
                 health.shutdownNow();
               }
+              // After the calls have ended: their spans are flushed with the rest.
+              Tracing.shutdown(tracing);
               log.info("Accord server stopped{}", clean ? "" : " (some calls were cancelled)");
             },
             "accord-shutdown");

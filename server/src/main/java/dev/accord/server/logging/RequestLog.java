@@ -10,6 +10,8 @@ import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
 import io.grpc.Status;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import java.net.SocketAddress;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -18,9 +20,10 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Gives each call an id, in the logging MDC as {@value #CALL_ID} while the call's code runs, and
- * logs each finished call at DEBUG on the logger {@value #LOGGER}: method, namespace (when the
- * request names one), status, duration and peer. Only those: never metadata, owners or credentials.
+ * Gives each call an id, in the logging MDC as {@value #CALL_ID} (with the trace id as {@value
+ * #TRACE_ID} when the call has a span) while the call's code runs, and logs each finished call at
+ * DEBUG on the logger {@value #LOGGER}: method, namespace (when the request names one), status,
+ * duration and peer. Only those: never metadata, owners or credentials.
  */
 public final class RequestLog implements ServerInterceptor {
   /** The logger of the request log: set it to DEBUG to see one line per call. */
@@ -28,6 +31,9 @@ public final class RequestLog implements ServerInterceptor {
 
   /** The MDC key of the call id. */
   public static final String CALL_ID = "call_id";
+
+  /** The MDC key of the call's trace id, there when the call has a span (tracing is on). */
+  public static final String TRACE_ID = "trace_id";
 
   private static final Logger log = LoggerFactory.getLogger(LOGGER);
 
@@ -52,13 +58,15 @@ public final class RequestLog implements ServerInterceptor {
   public <Q, R> ServerCall.Listener<Q> interceptCall(
       ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
     String callId = Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
-    Logged<Q, R> logged = new Logged<>(call, callId, System.nanoTime());
+    SpanContext span = Span.current().getSpanContext();
+    String traceId = span.isValid() ? span.getTraceId() : null;
+    Logged<Q, R> logged = new Logged<>(call, callId, traceId, System.nanoTime());
     ServerCall.Listener<Q> listener;
-    MDC.put(CALL_ID, callId);
+    putIds(callId, traceId);
     try {
       listener = next.startCall(logged, headers);
     } finally {
-      MDC.remove(CALL_ID);
+      removeIds();
     }
     return new SimpleForwardingServerCallListener<>(listener) {
       @Override
@@ -67,11 +75,11 @@ public final class RequestLog implements ServerInterceptor {
         if (noting) {
           receiving.set(logged);
         }
-        MDC.put(CALL_ID, callId);
+        putIds(callId, traceId);
         try {
           super.onMessage(message);
         } finally {
-          MDC.remove(CALL_ID);
+          removeIds();
           if (noting) {
             receiving.remove();
           }
@@ -80,11 +88,11 @@ public final class RequestLog implements ServerInterceptor {
 
       @Override
       public void onHalfClose() {
-        MDC.put(CALL_ID, callId);
+        putIds(callId, traceId);
         try {
           super.onHalfClose();
         } finally {
-          MDC.remove(CALL_ID);
+          removeIds();
         }
       }
 
@@ -94,6 +102,18 @@ public final class RequestLog implements ServerInterceptor {
         super.onCancel();
       }
     };
+  }
+
+  private static void putIds(String callId, String traceId) {
+    MDC.put(CALL_ID, callId);
+    if (traceId != null) {
+      MDC.put(TRACE_ID, traceId);
+    }
+  }
+
+  private static void removeIds() {
+    MDC.remove(CALL_ID);
+    MDC.remove(TRACE_ID);
   }
 
   /**
@@ -117,13 +137,15 @@ public final class RequestLog implements ServerInterceptor {
 
   private static final class Logged<Q, R> extends SimpleForwardingServerCall<Q, R> {
     private final String callId;
+    private final String traceId;
     private final long startNanos;
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile String namespace;
 
-    Logged(ServerCall<Q, R> call, String callId, long startNanos) {
+    Logged(ServerCall<Q, R> call, String callId, String traceId, long startNanos) {
       super(call);
       this.callId = callId;
+      this.traceId = traceId;
       this.startNanos = startNanos;
     }
 
@@ -142,7 +164,7 @@ public final class RequestLog implements ServerInterceptor {
       double millis = (System.nanoTime() - startNanos) / 1e6;
       SocketAddress peer = getAttributes().get(Grpc.TRANSPORT_ATTR_REMOTE_ADDR);
       String peerText = peer == null ? "-" : peer.toString();
-      MDC.put(CALL_ID, callId);
+      putIds(callId, traceId);
       try {
         log.atDebug()
             .addKeyValue("method", method)
@@ -158,7 +180,7 @@ public final class RequestLog implements ServerInterceptor {
                 String.format(java.util.Locale.ROOT, "%.3f", millis),
                 peerText);
       } finally {
-        MDC.remove(CALL_ID);
+        removeIds();
       }
     }
   }

@@ -4,6 +4,7 @@ import dev.accord.server.backend.AcquireAnswer;
 import dev.accord.server.backend.AcquireCommand;
 import dev.accord.server.backend.GrantCheck;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.SpanContext;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -25,11 +26,12 @@ final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire
       AcquireCommand command,
       CompletableFuture<AcquireAnswer> answer,
       int attempt,
-      long queuedAtNanos)
+      long queuedAtNanos,
+      SpanContext caller)
       implements Pending<PendingAcquire> {
     @Override
     public PendingAcquire again() {
-      return new PendingAcquire(command, answer, attempt + 1, queuedAtNanos);
+      return new PendingAcquire(command, answer, attempt + 1, queuedAtNanos, caller);
     }
   }
 
@@ -61,7 +63,7 @@ final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire
   /** Queues {@code command}; nothing here blocks, and the batch checks the schema. */
   CompletableFuture<AcquireAnswer> acquire(AcquireCommand command) {
     CompletableFuture<AcquireAnswer> answer = new CompletableFuture<>();
-    submit(new PendingAcquire(command, answer, 1, System.nanoTime()));
+    submit(new PendingAcquire(command, answer, 1, System.nanoTime(), BatchSpans.caller()));
     return answer;
   }
 

@@ -3,6 +3,7 @@ package dev.accord.server.backend.postgres;
 import dev.accord.server.backend.DoneCommand;
 import dev.accord.server.backend.GrantRef;
 import dev.accord.server.backend.LeaseRejectedException;
+import io.opentelemetry.api.trace.SpanContext;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -20,11 +21,15 @@ import javax.sql.DataSource;
  */
 final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
   record PendingDone(
-      DoneCommand command, CompletableFuture<Void> answer, int attempt, long queuedAtNanos)
+      DoneCommand command,
+      CompletableFuture<Void> answer,
+      int attempt,
+      long queuedAtNanos,
+      SpanContext caller)
       implements Pending<PendingDone> {
     @Override
     public PendingDone again() {
-      return new PendingDone(command, answer, attempt + 1, queuedAtNanos);
+      return new PendingDone(command, answer, attempt + 1, queuedAtNanos, caller);
     }
   }
 
@@ -47,7 +52,7 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
   /** Queues {@code command}; nothing here blocks. */
   CompletableFuture<Void> done(DoneCommand command) {
     CompletableFuture<Void> answer = new CompletableFuture<>();
-    submit(new PendingDone(command, answer, 1, System.nanoTime()));
+    submit(new PendingDone(command, answer, 1, System.nanoTime(), BatchSpans.caller()));
     return answer;
   }
 

@@ -1,6 +1,9 @@
 package dev.accord.server.backend.postgres;
 
 import dev.accord.server.backend.BackendUnavailableException;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
+import io.opentelemetry.context.Scope;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -59,6 +62,9 @@ abstract class BatchedWrites<P extends BatchedWrites.Pending<P>> {
 
     /** When the request was first queued, in {@link System#nanoTime()}. */
     long queuedAtNanos();
+
+    /** The span of the call that queued the request (invalid when it has none). */
+    SpanContext caller();
   }
 
   private final String operation;
@@ -91,7 +97,7 @@ abstract class BatchedWrites<P extends BatchedWrites.Pending<P>> {
     this.pool = pool;
     this.schema = schema;
     this.batchFrom = batchFrom;
-    this.queue = new GroupCommit<>(MAX_BATCH, runners, executor, this::runBatch);
+    this.queue = new GroupCommit<>(MAX_BATCH, runners, executor, this::runTraced);
   }
 
   /** How many batches of a kind may run at once on a pool of {@code poolSize} connections. */
@@ -141,6 +147,16 @@ abstract class BatchedWrites<P extends BatchedWrites.Pending<P>> {
       request
           .answer()
           .completeExceptionally(new BackendUnavailableException("the server is shutting down", e));
+    }
+  }
+
+  /** {@link #runBatch} in the batch's span, current so the statements' errors land in it. */
+  private void runTraced(List<P> batch) {
+    Span span = BatchSpans.start(operation, batch);
+    try (Scope ignored = span.makeCurrent()) {
+      runBatch(batch);
+    } finally {
+      span.end();
     }
   }
 
