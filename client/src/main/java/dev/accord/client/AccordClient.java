@@ -5,6 +5,7 @@ import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.CompositeChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -62,6 +63,7 @@ public final class AccordClient implements AutoCloseable {
   private final OpenLeases leases;
   private final DoneFeed feed;
   private final Scope scope;
+  private final ClientMetrics metrics;
 
   /** Hears what happens in the background, where there is no caller to throw to. */
   public interface Listener {
@@ -77,9 +79,15 @@ public final class AccordClient implements AutoCloseable {
   }
 
   private AccordClient(Builder builder, ManagedChannel channel) {
+    this.metrics = ClientMetrics.of(builder.meterRegistry);
     this.calls =
         new Calls(
-            channel, builder.onClose, builder.callDeadline, builder.listener, builder.credentials);
+            channel,
+            builder.onClose,
+            builder.callDeadline,
+            builder.listener,
+            builder.credentials,
+            metrics);
     this.owner = builder.owner;
     this.namespace = builder.namespace;
     this.ttl = builder.ttl;
@@ -94,6 +102,7 @@ public final class AccordClient implements AutoCloseable {
             feed == null ? null : doneNews,
             Map.copyOf(builder.defaultMetadata));
     this.scope = new Scope(parts, namespace, ttl);
+    metrics.observe(leases, cache, feed);
     if (feed != null) {
       feed.start();
     }
@@ -244,6 +253,7 @@ public final class AccordClient implements AutoCloseable {
       feed.close();
     }
     calls.close();
+    metrics.close();
   }
 
   /**
@@ -264,6 +274,9 @@ public final class AccordClient implements AutoCloseable {
     private Listener listener = new Listener() {};
     private boolean doneCache = true;
     private CallCredentials credentials;
+
+    /** A Micrometer MeterRegistry, typed Object so that a client without one never loads it. */
+    private Object meterRegistry;
 
     private Builder() {}
 
@@ -387,6 +400,19 @@ public final class AccordClient implements AutoCloseable {
      */
     public Builder token(Supplier<String> token) {
       this.credentials = token == null ? null : new BearerCredentials(token);
+      return this;
+    }
+
+    /**
+     * Records the client's metrics in {@code registry}: calls by method and status, retries, leases
+     * held and lost, the done-cache's size and warm time, work-loop outcomes. Micrometer is an
+     * optional dependency: a worker that never calls this needs none on its classpath.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      if (registry == null) {
+        throw new IllegalArgumentException("meterRegistry must not be null");
+      }
+      this.meterRegistry = registry;
       return this;
     }
 

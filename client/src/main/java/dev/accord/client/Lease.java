@@ -362,6 +362,7 @@ public final class Lease implements AutoCloseable {
   private LeaseLostException lose(LeaseLostException cause) {
     lostBecause = cause;
     finish(State.LOST);
+    calls.metrics().leaseLost();
     calls.listener().leaseLost(this, cause);
     lost.complete(cause);
     return cause;
