@@ -308,8 +308,20 @@ final class Calls implements AutoCloseable {
    */
   void renewInBackground(
       RenewRequest request, Deadline deadline, Runnable onDone, Consumer<Throwable> onError) {
-    async
-        .withDeadline(deadline)
+    renewInBackground(request, deadline, false, onDone, onError);
+  }
+
+  /**
+   * @param retry whether this repeats a renewal that failed
+   */
+  void renewInBackground(
+      RenewRequest request,
+      Deadline deadline,
+      boolean retry,
+      Runnable onDone,
+      Consumer<Throwable> onError) {
+    V1Grpc.V1Stub stub = async.withDeadline(deadline);
+    (retry ? stub.withOption(ClientMetrics.RETRY, true) : stub)
         .renew(
             request,
             new StreamObserver<RenewResponse>() {

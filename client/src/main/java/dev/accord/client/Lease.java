@@ -287,9 +287,14 @@ public final class Lease implements AutoCloseable {
     }
     Deadline deadline =
         Deadline.after(Math.min(left, calls.callDeadline().toNanos()), TimeUnit.NANOSECONDS);
+    boolean retry;
+    synchronized (this) {
+      retry = failedRenewals > 0;
+    }
     calls.renewInBackground(
         renewRequest((int) ttl.toSeconds(), sending),
         deadline,
+        retry,
         () -> {
           synchronized (this) {
             if (state == State.ACTIVE) {

@@ -208,6 +208,32 @@ class ClientMetricsTest {
   }
 
   @Test
+  void countsTheRetriedRenewalsOfALeaseThatRanOutWhileTheServerWasDown() throws Exception {
+    AccordServer own = startServer(0);
+    AccordClient alice =
+        track(
+            builder("alice", own.port())
+                .ttl(Duration.ofSeconds(2))
+                .doneCache(false)
+                .meterRegistry(registry)
+                .build());
+    Lease lease = alice.acquire("file-1").lease();
+    own.shutdown();
+
+    await().atMost(Duration.ofSeconds(10)).until(lease::isLost);
+    assertThat(lease.whenLost().get().reason()).isEqualTo("EXPIRED");
+    assertThat(counter("accord.client.leases.lost")).isEqualTo(1);
+    // Every failed renewal but the first was a retry of the one before.
+    double failedRenewals =
+        registry.find("accord.client.calls").tag("method", RENEW).counters().stream()
+            .filter(c -> !c.getId().getTag("status").equals("OK"))
+            .mapToDouble(Counter::count)
+            .sum();
+    assertThat(failedRenewals).isGreaterThanOrEqualTo(2);
+    assertThat(retries(RENEW)).isEqualTo(failedRenewals - 1);
+  }
+
+  @Test
   void countsWhatAWorkLoopDidWithEachName() throws Exception {
     AccordClient bob = unmetered("bob");
     bob.acquire("file-00").lease().done();
