@@ -6,6 +6,7 @@ import io.grpc.ChannelCredentials;
 import io.grpc.ClientInterceptor;
 import io.grpc.CompositeChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,6 +66,7 @@ public final class AccordClient implements AutoCloseable {
   private final OpenLeases leases;
   private final DoneFeed feed;
   private final Scope scope;
+  private final ClientMetrics metrics;
 
   /** Hears what happens in the background, where there is no caller to throw to. */
   public interface Listener {
@@ -80,9 +82,15 @@ public final class AccordClient implements AutoCloseable {
   }
 
   private AccordClient(Builder builder, ManagedChannel channel) {
+    this.metrics = ClientMetrics.of(builder.meterRegistry);
     this.calls =
         new Calls(
-            channel, builder.onClose, builder.callDeadline, builder.listener, builder.credentials);
+            channel,
+            builder.onClose,
+            builder.callDeadline,
+            builder.listener,
+            builder.credentials,
+            metrics);
     this.owner = builder.owner;
     this.namespace = builder.namespace;
     this.ttl = builder.ttl;
@@ -97,6 +105,7 @@ public final class AccordClient implements AutoCloseable {
             feed == null ? null : doneNews,
             Map.copyOf(builder.defaultMetadata));
     this.scope = new Scope(parts, namespace, ttl);
+    metrics.observe(leases, cache, feed);
     if (feed != null) {
       feed.start();
     }
@@ -247,6 +256,7 @@ public final class AccordClient implements AutoCloseable {
       feed.close();
     }
     calls.close();
+    metrics.close();
   }
 
   /**
@@ -268,6 +278,9 @@ public final class AccordClient implements AutoCloseable {
     private boolean doneCache = true;
     private CallCredentials credentials;
     private ClientInterceptor tracing;
+
+    /** A Micrometer MeterRegistry, typed Object so that a client without one never loads it. */
+    private Object meterRegistry;
 
     private Builder() {}
 
@@ -403,6 +416,19 @@ public final class AccordClient implements AutoCloseable {
     public Builder openTelemetry(OpenTelemetry openTelemetry) {
       this.tracing =
           ClientTracing.interceptor(Objects.requireNonNull(openTelemetry, "openTelemetry"));
+      return this;
+    }
+
+    /**
+     * Records the client's metrics in {@code registry}: calls by method and status, retries, leases
+     * held and lost, the done-cache's size and warm time, work-loop outcomes. Micrometer is an
+     * optional dependency: a worker that never calls this needs none on its classpath.
+     */
+    public Builder meterRegistry(MeterRegistry registry) {
+      if (registry == null) {
+        throw new IllegalArgumentException("meterRegistry must not be null");
+      }
+      this.meterRegistry = registry;
       return this;
     }
 

@@ -52,6 +52,7 @@ final class Calls implements AutoCloseable {
   private final Duration callDeadline;
   private final AccordClient.Listener listener;
   private final ScheduledExecutorService scheduler;
+  private final ClientMetrics metrics;
 
   /** Runs the blocking calls behind the CompletableFuture forms (and waits' attempts). */
   private final ExecutorService callers;
@@ -83,10 +84,30 @@ final class Calls implements AutoCloseable {
       Duration callDeadline,
       AccordClient.Listener listener,
       CallCredentials credentials) {
+    this(channel, onClose, callDeadline, listener, credentials, ClientMetrics.NONE);
+  }
+
+  /**
+   * @param metrics sees every call, and what the client does
+   */
+  Calls(
+      ManagedChannel channel,
+      AutoCloseable onClose,
+      Duration callDeadline,
+      AccordClient.Listener listener,
+      CallCredentials credentials,
+      ClientMetrics metrics) {
+    this.metrics = metrics;
     this.channel = channel;
     this.onClose = onClose;
-    this.blocking = V1Grpc.newBlockingStub(channel).withCallCredentials(credentials);
-    this.async = V1Grpc.newStub(channel).withCallCredentials(credentials);
+    this.blocking =
+        V1Grpc.newBlockingStub(channel)
+            .withCallCredentials(credentials)
+            .withInterceptors(metrics.interceptors());
+    this.async =
+        V1Grpc.newStub(channel)
+            .withCallCredentials(credentials)
+            .withInterceptors(metrics.interceptors());
     this.callDeadline = callDeadline;
     this.listener = listener;
     this.scheduler =
@@ -131,6 +152,10 @@ final class Calls implements AutoCloseable {
     return listener;
   }
 
+  ClientMetrics metrics() {
+    return metrics;
+  }
+
   /**
    * The stub for streaming and background calls, which set their own deadlines and handle their own
    * failures.
@@ -153,7 +178,8 @@ final class Calls implements AutoCloseable {
     Deadline deadline = Deadline.after(callDeadline.toNanos(), TimeUnit.NANOSECONDS);
     for (int retry = 0; ; retry++) {
       try {
-        return attempt.apply(blocking.withDeadline(deadline));
+        V1Grpc.V1BlockingStub stub = blocking.withDeadline(deadline);
+        return attempt.apply(retry == 0 ? stub : stub.withOption(ClientMetrics.RETRY, true));
       } catch (StatusRuntimeException e) {
         if (!isTransient(e.getStatus())) {
           throw translate(what, e);
@@ -282,8 +308,20 @@ final class Calls implements AutoCloseable {
    */
   void renewInBackground(
       RenewRequest request, Deadline deadline, Runnable onDone, Consumer<Throwable> onError) {
-    async
-        .withDeadline(deadline)
+    renewInBackground(request, deadline, false, onDone, onError);
+  }
+
+  /**
+   * @param retry whether this repeats a renewal that failed
+   */
+  void renewInBackground(
+      RenewRequest request,
+      Deadline deadline,
+      boolean retry,
+      Runnable onDone,
+      Consumer<Throwable> onError) {
+    V1Grpc.V1Stub stub = async.withDeadline(deadline);
+    (retry ? stub.withOption(ClientMetrics.RETRY, true) : stub)
         .renew(
             request,
             new StreamObserver<RenewResponse>() {

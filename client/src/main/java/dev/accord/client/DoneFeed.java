@@ -42,6 +42,8 @@ final class DoneFeed implements AutoCloseable {
   private final DoneCache cache;
   private final DoneNews news;
   private final CountDownLatch warm = new CountDownLatch(1);
+  private volatile long startedNanos;
+  private volatile long warmAfterNanos = -1;
   private volatile boolean closed;
   private volatile ClientCallStreamObserver<WatchRequest> watch;
   private ClientCallStreamObserver<ListRequest> listing;
@@ -58,7 +60,21 @@ final class DoneFeed implements AutoCloseable {
   }
 
   void start() {
+    startedNanos = System.nanoTime();
     watch(ByteString.EMPTY);
+  }
+
+  /** Seconds from {@link #start()} until the cache was first warm; NaN until then. */
+  double warmSeconds() {
+    long took = warmAfterNanos;
+    return took < 0 ? Double.NaN : took / 1e9;
+  }
+
+  private void warmed() {
+    if (warm.getCount() > 0) {
+      warmAfterNanos = System.nanoTime() - startedNanos;
+      warm.countDown();
+    }
   }
 
   private boolean isWarm() {
@@ -98,7 +114,7 @@ final class DoneFeed implements AutoCloseable {
                   failedWatches = 0;
                 }
                 if (response.getCaughtUp()) {
-                  warm.countDown();
+                  warmed();
                 } else if (first && fresh && response.getNamesCount() == 0) {
                   // A server that ignored from_start: this bookmark is the present, and everything
                   // done before it is
@@ -255,7 +271,7 @@ final class DoneFeed implements AutoCloseable {
 
               @Override
               public void onCompleted() {
-                warm.countDown();
+                warmed();
               }
             });
   }

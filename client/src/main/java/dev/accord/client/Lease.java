@@ -287,9 +287,14 @@ public final class Lease implements AutoCloseable {
     }
     Deadline deadline =
         Deadline.after(Math.min(left, calls.callDeadline().toNanos()), TimeUnit.NANOSECONDS);
+    boolean retry;
+    synchronized (this) {
+      retry = failedRenewals > 0;
+    }
     calls.renewInBackground(
         renewRequest((int) ttl.toSeconds(), sending),
         deadline,
+        retry,
         () -> {
           synchronized (this) {
             if (state == State.ACTIVE) {
@@ -362,6 +367,7 @@ public final class Lease implements AutoCloseable {
   private LeaseLostException lose(LeaseLostException cause) {
     lostBecause = cause;
     finish(State.LOST);
+    calls.metrics().leaseLost();
     calls.listener().leaseLost(this, cause);
     lost.complete(cause);
     return cause;

@@ -40,6 +40,11 @@ final class OpenLeases {
     open.remove(lease);
   }
 
+  /** How many leases are open now. */
+  int size() {
+    return open.size();
+  }
+
   /** The client is closing: release every lease still open, without waiting or retrying. */
   void releaseAll() {
     for (Lease lease : List.copyOf(open)) {

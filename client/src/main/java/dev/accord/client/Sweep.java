@@ -169,7 +169,7 @@ final class Sweep {
         for (String name; (name = heardDone.poll()) != null; ) {
           if (held.remove(name)) {
             revisits.forget(name);
-            skipped.increment();
+            skip(1);
           }
         }
         long now = System.nanoTime();
@@ -197,7 +197,7 @@ final class Sweep {
     while (candidates.size() < AccordClient.MAX_CLAIM && source.hasNext()) {
       String name = source.next();
       if (client.isKnownDone(name)) {
-        skipped.increment();
+        skip(1);
       } else {
         candidates.add(name);
       }
@@ -213,10 +213,22 @@ final class Sweep {
 
   void succeeded() {
     done.increment();
+    calls.metrics().workItems(ClientMetrics.WorkItem.DONE, 1);
+  }
+
+  private void skip(int names) {
+    skipped.add(names);
+    calls.metrics().workItems(ClientMetrics.WorkItem.SKIPPED, names);
+  }
+
+  private void fail(String name) {
+    if (failed.add(name)) {
+      calls.metrics().workItems(ClientMetrics.WorkItem.FAILED, 1);
+    }
   }
 
   void gaveUp(String name) {
-    failed.add(name);
+    fail(name);
   }
 
   /** A task's lease was lost: another worker may hold the name now, so ask again. */
@@ -256,11 +268,11 @@ final class Sweep {
     try {
       result = client.claim(batch, idle);
     } catch (AccordException e) {
-      failed.addAll(batch);
+      batch.forEach(this::fail);
       calls.listener().backgroundError("work loop: claim of " + batch.size() + " names", e);
       return;
     }
-    skipped.add(result.done().size());
+    skip(result.done().size());
     for (String name : result.held()) {
       heldByOther(name, null);
     }
@@ -279,7 +291,7 @@ final class Sweep {
     }
     if (client.isKnownDone(name)) {
       resolved(name);
-      skipped.increment();
+      skip(1);
       return;
     }
     AcquireResult result;
@@ -287,7 +299,7 @@ final class Sweep {
       result = client.acquire(name);
     } catch (AccordException e) {
       resolved(name);
-      failed.add(name);
+      fail(name);
       calls.listener().backgroundError("work loop: acquire of " + name, e);
       return;
     }
@@ -298,7 +310,7 @@ final class Sweep {
       }
       case DONE -> {
         resolved(name);
-        skipped.increment();
+        skip(1);
       }
       case HELD -> heldByOther(name, result.heldUntil().orElse(null));
     }
@@ -312,11 +324,12 @@ final class Sweep {
   /** {@code name} is another worker's, until {@code until} as the server said (null: unknown). */
   private void heldByOther(String name, Instant until) {
     held.add(name);
+    calls.metrics().workItems(ClientMetrics.WorkItem.HELD, 1);
     // Done news that came before the add found nothing to drop: the cache has it then.
     VarHandle.fullFence();
     if (client.isKnownDone(name)) {
       resolved(name);
-      skipped.increment();
+      skip(1);
       return;
     }
     if (!revisitHeld) {

@@ -49,8 +49,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * Reconciles an AccordCluster into its servers (Deployment, Services, PodDisruptionBudget) and,
@@ -125,11 +123,14 @@ public class AccordClusterReconciler
   static final java.time.Duration CERT_MANAGER_RECHECK = java.time.Duration.ofSeconds(15);
 
   private static final String SECRET_INDEX = "accord.dev/external-secret";
-  private static final Logger log = LoggerFactory.getLogger(AccordClusterReconciler.class);
+
+  /** When this reconcile began (System.nanoTime), in the workflow's context. */
+  private static final String STARTED_KEY = "accord.dev/reconcile-started";
 
   private final String defaultImage;
   private final Clock clock;
   private final CertificateExpiry certificates;
+  private final ReconcileLog reconcileLog = new ReconcileLog();
 
   public AccordClusterReconciler(String defaultImage, Clock clock, CertificateExpiry certificates) {
     this.defaultImage = defaultImage;
@@ -189,6 +190,7 @@ public class AccordClusterReconciler
 
   @Override
   public void initContext(AccordCluster cluster, Context<AccordCluster> context) {
+    context.managedWorkflowAndDependentResourceContext().put(STARTED_KEY, System.nanoTime());
     Optional<String> runningHash =
         context
             .getSecondaryResource(Deployment.class)
@@ -234,6 +236,7 @@ public class AccordClusterReconciler
   public DeleteControl cleanup(AccordCluster cluster, Context<AccordCluster> context) {
     TokenReviewBinding.delete(context.getClient(), cluster);
     certificates.forget(cluster.getMetadata().getNamespace(), cluster.getMetadata().getName());
+    reconcileLog.forget(cluster);
     return DeleteControl.defaultDelete();
   }
 
@@ -267,13 +270,11 @@ public class AccordClusterReconciler
             context.getSecondaryResource(Deployment.class),
             context.getSecondaryResource(StatefulSet.class),
             clock.instant());
-    UpdateControl<AccordCluster> control;
-    if (status.equals(cluster.getStatus())) {
-      control = UpdateControl.noUpdate();
-    } else {
-      logChange(cluster, status);
-      control = UpdateControl.patchStatus(withStatus(cluster, status));
-    }
+    UpdateControl<AccordCluster> control =
+        status.equals(cluster.getStatus())
+            ? UpdateControl.noUpdate()
+            : UpdateControl.patchStatus(withStatus(cluster, status));
+    reconcileLog.reconciled(cluster, status, sinceStart(context));
     // cert-manager's progress brings no event here: look again soon while it is pending.
     if (security.tls() == ClusterSecurity.TlsMode.CERT_MANAGER && security.tlsProblem() != null) {
       control.rescheduleAfter(CERT_MANAGER_RECHECK.toMillis());
@@ -291,6 +292,7 @@ public class AccordClusterReconciler
     AccordClusterStatus status =
         cluster.getStatus() != null ? copy(cluster.getStatus()) : new AccordClusterStatus();
     List<Condition> before = status.getConditions() != null ? status.getConditions() : List.of();
+    reconcileLog.failed(cluster, Failures.rootMessage(e), sinceStart(context));
     String message = "reconcile failed, retrying: " + Failures.rootMessage(e);
     long generation = Optional.ofNullable(cluster.getMetadata().getGeneration()).orElse(0L);
     List<Condition> conditions = new ArrayList<>();
@@ -330,28 +332,12 @@ public class AccordClusterReconciler
     return fresh;
   }
 
-  private static void logChange(AccordCluster cluster, AccordClusterStatus status) {
-    String before = readyReason(cluster.getStatus());
-    String after = readyReason(status);
-    if (!after.equals(before)) {
-      Condition ready = status.getConditions().get(0);
-      log.info(
-          "AccordCluster {}/{}: {} ({})",
-          cluster.getMetadata().getNamespace(),
-          cluster.getMetadata().getName(),
-          after,
-          ready.getMessage());
-    }
-  }
-
-  private static String readyReason(AccordClusterStatus status) {
-    if (status == null || status.getConditions() == null) {
-      return "";
-    }
-    return status.getConditions().stream()
-        .filter(c -> ConditionTypes.READY.equals(c.getType()))
-        .map(Condition::getReason)
-        .findFirst()
-        .orElse("");
+  /** Nanoseconds since the reconcile began (0 when it failed before its context was made). */
+  private static long sinceStart(Context<AccordCluster> context) {
+    return context
+        .managedWorkflowAndDependentResourceContext()
+        .get(STARTED_KEY, Long.class)
+        .map(started -> System.nanoTime() - started)
+        .orElse(0L);
   }
 }
