@@ -8,60 +8,36 @@ import dev.accord.operator.metrics.OperatorMetrics;
 import dev.accord.operator.metrics.Scrape;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.Paths;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /** The metric names (as Prometheus shows them) that the server and the operator export. */
 final class ExportedMetrics {
   private ExportedMetrics() {}
 
   /**
-   * The server's names, as the observability design fixes them for the server's metrics code
-   * (histograms with _bucket/_sum/_count, Micrometer timers and distribution summaries with
-   * _count/_sum/_max). To be replaced by the names of a running server's scrape once the server
-   * exports them: this method is the one place to change.
+   * The server's names the dashboards and alerts may use: {@code monitoring/server-metrics.txt},
+   * which the server module's {@code PostgresServerMetricsTest} checks against a running server's
+   * scrape.
    */
   static Set<String> server() {
-    Set<String> names =
-        new TreeSet<>(
-            Set.of(
-                "grpc_server_calls_total",
-                "accord_acquires_total",
-                "accord_claims_total",
-                "accord_claim_names_total",
-                "accord_renewals_total",
-                "accord_dones_total",
-                "accord_refusals_total",
-                "accord_takeovers_total",
-                "hikaricp_connections_active",
-                "hikaricp_connections_pending",
-                "hikaricp_connections_timeout_total",
-                "accord_watch_streams",
-                "accord_watch_names_sent_total",
-                "accord_done_stream_lag_seconds",
-                "accord_namespace_done",
-                "accord_namespace_held",
-                "accord_namespace_pending",
-                "accord_backend_up",
-                "jvm_memory_used_bytes",
-                "process_cpu_usage",
-                "jvm_threads_live_threads"));
-    for (String suffix : Set.of("_bucket", "_sum", "_count")) {
-      names.add("grpc_server_call_duration_seconds" + suffix);
+    Path file =
+        Paths.get(System.getProperty("accord.manifests"), "monitoring", "server-metrics.txt");
+    try {
+      return Files.readAllLines(file).stream()
+          .filter(line -> !line.isBlank() && !line.startsWith("#"))
+          .collect(Collectors.toCollection(TreeSet::new));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
-    for (String timer :
-        Set.of(
-            "accord_batch_size",
-            "accord_batch_wait_seconds",
-            "accord_statement_duration_seconds",
-            "jvm_gc_pause_seconds")) {
-      for (String suffix : Set.of("_count", "_sum", "_max")) {
-        names.add(timer + suffix);
-      }
-    }
-    return names;
   }
 
   /**

@@ -5,6 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.postgres.PostgresBackend;
 import dev.accord.server.testing.TestPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 
 /**
  * The scrape over real PostgreSQL: the same accord_ counts, plus batches, statements and the pool.
@@ -40,5 +45,18 @@ class PostgresServerMetricsTest extends ServerMetricsContract {
     assertThat(scrape.value("hikaricp_connections_pending", "pool", "accord")).isEqualTo(0.0);
     assertThat(scrape.value("hikaricp_connections_timeout_total", "pool", "accord")).isEqualTo(0.0);
     assertThat(scrape.value("accord_done_stream_lag_seconds")).isGreaterThanOrEqualTo(0.0);
+    // Every name the monitoring component's dashboards and alerts may use is in this scrape.
+    assertThat(scrape.samples().stream().map(Scrape.Sample::name).distinct())
+        .containsAll(namesTheDashboardsMayUse());
+  }
+
+  private static List<String> namesTheDashboardsMayUse() {
+    try {
+      return Files.readAllLines(Path.of("../manifests/monitoring/server-metrics.txt")).stream()
+          .filter(line -> !line.isBlank() && !line.startsWith("#"))
+          .toList();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 }
