@@ -6,8 +6,9 @@ import java.io.UncheckedIOException;
 import java.util.Properties;
 
 /**
- * The project's version from {@code version.properties} beside the given class, which Maven filters:
- * it is there in the jar and in the image alike (an image built from classes has no jar manifest).
+ * The project's version from {@code version.properties} beside the given class, which Maven
+ * filters: it is there in the jar and in the image alike (an image built from classes has no jar
+ * manifest).
  */
 final class ProjectVersion {
   private ProjectVersion() {}

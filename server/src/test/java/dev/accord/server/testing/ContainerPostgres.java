@@ -15,11 +15,12 @@ import org.testcontainers.utility.DockerImageName;
 /**
  * PostgreSQL servers in containers, one per image named in {@code ACCORD_TEST_POSTGRES_IMAGES}
  * (comma-separated, default {@code postgres:15,postgres:17}), started on first use and shared by
- * every test class of the JVM. An image not named {@code postgres} stands in for it (a local
- * build of the same major), as {@code local/postgres:17}.
+ * every test class of the JVM. An image not named {@code postgres} stands in for it (a local build
+ * of the same major), as {@code local/postgres:17}.
  */
 public final class ContainerPostgres {
   public static final String IMAGES_VARIABLE = "ACCORD_TEST_POSTGRES_IMAGES";
+
   /** For {@code @EnabledIf}: the suites run only when an engine answers. */
   public static final String ENGINE_ANSWERS =
       "dev.accord.server.testing.ContainerPostgres#engineAnswers";
@@ -46,7 +47,9 @@ public final class ContainerPostgres {
         .toList();
   }
 
-  /** Whether a container engine answers (Testcontainers' own discovery: DOCKER_HOST, the socket). */
+  /**
+   * Whether a container engine answers (Testcontainers' own discovery: DOCKER_HOST, the socket).
+   */
   public static synchronized boolean engineAnswers() {
     if (engineAnswers == null) {
       engineAnswers = DockerClientFactory.instance().isDockerAvailable();

@@ -6,8 +6,8 @@ import dev.accord.server.testing.ContainerPostgres;
 import org.junit.jupiter.api.Test;
 
 /**
- * Says in the test report whether the PostgreSQL container suites ran: when no engine answers,
- * this one test is skipped with the reason, where the disabled suites would only count zero.
+ * Says in the test report whether the PostgreSQL container suites ran: when no engine answers, this
+ * one test is skipped with the reason, where the disabled suites would only count zero.
  */
 class ContainerEngineTest {
   @Test
