@@ -23,12 +23,11 @@ public final class AccordOperatorMain {
   private AccordOperatorMain() {}
 
   public static void main(String[] args) throws IOException {
-    String version = AccordOperatorMain.class.getPackage().getImplementationVersion();
+    String version = ProjectVersion.of(AccordOperatorMain.class);
     OperatorSettings settings;
     WebhookSettings webhookSettings;
     try {
-      settings =
-          OperatorSettings.fromEnvironment(System.getenv(), version == null ? "dev" : version);
+      settings = OperatorSettings.fromEnvironment(System.getenv(), version);
       webhookSettings = WebhookSettings.fromEnvironment(System.getenv());
     } catch (IllegalArgumentException e) {
       log.error("{}", e.getMessage());

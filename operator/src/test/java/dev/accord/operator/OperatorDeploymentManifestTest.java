@@ -87,7 +87,10 @@ class OperatorDeploymentManifestTest {
     assertThat(pod.getInitContainers()).as("%s initContainers", what).isNullOrEmpty();
     assertThat(pod.getContainers()).as("%s containers", what).hasSize(1);
     Container container = pod.getContainers().get(0);
-    assertThat(container.getImage()).as("%s image", what).isEqualTo("accord/accord-operator:0.1.0");
+    // The tags `./accord images` builds: the project's version.
+    assertThat(container.getImage())
+        .as("%s image", what)
+        .isEqualTo("accord/accord-operator:" + System.getProperty("accord.image.version"));
     assertNoRegistryHost(container.getImage(), what + " image");
 
     SecurityContext security = container.getSecurityContext();
@@ -135,7 +138,7 @@ class OperatorDeploymentManifestTest {
         .isEmpty();
     assertThat(env.get("ACCORD_SERVER_IMAGE").getValue())
         .as("%s ACCORD_SERVER_IMAGE", what)
-        .isEqualTo("accord/accord-server:0.1.0");
+        .isEqualTo("accord/accord-server:" + System.getProperty("accord.image.version"));
     assertNoRegistryHost(env.get("ACCORD_SERVER_IMAGE").getValue(), what + " ACCORD_SERVER_IMAGE");
 
     assertThat(container.getPorts())

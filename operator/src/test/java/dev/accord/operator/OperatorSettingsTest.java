@@ -19,6 +19,15 @@ class OperatorSettingsTest {
   }
 
   @Test
+  void theOperatorsDefaultServerImageIsTheServerImageTheBuildTags() {
+    String version = ProjectVersion.of(AccordOperatorMain.class);
+
+    assertThat(version).isEqualTo(System.getProperty("accord.image.version"));
+    assertThat(OperatorSettings.fromEnvironment(Map.of(), version).serverImage())
+        .isEqualTo("accord/accord-server:" + System.getProperty("accord.image.version"));
+  }
+
+  @Test
   void everyVariableIsRead() {
     OperatorSettings settings =
         OperatorSettings.fromEnvironment(

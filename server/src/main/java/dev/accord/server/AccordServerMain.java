@@ -68,11 +68,10 @@ public final class AccordServerMain implements Callable<Integer> {
     return ServerProcess.serve(config, health, http, metrics);
   }
 
-  /** The version from the jar's manifest, or "dev" when run from classes. */
+  /** The version Maven wrote into version.properties, or "dev" when run from unfiltered classes. */
   static final class Version implements CommandLine.IVersionProvider {
     static String version() {
-      String version = AccordServerMain.class.getPackage().getImplementationVersion();
-      return version == null ? "dev" : version;
+      return ProjectVersion.of(AccordServerMain.class);
     }
 
     @Override

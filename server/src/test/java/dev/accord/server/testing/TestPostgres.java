@@ -26,7 +26,11 @@ public final class TestPostgres {
 
   /** A new, empty database; {@code poolSize} is the pool its backend will open. */
   public static synchronized PostgresSettings newDatabase(int poolSize) {
-    PostgresSettings admin = server();
+    return newDatabase(server(), poolSize);
+  }
+
+  /** A new, empty database on the server {@code admin} may create databases on. */
+  public static PostgresSettings newDatabase(PostgresSettings admin, int poolSize) {
     String name =
         "accord_test_" + ProcessHandle.current().pid() + "_" + databases.incrementAndGet();
     try (Connection connection = connect(admin);
