@@ -47,9 +47,9 @@ import java.util.stream.Stream;
  *
  * <p>Before it starts, the loop declares to the server how many resources the namespace's sweep has
  * (the admin Expect call), so the server's progress page measures against the whole sweep rather
- * than the names acquired so far: the size of a {@link Collection} source, or {@link #expect(long)}.
- * A failed declaration (a server without Expect answers UNIMPLEMENTED) goes to the client's
- * listener and the loop runs anyway.
+ * than the names acquired so far: the size of a {@link Collection} source, or {@link
+ * #expect(long)}. A failed declaration (a server without Expect answers UNIMPLEMENTED) goes to the
+ * client's listener and the loop runs anyway.
  */
 public final class WorkLoop implements AutoCloseable {
   /** Metadata: how many times the resource's task failed (decimal; empty once it succeeded). */
@@ -131,8 +131,10 @@ public final class WorkLoop implements AutoCloseable {
   private int maxAttempts = 3;
   private Backoff retryBackoff = new Backoff(1_000, 60_000);
   private boolean interruptOnLeaseLost;
+
   /** The total to declare; negative: the size of a Collection source, none for another. */
   private long expected = -1;
+
   private volatile boolean closed;
   private volatile Sweep sweep;
 
@@ -198,8 +200,8 @@ public final class WorkLoop implements AutoCloseable {
   }
 
   /**
-   * The number of resources the whole sweep has, declared to the server when {@link #run} starts;
-   * 0 clears an earlier declaration. By default a {@link Collection} source declares its size.
+   * The number of resources the whole sweep has, declared to the server when {@link #run} starts; 0
+   * clears an earlier declaration. By default a {@link Collection} source declares its size.
    */
   public WorkLoop expect(long total) {
     if (total < 0) {

@@ -2,6 +2,7 @@ package dev.accord.server.http;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -32,12 +33,14 @@ final class Format {
   }
 
   /** What the overview's percentages and ETAs are measured against, as a sentence. */
-  static String measure(java.util.List<NamespaceProgress> namespaces) {
+  static String measure(List<NamespaceProgress> namespaces) {
     long declared = namespaces.stream().filter(NamespaceProgress::declared).count();
     String seen =
         "the resources Accord has seen (a resource counts once a worker first acquires it)";
     if (declared == 0) {
-      return "Percentages and ETAs count " + seen + ": no worker has declared the total of a sweep.";
+      return "Percentages and ETAs count "
+          + seen
+          + ": no worker has declared the total of a sweep.";
     }
     if (declared == namespaces.size()) {
       return "Percentages and ETAs count the total the workers of each namespace declared.";

@@ -110,8 +110,7 @@ class ProgressEventsTest {
     page.done("declared", "a");
     page.held("declared", "b");
     page.backend.expect("declared", 8);
-    try (EventLines events =
-        new EventLines(page.client, page.uri("/namespaces/declared/events"))) {
+    try (EventLines events = new EventLines(page.client, page.uri("/namespaces/declared/events"))) {
       await().atMost(WAIT).until(() -> events.progressData().size() >= 1);
       assertThat(events.progressData().get(0))
           .contains("\"seen\":2,\"percent\":\"12.5\"")
