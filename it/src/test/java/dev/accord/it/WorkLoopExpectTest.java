@@ -8,13 +8,22 @@ import dev.accord.api.admin.StatsRequest;
 import dev.accord.client.AccordClient;
 import dev.accord.client.WorkLoop;
 import dev.accord.server.AccordServer;
+import dev.accord.server.backend.memory.MemoryBackend;
 import dev.accord.server.backend.postgres.PostgresBackend;
+import dev.accord.server.grpc.AccordV1Service;
 import dev.accord.server.testing.TestPostgres;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
+import io.grpc.Server;
+import io.grpc.Status;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -73,6 +82,39 @@ class WorkLoopExpectTest {
     NamespaceStats stats = stats("expect-stream");
     assertThat(stats.getExpected()).isEqualTo(1_000);
     assertThat(stats.getDone()).isEqualTo(10);
+  }
+
+  @Test
+  void aServerWithoutExpectIsToldOfThroughTheListenerAndTheLoopStillRuns() throws Exception {
+    ScheduledExecutorService watches = Executors.newSingleThreadScheduledExecutor();
+    String name = InProcessServerBuilder.generateName();
+    Server older =
+        InProcessServerBuilder.forName(name)
+            .addService(new AccordV1Service(new MemoryBackend(), watches))
+            .build()
+            .start();
+    List<String> errors = new CopyOnWriteArrayList<>();
+    try (AccordClient client =
+        AccordClient.builder()
+            .channel(InProcessChannelBuilder.forName(name).build())
+            .owner("worker")
+            .namespace("expect-older")
+            .listener(
+                new AccordClient.Listener() {
+                  @Override
+                  public void backgroundError(String what, Throwable error) {
+                    errors.add(what + ": " + Status.fromThrowable(error).getCode());
+                  }
+                })
+            .build()) {
+      WorkLoop.Progress result = client.workLoop(2, lease -> {}).run(List.of("a", "b", "c"));
+
+      assertThat(result.done()).isEqualTo(3);
+    } finally {
+      older.shutdownNow();
+      watches.shutdownNow();
+    }
+    assertThat(errors).containsExactly("declaring 3 resources in \"expect-older\": UNIMPLEMENTED");
   }
 
   private AccordClient client(String namespace) {
