@@ -135,12 +135,13 @@
       gone.remove();
     }
     byId("empty").hidden = data.namespaces.length > 0;
+    byId("note").textContent = data.note;
   }
 
   function renderNamespace(data) {
     byId("bar").value = Number(data.percent);
     byId("percent").textContent = data.percent + "%";
-    byId("seen").textContent = count(data.seen);
+    byId("note").textContent = data.note;
     byId("done").textContent = count(data.done);
     byId("held").textContent = count(data.held);
     byId("pending").textContent = count(data.pending);

@@ -1,6 +1,7 @@
 package dev.accord.client;
 
 import com.google.rpc.ErrorInfo;
+import dev.accord.api.admin.AdminGrpc;
 import dev.accord.api.v1.RenewRequest;
 import dev.accord.api.v1.RenewResponse;
 import dev.accord.api.v1.V1Grpc;
@@ -49,6 +50,7 @@ final class Calls implements AutoCloseable {
   private final AutoCloseable onClose;
   private final V1Grpc.V1BlockingStub blocking;
   private final V1Grpc.V1Stub async;
+  private final AdminGrpc.AdminBlockingStub admin;
   private final Duration callDeadline;
   private final AccordClient.Listener listener;
   private final ScheduledExecutorService scheduler;
@@ -108,6 +110,10 @@ final class Calls implements AutoCloseable {
         V1Grpc.newStub(channel)
             .withCallCredentials(credentials)
             .withInterceptors(metrics.interceptors());
+    this.admin =
+        AdminGrpc.newBlockingStub(channel)
+            .withCallCredentials(credentials)
+            .withInterceptors(metrics.interceptors());
     this.callDeadline = callDeadline;
     this.listener = listener;
     this.scheduler =
@@ -162,6 +168,11 @@ final class Calls implements AutoCloseable {
    */
   V1Grpc.V1Stub async() {
     return async;
+  }
+
+  /** The admin API, under the call deadline, for the few admin calls a worker makes. */
+  AdminGrpc.AdminBlockingStub admin() {
+    return admin.withDeadlineAfter(callDeadline.toNanos(), TimeUnit.NANOSECONDS);
   }
 
   /**

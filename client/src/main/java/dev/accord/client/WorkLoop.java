@@ -1,7 +1,10 @@
 package dev.accord.client;
 
+import dev.accord.api.admin.ExpectRequest;
+import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -41,6 +44,12 @@ import java.util.stream.Stream;
  * like a held one. {@link #close()} (from any thread) or interrupting the thread in {@link #run}
  * stops it: no new names are taken; after close running tasks finish, after an interrupt they are
  * interrupted and their leases released.
+ *
+ * <p>Before it starts, the loop declares to the server how many resources the namespace's sweep has
+ * (the admin Expect call), so the server's progress page measures against the whole sweep rather
+ * than the names acquired so far: the size of a {@link Collection} source, or {@link
+ * #expect(long)}. A failed declaration (a server without Expect answers UNIMPLEMENTED) goes to the
+ * client's listener and the loop runs anyway.
  */
 public final class WorkLoop implements AutoCloseable {
   /** Metadata: how many times the resource's task failed (decimal; empty once it succeeded). */
@@ -122,6 +131,10 @@ public final class WorkLoop implements AutoCloseable {
   private int maxAttempts = 3;
   private Backoff retryBackoff = new Backoff(1_000, 60_000);
   private boolean interruptOnLeaseLost;
+
+  /** The total to declare; negative: the size of a Collection source, none for another. */
+  private long expected = -1;
+
   private volatile boolean closed;
   private volatile Sweep sweep;
 
@@ -186,6 +199,18 @@ public final class WorkLoop implements AutoCloseable {
     return this;
   }
 
+  /**
+   * The number of resources the whole sweep has, declared to the server when {@link #run} starts; 0
+   * clears an earlier declaration. By default a {@link Collection} source declares its size.
+   */
+  public WorkLoop expect(long total) {
+    if (total < 0) {
+      throw new IllegalArgumentException("expect total must not be negative, got " + total);
+    }
+    this.expected = total;
+    return this;
+  }
+
   public Progress progress() {
     Sweep current = sweep;
     return current == null ? new Progress(0, 0, 0, 0, 0) : current.progress();
@@ -198,9 +223,14 @@ public final class WorkLoop implements AutoCloseable {
   /**
    * Works through {@code names} and returns the final counts; blocks until every name is done or
    * failed (or, with {@code revisitHeld(false)}, left to its holder), or the loop is closed or
-   * interrupted.
+   * interrupted. A {@link Collection}'s size is declared to the server first, unless {@link
+   * #expect(long)} said otherwise.
    */
   public Progress run(Iterable<String> names) throws InterruptedException {
+    long total = expected >= 0 ? expected : names instanceof Collection<?> c ? c.size() : -1;
+    if (total >= 0) {
+      declare(total);
+    }
     Sweep current =
         new Sweep(scope, calls, concurrency, revisitHeld, retryBackoff, names.iterator());
     sweep = current;
@@ -260,6 +290,20 @@ public final class WorkLoop implements AutoCloseable {
       progressListener.accept(result);
     }
     return result;
+  }
+
+  /** Tells the server the sweep's total; a failure only costs the progress page its measure. */
+  private void declare(long total) {
+    try {
+      calls
+          .admin()
+          .expect(
+              ExpectRequest.newBuilder().setNamespace(scope.namespace()).setTotal(total).build());
+    } catch (StatusRuntimeException e) {
+      calls
+          .listener()
+          .backgroundError("declaring " + total + " resources in \"" + scope.namespace() + "\"", e);
+    }
   }
 
   private static Void work(Sweep sweep, TaskRun taskRun) {

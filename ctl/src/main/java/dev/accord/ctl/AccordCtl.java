@@ -27,6 +27,7 @@ import picocli.CommandLine.Spec;
     subcommands = {
       NamespacesCommand.class,
       StatsCommand.class,
+      ExpectCommand.class,
       ListCommand.class,
       GetCommand.class,
       ReleaseCommand.class,

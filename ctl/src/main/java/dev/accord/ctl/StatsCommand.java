@@ -9,7 +9,9 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(
     name = "stats",
-    description = "How far a namespace is: done, held (lease running) and pending resources.")
+    description =
+        "How far a namespace is: done, held (lease running) and pending resources, and the total"
+            + " declared with expect.")
 final class StatsCommand implements Callable<Integer> {
   @ParentCommand AccordCtl root;
 
@@ -29,6 +31,7 @@ final class StatsCommand implements Callable<Integer> {
           .row("done", Long.toUnsignedString(stats.getDone()))
           .row("held", Long.toUnsignedString(stats.getHeld()))
           .row("pending", Long.toUnsignedString(stats.getPending()))
+          .row("expected", StatsView.expected(stats))
           .row("oldest pending", Times.cell(stats.getOldestPendingTms()))
           .row("latest done", Times.cell(stats.getLatestDoneTms()))
           .print(session.out());

@@ -22,6 +22,11 @@ final class StatsView {
     };
   }
 
+  /** The declared total, or "-" when none is. */
+  static String expected(NamespaceStats stats) {
+    return stats.getExpected() == 0 ? "-" : Long.toUnsignedString(stats.getExpected());
+  }
+
   static JsonObject json(NamespaceStats stats) {
     JsonObject object = new JsonObject();
     object.addProperty("namespace", stats.getNamespace());
@@ -30,6 +35,7 @@ final class StatsView {
     object.addProperty("pending", stats.getPending());
     object.add("oldest_pending", Json.time(stats.getOldestPendingTms()));
     object.add("latest_done", Json.time(stats.getLatestDoneTms()));
+    object.addProperty("expected", stats.getExpected());
     return object;
   }
 }

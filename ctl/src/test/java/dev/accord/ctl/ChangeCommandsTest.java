@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.accord.api.admin.DeleteRequest;
+import dev.accord.api.admin.ExpectRequest;
 import dev.accord.api.admin.ReleaseRequest;
 import dev.accord.api.admin.ResetRequest;
 import java.time.Duration;
@@ -51,6 +52,24 @@ class ChangeCommandsTest {
       assertThat(result.out()).isEmpty();
     }
     assertThat(server.requests).isEmpty();
+    assertThat(ctl.prompts).isEmpty();
+  }
+
+  @Test
+  void expectDeclaresOrClearsTheTotalWithoutAskingAndRefusesANegativeOne() {
+    Ctl.Result declared = ctl.run("expect", NS, "5000");
+    Ctl.Result cleared = ctl.run("expect", NS, "0");
+    Ctl.Result negative = ctl.run("expect", NS, "-1");
+
+    assertThat(declared.exitCode()).as(declared.err()).isZero();
+    assertThat(declared.out()).isEqualTo("Declared 5000 resources in " + NS + ".\n");
+    assertThat(cleared.out()).isEqualTo("Cleared the declared total of " + NS + ".\n");
+    assertThat(negative.exitCode()).isEqualTo(2);
+    assertThat(negative.err()).contains("TOTAL must be 0 or more, got -1");
+    assertThat(server.requests(ExpectRequest.class))
+        .containsExactly(
+            ExpectRequest.newBuilder().setNamespace(NS).setTotal(5000).build(),
+            ExpectRequest.newBuilder().setNamespace(NS).build());
     assertThat(ctl.prompts).isEmpty();
   }
 

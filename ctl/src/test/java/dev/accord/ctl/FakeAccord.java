@@ -4,6 +4,8 @@ import com.google.protobuf.Message;
 import dev.accord.api.admin.AdminGrpc;
 import dev.accord.api.admin.DeleteRequest;
 import dev.accord.api.admin.DeleteResponse;
+import dev.accord.api.admin.ExpectRequest;
+import dev.accord.api.admin.ExpectResponse;
 import dev.accord.api.admin.GetRequest;
 import dev.accord.api.admin.NamespaceStats;
 import dev.accord.api.admin.NamespacesRequest;
@@ -155,6 +157,11 @@ final class FakeAccord implements AutoCloseable {
     @Override
     public void delete(DeleteRequest request, StreamObserver<DeleteResponse> out) {
       answer(request, out, DeleteResponse.newBuilder().setDeleted(deleted).build());
+    }
+
+    @Override
+    public void expect(ExpectRequest request, StreamObserver<ExpectResponse> out) {
+      answer(request, out, ExpectResponse.getDefaultInstance());
     }
   }
 

@@ -147,11 +147,24 @@ class ReadCommandsTest {
             done            1200
             held            3
             pending         45
+            expected        -
             oldest pending  2026-12-02T07:01:12Z
             latest done     2026-12-02T07:59:30Z
             """);
     assertThat(server.requests(StatsRequest.class))
         .containsExactly(StatsRequest.newBuilder().setNamespace(NS).build());
+  }
+
+  @Test
+  void statsShowsTheDeclaredTotal() {
+    server.stats = DAY_ONE.toBuilder().setExpected(5000).build();
+
+    Ctl.Result table = ctl.run("stats", NS);
+    Ctl.Result json = ctl.run("stats", NS, "-o", "json");
+
+    assertThat(table.out()).contains("pending         45\nexpected        5000\n");
+    assertThat(JsonParser.parseString(json.out()).getAsJsonObject().get("expected").getAsLong())
+        .isEqualTo(5000);
   }
 
   @Test
@@ -165,7 +178,8 @@ class ReadCommandsTest {
     assertThat(before.out()).isEqualTo(after.out());
     JsonObject stats = JsonParser.parseString(after.out()).getAsJsonObject();
     assertThat(stats.keySet())
-        .containsExactly("namespace", "done", "held", "pending", "oldest_pending", "latest_done");
+        .containsExactly(
+            "namespace", "done", "held", "pending", "oldest_pending", "latest_done", "expected");
     assertThat(stats.get("pending").getAsLong()).isEqualTo(10);
     assertThat(stats.get("done").getAsLong()).isZero();
     assertThat(stats.get("latest_done").isJsonNull()).isTrue();

@@ -122,6 +122,12 @@ public interface Backend extends AutoCloseable {
    */
   List<NamespaceStats> namespaces(String prefix, NamespaceScope scope);
 
+  /**
+   * Declares that {@code namespace} (exactly) will have {@code total} resources, shown as {@link
+   * NamespaceStats#expected}; 0 clears the declaration. Replaces any earlier one.
+   */
+  void expect(String namespace, long total);
+
   /** The resource {@code name} of {@code namespace}, if one has been granted. */
   Optional<Resource> get(String namespace, String name);
 

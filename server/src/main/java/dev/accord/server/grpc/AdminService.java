@@ -4,6 +4,8 @@ import dev.accord.api.InputLimits;
 import dev.accord.api.admin.AdminGrpc;
 import dev.accord.api.admin.DeleteRequest;
 import dev.accord.api.admin.DeleteResponse;
+import dev.accord.api.admin.ExpectRequest;
+import dev.accord.api.admin.ExpectResponse;
 import dev.accord.api.admin.GetRequest;
 import dev.accord.api.admin.NamespaceStats;
 import dev.accord.api.admin.NamespacesRequest;
@@ -19,6 +21,7 @@ import dev.accord.server.access.AccessRole;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.DeleteCommand;
 import dev.accord.server.backend.InputChecks;
+import dev.accord.server.backend.InvalidArgumentException;
 import dev.accord.server.backend.ResetCommand;
 import dev.accord.server.backend.Resource;
 import dev.accord.server.backend.ResourceNames;
@@ -30,8 +33,9 @@ import java.util.function.Supplier;
 /**
  * The admin API over any {@link Backend}: each call acts on one namespace, given exactly. With an
  * {@link AccessPolicy}, Namespaces shows only the namespaces the caller may read, Stats and Get
- * need the reader role (or more) in the namespace, and Release, Reset and Delete the admin role;
- * input is checked before access, and both before anything is read or written.
+ * need the reader role (or more) in the namespace, Expect the worker role, and Release, Reset and
+ * Delete the admin role; input is checked before access, and both before anything is read or
+ * written.
  */
 public final class AdminService extends AdminGrpc.AdminImplBase {
   private final Backend backend;
@@ -133,6 +137,26 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         });
   }
 
+  @Override
+  public void expect(ExpectRequest request, StreamObserver<ExpectResponse> response) {
+    answer(
+        "Expect",
+        response,
+        () -> {
+          String namespace = namespace(request.getNamespace());
+          long total = request.getTotal();
+          if (total < 0) {
+            throw new InvalidArgumentException(
+                "total",
+                "must be at most " + Long.MAX_VALUE + ", got " + Long.toUnsignedString(total));
+          }
+          // Workers declare the size of their own sweep, so the worker role suffices.
+          access.require(namespace, AccessRole.WORKER);
+          backend.expect(namespace, total);
+          return ExpectResponse.getDefaultInstance();
+        });
+  }
+
   private static String namespace(String namespace) {
     return InputChecks.requireText("namespace", namespace, InputLimits.MAX_NAMESPACE_CHARS);
   }
@@ -145,6 +169,7 @@ public final class AdminService extends AdminGrpc.AdminImplBase {
         .setPending(stats.pending())
         .setOldestPendingTms(stats.oldestPendingMillis())
         .setLatestDoneTms(stats.latestDoneMillis())
+        .setExpected(stats.expected())
         .build();
   }
 

@@ -2,6 +2,7 @@ package dev.accord.server.http;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -14,6 +15,43 @@ final class Format {
   /** Done as a percentage with one decimal, e.g. {@code 42.5}. */
   static String percent(NamespaceProgress progress) {
     return String.format(Locale.ROOT, "%.1f", progress.fraction() * 100);
+  }
+
+  /** What one namespace's percentage and ETA are measured against, as a sentence. */
+  static String measure(NamespaceProgress progress) {
+    if (progress.declared()) {
+      return "Done of the "
+          + count(progress.total())
+          + " resources declared for this sweep ("
+          + count(progress.seen())
+          + " seen so far): the percentage and ETA cover the whole sweep.";
+    }
+    return "Done of the "
+        + count(progress.seen())
+        + " resources Accord has seen: a resource counts once a worker first acquires it, so the"
+        + " percentage and ETA cover what has been seen (a worker can declare the total of its sweep).";
+  }
+
+  /** What the overview's percentages and ETAs are measured against, as a sentence. */
+  static String measure(List<NamespaceProgress> namespaces) {
+    long declared = namespaces.stream().filter(NamespaceProgress::declared).count();
+    String seen =
+        "the resources Accord has seen (a resource counts once a worker first acquires it)";
+    if (declared == 0) {
+      return "Percentages and ETAs count "
+          + seen
+          + ": no worker has declared the total of a sweep.";
+    }
+    if (declared == namespaces.size()) {
+      return "Percentages and ETAs count the total the workers of each namespace declared.";
+    }
+    return "Percentages and ETAs count the total the workers declared in "
+        + declared
+        + " of "
+        + namespaces.size()
+        + " namespaces, and "
+        + seen
+        + " in the others.";
   }
 
   /** E.g. {@code 12.5/s}; {@code measuring…} before the rate is known. */

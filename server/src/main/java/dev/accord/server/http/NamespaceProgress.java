@@ -15,15 +15,29 @@ record NamespaceProgress(NamespaceStats stats, double ratePerSecond, double rate
     return new NamespaceProgress(stats, -1, 0);
   }
 
-  long total() {
+  /** The resources the server has: each counts once a worker first acquires it. */
+  long seen() {
     return stats.done() + stats.held() + stats.pending();
   }
 
-  long remaining() {
-    return stats.held() + stats.pending();
+  /** Whether a worker declared the sweep's total (Expect). */
+  boolean declared() {
+    return stats.expected() > 0;
   }
 
-  /** Done as a share of every resource seen, 0 to 1. */
+  /**
+   * What progress is measured against: the declared total, or what has been seen when that is more
+   * (or nothing is declared).
+   */
+  long total() {
+    return Math.max(stats.expected(), seen());
+  }
+
+  long remaining() {
+    return total() - stats.done();
+  }
+
+  /** Done as a share of {@link #total()}, 0 to 1. */
   double fraction() {
     return total() == 0 ? 0 : (double) stats.done() / total();
   }

@@ -27,6 +27,7 @@ final class ProgressJson {
     JsonObject root = new JsonObject();
     root.addProperty("caller", caller);
     root.add("namespaces", array);
+    root.addProperty("note", Format.measure(namespaces));
     return GSON.toJson(root);
   }
 
@@ -34,6 +35,7 @@ final class ProgressJson {
   static String namespace(String caller, NamespaceProgress progress, NamespaceDetails.Lists lists) {
     JsonObject root = counts(progress);
     root.addProperty("caller", caller);
+    root.addProperty("note", Format.measure(progress));
     JsonArray pending = new JsonArray();
     lists.oldestPending().forEach(pending::add);
     root.add("oldestPending", pending);
@@ -55,13 +57,15 @@ final class ProgressJson {
     one.addProperty("done", progress.stats().done());
     one.addProperty("held", progress.stats().held());
     one.addProperty("pending", progress.stats().pending());
-    one.addProperty("seen", progress.total());
+    one.addProperty("seen", progress.seen());
     one.addProperty("percent", Format.percent(progress));
     one.addProperty("rate", Format.rate(progress));
     one.addProperty("rateWindow", Format.rateWindow(progress));
     one.addProperty("eta", Format.eta(progress));
     one.addProperty("oldestPendingMillis", progress.stats().oldestPendingMillis());
     one.addProperty("latestDoneMillis", progress.stats().latestDoneMillis());
+    one.addProperty("expected", progress.stats().expected());
+    one.addProperty("total", progress.total());
     return one;
   }
 }

@@ -50,6 +50,7 @@ final class ProgressPages {
     }
     Map<String, String> slots = common(viewer, loginMessage);
     slots.put("rows", rows.toString());
+    slots.put("note", Html.escape(Format.measure(namespaces)));
     slots.put("emptyHidden", namespaces.isEmpty() && viewer.signedIn() ? "" : " hidden");
     slots.put(
         "emptyText",
@@ -71,7 +72,7 @@ final class ProgressPages {
     slots.put("stream", Html.escape(path(namespace) + "/events"));
     boolean shown = progress != null;
     slots.put("percent", shown ? Format.percent(progress) : "0");
-    slots.put("seen", shown ? Format.count(progress.total()) : "0");
+    slots.put("note", shown ? Html.escape(Format.measure(progress)) : "");
     slots.put("done", shown ? Format.count(progress.stats().done()) : "");
     slots.put("held", shown ? Format.count(progress.stats().held()) : "");
     slots.put("pending", shown ? Format.count(progress.stats().pending()) : "");

@@ -37,6 +37,24 @@ public abstract class AdminContract extends AdminFixture {
   }
 
   @Test
+  void aDeclaredTotalShowsInStatsUntilZeroClearsIt() {
+    finish("done");
+    backend.expect(ns, 1_000);
+    backend.expect(ns, 2_000);
+
+    assertThat(backend.stats(ns).expected()).isEqualTo(2_000);
+    assertThat(backend.stats(ns).done()).isEqualTo(1);
+    assertThat(backend.namespaces(ns, NamespaceScope.EVERYTHING))
+        .extracting(NamespaceStats::expected)
+        .containsExactly(2_000L);
+    assertThat(backend.stats(ns + "-other").expected()).isZero();
+
+    backend.expect(ns, 0);
+
+    assertThat(backend.stats(ns).expected()).isZero();
+  }
+
+  @Test
   void namespacesListsThoseUnderThePrefixThatTheScopeAllowsInNameOrder() {
     finish(backend, ns + "/b", "x");
     grant(backend, ns + "/a", "alice", "y");

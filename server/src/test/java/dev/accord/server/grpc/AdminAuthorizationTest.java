@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.accord.api.admin.AdminGrpc;
 import dev.accord.api.admin.DeleteRequest;
+import dev.accord.api.admin.ExpectRequest;
 import dev.accord.api.admin.GetRequest;
 import dev.accord.api.admin.NamespaceStats;
 import dev.accord.api.admin.NamespacesRequest;
@@ -148,6 +149,19 @@ class AdminAuthorizationTest {
         .isEqualTo("a");
     assertDenied(
         () -> reader().get(GetRequest.newBuilder().setNamespace(other).setName("a").build()));
+  }
+
+  @Test
+  void expectNeedsTheWorkerRoleInTheNamespace() {
+    ExpectRequest expect = ExpectRequest.newBuilder().setNamespace(own).setTotal(10).build();
+
+    as("worker").expect(expect);
+    assertThat(backend.stats(own).expected()).isEqualTo(10);
+    as("admin").expect(expect.toBuilder().setNamespace(other).build());
+    assertThat(backend.stats(other).expected()).isEqualTo(10);
+    assertDenied(() -> reader().expect(expect.toBuilder().setTotal(20).build()));
+    assertDenied(() -> as("worker").expect(expect.toBuilder().setNamespace(other).build()));
+    assertThat(backend.stats(own).expected()).isEqualTo(10);
   }
 
   @Test

@@ -9,6 +9,7 @@ import com.google.rpc.ErrorInfo;
 import dev.accord.api.ErrorReasons;
 import dev.accord.api.admin.AdminGrpc;
 import dev.accord.api.admin.DeleteRequest;
+import dev.accord.api.admin.ExpectRequest;
 import dev.accord.api.admin.GetRequest;
 import dev.accord.api.admin.NamespaceStats;
 import dev.accord.api.admin.NamespacesRequest;
@@ -131,6 +132,29 @@ class AdminServiceTest {
                 .getNamespacesList())
         .extracting(NamespaceStats::getNamespace)
         .containsExactly(ns, ns + "0");
+  }
+
+  @Test
+  void expectDeclaresTheTotalThatStatsShowsAndZeroClearsIt() {
+    finish(ns, "a");
+    StatsRequest stats = StatsRequest.newBuilder().setNamespace(ns).build();
+
+    admin.expect(ExpectRequest.newBuilder().setNamespace(ns).setTotal(500).build());
+    assertThat(admin.stats(stats).getExpected()).isEqualTo(500);
+    assertThat(admin.stats(stats).getDone()).isEqualTo(1);
+
+    admin.expect(ExpectRequest.newBuilder().setNamespace(ns).build());
+    assertThat(admin.stats(stats).getExpected()).isZero();
+
+    assertInvalid(
+        () ->
+            admin.expect(
+                ExpectRequest.newBuilder().setNamespace("x".repeat(101)).setTotal(5).build()),
+        "namespace");
+    assertInvalid(
+        () -> admin.expect(ExpectRequest.newBuilder().setNamespace(ns).setTotal(-1).build()),
+        "total");
+    assertThat(admin.stats(stats).getExpected()).isZero();
   }
 
   @Test

@@ -53,7 +53,10 @@ class ProgressEventsTest {
               "event: progress",
               "data: {\"namespaces\":[{\"namespace\":\"stream\",\"done\":0,"
                   + "\"held\":4,\"pending\":0,\"seen\":4,\"percent\":\"0.0\",\"rate\":\"measuring…\",\"rateWindow\":\"\","
-                  + "\"eta\":\"—\",\"oldestPendingMillis\":0,\"latestDoneMillis\":0}]}",
+                  + "\"eta\":\"—\",\"oldestPendingMillis\":0,\"latestDoneMillis\":0,"
+                  + "\"expected\":0,\"total\":4}],\"note\":\"Percentages and ETAs count the"
+                  + " resources Accord has seen (a resource counts once a worker first acquires"
+                  + " it): no worker has declared the total of a sweep.\"}",
               "");
 
       page.done(held.get(0));
@@ -99,6 +102,20 @@ class ProgressEventsTest {
               () ->
                   events.progressData().stream()
                       .anyMatch(data -> data.contains("\"done\":1,\"held\":0,\"pending\":2")));
+    }
+  }
+
+  @Test
+  void aNamespaceStreamMeasuresAgainstTheDeclaredTotal() throws Exception {
+    page.done("declared", "a");
+    page.held("declared", "b");
+    page.backend.expect("declared", 8);
+    try (EventLines events = new EventLines(page.client, page.uri("/namespaces/declared/events"))) {
+      await().atMost(WAIT).until(() -> events.progressData().size() >= 1);
+      assertThat(events.progressData().get(0))
+          .contains("\"seen\":2,\"percent\":\"12.5\"")
+          .contains("\"expected\":8,\"total\":8")
+          .contains("\"note\":\"Done of the 8 resources declared for this sweep (2 seen so far)");
     }
   }
 }

@@ -68,6 +68,33 @@ class ProgressPageHttpTest {
   }
 
   @Test
+  void aDeclaredTotalIsWhatThePercentageMeasuresAndTheNoteSaysSo() throws Exception {
+    page.done("sweep", "one");
+    page.done("sweep", "two");
+    page.done("sweep", "three");
+    page.held("sweep", "four");
+    page.done("unsized", "one");
+    page.held("unsized", "two");
+    page.backend.expect("sweep", 200);
+
+    String overview = page.get("/").body();
+    String sweep = page.get("/namespaces/sweep").body();
+
+    assertThat(overview)
+        .contains(
+            "<tr data-namespace=\"sweep\"><td><a href=\"/namespaces/sweep\">sweep</a></td>"
+                + "<td><div class=\"progress-cell\"><progress max=\"100\" value=\"1.5\">"
+                + "</progress><span class=\"pct\">1.5%</span></div></td>")
+        .contains("<progress max=\"100\" value=\"50.0\">")
+        .contains(
+            "Percentages and ETAs count the total the workers declared in 1 of 2 namespaces, and"
+                + " the resources Accord has seen");
+    assertThat(sweep)
+        .contains("<progress id=\"bar\" max=\"100\" value=\"1.5\">")
+        .contains("Done of the 200 resources declared for this sweep (4 seen so far)");
+  }
+
+  @Test
   void aNamespacePageShowsItsCountsOldestPendingNamesAndFailures() throws Exception {
     page.pending("etl", "file-1.csv");
     page.pending("etl", "file-2.csv");

@@ -115,6 +115,11 @@ public class ForwardingBackend implements Backend {
   }
 
   @Override
+  public void expect(String namespace, long total) {
+    delegate.expect(namespace, total);
+  }
+
+  @Override
   public List<NamespaceStats> namespaces(String prefix, NamespaceScope scope) {
     return delegate.namespaces(prefix, scope);
   }

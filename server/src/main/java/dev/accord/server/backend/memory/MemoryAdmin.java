@@ -12,18 +12,30 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /** The administrative operations of the memory store: statistics, release, reset and delete. */
 final class MemoryAdmin {
   private final MemoryStore store;
+  private final Map<String, Long> expected = new ConcurrentHashMap<>();
 
   MemoryAdmin(MemoryStore store) {
     this.store = store;
   }
 
   NamespaceStats stats(String namespace) {
-    return statsOf(namespace::equals).getOrDefault(namespace, NamespaceStats.empty(namespace));
+    return statsOf(namespace::equals)
+        .getOrDefault(namespace, NamespaceStats.empty(namespace))
+        .withExpected(expected.getOrDefault(namespace, 0L));
+  }
+
+  void expect(String namespace, long total) {
+    if (total == 0) {
+      expected.remove(namespace);
+    } else {
+      expected.put(namespace, total);
+    }
   }
 
   List<NamespaceStats> namespaces(String prefix, NamespaceScope scope) {
@@ -55,7 +67,12 @@ final class MemoryAdmin {
       }
     }
     Map<String, NamespaceStats> stats = new TreeMap<>();
-    counts.forEach((ns, c) -> stats.put(ns, new NamespaceStats(ns, c[0], c[1], c[2], c[3], c[4])));
+    counts.forEach(
+        (ns, c) ->
+            stats.put(
+                ns,
+                new NamespaceStats(
+                    ns, c[0], c[1], c[2], c[3], c[4], expected.getOrDefault(ns, 0L))));
     return stats;
   }
 

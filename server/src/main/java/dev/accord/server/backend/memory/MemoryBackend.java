@@ -243,6 +243,11 @@ public final class MemoryBackend implements Backend {
   }
 
   @Override
+  public void expect(String namespace, long total) {
+    admin.expect(namespace, total);
+  }
+
+  @Override
   public Optional<Resource> get(String namespace, String name) {
     return admin.get(namespace, name);
   }

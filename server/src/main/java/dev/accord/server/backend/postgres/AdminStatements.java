@@ -13,18 +13,28 @@ final class AdminStatements {
   /**
    * Counts of one namespace: done from the counters the write statements keep (V6), the latest done
    * time from the end of the done-time index, the leases of the rows not done from the heap (few in
-   * a namespace being worked). Parameters: namespace × 3.
+   * a namespace being worked), the declared total (V7). Parameters: namespace × 4.
    */
   static final String STATS_SQL =
       """
       SELECT coalesce((SELECT sum(n.done) FROM accord_namespace_count n WHERE n.namespace = ?), 0)::bigint,
              coalesce((SELECT floor(extract(epoch FROM max(l.done_at)) * 1000)::bigint FROM accord_resource l
                         WHERE l.namespace = ? AND l.done_at IS NOT NULL), 0),
-             p.held, p.pending, coalesce(floor(extract(epoch FROM p.oldest) * 1000)::bigint, 0)
+             p.held, p.pending, coalesce(floor(extract(epoch FROM p.oldest) * 1000)::bigint, 0),
+             coalesce((SELECT e.total FROM accord_namespace_expected e WHERE e.namespace = ?), 0)
         FROM (SELECT count(*) FILTER (WHERE r.expires_at > now()) AS held,
                      count(*) FILTER (WHERE r.expires_at <= now()) AS pending,
                      min(r.expires_at) FILTER (WHERE r.expires_at <= now()) AS oldest
                 FROM accord_resource r WHERE r.namespace = ? AND r.done_at IS NULL) p""";
+
+  /** Declares a namespace's total, or replaces it. Parameters: namespace, total. */
+  static final String EXPECT_SQL =
+      """
+      INSERT INTO accord_namespace_expected (namespace, total) VALUES (?, ?)
+      ON CONFLICT (namespace) DO UPDATE SET total = excluded.total""";
+
+  /** Clears a namespace's declared total. Parameter: namespace. */
+  static final String UNEXPECT_SQL = "DELETE FROM accord_namespace_expected WHERE namespace = ?";
 
   /**
    * The namespaces that have resources and start with a prefix, in name order, from the counters

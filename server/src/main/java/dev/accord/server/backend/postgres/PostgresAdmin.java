@@ -42,6 +42,7 @@ final class PostgresAdmin {
       statement.setString(1, namespace);
       statement.setString(2, namespace);
       statement.setString(3, namespace);
+      statement.setString(4, namespace);
       try (ResultSet rows = statement.executeQuery()) {
         rows.next();
         return new NamespaceStats(
@@ -50,8 +51,25 @@ final class PostgresAdmin {
             rows.getLong(3),
             rows.getLong(4),
             rows.getLong(5),
-            rows.getLong(2));
+            rows.getLong(2),
+            rows.getLong(6));
       }
+    }
+  }
+
+  void expect(String namespace, long total) {
+    schema.ensureMigrated();
+    try (Connection connection = pool.getConnection();
+        PreparedStatement statement =
+            connection.prepareStatement(
+                total == 0 ? AdminStatements.UNEXPECT_SQL : AdminStatements.EXPECT_SQL)) {
+      statement.setString(1, namespace);
+      if (total != 0) {
+        statement.setLong(2, total);
+      }
+      statement.executeUpdate();
+    } catch (SQLException e) {
+      throw SqlErrors.translate("expect", e);
     }
   }
 

@@ -266,6 +266,11 @@ public final class PostgresBackend implements Backend {
   }
 
   @Override
+  public void expect(String namespace, long total) {
+    admin.expect(namespace, total);
+  }
+
+  @Override
   public Optional<Resource> get(String namespace, String name) {
     return admin.get(namespace, name);
   }
