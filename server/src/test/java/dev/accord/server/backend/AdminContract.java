@@ -310,6 +310,8 @@ public abstract class AdminContract extends AdminFixture {
     Map<String, Long> last = new java.util.HashMap<>();
     java.util.concurrent.atomic.AtomicBoolean grantingDone =
         new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicLong deletesSoFar =
+        new java.util.concurrent.atomic.AtomicLong();
     java.util.concurrent.ExecutorService deleter =
         java.util.concurrent.Executors.newSingleThreadExecutor();
     try {
@@ -320,10 +322,13 @@ public abstract class AdminContract extends AdminFixture {
                 while (!grantingDone.get()) {
                   backend.delete(new DeleteCommand(ns, 0));
                   count++;
+                  deletesSoFar.incrementAndGet();
                 }
                 return count;
               });
-      for (int round = 0; round < 150; round++) {
+      // At least 150 rounds, and on until deletes have really raced them (a fast store can finish
+      // 150 rounds before the deleting thread first runs).
+      for (int round = 0; (round < 150 || deletesSoFar.get() < 3) && round < 100_000; round++) {
         for (String name : names) {
           Resource grant = grantRetryingRaces(granting, name, round % 2 == 1);
           Long previous = last.put(name, grant.numAcquired());
