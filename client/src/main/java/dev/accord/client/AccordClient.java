@@ -1,10 +1,6 @@
 package dev.accord.client;
 
 import dev.accord.api.InputLimits;
-import io.grpc.CallCredentials;
-import io.grpc.ChannelCredentials;
-import io.grpc.ClientInterceptor;
-import io.grpc.CompositeChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.opentelemetry.api.OpenTelemetry;
@@ -57,16 +53,10 @@ public final class AccordClient implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(AccordClient.class);
 
-  private final Calls calls;
   private final String owner;
   private final String namespace;
   private final Duration ttl;
-  private final DoneCache cache = new DoneCache();
-  private final DoneNews doneNews = new DoneNews();
-  private final OpenLeases leases;
-  private final DoneFeed feed;
-  private final Scope scope;
-  private final ClientMetrics metrics;
+  private final ClientRuntime runtime;
 
   /** Hears what happens in the background, where there is no caller to throw to. */
   public interface Listener {
@@ -81,34 +71,11 @@ public final class AccordClient implements AutoCloseable {
     }
   }
 
-  private AccordClient(Builder builder, ManagedChannel channel) {
-    this.metrics = ClientMetrics.of(builder.meterRegistry);
-    this.calls =
-        new Calls(
-            channel,
-            builder.onClose,
-            builder.callDeadline,
-            builder.listener,
-            builder.credentials,
-            metrics);
-    this.owner = builder.owner;
-    this.namespace = builder.namespace;
-    this.ttl = builder.ttl;
-    this.leases = new OpenLeases(calls, owner);
-    this.feed = builder.doneCache ? new DoneFeed(calls, namespace, cache, doneNews) : null;
-    ClientParts parts =
-        new ClientParts(
-            calls,
-            leases,
-            namespace,
-            cache,
-            feed == null ? null : doneNews,
-            Map.copyOf(builder.defaultMetadata));
-    this.scope = new Scope(parts, namespace, ttl);
-    metrics.observe(leases, cache, feed);
-    if (feed != null) {
-      feed.start();
-    }
+  private AccordClient(ClientSettings settings) {
+    this.owner = settings.owner;
+    this.namespace = settings.namespace;
+    this.ttl = settings.ttl;
+    this.runtime = new ClientRuntime(settings);
   }
 
   public static Builder builder() {
@@ -151,22 +118,22 @@ public final class AccordClient implements AutoCloseable {
    *     call deadline
    */
   public AcquireResult acquire(String name, Map<String, String> metadata) {
-    return scope.acquire(name, metadata);
+    return runtime.scope.acquire(name, metadata);
   }
 
   /** See {@link Scope#acquire(String, Duration)}: waits while another worker holds it. */
   public AcquireResult acquire(String name, Duration wait) throws InterruptedException {
-    return scope.acquire(name, wait);
+    return runtime.scope.acquire(name, wait);
   }
 
   /** See {@link Scope#acquireAsync(String)}. */
   public CompletableFuture<AcquireResult> acquireAsync(String name) {
-    return scope.acquireAsync(name);
+    return runtime.scope.acquireAsync(name);
   }
 
   /** See {@link Scope#acquireAsync(String, Duration)}. */
   public CompletableFuture<AcquireResult> acquireAsync(String name, Duration wait) {
-    return scope.acquireAsync(name, wait);
+    return runtime.scope.acquireAsync(name, wait);
   }
 
   /**
@@ -182,22 +149,22 @@ public final class AccordClient implements AutoCloseable {
    *     call deadline
    */
   public ClaimResult claim(List<String> names, int max) {
-    return scope.claim(names, max);
+    return runtime.scope.claim(names, max);
   }
 
   /** See {@link Scope#claimAsync(List, int)}. */
   public CompletableFuture<ClaimResult> claimAsync(List<String> names, int max) {
-    return scope.claimAsync(names, max);
+    return runtime.scope.claimAsync(names, max);
   }
 
   /** This client's calls in another namespace, over the same connection: see {@link Scope}. */
   public Scope in(String namespace) {
-    return scope.in(namespace);
+    return runtime.scope.in(namespace);
   }
 
   /** This client's calls with leases of another TTL, over the same connection: {@link Scope}. */
   public Scope withTtl(Duration ttl) {
-    return scope.withTtl(ttl);
+    return runtime.scope.withTtl(ttl);
   }
 
   /** The lease on {@code name} when it could be acquired, else empty (held, or done). */
@@ -207,12 +174,12 @@ public final class AccordClient implements AutoCloseable {
 
   /** Whether the done-cache knows {@code name} is done (no call is made). */
   public boolean isKnownDone(String name) {
-    return cache.contains(name);
+    return runtime.cache.contains(name);
   }
 
   /** How many done names the cache holds. */
   public int knownDoneCount() {
-    return cache.size();
+    return runtime.cache.size();
   }
 
   /**
@@ -220,14 +187,14 @@ public final class AccordClient implements AutoCloseable {
    * following later ones after that). Returns false on timeout, or when the cache is disabled.
    */
   public boolean awaitCacheWarm(Duration timeout) throws InterruptedException {
-    return feed != null && feed.awaitWarm(timeout);
+    return runtime.feed != null && runtime.feed.awaitWarm(timeout);
   }
 
   /**
    * A loop running {@code task} over resources with {@code concurrency} threads: {@link WorkLoop}.
    */
   public WorkLoop workLoop(int concurrency, WorkLoop.Task task) {
-    return scope.workLoop(concurrency, task);
+    return runtime.scope.workLoop(concurrency, task);
   }
 
   public String owner() {
@@ -248,15 +215,7 @@ public final class AccordClient implements AutoCloseable {
    */
   @Override
   public void close() {
-    if (calls.isClosed()) {
-      return;
-    }
-    leases.releaseAll();
-    if (feed != null) {
-      feed.close();
-    }
-    calls.close();
-    metrics.close();
+    runtime.close();
   }
 
   /**
@@ -264,23 +223,7 @@ public final class AccordClient implements AutoCloseable {
    * rejects.
    */
   public static final class Builder {
-    private String target;
-    private boolean httpsTarget;
-    private ClientTls tls;
-    private ManagedChannel channel;
-    private AutoCloseable onClose;
-    private String owner = ClientEnvironment.defaultOwner();
-    private String namespace = "";
-    private Duration ttl = DEFAULT_TTL;
-    private Map<String, String> defaultMetadata = Map.of();
-    private Duration callDeadline = DEFAULT_CALL_DEADLINE;
-    private Listener listener = new Listener() {};
-    private boolean doneCache = true;
-    private CallCredentials credentials;
-    private ClientInterceptor tracing;
-
-    /** A Micrometer MeterRegistry, typed Object so that a client without one never loads it. */
-    private Object meterRegistry;
+    private final ClientSettings settings = new ClientSettings();
 
     private Builder() {}
 
@@ -291,9 +234,9 @@ public final class AccordClient implements AutoCloseable {
      * #tlsTrust}).
      */
     public Builder target(String target) {
-      this.target = Settings.target(target, "target");
-      this.httpsTarget = Settings.isHttps(target);
-      this.channel = null;
+      settings.target = Settings.target(target, "target");
+      settings.httpsTarget = Settings.isHttps(target);
+      settings.channel = null;
       return this;
     }
 
@@ -303,7 +246,8 @@ public final class AccordClient implements AutoCloseable {
     }
 
     Builder tlsTrust(Path caFile, String setting) {
-      tls = (tls == null ? ClientTls.DEFAULT_TRUST : tls).withTrust(caFile, setting);
+      ClientTls tls = settings.tls == null ? ClientTls.DEFAULT_TRUST : settings.tls;
+      settings.tls = tls.withTrust(caFile, setting);
       return this;
     }
 
@@ -315,16 +259,15 @@ public final class AccordClient implements AutoCloseable {
 
     Builder tlsClientCertificate(
         Path certFile, String certSetting, Path keyFile, String keySetting) {
-      tls =
-          (tls == null ? ClientTls.DEFAULT_TRUST : tls)
-              .withClientCertificate(certFile, certSetting, keyFile, keySetting);
+      ClientTls tls = settings.tls == null ? ClientTls.DEFAULT_TRUST : settings.tls;
+      settings.tls = tls.withClientCertificate(certFile, certSetting, keyFile, keySetting);
       return this;
     }
 
     /** Uses this channel instead of a target (tests, direct mode); the client closes it. */
     public Builder channel(ManagedChannel channel) {
-      this.channel = channel;
-      this.target = null;
+      settings.channel = channel;
+      settings.target = null;
       return this;
     }
 
@@ -332,19 +275,19 @@ public final class AccordClient implements AutoCloseable {
      * Runs after the client has closed its channel (direct mode stops its in-process server here).
      */
     public Builder onClose(AutoCloseable onClose) {
-      this.onClose = onClose;
+      settings.onClose = onClose;
       return this;
     }
 
     /** Who holds leases: unique per worker process (default: HOSTNAME, else a random UUID). */
     public Builder owner(String owner) {
-      this.owner = Settings.owner(owner, "owner");
+      settings.owner = Settings.owner(owner, "owner");
       return this;
     }
 
     /** The namespace of every resource this client acquires (default: the empty namespace). */
     public Builder namespace(String namespace) {
-      this.namespace = Settings.namespace(namespace, "namespace");
+      settings.namespace = Settings.namespace(namespace, "namespace");
       return this;
     }
 
@@ -352,31 +295,31 @@ public final class AccordClient implements AutoCloseable {
      * How long a lease lasts without renewal, whole seconds from 1 s to 1 day (default 10 minutes).
      */
     public Builder ttl(Duration ttl) {
-      this.ttl = Settings.ttl(ttl, "ttl");
+      settings.ttl = Settings.ttl(ttl, "ttl");
       return this;
     }
 
     /** Metadata sent with every acquire, under what the call itself gives. */
     public Builder defaultMetadata(Map<String, String> metadata) {
-      this.defaultMetadata = Map.copyOf(metadata);
+      settings.defaultMetadata = Map.copyOf(metadata);
       return this;
     }
 
     /** How long one call may take, retries included (default 30 s). */
     public Builder callDeadline(Duration deadline) {
-      this.callDeadline = Settings.positive(deadline, "callDeadline");
+      settings.callDeadline = Settings.positive(deadline, "callDeadline");
       return this;
     }
 
     /** Hears lost leases and background failures (default: logs them). */
     public Builder listener(Listener listener) {
-      this.listener = listener;
+      settings.listener = listener;
       return this;
     }
 
     /** Whether to keep the done-cache (default true); without it every acquire asks the server. */
     public Builder doneCache(boolean enabled) {
-      this.doneCache = enabled;
+      settings.doneCache = enabled;
       return this;
     }
 
@@ -403,7 +346,7 @@ public final class AccordClient implements AutoCloseable {
      * supplier that throws or answers empty fails the call UNAUTHENTICATED.
      */
     public Builder token(Supplier<String> token) {
-      this.credentials = token == null ? null : new BearerCredentials(token);
+      settings.credentials = token == null ? null : new BearerCredentials(token);
       return this;
     }
 
@@ -414,7 +357,7 @@ public final class AccordClient implements AutoCloseable {
      * an optional dependency: a worker calling this has it).
      */
     public Builder openTelemetry(OpenTelemetry openTelemetry) {
-      this.tracing =
+      settings.tracing =
           ClientTracing.interceptor(Objects.requireNonNull(openTelemetry, "openTelemetry"));
       return this;
     }
@@ -428,17 +371,12 @@ public final class AccordClient implements AutoCloseable {
       if (registry == null) {
         throw new IllegalArgumentException("meterRegistry must not be null");
       }
-      this.meterRegistry = registry;
+      settings.meterRegistry = registry;
       return this;
     }
 
     public AccordClient build() {
-      ManagedChannel connection =
-          channel != null
-              ? channel
-              : Calls.connect(requireTarget(), ClientTls.transport(tls, httpsTarget));
-      return new AccordClient(
-          this, tracing == null ? connection : new InterceptedChannel(connection, tracing));
+      return new AccordClient(settings);
     }
 
     /**
@@ -446,20 +384,7 @@ public final class AccordClient implements AutoCloseable {
      * for tools that call the generated stubs themselves (accordctl); the caller shuts it down.
      */
     public ManagedChannel buildChannel() {
-      ChannelCredentials transport = ClientTls.transport(tls, httpsTarget);
-      return Calls.connect(
-          requireTarget(),
-          credentials == null
-              ? transport
-              : CompositeChannelCredentials.create(transport, credentials));
-    }
-
-    private String requireTarget() {
-      if (target == null) {
-        throw new IllegalStateException(
-            "set a target (or " + ENV_TARGET + " with builderFromEnvironment)");
-      }
-      return target;
+      return settings.channelWithCredentials();
     }
   }
 }

@@ -5,13 +5,10 @@ import dev.accord.api.v1.DoneRequest;
 import dev.accord.api.v1.Handle;
 import dev.accord.api.v1.RenewRequest;
 import io.grpc.Deadline;
-import io.grpc.Status;
-import io.grpc.StatusRuntimeException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -32,9 +29,6 @@ public final class Lease implements AutoCloseable {
     DONE,
     DISCARDED
   }
-
-  /** Renewals that failed in a row are retried sooner than the period, while the lease lasts. */
-  private static final Backoff RENEWAL_RETRY = new Backoff(100, 5_000);
 
   /** A renewal with this TTL releases the lease at once. */
   private static final int RELEASE_TTL = 0;
@@ -60,8 +54,7 @@ public final class Lease implements AutoCloseable {
    */
   private volatile long expiresAtNanos;
 
-  private ScheduledFuture<?> nextRenewal;
-  private int failedRenewals;
+  private final LeaseRenewal renewal;
 
   Lease(Calls calls, OpenLeases leases, Handle handle, long sentAt, Duration ttl, DoneCache cache) {
     this.calls = calls;
@@ -73,6 +66,7 @@ public final class Lease implements AutoCloseable {
     this.fencingToken = Integer.toUnsignedLong(handle.getNumAcquired());
     this.metadata = new LeaseMetadata(handle.getMetadataMap());
     this.expiresAtNanos = sentAt + ttl.toNanos();
+    this.renewal = new LeaseRenewal(this, calls, ttl);
   }
 
   /** The resource's name. */
@@ -258,98 +252,14 @@ public final class Lease implements AutoCloseable {
         error -> calls.listener().backgroundError(what, error));
   }
 
-  // ---- background renewal ----
-
   void startRenewing() {
-    scheduleRenewal(renewalPeriodMillis());
-  }
-
-  private long renewalPeriodMillis() {
-    return Math.max(100, ttl.toMillis() * 3 / 10);
-  }
-
-  private synchronized void scheduleRenewal(long delayMillis) {
-    if (state == State.ACTIVE) {
-      nextRenewal = calls.schedule(this::renewInBackground, delayMillis);
-    }
-  }
-
-  private void renewInBackground() {
-    if (state != State.ACTIVE) {
-      return;
-    }
-    Map<String, String> sending = metadata.outgoing(Map.of());
-    long sentAt = System.nanoTime();
-    long left = expiresAtNanos - sentAt;
-    if (left <= 0) {
-      expired(null);
-      return;
-    }
-    Deadline deadline =
-        Deadline.after(Math.min(left, calls.callDeadline().toNanos()), TimeUnit.NANOSECONDS);
-    boolean retry;
-    synchronized (this) {
-      retry = failedRenewals > 0;
-    }
-    calls.renewInBackground(
-        renewRequest((int) ttl.toSeconds(), sending),
-        deadline,
-        retry,
-        () -> {
-          synchronized (this) {
-            if (state == State.ACTIVE) {
-              sent(sending, sentAt);
-              failedRenewals = 0;
-            }
-          }
-          scheduleRenewal(renewalPeriodMillis());
-        },
-        this::renewalFailed);
-  }
-
-  private void renewalFailed(Throwable error) {
-    Status.Code code = Status.fromThrowable(error).getCode();
-    if (code == Status.Code.FAILED_PRECONDITION
-        && error instanceof StatusRuntimeException refused) {
-      LeaseLostException lost = (LeaseLostException) calls.translate("renew " + name, refused);
-      synchronized (this) {
-        if (state == State.ACTIVE) {
-          lose(lost);
-        }
-      }
-      return;
-    }
-    long leftMillis = TimeUnit.NANOSECONDS.toMillis(expiresAtNanos - System.nanoTime());
-    if (leftMillis <= 0) {
-      expired(error);
-      return;
-    }
-    if (!Calls.isTransient(Status.fromThrowable(error)) && code != Status.Code.DEADLINE_EXCEEDED) {
-      calls
-          .listener()
-          .backgroundError("renewal of " + name + " (retrying until the lease runs out)", error);
-    }
-    calls.reconnectNow();
-    synchronized (this) {
-      long wait = RENEWAL_RETRY.delayMillis(failedRenewals++);
-      scheduleRenewal(Math.min(wait, Math.max(leftMillis - 50, 1)));
-    }
-  }
-
-  private void expired(Throwable lastError) {
-    synchronized (this) {
-      if (state == State.ACTIVE) {
-        String why = lastError == null ? "" : ": " + lastError.getMessage();
-        String message = "lease on \"" + name + "\" ran out while renewals failed" + why;
-        lose(new LeaseLostException(message, "EXPIRED", lastError));
-      }
-    }
+    renewal.start();
   }
 
   // ---- state ----
 
   /** A renewal of this grant for {@code ttlSeconds} from now, carrying {@code metadata}. */
-  private RenewRequest renewRequest(int ttlSeconds, Map<String, String> metadata) {
+  RenewRequest renewRequest(int ttlSeconds, Map<String, String> metadata) {
     return RenewRequest.newBuilder()
         .setOwner(leases.owner())
         .setHandleId(handleId)
@@ -359,12 +269,22 @@ public final class Lease implements AutoCloseable {
   }
 
   /** What was sent is now the server's, and the lease runs a TTL from when it was sent. */
-  private void sent(Map<String, String> sending, long sentAtNanos) {
+  void sent(Map<String, String> sending, long sentAtNanos) {
     metadata.sent(sending);
     expiresAtNanos = sentAtNanos + ttl.toNanos();
   }
 
-  private LeaseLostException lose(LeaseLostException cause) {
+  /** What a renewal would send now: everything set since the last one that got through. */
+  Map<String, String> outgoingMetadata() {
+    return metadata.outgoing(Map.of());
+  }
+
+  long expiresAtNanos() {
+    return expiresAtNanos;
+  }
+
+  /** The lease is lost for {@code cause}; the caller holds this lease's monitor. */
+  LeaseLostException lose(LeaseLostException cause) {
     lostBecause = cause;
     finish(State.LOST);
     calls.metrics().leaseLost();
@@ -375,9 +295,7 @@ public final class Lease implements AutoCloseable {
 
   private void finish(State end) {
     state = end;
-    if (nextRenewal != null) {
-      nextRenewal.cancel(false);
-    }
+    renewal.cancel();
     leases.ended(this);
   }
 
