@@ -3,11 +3,8 @@ package dev.accord.server.backend;
 import static dev.accord.api.InputLimits.MAX_CLAIM_NAMES;
 
 import dev.accord.api.InputLimits;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Asks for leases on up to {@code max} of {@code names} in one namespace, each granted exactly as
@@ -30,20 +27,7 @@ public record ClaimCommand(
     holder = holder == null ? "" : holder;
     owner = InputChecks.requireNonEmpty("owner", owner, InputLimits.MAX_OWNER_CHARS);
     namespace = InputChecks.requireText("namespace", namespace, InputLimits.MAX_NAMESPACE_CHARS);
-    if (names == null || names.isEmpty()) {
-      throw new InvalidArgumentException("names", "must hold at least one name");
-    }
-    if (names.size() > MAX_CLAIM_NAMES) {
-      throw new InvalidArgumentException(
-          "names", "must hold at most " + MAX_CLAIM_NAMES + " names, got " + names.size());
-    }
-    Set<String> unique = new LinkedHashSet<>();
-    for (int i = 0; i < names.size(); i++) {
-      unique.add(
-          InputChecks.requireNonEmpty(
-              "names[" + i + "]", names.get(i), InputLimits.MAX_NAME_CHARS));
-    }
-    names = List.copyOf(new ArrayList<>(unique));
+    names = ResourceNames.checkNames(names);
     if (max < 1 || max > MAX_CLAIM_NAMES) {
       throw new InvalidArgumentException(
           "max", "must be from 1 to " + MAX_CLAIM_NAMES + ", got " + max);
