@@ -21,6 +21,11 @@ final class CrdFiles {
         System.getProperty("accord.crd.generated", "target/classes/META-INF/fabric8/" + FILE_NAME));
   }
 
+  /** manifests/samples: the example resources users apply. */
+  static Path samples() {
+    return Path.of(System.getProperty("accord.samples.dir", "../manifests/samples"));
+  }
+
   static Path committed() {
     return Path.of(System.getProperty("accord.crd.committed", "../manifests/crds/" + FILE_NAME));
   }
