@@ -32,10 +32,10 @@ import java.util.Set;
  * through object fields, map keys and the keys of {@code x-kubernetes-list-type: map} lists.
  *
  * <p>The CEL environment is the standard library with the extensions Kubernetes also enables and
- * cel-java has: strings, sets, optional values, cross-type numeric comparisons. Kubernetes' own
- * libraries (lists' isSorted/sum/min/max/indexOf, regex find/findAll, url, quantity, ip, cidr,
- * format, authz, semver) are not declared: a rule using one fails to compile here and {@link
- * #compileErrors()} says which.
+ * cel-java has: strings, sets, optional values, cross-type numeric comparisons, homogeneous
+ * aggregate literals. Kubernetes' own libraries (lists' isSorted/sum/min/max/indexOf, regex
+ * find/findAll, url, quantity, ip, cidr, format, authz, semver) are not declared: a rule using one
+ * fails to compile here and {@link #compileErrors()} says which.
  */
 public final class RuleEvaluator {
 
@@ -62,6 +62,7 @@ public final class RuleEvaluator {
         CelOptions.current()
             .enableOptionalSyntax(true)
             .enableHeterogeneousNumericComparisons(true)
+            .enableHomogeneousLiterals(true)
             .build();
     Cel environment =
         CelFactory.standardCelBuilder()

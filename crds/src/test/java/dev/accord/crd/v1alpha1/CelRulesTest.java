@@ -236,7 +236,7 @@ class CelRulesTest {
   static Stream<Sample> samples() {
     List<Sample> samples = new ArrayList<>();
     try (Stream<Path> files = Files.list(CrdFiles.samples())) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+      for (Path file : files.filter(f -> f.toString().matches(".*\\.ya?ml")).sorted().toList()) {
         try (MappingIterator<JsonNode> documents =
             YAML.readerFor(JsonNode.class).readValues(file.toFile())) {
           for (JsonNode document : documents.readAll()) {
