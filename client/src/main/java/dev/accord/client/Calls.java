@@ -1,6 +1,6 @@
 package dev.accord.client;
 
-import com.google.rpc.ErrorInfo;
+import com.google.common.util.concurrent.MoreExecutors;
 import dev.accord.api.admin.AdminGrpc;
 import dev.accord.api.v1.RenewRequest;
 import dev.accord.api.v1.RenewResponse;
@@ -13,10 +13,8 @@ import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.grpc.protobuf.StatusProto;
 import io.grpc.stub.StreamObserver;
 import java.time.Duration;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +22,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -192,27 +191,11 @@ final class Calls implements AutoCloseable {
         V1Grpc.V1BlockingStub stub = blocking.withDeadline(deadline);
         return attempt.apply(retry == 0 ? stub : stub.withOption(ClientMetrics.RETRY, true));
       } catch (StatusRuntimeException e) {
-        if (!isTransient(e.getStatus())) {
-          throw translate(what, e);
-        }
-        if (closed) {
-          // A closed channel answers UNAVAILABLE for good: waiting out the deadline would only
-          // delay the caller.
-          throw new AccordException(
-              what + ": the Accord client is closed", Status.Code.CANCELLED, e);
-        }
         long wait = RETRY.delayMillis(retry);
-        if (deadline.timeRemaining(TimeUnit.MILLISECONDS) <= wait) {
-          throw new AccordException(
-              what
-                  + ": server unavailable until the call deadline ("
-                  + callDeadline.toMillis()
-                  + " ms): "
-                  + e.getStatus().getDescription(),
-              Status.Code.UNAVAILABLE,
-              e);
+        AccordException failure = failureAfter(what, e, wait, deadline);
+        if (failure != null) {
+          throw failure;
         }
-        reconnectNow();
         try {
           Thread.sleep(wait);
         } catch (InterruptedException interrupted) {
@@ -225,50 +208,91 @@ final class Calls implements AutoCloseable {
   }
 
   /**
-   * UNAVAILABLE, and UNKNOWN, which gRPC reports for a connection that closed under a call (a
-   * server killed outright); an Accord server never answers UNKNOWN itself. Retrying either is
-   * safe: a repeated renew or done is harmless, and a repeated acquire at worst answers HELD for
-   * our own grant.
+   * {@link #call} without blocking a thread: attempts go out on the asynchronous stub and a retry
+   * waits on the scheduler. The answer is taken on the channel's network thread, without the hand-
+   * off to an executor thread that each message of a call costs otherwise, so the future completes
+   * there (or on the scheduler's thread): its dependents must not block, nor wait for a monitor
+   * that a thread holds across a call.
    */
-  static boolean isTransient(Status status) {
-    return status.getCode() == Status.Code.UNAVAILABLE || status.getCode() == Status.Code.UNKNOWN;
+  <T> CompletableFuture<T> callAsync(
+      String what, BiConsumer<V1Grpc.V1Stub, StreamObserver<T>> attempt) {
+    CompletableFuture<T> answer = new CompletableFuture<>();
+    Deadline deadline = Deadline.after(callDeadline.toNanos(), TimeUnit.NANOSECONDS);
+    attemptAsync(what, attempt, deadline, 0, answer);
+    return answer;
+  }
+
+  private <T> void attemptAsync(
+      String what,
+      BiConsumer<V1Grpc.V1Stub, StreamObserver<T>> attempt,
+      Deadline deadline,
+      int retry,
+      CompletableFuture<T> answer) {
+    V1Grpc.V1Stub stub = async.withDeadline(deadline).withExecutor(MoreExecutors.directExecutor());
+    attempt.accept(
+        retry == 0 ? stub : stub.withOption(ClientMetrics.RETRY, true),
+        new StreamObserver<T>() {
+          private T value;
+
+          @Override
+          public void onNext(T response) {
+            value = response;
+          }
+
+          @Override
+          public void onError(Throwable t) {
+            StatusRuntimeException e =
+                t instanceof StatusRuntimeException failed
+                    ? failed
+                    : Status.fromThrowable(t).asRuntimeException(Status.trailersFromThrowable(t));
+            long wait = RETRY.delayMillis(retry);
+            AccordException failure = failureAfter(what, e, wait, deadline);
+            if (failure != null) {
+              answer.completeExceptionally(failure);
+            } else if (schedule(
+                    () -> attemptAsync(what, attempt, deadline, retry + 1, answer), wait)
+                == null) {
+              answer.completeExceptionally(closedUnder(what, e));
+            }
+          }
+
+          @Override
+          public void onCompleted() {
+            answer.complete(value);
+          }
+        });
   }
 
   /**
-   * A failed call as the worker sees it: a refused handle is a lost lease, anything else carries
-   * the server's words.
+   * After an attempt failed with {@code e}: the exception to give up with, or null to try again
+   * after {@code waitMillis} (the channel is told to reconnect).
    */
-  AccordException translate(String what, StatusRuntimeException e) {
-    Status status = e.getStatus();
-    String message =
-        what
-            + ": "
-            + status.getCode()
-            + (status.getDescription() == null ? "" : ": " + status.getDescription());
-    if (status.getCode() == Status.Code.FAILED_PRECONDITION) {
-      return new LeaseLostException(message, errorReason(e).orElse("UNKNOWN"), e);
+  private AccordException failureAfter(
+      String what, StatusRuntimeException e, long waitMillis, Deadline deadline) {
+    if (!CallFailures.isTransient(e.getStatus())) {
+      return CallFailures.translate(what, e);
     }
-    return new AccordException(message, status.getCode(), e);
+    if (closed) {
+      // A closed channel answers UNAVAILABLE for good: waiting out the deadline would only delay
+      // the caller.
+      return closedUnder(what, e);
+    }
+    if (deadline.timeRemaining(TimeUnit.MILLISECONDS) <= waitMillis) {
+      return new AccordException(
+          what
+              + ": server unavailable until the call deadline ("
+              + callDeadline.toMillis()
+              + " ms): "
+              + e.getStatus().getDescription(),
+          Status.Code.UNAVAILABLE,
+          e);
+    }
+    reconnectNow();
+    return null;
   }
 
-  /** The {@code ErrorInfo.reason} the server attached, if any. */
-  static Optional<String> errorReason(Throwable e) {
-    com.google.rpc.Status status = StatusProto.fromThrowable(e);
-    if (status == null) {
-      return Optional.empty();
-    }
-    return status.getDetailsList().stream()
-        .filter(detail -> detail.is(ErrorInfo.class))
-        .map(
-            detail -> {
-              try {
-                return detail.unpack(ErrorInfo.class).getReason();
-              } catch (com.google.protobuf.InvalidProtocolBufferException malformed) {
-                return null;
-              }
-            })
-        .filter(reason -> reason != null)
-        .findFirst();
+  private static AccordException closedUnder(String what, Throwable e) {
+    return new AccordException(what + ": the Accord client is closed", Status.Code.CANCELLED, e);
   }
 
   /**

@@ -142,10 +142,10 @@ final class DoneFeed implements AutoCloseable {
                 }
                 boolean expired =
                     code == Status.Code.FAILED_PRECONDITION
-                        && Calls.errorReason(error)
+                        && CallFailures.errorReason(error)
                             .map(ErrorReasons.CURSOR_EXPIRED::equals)
                             .orElse(false);
-                if (!Calls.isTransient(Status.fromThrowable(error))) {
+                if (!CallFailures.isTransient(Status.fromThrowable(error))) {
                   calls.listener().backgroundError("watching done marks (reconnecting)", error);
                 }
                 reconnect(expired);

@@ -2,6 +2,7 @@ package dev.accord.client;
 
 import com.google.protobuf.ByteString;
 import dev.accord.api.v1.DoneRequest;
+import dev.accord.api.v1.DoneResponse;
 import dev.accord.api.v1.Handle;
 import dev.accord.api.v1.RenewRequest;
 import io.grpc.Deadline;
@@ -9,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -25,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 public final class Lease implements AutoCloseable {
   private enum State {
     ACTIVE,
+    /** A {@link #doneAsync} is under way: not renewed, not valid, until it answers. */
+    FINISHING,
     LOST,
     DONE,
     DISCARDED
@@ -189,6 +193,52 @@ public final class Lease implements AutoCloseable {
     if (cache != null) {
       cache.add(name);
     }
+  }
+
+  /**
+   * {@link #done(Map)} without blocking a thread: the future completes once the server has marked
+   * the resource done, or with the exception done would throw. While the call is under way the
+   * lease is neither valid nor renewed; should the server stay unreachable until the call deadline,
+   * the lease is valid again (renewing, if it has not run out) and the future fails. Callbacks run
+   * on a channel thread and must not block.
+   *
+   * @throws IllegalStateException when the lease was already done or discarded
+   */
+  public CompletableFuture<Void> doneAsync(Map<String, String> extra) {
+    Map<String, String> sending;
+    synchronized (this) {
+      requireActive("mark done");
+      sending = metadata.outgoing(extra);
+      state = State.FINISHING;
+    }
+    DoneRequest request =
+        DoneRequest.newBuilder()
+            .setOwner(leases.owner())
+            .setHandleId(handleId)
+            .putAllMetadata(sending)
+            .build();
+    return calls
+        .<DoneResponse>callAsync("done " + name, (stub, answer) -> stub.done(request, answer))
+        .handle((response, error) -> doneAnswered(sending, error));
+  }
+
+  private synchronized Void doneAnswered(Map<String, String> sending, Throwable error) {
+    // DONE means this very grant is already done: an earlier attempt of ours got through.
+    if (error == null
+        || (error instanceof LeaseLostException refused && "DONE".equals(refused.reason()))) {
+      finish(State.DONE);
+      metadata.sent(sending);
+      if (cache != null) {
+        cache.add(name);
+      }
+      return null;
+    }
+    if (error instanceof LeaseLostException refused) {
+      throw lose(refused);
+    }
+    state = State.ACTIVE;
+    renewal.start();
+    throw error instanceof RuntimeException failure ? failure : new CompletionException(error);
   }
 
   public void done() {

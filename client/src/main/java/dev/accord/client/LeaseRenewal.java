@@ -91,7 +91,7 @@ final class LeaseRenewal {
     if (code == Status.Code.FAILED_PRECONDITION
         && error instanceof StatusRuntimeException refused) {
       LeaseLostException lost =
-          (LeaseLostException) calls.translate("renew " + lease.name(), refused);
+          (LeaseLostException) CallFailures.translate("renew " + lease.name(), refused);
       synchronized (lease) {
         if (lease.isValid()) {
           lease.lose(lost);
@@ -104,7 +104,8 @@ final class LeaseRenewal {
       expired(error);
       return;
     }
-    if (!Calls.isTransient(Status.fromThrowable(error)) && code != Status.Code.DEADLINE_EXCEEDED) {
+    if (!CallFailures.isTransient(Status.fromThrowable(error))
+        && code != Status.Code.DEADLINE_EXCEEDED) {
       calls
           .listener()
           .backgroundError(

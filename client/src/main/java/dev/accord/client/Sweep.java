@@ -9,11 +9,12 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * What a {@link WorkLoop}'s threads work on next, and what became of every name: claims names from
@@ -32,11 +33,13 @@ final class Sweep {
   private final boolean revisitHeld;
   private final Backoff retryBackoff;
   private final Iterator<String> source;
-  private final LongAdder done = new LongAdder();
-  private final LongAdder skipped = new LongAdder();
-  private final Set<String> failed = ConcurrentHashMap.newKeySet();
+  private final SweepTally tally;
   private final Set<String> held = ConcurrentHashMap.newKeySet();
   private final AtomicInteger inFlight = new AtomicInteger();
+
+  /** Tasks that ended and whose leases are being marked done on another thread. */
+  private final AtomicInteger finishing = new AtomicInteger();
+
   private volatile boolean stopping;
 
   /** Guarded by this, as are the fields below: names read and not yet answered by a claim. */
@@ -46,18 +49,20 @@ final class Sweep {
   private final ArrayDeque<Lease> claimed = new ArrayDeque<>();
 
   private final Revisits revisits = new Revisits();
+  private final ClaimAhead ahead;
   private boolean sourceExhausted;
+
+  /** A claim is under way in the background; its answer wakes the waiting threads. */
+  private boolean claiming;
+
+  /** The loop has ended: leases a claim brings from now on are released, not kept. */
+  private boolean leasesReleased;
 
   /** Held names the done feed heard done, to drop from the revisits. */
   private final Queue<String> heardDone = new ConcurrentLinkedQueue<>();
 
-  /**
-   * Counts changes a waiting thread must look at; guarded by itself, never held while calling out,
-   * so the feed's thread can signal without waiting for a claim in progress.
-   */
-  private final Object wakeups = new Object();
-
-  private long generation;
+  /** What waiting threads wait on: claims answered, tasks ended, names heard done, stops. */
+  private final Changes changes = new Changes();
 
   Sweep(
       Scope client,
@@ -72,17 +77,12 @@ final class Sweep {
     this.revisitHeld = revisitHeld;
     this.retryBackoff = retryBackoff;
     this.source = source;
+    this.ahead = new ClaimAhead(concurrency);
+    this.tally = new SweepTally(calls.metrics());
   }
 
   WorkLoop.Progress progress() {
-    return new WorkLoop.Progress(
-        done.sum(),
-        held.size(),
-        failed.size(),
-        skipped.sum(),
-        inFlight.get(),
-        List.copyOf(failed),
-        List.copyOf(held));
+    return tally.progress(held, inFlight.get());
   }
 
   boolean isStopping() {
@@ -107,89 +107,80 @@ final class Sweep {
   }
 
   private void wake() {
-    synchronized (wakeups) {
-      generation++;
-      wakeups.notifyAll();
-    }
-  }
-
-  private long generation() {
-    synchronized (wakeups) {
-      return generation;
-    }
+    changes.signal();
   }
 
   /** Waits up to {@code nanos} (negative: without end) for a change after {@code seen}. */
   private void awaitChange(long seen, long nanos) {
-    long deadline = System.nanoTime() + nanos;
-    synchronized (wakeups) {
-      try {
-        while (generation == seen && !stopping) {
-          if (nanos < 0) {
-            wakeups.wait();
-          } else {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-              return;
-            }
-            TimeUnit.NANOSECONDS.timedWait(wakeups, left);
-          }
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        stopping = true;
-      }
+    try {
+      changes.awaitAfter(seen, nanos, () -> stopping);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      stopping = true;
     }
   }
 
   /**
-   * The next lease to work on (counted in flight until {@link #taskEnded}); null when nothing is
-   * left or the sweep is stopping. One claim serves every idle worker: it asks for as many leases
-   * as there are idle workers, from up to {@link AccordClient#MAX_CLAIM} names read ahead (names
-   * the cache knows done are skipped without a call); names it did not get to stay for the next.
-   * Once the source is exhausted, idle workers revisit names as they come due, and wait while none
-   * is due and tasks still run (a failing one may need a retry).
+   * The next lease to work on (counted in flight until {@link #taskEnded} or {@link
+   * #taskHandedOff}); null when nothing is left or the sweep is stopping. Leases come from claims
+   * made in the background, each for every idle thread and the reserve {@link ClaimAhead} keeps
+   * ready, from up to {@link AccordClient#MAX_CLAIM} names read ahead (names the cache knows done
+   * are skipped without a call); names a claim did not get to stay for the next. Once the source is
+   * exhausted, idle workers revisit names as they come due, and wait while none is due and tasks
+   * still run or finish (a failing one may need a retry).
    */
   Lease nextLease() {
     while (!stopping) {
       long seen;
-      long wait;
+      long wait = -1;
       synchronized (this) {
-        seen = generation();
+        seen = changes.seen();
         Lease waiting = claimed.poll();
         if (waiting != null) {
           inFlight.incrementAndGet();
+          if (claimed.size() < ahead.reserve()) {
+            claimAhead();
+          }
           return waiting;
         }
-        int idle = Math.max(1, concurrency - inFlight.get() - claimed.size());
         if (readSource()) {
-          claimCandidates(idle);
-          continue;
-        }
-        for (String name; (name = heardDone.poll()) != null; ) {
-          if (held.remove(name)) {
-            revisits.forget(name);
-            skip(1);
+          claimAhead();
+        } else if (!claiming) {
+          if (revisitDue()) {
+            continue;
+          }
+          wait = revisits.nanosUntilNext(System.nanoTime());
+          if (wait < 0 && inFlight.get() == 0 && finishing.get() == 0) {
+            return null;
           }
         }
-        long now = System.nanoTime();
-        if (!sourceExhausted) {
-          sourceExhausted = true;
-          revisits.sourceExhausted(now);
-        }
-        List<Revisits.Due> due = revisits.takeDue(now, idle);
-        if (!due.isEmpty()) {
-          due.forEach(this::revisit);
-          continue;
-        }
-        wait = revisits.nanosUntilNext(now);
-        if (wait < 0 && inFlight.get() == 0) {
-          return null;
-        }
       }
+      // Until a claim answers, a task ends, a revisit comes due, or the done feed hears a name.
       awaitChange(seen, wait);
     }
     return null;
+  }
+
+  /**
+   * Once the source is exhausted: drops held names heard done and revisits those due; true when it
+   * revisited any, and the caller should look again.
+   */
+  private boolean revisitDue() {
+    for (String name; (name = heardDone.poll()) != null; ) {
+      if (held.remove(name)) {
+        revisits.forget(name);
+        skip(1);
+      }
+    }
+    long now = System.nanoTime();
+    if (!sourceExhausted) {
+      sourceExhausted = true;
+      revisits.sourceExhausted(now);
+    }
+    int idle = Math.max(1, concurrency - inFlight.get() - claimed.size());
+    List<Revisits.Due> due = revisits.takeDue(now, idle);
+    due.forEach(this::revisit);
+    return !due.isEmpty();
   }
 
   /** Reads ahead from the source; true while candidates remain to claim. */
@@ -205,26 +196,52 @@ final class Sweep {
     return !candidates.isEmpty();
   }
 
-  /** A task handed out by {@link #nextLease} ended (whatever became of it). */
+  /** A task handed out by {@link #nextLease} ended and its outcome is settled. */
   void taskEnded() {
     inFlight.decrementAndGet();
     wake();
   }
 
+  /**
+   * A task ended and its lease is being marked done on another thread, which calls {@link
+   * #finishEnded} once it has settled the outcome: until then the sweep does not end.
+   */
+  void taskHandedOff() {
+    finishing.incrementAndGet();
+    inFlight.decrementAndGet();
+    wake();
+  }
+
+  void finishEnded() {
+    finishing.decrementAndGet();
+    wake();
+  }
+
+  /** How long a task ran, for the reserve of leases claimed ahead. */
+  synchronized void taskTook(long nanos) {
+    ahead.taskTook(nanos);
+  }
+
+  /** Waits up to {@code nanos} for the dones handed off to settle; false if some still run. */
+  boolean awaitFinishes(long nanos) {
+    try {
+      return changes.awaitUntil(() -> finishing.get() == 0, nanos);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+  }
+
   void succeeded() {
-    done.increment();
-    calls.metrics().workItems(ClientMetrics.WorkItem.DONE, 1);
+    tally.succeeded();
   }
 
   private void skip(int names) {
-    skipped.add(names);
-    calls.metrics().workItems(ClientMetrics.WorkItem.SKIPPED, names);
+    tally.skipped(names);
   }
 
   private void fail(String name) {
-    if (failed.add(name)) {
-      calls.metrics().workItems(ClientMetrics.WorkItem.FAILED, 1);
-    }
+    tally.failed(name);
   }
 
   void gaveUp(String name) {
@@ -248,39 +265,84 @@ final class Sweep {
     wake();
   }
 
-  /** Leases claimed for workers that stopped before taking them: give them back at once. */
-  synchronized void releaseUnused() {
-    Lease lease;
-    while ((lease = claimed.poll()) != null) {
-      lease.close();
+  /**
+   * Leases claimed for workers that stopped before taking them: give them back at once, those of a
+   * claim still under way as it answers (waiting for it up to the call deadline).
+   */
+  void releaseUnused() {
+    List<Lease> unused = new ArrayList<>();
+    synchronized (this) {
+      leasesReleased = true;
+      long deadline = System.nanoTime() + calls.callDeadline().toNanos();
+      try {
+        while (claiming && System.nanoTime() < deadline) {
+          TimeUnit.NANOSECONDS.timedWait(this, deadline - System.nanoTime());
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      unused.addAll(claimed);
+      claimed.clear();
     }
+    unused.forEach(Lease::close);
   }
 
-  private void claimCandidates(int idle) {
-    // The server looks at every name sent: send enough to find leases for the idle threads past
-    // names held or done, not the whole read-ahead each time.
-    int send = Math.min(candidates.size(), Math.max(CLAIM_MIN_NAMES, idle * CLAIM_NAMES_PER_LEASE));
+  /**
+   * Starts a claim in the background unless one is under way: for every idle thread and the
+   * reserve, from enough names to find those leases past names held or done (the server looks at
+   * every name sent), not the whole read-ahead each time.
+   */
+  private void claimAhead() {
+    if (claiming || candidates.isEmpty() || leasesReleased) {
+      return;
+    }
+    int leases = Math.min(AccordClient.MAX_CLAIM, ahead.toClaim(inFlight.get(), claimed.size()));
+    int send =
+        Math.min(candidates.size(), Math.max(CLAIM_MIN_NAMES, leases * CLAIM_NAMES_PER_LEASE));
     List<String> batch = new ArrayList<>(send);
     for (int i = 0; i < send; i++) {
       batch.add(candidates.poll());
     }
-    ClaimResult result;
+    claiming = true;
+    long started = System.nanoTime();
+    CompletableFuture<ClaimResult> answer;
     try {
-      result = client.claim(batch, idle);
-    } catch (AccordException e) {
-      batch.forEach(this::fail);
-      calls.listener().backgroundError("work loop: claim of " + batch.size() + " names", e);
-      return;
+      answer = client.claimAsync(batch, leases);
+    } catch (RuntimeException e) {
+      answer = CompletableFuture.failedFuture(e);
     }
-    skip(result.done().size());
-    for (String name : result.held()) {
-      heldByOther(name, null);
+    answer.whenComplete(
+        (result, error) -> claimAnswered(batch, result, error, System.nanoTime() - started));
+  }
+
+  private void claimAnswered(List<String> batch, ClaimResult result, Throwable error, long nanos) {
+    List<Lease> unwanted = List.of();
+    synchronized (this) {
+      claiming = false;
+      notifyAll(); // releaseUnused may wait for this answer
+      if (error != null) {
+        Throwable cause = error instanceof CompletionException ? error.getCause() : error;
+        batch.forEach(this::fail);
+        calls.listener().backgroundError("work loop: claim of " + batch.size() + " names", cause);
+      } else {
+        ahead.claimTook(nanos);
+        skip(result.done().size());
+        for (String name : result.held()) {
+          heldByOther(name, null);
+        }
+        List<String> untried = result.untried();
+        for (int i = untried.size() - 1; i >= 0; i--) {
+          candidates.addFirst(untried.get(i));
+        }
+        if (leasesReleased) {
+          unwanted = result.leases();
+        } else {
+          claimed.addAll(result.leases());
+        }
+      }
     }
-    List<String> untried = result.untried();
-    for (int i = untried.size() - 1; i >= 0; i--) {
-      candidates.addFirst(untried.get(i));
-    }
-    claimed.addAll(result.leases());
+    unwanted.forEach(Lease::close);
+    wake();
   }
 
   /** Asks again for a name that was held, lost, or failed, as it comes due. */

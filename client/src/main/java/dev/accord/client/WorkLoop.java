@@ -121,6 +121,12 @@ public final class WorkLoop implements AutoCloseable {
     }
   }
 
+  /**
+   * Dones of ended tasks that may be under way at once, at least: a single thread with short tasks
+   * should not wait for each round trip.
+   */
+  private static final int MIN_DONES_UNDER_WAY = 4;
+
   private final Scope scope;
   private final Calls calls;
   private final int concurrency;
@@ -237,7 +243,14 @@ public final class WorkLoop implements AutoCloseable {
     if (closed) {
       current.stop();
     }
-    TaskRun taskRun = new TaskRun(task, maxAttempts, interruptOnLeaseLost, current, calls);
+    TaskRun taskRun =
+        new TaskRun(
+            task,
+            maxAttempts,
+            interruptOnLeaseLost,
+            current,
+            calls,
+            Math.max(MIN_DONES_UNDER_WAY, concurrency));
     Consumer<String> heardDone = current::heardDone;
     DoneNews news = scope.doneNews();
     if (news != null) {
@@ -280,6 +293,8 @@ public final class WorkLoop implements AutoCloseable {
         news.unsubscribe(heardDone);
       }
       workers.shutdown();
+      // Dones of tasks that ended before a stop still count: wait for them as for the workers.
+      current.awaitFinishes(calls.callDeadline().toNanos() * 2);
       current.releaseUnused();
       if (reporter != null) {
         reporter.shutdownNow();
@@ -309,11 +324,7 @@ public final class WorkLoop implements AutoCloseable {
   private static Void work(Sweep sweep, TaskRun taskRun) {
     Lease lease;
     while ((lease = sweep.nextLease()) != null) {
-      try (Lease held = lease) {
-        taskRun.run(held);
-      } finally {
-        sweep.taskEnded();
-      }
+      taskRun.run(lease);
       if (Thread.currentThread().isInterrupted()) {
         sweep.stop();
       }

@@ -23,16 +23,8 @@ import dev.accord.server.backend.postgres.PostgresBackend;
 import dev.accord.server.backend.postgres.PostgresSettings;
 import dev.accord.server.grpc.AccordV1Service;
 import dev.accord.server.testing.TestPostgres;
-import io.grpc.CallOptions;
-import io.grpc.Channel;
-import io.grpc.ClientCall;
-import io.grpc.ClientInterceptor;
-import io.grpc.ClientInterceptors;
-import io.grpc.ForwardingClientCall;
 import io.grpc.ManagedChannel;
 import io.grpc.ManagedChannelBuilder;
-import io.grpc.Metadata;
-import io.grpc.MethodDescriptor;
 import io.grpc.Server;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
@@ -395,7 +387,7 @@ class AccordClientTest {
             builder("alice")
                 .ttl(Duration.ofSeconds(2))
                 .doneCache(false)
-                .channel(new InterceptedChannel(channel, new DropRenewals(partitioned)))
+                .channel(new InterceptedChannel(channel, new FailingCalls("Renew", partitioned)))
                 .listener(
                     new AccordClient.Listener() {
                       @Override
@@ -557,84 +549,6 @@ class AccordClientTest {
       result.lease().done();
     } finally {
       restarted.shutdown();
-    }
-  }
-
-  /**
-   * Fails every Renew with UNAVAILABLE while the flag is set: a worker cut off from the servers.
-   */
-  private record DropRenewals(AtomicBoolean partitioned) implements ClientInterceptor {
-    @Override
-    public <Q, R> ClientCall<Q, R> interceptCall(
-        MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
-      if (!partitioned.get() || !method.getBareMethodName().equals("Renew")) {
-        return next.newCall(method, options);
-      }
-      return new ForwardingClientCall.SimpleForwardingClientCall<>(next.newCall(method, options)) {
-        @Override
-        public void start(Listener<R> listener, Metadata headers) {
-          listener.onClose(
-              Status.UNAVAILABLE.withDescription("partitioned by the test"), new Metadata());
-        }
-
-        @Override
-        public void sendMessage(Q message) {}
-
-        @Override
-        public void halfClose() {}
-
-        @Override
-        public void request(int n) {}
-      };
-    }
-  }
-
-  /** A managed channel whose calls pass through an interceptor. */
-  private static final class InterceptedChannel extends ManagedChannel {
-    private final ManagedChannel delegate;
-    private final Channel intercepted;
-
-    InterceptedChannel(ManagedChannel delegate, ClientInterceptor interceptor) {
-      this.delegate = delegate;
-      this.intercepted = ClientInterceptors.intercept(delegate, interceptor);
-    }
-
-    @Override
-    public <Q, R> ClientCall<Q, R> newCall(MethodDescriptor<Q, R> method, CallOptions options) {
-      return intercepted.newCall(method, options);
-    }
-
-    @Override
-    public String authority() {
-      return delegate.authority();
-    }
-
-    @Override
-    public ManagedChannel shutdown() {
-      delegate.shutdown();
-      return this;
-    }
-
-    @Override
-    public boolean isShutdown() {
-      return delegate.isShutdown();
-    }
-
-    @Override
-    public boolean isTerminated() {
-      return delegate.isTerminated();
-    }
-
-    @Override
-    public ManagedChannel shutdownNow() {
-      delegate.shutdownNow();
-      return this;
-    }
-
-    @Override
-    public boolean awaitTermination(long timeout, java.util.concurrent.TimeUnit unit)
-        throws InterruptedException {
-      return delegate.awaitTermination(timeout, unit);
     }
   }
 

@@ -10,6 +10,7 @@ import dev.accord.api.v1.RenewRequest;
 import dev.accord.api.v1.V1Grpc;
 import dev.accord.client.AccordClient;
 import dev.accord.client.AcquireResult;
+import dev.accord.client.ClaimResult;
 import dev.accord.client.Lease;
 import dev.accord.client.WorkLoop;
 import dev.accord.server.AccordServer;
@@ -186,6 +187,34 @@ class WorkLoopSweepTest {
     assertThat(progress.heldNames()).containsExactly("file-2");
     assertThat(held.isValid()).isTrue();
     held.done();
+  }
+
+  @Test
+  void aLoopClosedWhileItHoldsLeasesClaimedAheadGivesThemBackAtOnce() throws Exception {
+    List<String> names = IntStream.range(0, 300).mapToObj(i -> "file-" + i).toList();
+    AtomicInteger processed = new AtomicInteger();
+    WorkLoop[] loop = new WorkLoop[1];
+    // Tasks that take no time make the loop claim leases ahead of its one thread.
+    loop[0] =
+        client("alice")
+            .workLoop(
+                1,
+                lease -> {
+                  if (processed.incrementAndGet() == 100) {
+                    loop[0].close();
+                  }
+                })
+            .revisitHeld(false);
+
+    WorkLoop.Progress progress = loop[0].run(names);
+
+    assertThat(progress.done()).isEqualTo(100);
+    // The leases it claimed and never ran are free: nothing waits for their 30 s TTL.
+    ClaimResult rest = client("bob").claim(names, 1_000);
+    assertThat(rest.held()).isEmpty();
+    assertThat(rest.done()).hasSize(100);
+    assertThat(rest.leases()).hasSize(200);
+    rest.leases().forEach(Lease::done);
   }
 
   @Test
