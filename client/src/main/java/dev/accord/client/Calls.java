@@ -6,10 +6,7 @@ import dev.accord.api.v1.RenewRequest;
 import dev.accord.api.v1.RenewResponse;
 import dev.accord.api.v1.V1Grpc;
 import io.grpc.CallCredentials;
-import io.grpc.ChannelCredentials;
 import io.grpc.Deadline;
-import io.grpc.Grpc;
-import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -129,23 +126,6 @@ final class Calls implements AutoCloseable {
               thread.setDaemon(true);
               return thread;
             });
-  }
-
-  /** A plaintext {@link #connect(String, ChannelCredentials)}. */
-  static ManagedChannel connect(String target) {
-    return connect(target, InsecureChannelCredentials.create());
-  }
-
-  /**
-   * A channel to {@code target} speaking {@code credentials} (TLS or plaintext): round-robin over
-   * every address the target resolves to, with keepalives so a connection that died silently is
-   * noticed.
-   */
-  static ManagedChannel connect(String target, ChannelCredentials credentials) {
-    return Grpc.newChannelBuilder(target, credentials)
-        .defaultLoadBalancingPolicy("round_robin")
-        .keepAliveTime(30, TimeUnit.SECONDS)
-        .build();
   }
 
   /** How long one call may take, retries included. */

@@ -4,9 +4,12 @@ import io.grpc.CallCredentials;
 import io.grpc.ChannelCredentials;
 import io.grpc.ClientInterceptor;
 import io.grpc.CompositeChannelCredentials;
+import io.grpc.Grpc;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What an {@link AccordClient.Builder} has gathered, each value already checked by its setter, and
@@ -34,16 +37,14 @@ final class ClientSettings {
   /** The client's connection: the given channel, or one to the target; traced when asked. */
   ManagedChannel connection() {
     ManagedChannel connection =
-        channel != null
-            ? channel
-            : Calls.connect(requireTarget(), ClientTls.transport(tls, httpsTarget));
+        channel != null ? channel : connect(requireTarget(), ClientTls.transport(tls, httpsTarget));
     return tracing == null ? connection : new InterceptedChannel(connection, tracing);
   }
 
   /** A channel to the target that also sends the bearer token with every call. */
   ManagedChannel channelWithCredentials() {
     ChannelCredentials transport = ClientTls.transport(tls, httpsTarget);
-    return Calls.connect(
+    return connect(
         requireTarget(),
         credentials == null
             ? transport
@@ -56,5 +57,22 @@ final class ClientSettings {
           "set a target (or " + AccordClient.ENV_TARGET + " with builderFromEnvironment)");
     }
     return target;
+  }
+
+  /** A plaintext {@link #connect(String, ChannelCredentials)}. */
+  static ManagedChannel connect(String target) {
+    return connect(target, InsecureChannelCredentials.create());
+  }
+
+  /**
+   * A channel to {@code target} speaking {@code credentials} (TLS or plaintext): round-robin over
+   * every address the target resolves to, with keepalives so a connection that died silently is
+   * noticed.
+   */
+  static ManagedChannel connect(String target, ChannelCredentials credentials) {
+    return Grpc.newChannelBuilder(target, credentials)
+        .defaultLoadBalancingPolicy("round_robin")
+        .keepAliveTime(30, TimeUnit.SECONDS)
+        .build();
   }
 }

@@ -92,7 +92,7 @@ class BearerTokenTest {
             .start();
     calls =
         new Calls(
-            Calls.connect("127.0.0.1:" + server.getPort()),
+            ClientSettings.connect("127.0.0.1:" + server.getPort()),
             null,
             Duration.ofSeconds(10),
             new AccordClient.Listener() {},

@@ -162,7 +162,7 @@ class CallsTest {
             .start();
     calls =
         new Calls(
-            Calls.connect("127.0.0.1:" + server.getPort()),
+            ClientSettings.connect("127.0.0.1:" + server.getPort()),
             null,
             callDeadline,
             new AccordClient.Listener() {});
