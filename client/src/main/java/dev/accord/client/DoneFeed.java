@@ -1,5 +1,6 @@
 package dev.accord.client;
 
+import com.google.common.util.concurrent.MoreExecutors;
 import com.google.protobuf.ByteString;
 import dev.accord.api.ErrorReasons;
 import dev.accord.api.v1.Handle;
@@ -90,8 +91,11 @@ final class DoneFeed implements AutoCloseable {
       return;
     }
     boolean fresh = from.isEmpty();
+    // Its messages are taken on the network thread: a done reaches every client's stream, and
+    // handing each message to an executor thread cost more than adding its names to the cache.
     calls
         .async()
+        .withExecutor(MoreExecutors.directExecutor())
         .watch(
             WatchRequest.newBuilder()
                 .setNamespace(namespace)
