@@ -180,6 +180,53 @@ public abstract class BackendContract {
   }
 
   @Test
+  void everyLoserOfARaceForAnExpiredLeaseIsToldTheWinnersGrant() throws Exception {
+    int racers = 32;
+    ExecutorService threads = Executors.newFixedThreadPool(racers);
+    try {
+      // Rounds, so the racers' reads really overlap the winner's write at least once.
+      for (int round = 0; round < 10; round++) {
+        String name = "file-" + round;
+        Resource first = granted("alice", name);
+        // A release (TTL 0) leaves the lease expired at once: free for whoever comes first.
+        backend.renew(new RenewCommand("alice", first.handleId(), 0, Map.of()));
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<AcquireAnswer>> answers = new ArrayList<>();
+        for (int i = 0; i < racers; i++) {
+          String owner = "racer-" + i;
+          answers.add(
+              threads.submit(
+                  () -> {
+                    start.await();
+                    return acquire(owner, name);
+                  }));
+        }
+        start.countDown();
+        List<AcquireAnswer> held = new ArrayList<>();
+        Resource winner = null;
+        for (Future<AcquireAnswer> answer : answers) {
+          AcquireAnswer got = answer.get();
+          if (got.outcome() == Outcome.GRANTED) {
+            assertThat(winner).as("a second grant in round %d", round).isNull();
+            winner = got.resource();
+          } else {
+            assertThat(got.outcome()).isEqualTo(Outcome.HELD);
+            held.add(got);
+          }
+        }
+        assertThat(winner).isNotNull();
+        for (AcquireAnswer loser : held) {
+          assertThat(loser.resource().owner()).isEqualTo(winner.owner());
+          assertThat(loser.resource().numAcquired()).isEqualTo(winner.numAcquired());
+          assertThat(loser.resource().expiresAtMillis()).isEqualTo(winner.expiresAtMillis());
+        }
+      }
+    } finally {
+      threads.shutdownNow();
+    }
+  }
+
+  @Test
   void fencingTokensStrictlyIncreaseOverManyGrants() {
     long previous = 0;
     for (int i = 0; i < 5; i++) {

@@ -36,7 +36,10 @@ public final class Statements {
    * take over its expired lease (the upsert re-checks against the latest committed row). A resource
    * found held or done costs a read only: no row lock, no WAL, no commit flush. Reads see the
    * statement's snapshot, so a row inserted concurrently and committed after it is invisible to
-   * them and the statement can return nothing; the next attempt sees it.
+   * them and the statement can return nothing; the next attempt sees it. Likewise a free-looking
+   * lease another caller took meanwhile (the upsert re-checked and lost) returns nothing rather
+   * than the old, expired grant as HELD: the next attempt reads the winner's grant, whose expiry a
+   * loser schedules its retry by.
    *
    * <p>Parameters: namespace, name, namespace, name, owner, grant nonce (int), ttl seconds (int),
    * metadata keys (text[]), metadata values (text[]), holder (empty with authentication off).
@@ -63,7 +66,7 @@ public final class Statements {
         SELECT 'G' AS outcome, g.* FROM granted g
         UNION ALL
         SELECT CASE WHEN c.done_at IS NULL THEN 'H' ELSE 'D' END, c.* FROM current c
-         WHERE NOT EXISTS (SELECT 1 FROM granted)
+         WHERE NOT EXISTS (SELECT 1 FROM granted) AND (c.done_at IS NOT NULL OR c.expires_at > now())
       )
       SELECT o.outcome, %s
         FROM o %s"""
@@ -115,7 +118,7 @@ public final class Statements {
    * {@link #ACQUIRE_SQL} for many resources at once (one per name: the batch holds no name twice),
    * answering each by its index. Inserts go in name order, so two batches lock shared rows in the
    * same order and cannot deadlock each other. A request without an answer raced with a concurrent
-   * insert, as in ACQUIRE_SQL: try it again.
+   * insert or takeover, as in ACQUIRE_SQL: try it again.
    */
   static final String ACQUIRE_BATCH_SQL =
       """
@@ -153,6 +156,7 @@ public final class Statements {
                c.num_acquired, c.grant_nonce, c.expires_at, c.done_at, c.metadata, c.holder
           FROM current c
          WHERE NOT EXISTS (SELECT 1 FROM granted g WHERE g.namespace = c.namespace AND g.name = c.name)
+           AND (c.done_at IS NOT NULL OR c.expires_at > now())
       )
       SELECT o.i, o.outcome, %s
         FROM o %s"""
