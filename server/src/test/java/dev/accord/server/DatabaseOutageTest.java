@@ -22,13 +22,16 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A server whose PostgreSQL goes away keeps running: health turns NOT_SERVING, calls answer
- * UNAVAILABLE, and both recover by themselves when the database is back, with nothing lost.
+ * UNAVAILABLE at once, and both recover by themselves when the database is back, with nothing lost.
  */
 class DatabaseOutageTest {
   @TempDir Path dataDir;
@@ -90,6 +93,19 @@ class DatabaseOutageTest {
                   .startsWith("database unavailable")
                   .doesNotContain("\tat ");
             });
+
+    // Once the server knows, calls fail fast: UNAVAILABLE (which clients retry) well within a 1 s
+    // deadline, not DEADLINE_EXCEEDED after the pool's 3 s connection timeout.
+    List<io.grpc.Status.Code> outcomes = new ArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      try {
+        stub.withDeadlineAfter(1, TimeUnit.SECONDS).acquire(acquire("carol", "fast-" + i));
+        outcomes.add(io.grpc.Status.Code.OK);
+      } catch (StatusRuntimeException e) {
+        outcomes.add(e.getStatus().getCode());
+      }
+    }
+    assertThat(outcomes).containsOnly(io.grpc.Status.Code.UNAVAILABLE);
 
     postgres = EmbeddedPostgres.start(dataDir, pgPort);
 

@@ -51,6 +51,10 @@ public final class PostgresBackend implements Backend {
   private static final Logger log = LoggerFactory.getLogger(PostgresBackend.class);
 
   private final HikariDataSource pool;
+
+  /** The pool as the statements use it: refusing at once while the database is unreachable. */
+  private final FailFastPool statements;
+
   private final SchemaMigrator schema;
   private final ExecutorService batchThreads;
   private final BatchedAcquires acquires;
@@ -73,6 +77,7 @@ public final class PostgresBackend implements Backend {
       PostgresMeters meters) {
     this.meters = meters;
     this.pool = pool;
+    this.statements = new FailFastPool(pool);
     this.schema = new SchemaMigrator(settings);
     int runners = BatchedWrites.runnersPerKind(settings.poolSize());
     AtomicInteger threadCount = new AtomicInteger();
@@ -84,14 +89,14 @@ public final class PostgresBackend implements Backend {
               thread.setDaemon(true);
               return thread;
             });
-    this.grants = new GrantUpdates(pool, schema, meters);
+    this.grants = new GrantUpdates(statements, schema, meters);
     this.acquires =
-        new BatchedAcquires(pool, schema, batchFrom, runners, batchThreads, meters.acquire);
+        new BatchedAcquires(statements, schema, batchFrom, runners, batchThreads, meters.acquire);
     this.dones =
-        new BatchedDones(pool, schema, grants, batchFrom, runners, batchThreads, meters.done);
-    this.lists = new ListPages(pool, schema);
-    this.doneStream = new DoneStream(pool, schema);
-    this.admin = new PostgresAdmin(pool, schema);
+        new BatchedDones(statements, schema, grants, batchFrom, runners, batchThreads, meters.done);
+    this.lists = new ListPages(statements, schema);
+    this.doneStream = new DoneStream(statements, schema);
+    this.admin = new PostgresAdmin(statements, schema);
     this.notifier = new DoneNotifier(settings);
     this.description = description;
     this.onClose = onClose;
@@ -157,7 +162,7 @@ public final class PostgresBackend implements Backend {
 
   /** The pool, for tools that need plain SQL against the same database (tests, benchmarks). */
   public DataSource dataSource() {
-    return pool;
+    return statements;
   }
 
   /** The key of this database's handle IDs, for tests that build IDs a client could hold. */
@@ -303,7 +308,7 @@ public final class PostgresBackend implements Backend {
   @Override
   public double doneStreamLagSeconds() {
     schema.ensureMigrated();
-    try (Connection connection = pool.getConnection();
+    try (Connection connection = statements.getConnection();
         PreparedStatement statement = connection.prepareStatement(Statements.DONE_STREAM_LAG_SQL);
         ResultSet rows = statement.executeQuery()) {
       rows.next();
@@ -313,16 +318,22 @@ public final class PostgresBackend implements Backend {
     }
   }
 
+  /**
+   * Asks the pool itself (not the fail-fast view of it), so it is also what tells the statements
+   * the database is back.
+   */
   @Override
   public void checkHealth() {
-    schema.ensureMigrated();
     try (Connection connection = pool.getConnection();
         PreparedStatement statement = connection.prepareStatement("SELECT 1");
         ResultSet rows = statement.executeQuery()) {
       rows.next();
+      statements.reached();
     } catch (SQLException e) {
+      statements.failedToConnect(e);
       throw new BackendUnavailableException("database unreachable: " + e.getMessage(), e);
     }
+    schema.ensureMigrated();
   }
 
   @Override
