@@ -35,5 +35,18 @@ public final class InputLimits {
   /** Bytes of a {@code handle_id}. */
   public static final int HANDLE_ID_BYTES = 16;
 
+  /**
+   * The largest valid request, encoded: a Claim of {@link #MAX_CLAIM_NAMES} names of {@link
+   * #MAX_NAME_CHARS} characters of 4 UTF-8 bytes each, with the most metadata and the longest
+   * namespace and owner (each string with its field tag and length), plus 4 KiB for the other
+   * fields. Servers refuse larger messages before reading them.
+   */
+  public static final int MAX_REQUEST_BYTES =
+      MAX_CLAIM_NAMES * (MAX_NAME_CHARS * 4 + 3)
+          + MAX_METADATA_BYTES
+          + MAX_METADATA_ENTRIES * 8
+          + (MAX_NAMESPACE_CHARS + MAX_OWNER_CHARS) * 4
+          + 4 * 1024;
+
   private InputLimits() {}
 }

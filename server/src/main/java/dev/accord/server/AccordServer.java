@@ -1,5 +1,6 @@
 package dev.accord.server;
 
+import dev.accord.api.InputLimits;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.grpc.AccordServices;
 import dev.accord.server.grpc.BackendHealthMonitor;
@@ -66,6 +67,9 @@ public final class AccordServer implements AutoCloseable {
     this.shutdownGrace = shutdownGrace;
   }
 
+  /** Concurrent calls (streams included) one connection may have open. */
+  static final int MAX_CALLS_PER_CONNECTION = 1_000;
+
   /** Plaintext {@link #tcp(InetSocketAddress, ServerCredentials)}. */
   public static ServerBuilder<?> tcp(InetSocketAddress listen) {
     return tcp(listen, InsecureServerCredentials.create());
@@ -84,7 +88,15 @@ public final class AccordServer implements AutoCloseable {
         // Reconnecting now and then lets clients balancing over a headless Service find new
         // replicas.
         .maxConnectionAge(10, TimeUnit.MINUTES)
-        .maxConnectionAgeGrace(30, TimeUnit.SECONDS);
+        .maxConnectionAgeGrace(30, TimeUnit.SECONDS)
+        // What one connection can pin: no message larger than the largest valid request (1 MB, not
+        // gRPC's 4 MiB), no more concurrent calls than a worker fleet behind one connection needs,
+        // and no connection kept once it has been idle or its peer stopped answering pings.
+        .maxInboundMessageSize(InputLimits.MAX_REQUEST_BYTES)
+        .maxConcurrentCallsPerConnection(MAX_CALLS_PER_CONNECTION)
+        .maxConnectionIdle(5, TimeUnit.MINUTES)
+        .keepAliveTime(1, TimeUnit.MINUTES)
+        .keepAliveTimeout(20, TimeUnit.SECONDS);
   }
 
   /**
