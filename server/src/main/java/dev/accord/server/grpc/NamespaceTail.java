@@ -40,8 +40,7 @@ final class NamespaceTail {
   private final Object looking = new Object();
 
   private volatile DoneCursor cursor;
-  private DonePage previousPage;
-  private DoneCursor previousFrom;
+  private TailPage previous;
   private AutoCloseable subscription;
   private ScheduledFuture<?> timer;
 
@@ -110,11 +109,11 @@ final class NamespaceTail {
           DoneCursor from = cursor;
           DonePage page = backend.donesAfter(namespace, from, from, WatchStream.PAGE_SIZE);
           cursor = page.next();
+          TailPage read = TailPage.of(page, from);
           for (WatchStream stream : streams) {
-            feed(stream, page, from);
+            feed(stream, read);
           }
-          previousPage = page;
-          previousFrom = from;
+          previous = read;
           if (!page.morePending()) {
             return;
           }
@@ -133,12 +132,12 @@ final class NamespaceTail {
     }
   }
 
-  private void feed(WatchStream stream, DonePage page, DoneCursor from) {
-    WatchStream.Delivery delivery = stream.deliver(page, from);
-    if (delivery == WatchStream.Delivery.BEHIND && previousPage != null) {
-      delivery = stream.deliver(previousPage, previousFrom);
+  private void feed(WatchStream stream, TailPage read) {
+    WatchStream.Delivery delivery = stream.deliver(read);
+    if (delivery == WatchStream.Delivery.BEHIND && previous != null) {
+      delivery = stream.deliver(previous);
       if (delivery == WatchStream.Delivery.KEPT) {
-        delivery = stream.deliver(page, from);
+        delivery = stream.deliver(read);
       }
     }
     if (delivery != WatchStream.Delivery.KEPT) {

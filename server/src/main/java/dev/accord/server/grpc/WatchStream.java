@@ -181,16 +181,17 @@ final class WatchStream {
   }
 
   /**
-   * Sends the part of the tail's {@code page}, read from {@code from}, that this stream lacks; a
-   * bookmark instead when nothing is owed and one is due.
+   * Sends the part of the tail's page that this stream lacks; a bookmark instead when nothing is
+   * owed and one is due.
    */
-  synchronized Delivery deliver(DonePage page, DoneCursor from) {
+  synchronized Delivery deliver(TailPage read) {
     if (finished || !joined) {
       return Delivery.LEAVING;
     }
-    if (!cursor.isAtOrAfter(from)) {
+    if (!cursor.isAtOrAfter(read.from())) {
       return Delivery.BEHIND;
     }
+    DonePage page = read.page();
     if (!cursor.isAtOrAfter(page.next())) {
       DonePage part = page.after(cursor);
       if (!part.isEmpty() && !call.isReady()) {
@@ -198,7 +199,11 @@ final class WatchStream {
       }
       cursor = page.next();
       if (!part.isEmpty()) {
-        sendPage(part, false);
+        if (part == page) {
+          sent(read.whole(), page);
+        } else {
+          sendPage(part, false);
+        }
         return Delivery.KEPT;
       }
     }
@@ -222,13 +227,24 @@ final class WatchStream {
     }
   }
 
+  static WatchResponse.Builder responseOf(DonePage page, boolean caughtUp) {
+    return WatchResponse.newBuilder()
+        .addAllNames(page.names())
+        .addAllRemoved(page.removed())
+        .setRemovedAll(page.removedAll())
+        .setCaughtUp(caughtUp);
+  }
+
   private void sendPage(DonePage page, boolean caughtUp) {
-    send(
-        WatchResponse.newBuilder()
-            .addAllNames(page.names())
-            .addAllRemoved(page.removed())
-            .setRemovedAll(page.removedAll())
-            .setCaughtUp(caughtUp));
+    send(responseOf(page, caughtUp));
+    namesSent.increment(page.names().size());
+  }
+
+  /** Sends {@code response}, whose cursor is this stream's, carrying {@code page}. */
+  private void sent(WatchResponse response, DonePage page) {
+    call.onNext(response);
+    lastSentAt = System.nanoTime();
+    sentAny = true;
     namesSent.increment(page.names().size());
   }
 

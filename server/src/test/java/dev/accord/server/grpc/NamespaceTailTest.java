@@ -124,6 +124,33 @@ class NamespaceTailTest {
     assertThat(fast).allSatisfy(w -> assertThat(w.changes).containsExactly("+a", "+b", "+c", "+d"));
   }
 
+  @Test
+  void streamsThatJoinWhileDonesGoOnEachGetEveryLaterDoneOnceAndInOrder() {
+    int dones = 60;
+    List<Watcher> joining = new ArrayList<>();
+    for (int d = 0; d < dones; d++) {
+      if (d % 3 == 0) {
+        Watcher watcher = new Watcher(false);
+        V1Grpc.newStub(channel).watch(WatchRequest.newBuilder().setNamespace(ns).build(), watcher);
+        joining.add(watcher);
+        watchers.add(watcher);
+      }
+      done(String.format("n%03d", d));
+    }
+    String last = String.format("+n%03d", dones - 1);
+    await().atMost(WAIT).until(() -> joining.stream().allMatch(w -> w.changes.contains(last)));
+
+    for (Watcher watcher : joining) {
+      List<String> changes = List.copyOf(watcher.changes);
+      int first = Integer.parseInt(changes.get(0).substring(2));
+      List<String> expected = new ArrayList<>();
+      for (int d = first; d < dones; d++) {
+        expected.add(String.format("+n%03d", d));
+      }
+      assertThat(changes).containsExactlyElementsOf(expected);
+    }
+  }
+
   private List<Watcher> watchStarted(int count, boolean takesOnlyOne) {
     List<Watcher> started = new ArrayList<>();
     for (int i = 0; i < count; i++) {
