@@ -1,7 +1,6 @@
 package dev.accord.bench;
 
 import dev.accord.api.v1.AcquireRequest;
-import dev.accord.api.v1.AcquireResponse;
 import dev.accord.api.v1.DoneRequest;
 import dev.accord.api.v1.Status;
 import dev.accord.api.v1.V1Grpc;
@@ -37,11 +36,12 @@ import org.HdrHistogram.Histogram;
  *
  * <p>Starts embedded PostgreSQL in a temporary directory and an {@link AccordServer} on a loopback
  * port, opens the Watch streams (from the present) spread over a few connections, then marks
- * resources done one after another at a fixed rate (Acquire then Done, each answered before the
- * next). A done's delay at a stream is the time from the Done's answer reaching the doer to the
- * name reaching that stream; the first {@code warmup} seconds are not counted. Reads are the
- * server's {@code accord.statement.duration{statement=dones_after}} count over the counted dones,
- * timer-driven looks included. Server, database, streams and doer share this machine's cores.
+ * resources done at a fixed rate (each an Acquire, then a Done once it is answered; one does not
+ * wait for the one before). A done's delay at a stream is the time from the Done's answer reaching
+ * the doer to the name reaching that stream; the first {@code warmup} seconds are not counted.
+ * Reads are the server's {@code accord.statement.duration{statement=dones_after}} count over the
+ * counted dones, timer-driven looks included. Server, database, streams and doer share this
+ * machine's cores.
  *
  * <pre>
  * java -cp benchmarks/target/accord-benchmarks.jar dev.accord.bench.WatchFanOut \
@@ -58,7 +58,7 @@ public final class WatchFanOut {
   /** Arrival time of done {@code d} at stream {@code s}, at {@code d * streams + s}. */
   private final AtomicLongArray arrivals;
 
-  private final long[] answered;
+  private final AtomicLongArray answered;
   private final AtomicLong received = new AtomicLong();
   private final AtomicLong duplicates = new AtomicLong();
   private final AtomicLong outOfOrder = new AtomicLong();
@@ -71,7 +71,7 @@ public final class WatchFanOut {
     for (int i = 0; i < streams * dones; i++) {
       arrivals.set(i, NOT_YET);
     }
-    this.answered = new long[dones];
+    this.answered = new AtomicLongArray(dones);
   }
 
   public static void main(String[] args) throws Exception {
@@ -131,7 +131,8 @@ public final class WatchFanOut {
       }
       Timer reads =
           registry.get("accord.statement.duration").tag("statement", "dones_after").timer();
-      V1Grpc.V1BlockingStub doer = V1Grpc.newBlockingStub(channels.get(0));
+      V1Grpc.V1Stub doer = V1Grpc.newStub(channels.get(0));
+      CountDownLatch allAnswered = new CountDownLatch(dones);
       long period = TimeUnit.SECONDS.toNanos(1) / rate;
       long start = System.nanoTime();
       long readsBefore = 0;
@@ -145,7 +146,10 @@ public final class WatchFanOut {
         while (System.nanoTime() < due) {
           LockSupport.parkNanos(due - System.nanoTime());
         }
-        markDone(doer, d);
+        markDone(doer, d, allAnswered);
+      }
+      if (!allAnswered.await(120, TimeUnit.SECONDS)) {
+        throw new IllegalStateException("dones were not all answered");
       }
       long readsDuring = reads.count() - readsBefore;
       double countedSeconds = (System.nanoTime() - countedFrom) / 1e9;
@@ -164,21 +168,52 @@ public final class WatchFanOut {
     }
   }
 
-  private void markDone(V1Grpc.V1BlockingStub doer, int d) {
-    AcquireResponse grant =
-        doer.acquire(
-            AcquireRequest.newBuilder()
-                .setOwner("doer")
-                .setNamespace(NAMESPACE)
-                .setName("d-" + d)
-                .setTtl(60)
-                .build());
-    if (grant.getStatus() != Status.OK) {
-      throw new IllegalStateException("d-" + d + " not granted: " + grant.getStatus());
-    }
-    doer.done(
-        DoneRequest.newBuilder().setOwner("doer").setHandleId(grant.getHandle().getId()).build());
-    answered[d] = System.nanoTime();
+  /**
+   * Acquires and then marks {@code d-<d>} done without waiting, so dones start at the set rate
+   * however long each takes; records when the Done's answer arrives.
+   */
+  private void markDone(V1Grpc.V1Stub doer, int d, CountDownLatch allAnswered) {
+    doer.acquire(
+        AcquireRequest.newBuilder()
+            .setOwner("doer")
+            .setNamespace(NAMESPACE)
+            .setName("d-" + d)
+            .setTtl(60)
+            .build(),
+        answer(
+            grant -> {
+              if (grant.getStatus() != Status.OK) {
+                System.err.println("d-" + d + " not granted: " + grant.getStatus());
+                return;
+              }
+              doer.done(
+                  DoneRequest.newBuilder()
+                      .setOwner("doer")
+                      .setHandleId(grant.getHandle().getId())
+                      .build(),
+                  answer(
+                      done -> {
+                        answered.set(d, System.nanoTime());
+                        allAnswered.countDown();
+                      }));
+            }));
+  }
+
+  private static <T> StreamObserver<T> answer(java.util.function.Consumer<T> then) {
+    return new StreamObserver<>() {
+      @Override
+      public void onNext(T value) {
+        then.accept(value);
+      }
+
+      @Override
+      public void onError(Throwable error) {
+        System.err.println("doer call failed: " + error);
+      }
+
+      @Override
+      public void onCompleted() {}
+    };
   }
 
   private StreamObserver<WatchResponse> watcher(int stream, CountDownLatch started) {
@@ -234,7 +269,7 @@ public final class WatchFanOut {
           continue;
         }
         // A stream may see the name before the doer sees the Done's answer: no delay then.
-        long micros = Math.max(0, (at - answered[d]) / 1_000);
+        long micros = Math.max(0, (at - answered.get(d)) / 1_000);
         each.recordValue(micros);
         slowest = Math.max(slowest, micros);
       }
