@@ -14,25 +14,56 @@ import java.util.List;
  *     should ask again shortly
  * @param removed names that stopped being done (reset or deleted), oldest first
  * @param removedAll whether every name of the namespace done before this page was removed
+ * @param positions where each change sits in the store, in the page's order: the removal of all
+ *     first (when {@code removedAll}), then each of {@code removed}, then each of {@code names}
  */
 public record DonePage(
     List<String> names,
     DoneCursor next,
     boolean morePending,
     List<String> removed,
-    boolean removedAll) {
+    boolean removedAll,
+    List<DoneCursor> positions) {
   public DonePage {
     names = List.copyOf(names);
     removed = List.copyOf(removed);
-  }
-
-  /** A page of done marks only. */
-  public DonePage(List<String> names, DoneCursor next, boolean morePending) {
-    this(names, next, morePending, List.of(), false);
+    positions = List.copyOf(positions);
+    int changes = names.size() + removed.size() + (removedAll ? 1 : 0);
+    if (positions.size() != changes) {
+      throw new IllegalArgumentException(
+          "positions: " + positions.size() + " for " + changes + " changes");
+    }
   }
 
   /** Whether this page carries nothing for a cache (a bookmark at most). */
   public boolean isEmpty() {
     return names.isEmpty() && removed.isEmpty() && !removedAll;
+  }
+
+  /**
+   * What a reader whose cursor is {@code reader} still lacks of this page: the changes after it,
+   * with the same {@link #next}. The reader has every change at or before its cursor, so it must
+   * not get those again.
+   */
+  public DonePage after(DoneCursor reader) {
+    int skip = 0;
+    while (skip < positions.size() && reader.isAtOrAfter(positions.get(skip))) {
+      skip++;
+    }
+    if (skip == 0) {
+      return this;
+    }
+    // Positions rise through the page, so the changes kept are a tail of removed_all, removed,
+    // names in that order.
+    int skipOfRemovedAll = removedAll ? 1 : 0;
+    int skipOfRemoved = Math.min(removed.size(), skip - skipOfRemovedAll);
+    int skipOfNames = skip - skipOfRemovedAll - skipOfRemoved;
+    return new DonePage(
+        names.subList(skipOfNames, names.size()),
+        next,
+        morePending,
+        removed.subList(skipOfRemoved, removed.size()),
+        false,
+        positions.subList(skip, positions.size()));
   }
 }

@@ -20,19 +20,27 @@ public final class DonePageBuilder {
   private final List<String> names = new ArrayList<>();
   private final List<String> removed = new ArrayList<>();
   private boolean removedAll;
+  private DoneCursor removedAllAt;
+  private final List<DoneCursor> removedAt = new ArrayList<>();
+  private final List<DoneCursor> namesAt = new ArrayList<>();
   private int size;
 
   /**
-   * Adds the next change; returns false, adding nothing, when it must start the next page instead.
+   * Adds the next change, which sits at {@code at} in the store; returns false, adding nothing,
+   * when it must start the next page instead.
    */
-  public boolean add(Change change, String name) {
+  public boolean add(Change change, String name, DoneCursor at) {
     switch (change) {
-      case DONE -> names.add(name);
+      case DONE -> {
+        names.add(name);
+        namesAt.add(at);
+      }
       case REMOVED -> {
         if (!names.isEmpty()) {
           return false;
         }
         removed.add(name);
+        removedAt.add(at);
       }
       case REMOVED_ALL -> {
         if (!names.isEmpty()) {
@@ -40,7 +48,9 @@ public final class DonePageBuilder {
         }
         // Names removed before the whole namespace was are dropped by it anyway.
         removed.clear();
+        removedAt.clear();
         removedAll = true;
+        removedAllAt = at;
       }
     }
     size++;
@@ -53,6 +63,12 @@ public final class DonePageBuilder {
   }
 
   public DonePage build(DoneCursor next, boolean morePending) {
-    return new DonePage(names, next, morePending, removed, removedAll);
+    List<DoneCursor> positions = new ArrayList<>(size);
+    if (removedAll) {
+      positions.add(removedAllAt);
+    }
+    positions.addAll(removedAt);
+    positions.addAll(namesAt);
+    return new DonePage(names, next, morePending, removed, removedAll, positions);
   }
 }

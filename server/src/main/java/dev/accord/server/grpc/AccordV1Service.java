@@ -78,6 +78,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
 
   private final Backend backend;
   private final ScheduledExecutorService watchExecutor;
+  private final NamespaceTails tails;
   private final CallAccess access;
   private final Set<WatchStream> watches = ConcurrentHashMap.newKeySet();
   private final AccordMeters meters;
@@ -106,6 +107,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
     meters.watchStreams(watches);
     this.backend = backend;
     this.watchExecutor = watchExecutor;
+    this.tails = new NamespaceTails(backend, watchExecutor);
     this.access = new CallAccess(accessPolicy);
   }
 
@@ -298,6 +300,7 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
     WatchStream stream =
         new WatchStream(
             backend,
+            tails,
             namespace,
             cursor,
             removalsAfter,

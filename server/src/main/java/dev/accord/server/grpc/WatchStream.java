@@ -18,11 +18,14 @@ import org.slf4j.LoggerFactory;
  * One Watch call: sends the done marks and removals of a namespace after its cursor, as the backend
  * makes them available.
  *
- * <p>It looks when told a mark may be there (the backend's done notifications), when the client can
- * take more (flow control), soon again while marks are pending past the backend's horizon, and on a
- * slow timer in case a notification was lost. Looks run on the shared watch executor, one at a time
- * per stream; the stream holds no database connection between them. While nothing happens it sends
- * a bookmark now and then, so a client's cursor stays close to the present.
+ * <p>Until it reaches the present it reads on its own: it looks when told a mark may be there (the
+ * backend's done notifications), when the client can take more (flow control), soon again while
+ * marks are pending past the backend's horizon, and on a slow timer in case a notification was
+ * lost. Looks run on the shared watch executor, one at a time per stream; the stream holds no
+ * database connection between them. At the present it joins its namespace's {@link NamespaceTail},
+ * whose one look feeds every joined stream, and reads on its own again whenever it leaves it. While
+ * nothing happens it sends a bookmark now and then, so a client's cursor stays close to the
+ * present.
  */
 final class WatchStream {
   private static final Logger log = LoggerFactory.getLogger(WatchStream.class);
@@ -35,11 +38,22 @@ final class WatchStream {
    */
   static final int CATCH_UP_PAGE_SIZE = 3_000;
 
+  /** What became of a stream the tail offered a page. */
+  enum Delivery {
+    /** It took its part of the page, or is ahead of it: it stays on the tail. */
+    KEPT,
+    /** Its cursor is before the page: the page cannot be its next. */
+    BEHIND,
+    /** It cannot take its part now, or has finished: it leaves the tail. */
+    LEAVING
+  }
+
   private static final long TIMER_MILLIS = 2_000;
   private static final long PENDING_RETRY_MILLIS = 25;
   private static final long BOOKMARK_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
 
   private final Backend backend;
+  private final NamespaceTails tails;
   private final String namespace;
   private final ServerCallStreamObserver<WatchResponse> call;
   private final ScheduledExecutorService executor;
@@ -60,6 +74,10 @@ final class WatchStream {
   private boolean sentAny;
 
   private volatile boolean finished;
+
+  /** Whether the namespace's tail feeds this stream: it does not look on its own meanwhile. */
+  private volatile boolean joined;
+
   private AutoCloseable subscription;
   private ScheduledFuture<?> timer;
 
@@ -68,6 +86,7 @@ final class WatchStream {
 
   WatchStream(
       Backend backend,
+      NamespaceTails tails,
       String namespace,
       DoneCursor cursor,
       DoneCursor removalsAfter,
@@ -80,6 +99,7 @@ final class WatchStream {
     this.owesCaughtUp = fromStart;
     this.onFinish = onFinish;
     this.backend = backend;
+    this.tails = tails;
     this.namespace = namespace;
     this.cursor = cursor;
     this.removalsAfter = removalsAfter;
@@ -108,7 +128,7 @@ final class WatchStream {
   }
 
   private void wake() {
-    if (!finished && lookScheduled.compareAndSet(false, true)) {
+    if (!finished && !joined && lookScheduled.compareAndSet(false, true)) {
       executor.execute(
           () -> {
             lookScheduled.set(false);
@@ -118,7 +138,7 @@ final class WatchStream {
   }
 
   private synchronized void look() {
-    if (finished) {
+    if (finished || joined) {
       return;
     }
     try {
@@ -131,17 +151,8 @@ final class WatchStream {
         cursor = page.next();
         atPresent = !page.morePending();
         if (!page.isEmpty() || (atPresent && owesCaughtUp)) {
-          WatchResponse.Builder response =
-              WatchResponse.newBuilder()
-                  .addAllNames(page.names())
-                  .addAllRemoved(page.removed())
-                  .setRemovedAll(page.removedAll());
-          if (atPresent && owesCaughtUp) {
-            response.setCaughtUp(true);
-            owesCaughtUp = false;
-          }
-          send(response);
-          namesSent.increment(page.names().size());
+          sendPage(page, atPresent && owesCaughtUp);
+          owesCaughtUp &= !atPresent;
           sent = true;
         }
         if (atPresent) {
@@ -159,10 +170,82 @@ final class WatchStream {
           && (!sentAny || System.nanoTime() - lastSentAt > BOOKMARK_EVERY_NANOS)) {
         send(WatchResponse.newBuilder());
       }
+      // Past its removals horizon the stream reads what the tail reads, so it can share it.
+      if (atPresent && sentAny && !owesCaughtUp && cursor.isAtOrAfter(removalsAfter)) {
+        joined = true;
+        tails.join(namespace, this, cursor);
+      }
     } catch (RuntimeException e) {
+      fail(e);
+    }
+  }
+
+  /**
+   * Sends the part of the tail's page that this stream lacks; a bookmark instead when nothing is
+   * owed and one is due.
+   */
+  synchronized Delivery deliver(TailPage read) {
+    if (finished || !joined) {
+      return Delivery.LEAVING;
+    }
+    if (!cursor.isAtOrAfter(read.from())) {
+      return Delivery.BEHIND;
+    }
+    DonePage page = read.page();
+    if (!cursor.isAtOrAfter(page.next())) {
+      DonePage part = page.after(cursor);
+      if (!part.isEmpty() && !call.isReady()) {
+        return Delivery.LEAVING;
+      }
+      cursor = page.next();
+      if (!part.isEmpty()) {
+        if (part == page) {
+          sent(read.whole(), page);
+        } else {
+          sendPage(part, false);
+        }
+        return Delivery.KEPT;
+      }
+    }
+    if (call.isReady() && System.nanoTime() - lastSentAt > BOOKMARK_EVERY_NANOS) {
+      send(WatchResponse.newBuilder());
+    }
+    return Delivery.KEPT;
+  }
+
+  /** Called once the tail no longer feeds this stream: it reads on its own from its cursor. */
+  void readAlone() {
+    joined = false;
+    wake();
+  }
+
+  /** Ends the stream with the error a look met. */
+  synchronized void fail(RuntimeException e) {
+    if (!finished) {
       finish();
       call.onError(StatusErrors.toStatus("Watch", e));
     }
+  }
+
+  static WatchResponse.Builder responseOf(DonePage page, boolean caughtUp) {
+    return WatchResponse.newBuilder()
+        .addAllNames(page.names())
+        .addAllRemoved(page.removed())
+        .setRemovedAll(page.removedAll())
+        .setCaughtUp(caughtUp);
+  }
+
+  private void sendPage(DonePage page, boolean caughtUp) {
+    send(responseOf(page, caughtUp));
+    namesSent.increment(page.names().size());
+  }
+
+  /** Sends {@code response}, whose cursor is this stream's, carrying {@code page}. */
+  private void sent(WatchResponse response, DonePage page) {
+    call.onNext(response);
+    lastSentAt = System.nanoTime();
+    sentAny = true;
+    namesSent.increment(page.names().size());
   }
 
   private void send(WatchResponse.Builder response) {
@@ -184,6 +267,7 @@ final class WatchStream {
 
   private void finish() {
     finished = true;
+    tails.leave(namespace, this);
     onFinish.run();
     if (timer != null) {
       timer.cancel(false);

@@ -35,11 +35,7 @@ public abstract class RemovalStreamContract extends AdminFixture {
       page = store.donesAfter(namespace, cursor, removalsAfter, limit);
       assertThat(page.names().size() + page.removed().size() + (page.removedAll() ? 1 : 0))
           .isLessThanOrEqualTo(limit);
-      if (page.removedAll()) {
-        changes.add("*");
-      }
-      page.removed().forEach(name -> changes.add("-" + name));
-      page.names().forEach(name -> changes.add("+" + name));
+      changes.addAll(changesOf(page));
       cursor = page.next();
     } while (page.morePending());
     return changes;
@@ -146,6 +142,51 @@ public abstract class RemovalStreamContract extends AdminFixture {
     assertThat(changes(backend, ns, backend.firstDoneCursor(), started, 1)).containsExactly("+b");
     backend.reset(ResetCommand.of(ns, List.of("b")));
     assertThat(changes(backend, ns, cursor, started, 1)).containsExactly("-b");
+  }
+
+  @Test
+  void thePartOfAPageAfterAnyOfItsChangesIsWhatAReaderAtThatChangeReads() {
+    DoneCursor start = backend.currentDoneCursor();
+    finish("a");
+    finish("b");
+    backend.reset(ResetCommand.all(ns));
+    finish("b");
+    finish("e");
+    backend.reset(ResetCommand.of(ns, List.of("b")));
+    finish("c");
+    finish("d");
+    List<DonePage> pages = new ArrayList<>();
+    for (DonePage page = backend.donesAfter(ns, start, 100);
+        !page.isEmpty();
+        page = backend.donesAfter(ns, page.next(), 100)) {
+      pages.add(page);
+    }
+    assertThat(pages)
+        .extracting(page -> page.positions().size())
+        .containsExactly(2, 3); // * +e | -b +c +d: the removals drop the marks they undo
+
+    for (int i = 0; i < pages.size(); i++) {
+      DonePage page = pages.get(i);
+      assertThat(page.after(start)).isEqualTo(page);
+      assertThat(page.after(page.next()).isEmpty()).isTrue();
+      for (DoneCursor position : page.positions()) {
+        DonePage part = page.after(position);
+        assertThat(part.next()).isEqualTo(page.next());
+        List<String> partThenLaterPages = new ArrayList<>(changesOf(part));
+        pages.subList(i + 1, pages.size()).forEach(p -> partThenLaterPages.addAll(changesOf(p)));
+        assertThat(partThenLaterPages).isEqualTo(changesAfter(position));
+      }
+    }
+  }
+
+  private static List<String> changesOf(DonePage page) {
+    List<String> changes = new ArrayList<>();
+    if (page.removedAll()) {
+      changes.add("*");
+    }
+    page.removed().forEach(name -> changes.add("-" + name));
+    page.names().forEach(name -> changes.add("+" + name));
+    return changes;
   }
 
   @Test

@@ -108,7 +108,11 @@ final class DoneLog {
       if (entry.getValue().change() != Change.DONE && entry.getKey() < firstRemoval) {
         continue;
       }
-      if (page.size() == limit || !page.add(entry.getValue().change(), entry.getValue().name())) {
+      if (page.size() == limit
+          || !page.add(
+              entry.getValue().change(),
+              entry.getValue().name(),
+              new DoneCursor(store, entry.getKey(), 1))) {
         return page.build(new DoneCursor(store, last, 1), true);
       }
       last = entry.getKey();

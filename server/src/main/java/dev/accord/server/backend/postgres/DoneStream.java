@@ -99,10 +99,11 @@ final class DoneStream {
       if (kind == null) {
         break;
       }
-      if (!page.add(change(kind), rows.getString(5))) {
+      DoneCursor at = new DoneCursor(after.store(), rows.getLong(6), rows.getLong(7));
+      if (!page.add(change(kind), rows.getString(5), at)) {
         return page.build(last, true);
       }
-      last = new DoneCursor(after.store(), rows.getLong(6), rows.getLong(7));
+      last = at;
     }
     if (page.size() == limit) {
       return page.build(last, true);
