@@ -67,6 +67,22 @@ final class ContainerPodRuntime implements PodRuntime {
     };
   }
 
+  /**
+   * How the engine runs a pod's container: user, read-only root, dropped capabilities, security
+   * options, memory limit in bytes, tmpfs mounts, network mode.
+   */
+  String inspect(String podName) {
+    Docker.Result inspected =
+        Docker.run(
+            "inspect",
+            "--format",
+            "{{.Config.User}} {{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}}"
+                + " {{.HostConfig.SecurityOpt}} {{.HostConfig.Memory}} {{.HostConfig.Tmpfs}}"
+                + " {{.HostConfig.NetworkMode}}",
+            prefix + podName);
+    return inspected.output().strip();
+  }
+
   @Override
   public String description() {
     return "containers of their images (docker run, names starting " + prefix + ")";

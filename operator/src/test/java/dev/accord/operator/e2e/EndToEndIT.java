@@ -24,8 +24,6 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,8 +133,7 @@ class EndToEndIT {
               + " and the servers as "
               + runtime.description());
       StandInRbac.answerRulesReviews(server, manifests);
-      webhookPort = freePort();
-      operatorPod.start(kubelet, webhookPort, freePort());
+      webhookPort = operatorPod.start(kubelet);
     } else {
       System.out.println(
           "e2e: "
@@ -160,6 +157,11 @@ class EndToEndIT {
     String endpoint = ready.getStatus().getEndpoint();
     assertThat(endpoint).isEqualTo("dns:///accord-headless.jobs.svc:7475");
     assertThat(readyCondition(ready, "TLSReady").map(Condition::getStatus)).hasValue("True");
+    if (runtime instanceof ContainerPodRuntime containers) {
+      assertThat(containers.inspect(kubelet.pods(NS, "accord-server").get(0).name))
+          .as("user, read-only root, capabilities, privileges, memory, /tmp, network")
+          .isEqualTo("10001:10001 true [ALL] [no-new-privileges] 536870912 map[/tmp:rw,exec] host");
+    }
 
     // 2. A worker pod annotated for injection goes through the webhook. Its Accord namespace is
     // under its Kubernetes namespace's, which the default access rule lets its ServiceAccount use.
@@ -362,13 +364,6 @@ class EndToEndIT {
               : StandInVolumes.rewrite(variable.getValue(), mounts));
     }
     return builder.start();
-  }
-
-  /** A loopback port free a moment ago (containers share this machine's network here). */
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
   }
 
   private List<String> processedLines() throws IOException {

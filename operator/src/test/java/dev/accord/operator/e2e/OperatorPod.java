@@ -7,6 +7,8 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -50,19 +52,30 @@ final class OperatorPod {
                 new IllegalStateException("the operator's Deployment sets no ACCORD_SERVER_IMAGE"));
   }
 
-  /** Starts the operator, its webhook on {@code webhookPort}, /healthz on {@code healthPort}. */
-  PodRuntime.Running start(StandInKubelet kubelet, int webhookPort, int healthPort)
-      throws IOException {
+  /**
+   * Starts the operator, its webhook and health ports ones free on this machine.
+   *
+   * @return the webhook's port
+   */
+  int start(StandInKubelet kubelet) throws IOException {
+    int webhookPort = freePort();
     Container container = container();
     container.getEnv().removeIf(variable -> variable.getName().equals("ACCORD_WEBHOOK_PORT"));
     container.getEnv().add(new EnvVar("ACCORD_WEBHOOK_PORT", Integer.toString(webhookPort), null));
     container
         .getEnv()
-        .add(new EnvVar("ACCORD_OPERATOR_HEALTH_PORT", Integer.toString(healthPort), null));
-    return kubelet
-        .run(NAMESPACE, NAME, "127.0.0.1", spec)
-        .orElseThrow(
-            () -> new IllegalStateException("the operator's pod has no volume to wait for"));
+        .add(new EnvVar("ACCORD_OPERATOR_HEALTH_PORT", Integer.toString(freePort()), null));
+    if (kubelet.run(NAMESPACE, NAME, "127.0.0.1", spec).isEmpty()) {
+      throw new IllegalStateException("the operator's pod waits for a volume it should not need");
+    }
+    return webhookPort;
+  }
+
+  /** A loopback port free a moment ago. */
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      return socket.getLocalPort();
+    }
   }
 
   private Container container() {
