@@ -67,6 +67,10 @@ class EndToEndIT {
   private static final String NS = "jobs";
   private static final String ACCORD_NAMESPACE = "jobs/reports";
   private static final int RESOURCES = 1_000;
+
+  /** Each worker holds after this many resources until a server is killed, which then hits work. */
+  private static final int HOLD_AFTER = 100;
+
   private static final Duration WAIT = Duration.ofMinutes(2);
 
   /**
@@ -222,6 +226,7 @@ class EndToEndIT {
     assertThat(before).as("the workers are still working").isLessThan(RESOURCES);
     StandInKubelet.Pod victim = kubelet.pods(NS, "accord-server").get(0);
     victim.container.kill();
+    Files.createFile(workDir.resolve("gate"));
 
     for (Process process : workers) {
       assertThat(process.waitFor(3, TimeUnit.MINUTES))
@@ -351,7 +356,9 @@ class EndToEndIT {
                 E2eWorker.class.getName(),
                 output.toString(),
                 Integer.toString(RESOURCES),
-                "30")
+                "30",
+                workDir.resolve("gate").toString(),
+                Integer.toString(HOLD_AFTER))
             .redirectErrorStream(true)
             .redirectOutput(workDir.resolve(podName + ".log").toFile());
     Map<String, String> env = builder.environment();
