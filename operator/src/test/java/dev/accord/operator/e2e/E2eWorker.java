@@ -9,14 +9,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 
 /**
  * A worker process of the end-to-end test, configured only by what the webhook injected ({@link
  * AccordClient#fromEnvironment()}): sweeps {@code count} resources, writing one line per resource
- * it processed ("name fencingToken owner") to {@code output}, until every resource is done.
+ * it processed ("name fencingToken owner") to {@code output}, until every resource is done. After
+ * {@code holdAfter} resources it holds (inside its lease, which it keeps renewing) until the gate
+ * file exists: the test opens it once it has scaled and killed a server, so that those happen while
+ * the workers still have work, however fast they run.
  *
- * <p>Arguments: output file, resource count, milliseconds of work per resource.
+ * <p>Arguments: output file, resource count, milliseconds of work per resource, gate file,
+ * holdAfter.
  */
 public final class E2eWorker {
   private E2eWorker() {}
@@ -25,6 +30,9 @@ public final class E2eWorker {
     Path output = Path.of(args[0]);
     int count = Integer.parseInt(args[1]);
     long workMillis = Long.parseLong(args[2]);
+    Path gate = Path.of(args[3]);
+    int holdAfter = Integer.parseInt(args[4]);
+    AtomicInteger started = new AtomicInteger();
     List<String> names =
         IntStream.range(0, count).mapToObj(i -> String.format("report-%05d", i)).toList();
     try (AccordClient client = AccordClient.fromEnvironment();
@@ -40,6 +48,11 @@ public final class E2eWorker {
                 .workLoop(
                     2,
                     lease -> {
+                      if (started.incrementAndGet() > holdAfter) {
+                        while (!Files.exists(gate)) {
+                          Thread.sleep(100);
+                        }
+                      }
                       synchronized (log) {
                         log.write(
                             lease.name()

@@ -6,11 +6,14 @@ import static org.awaitility.Awaitility.await;
 import dev.accord.crd.v1alpha1.AccordCluster;
 import dev.accord.operator.AccordOperator;
 import dev.accord.operator.OperatorSettings;
+import dev.accord.operator.webhook.WebhookServer;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
@@ -35,6 +38,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -42,10 +46,17 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The whole user flow on one machine, with no cluster: Fabric8's mock API server, the real operator
- * and webhook, a stand-in kubelet that runs the server Deployment's replicas as processes of the
- * real accord-server.jar, and worker processes configured only by what the webhook injected. Apply
- * the sample → Ready → inject → 3 workers process 1,000 resources exactly once while the cluster
- * scales to 2 and a server is killed → delete.
+ * and webhook, a stand-in kubelet that runs the server Deployment's replicas, and worker processes
+ * configured only by what the webhook injected. Apply the sample → Ready → inject → 3 workers
+ * process 1,000 resources exactly once while the cluster scales to 2 and a server is killed →
+ * delete.
+ *
+ * <p>When a container engine answers and the images are in it ({@code ./accord images}; {@code mvn
+ * verify} builds them when ACCORD_IMAGE_BASE is set), the operator runs as a container of its image
+ * from its shipped Deployment ({@link OperatorPod}) and the servers as containers of theirs, the
+ * pod spec mapped onto them ({@link ContainerPodRuntime}). Otherwise the operator runs in the test
+ * JVM and the servers as processes of accord-server.jar ({@link ProcessPodRuntime}); the test's
+ * output says which.
  *
  * <p>The sample runs as shipped: TLS from the cluster's CA and Kubernetes identity on. The servers
  * get the certificate and access rules the operator wrote, the workers the token and CA the webhook
@@ -56,6 +67,10 @@ class EndToEndIT {
   private static final String NS = "jobs";
   private static final String ACCORD_NAMESPACE = "jobs/reports";
   private static final int RESOURCES = 1_000;
+
+  /** Each worker holds after this many resources until a server is killed, which then hits work. */
+  private static final int HOLD_AFTER = 100;
+
   private static final Duration WAIT = Duration.ofMinutes(2);
 
   /**
@@ -69,8 +84,9 @@ class EndToEndIT {
   private StandInTokens tokens;
   private StandInVolumes volumes;
   private EmbeddedPostgres postgres;
+  private PodRuntime runtime;
   private AccordOperator operator;
-  private AutoCloseable webhook;
+  private WebhookServer webhook;
   private StandInKubelet kubelet;
   private final List<Process> workers = new ArrayList<>();
 
@@ -79,6 +95,9 @@ class EndToEndIT {
     workers.forEach(Process::destroyForcibly);
     if (kubelet != null) {
       kubelet.close();
+    }
+    if (runtime != null) {
+      runtime.close();
     }
     if (webhook != null) {
       webhook.close();
@@ -95,25 +114,46 @@ class EndToEndIT {
   void applyInjectCoordinateScaleSurviveAKilledServerAndDelete() throws Exception {
     workDir = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "e2e-");
     postgres = EmbeddedPostgres.builder().setDataDirectory(workDir.resolve("pg")).start();
-    operator =
-        new AccordOperator(
-            client,
-            new OperatorSettings(Set.of(), "accord/accord-server:e2e", null, "e2e", 0),
-            Clock.systemUTC(),
-            false);
-    operator.start();
-    webhook = Webhooks.start(client);
     tokens = new StandInTokens(Clock.systemUTC());
     tokens.answerTokenReviews(server);
     volumes = new StandInVolumes(client, tokens, workDir.resolve("volumes"));
+    Path manifests = Path.of(System.getProperty("accord.manifests"));
+    OperatorPod operatorPod = OperatorPod.fromManifests(manifests);
+    String withoutContainers =
+        Docker.whyNotRunnable(operatorPod.image(), operatorPod.serverImage());
+    runtime =
+        withoutContainers == null
+            ? new ContainerPodRuntime(
+                "accord-e2e-" + UUID.randomUUID().toString().substring(0, 8) + "-")
+            : new ProcessPodRuntime(Path.of(System.getProperty("accord.server.jar")));
     kubelet =
-        new StandInKubelet(
-            client,
-            volumes,
-            client.getMasterUrl().toString(),
-            Path.of(System.getProperty("accord.server.jar")),
-            workDir);
+        new StandInKubelet(client, volumes, runtime, client.getMasterUrl().toString(), workDir);
     kubelet.start();
+    int webhookPort;
+    if (withoutContainers == null) {
+      System.out.println(
+          "e2e: the operator runs as a container of "
+              + operatorPod.image()
+              + " and the servers as "
+              + runtime.description());
+      StandInRbac.answerRulesReviews(server, manifests);
+      webhookPort = operatorPod.start(kubelet);
+    } else {
+      System.out.println(
+          "e2e: "
+              + withoutContainers
+              + ": the operator runs in the test JVM and the servers as "
+              + runtime.description());
+      operator =
+          new AccordOperator(
+              client,
+              new OperatorSettings(Set.of(), "accord/accord-server:e2e", null, "e2e", 0),
+              Clock.systemUTC(),
+              false);
+      operator.start();
+      webhook = Webhooks.start(client);
+      webhookPort = webhook.port();
+    }
 
     // 1. Apply the external sample as a user would, its Secret pointing at our PostgreSQL.
     applySample(postgres.getPort());
@@ -121,6 +161,11 @@ class EndToEndIT {
     String endpoint = ready.getStatus().getEndpoint();
     assertThat(endpoint).isEqualTo("dns:///accord-headless.jobs.svc:7475");
     assertThat(readyCondition(ready, "TLSReady").map(Condition::getStatus)).hasValue("True");
+    if (runtime instanceof ContainerPodRuntime containers) {
+      assertThat(containers.inspect(kubelet.pods(NS, "accord-server").get(0).name))
+          .as("user, read-only root, capabilities, privileges, memory, /tmp, network")
+          .isEqualTo("10001:10001 true [ALL] [no-new-privileges] 536870912 map[/tmp:rw,exec] host");
+    }
 
     // 2. A worker pod annotated for injection goes through the webhook. Its Accord namespace is
     // under its Kubernetes namespace's, which the default access rule lets its ServiceAccount use.
@@ -140,9 +185,11 @@ class EndToEndIT {
             .endContainer()
             .endSpec()
             .build();
-    assertThat(Webhooks.storedCa(client))
-        .isEqualTo(((dev.accord.operator.webhook.WebhookServer) webhook).caCertificatePem());
-    Pod admitted = Webhooks.inject(webhook, worker);
+    String webhookCa = Webhooks.storedCa(client);
+    if (webhook != null) {
+      assertThat(webhookCa).isEqualTo(webhook.caCertificatePem());
+    }
+    Pod admitted = Webhooks.inject(webhookPort, webhookCa, worker);
     List<EnvVar> injected = admitted.getSpec().getContainers().get(0).getEnv();
     Map<String, EnvVar> byName =
         injected.stream().collect(Collectors.toMap(EnvVar::getName, e -> e));
@@ -178,7 +225,8 @@ class EndToEndIT {
     int before = processedLines().size();
     assertThat(before).as("the workers are still working").isLessThan(RESOURCES);
     StandInKubelet.Pod victim = kubelet.pods(NS, "accord-server").get(0);
-    victim.process.destroyForcibly();
+    victim.container.kill();
+    Files.createFile(workDir.resolve("gate"));
 
     for (Process process : workers) {
       assertThat(process.waitFor(3, TimeUnit.MINUTES))
@@ -252,6 +300,13 @@ class EndToEndIT {
         // A lease TTL that lets a resource whose grant was lost with the killed server come back
         // within the test.
         cluster.getSpec().getClientDefaults().setTtl("10s");
+        // A memory limit, which the servers' containers get and their JVMs size their heaps by.
+        cluster
+            .getSpec()
+            .setResources(
+                new ResourceRequirementsBuilder()
+                    .addToLimits("memory", new Quantity("512Mi"))
+                    .build());
       }
       client.resource(item).create();
     }
@@ -293,7 +348,7 @@ class EndToEndIT {
     Path output = workDir.resolve(podName + ".processed");
     ProcessBuilder builder =
         new ProcessBuilder(
-                StandInKubelet.javaBinary(),
+                ProcessPodRuntime.javaBinary(),
                 "-Djdk.net.hosts.file=" + kubelet.hostsFile(),
                 "-Dsun.net.inetaddr.ttl=0",
                 "-cp",
@@ -301,7 +356,9 @@ class EndToEndIT {
                 E2eWorker.class.getName(),
                 output.toString(),
                 Integer.toString(RESOURCES),
-                "30")
+                "30",
+                workDir.resolve("gate").toString(),
+                Integer.toString(HOLD_AFTER))
             .redirectErrorStream(true)
             .redirectOutput(workDir.resolve(podName + ".log").toFile());
     Map<String, String> env = builder.environment();

@@ -23,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -31,17 +30,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Plays the Deployment controller, the kubelet and cluster DNS for the end-to-end test, for the
- * server Deployments the operator creates: each replica is a local process of the real {@code
- * accord-server.jar} (the image swapped for the jar) with the container's environment as the
- * Deployment gives it (Secret references resolved, the pod name from the downward API, files under
- * a mount path pointed at where {@link StandInVolumes} wrote that volume; a pod whose Secret or
- * ConfigMap does not exist yet waits). A pod that mounts its ServiceAccount token reaches the
- * Kubernetes API, the mock one here. Each pod gets its own loopback address (127.0.1.N) and listens
- * there on the ports its settings name, as pods have their own IPs. A pod is ready when its
- * readiness probe, asked as the kubelet asks it (gRPC health, plaintext), answers SERVING; ready
- * pods' addresses go into a hosts file under the headless Service's name, which the worker JVMs
- * resolve through ({@code -Djdk.net.hosts.file}); ready replicas go into the Deployment's status. A
- * pod whose process dies is replaced, as a ReplicaSet would.
+ * server Deployments the operator creates: each replica is run by a {@link PodRuntime} (a process
+ * of the real {@code accord-server.jar}, or a container of the Deployment's image) with the
+ * container's environment as the Deployment gives it (Secret references resolved, the pod's name
+ * and namespace from the downward API) and its volumes' files written by {@link StandInVolumes} (a
+ * pod whose Secret or ConfigMap does not exist yet waits). A pod that mounts its ServiceAccount
+ * token reaches the Kubernetes API, the mock one here. Each pod gets its own loopback address
+ * (127.0.1.N) and listens there on the ports its settings name, as pods have their own IPs. A pod
+ * is ready when its readiness probe, asked as the kubelet asks it (gRPC health, plaintext), answers
+ * SERVING; ready pods' addresses go into a hosts file under the headless Service's name, which the
+ * worker JVMs resolve through ({@code -Djdk.net.hosts.file}); ready replicas go into the
+ * Deployment's status. A pod whose process dies is replaced, as a ReplicaSet would.
  */
 final class StandInKubelet implements AutoCloseable {
   /** One replica. */
@@ -49,44 +48,42 @@ final class StandInKubelet implements AutoCloseable {
     final String name;
     final String ip;
     final String configHash;
-    final Process process;
-    final Path log;
+    final PodRuntime.Running container;
     volatile boolean ready;
 
-    Pod(String name, String ip, String configHash, Process process, Path log) {
+    Pod(String name, String ip, String configHash, PodRuntime.Running container) {
       this.name = name;
       this.ip = ip;
       this.configHash = configHash;
-      this.process = process;
-      this.log = log;
+      this.container = container;
     }
   }
 
   private final KubernetesClient client;
   private final StandInVolumes volumes;
+  private final PodRuntime runtime;
   private final String apiServer;
-  private final Path serverJar;
   private final Path workDir;
   private final Path hostsFile;
   private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor();
   private final Map<String, List<Pod>> pods = new LinkedHashMap<>();
-  private final List<Pod> everStarted = new CopyOnWriteArrayList<>();
   private final AtomicInteger nextIp = new AtomicInteger(2);
 
   /**
+   * @param runtime what runs the pods; the caller closes it
    * @param apiServer the Kubernetes API's URL, for pods that mount their ServiceAccount token
    */
   StandInKubelet(
       KubernetesClient client,
       StandInVolumes volumes,
+      PodRuntime runtime,
       String apiServer,
-      Path serverJar,
       Path workDir)
       throws IOException {
     this.client = client;
     this.volumes = volumes;
+    this.runtime = runtime;
     this.apiServer = apiServer;
-    this.serverJar = serverJar;
     this.workDir = workDir;
     this.hostsFile = workDir.resolve("hosts");
     Files.writeString(hostsFile, "127.0.0.1 localhost\n");
@@ -137,15 +134,15 @@ final class StandInKubelet implements AutoCloseable {
       // Dead processes and pods of an old configuration go; then top up to the desired replicas.
       running.removeIf(
           pod -> {
-            boolean gone = !pod.process.isAlive() || !pod.configHash.equals(hash);
+            boolean gone = !pod.container.isAlive() || !pod.configHash.equals(hash);
             if (gone) {
-              pod.process.destroyForcibly();
+              pod.container.kill();
             }
             return gone;
           });
       int desired = deployment.getSpec().getReplicas();
       while (running.size() > desired) {
-        running.remove(running.size() - 1).process.destroy();
+        running.remove(running.size() - 1).container.stop();
       }
       while (running.size() < desired) {
         Pod started = startPod(deployment, hash);
@@ -174,35 +171,41 @@ final class StandInKubelet implements AutoCloseable {
   private Pod startPod(Deployment deployment, String hash) throws IOException {
     String name =
         deployment.getMetadata().getName() + "-" + Integer.toHexString(nextIp.get() * 7919);
-    String namespace = deployment.getMetadata().getNamespace();
-    PodSpec spec = deployment.getSpec().getTemplate().getSpec();
+    String ip = "127.0.1." + nextIp.get();
+    Optional<PodRuntime.Running> container =
+        run(
+            deployment.getMetadata().getNamespace(),
+            name,
+            ip,
+            deployment.getSpec().getTemplate().getSpec());
+    if (container.isEmpty()) {
+      return null;
+    }
+    nextIp.incrementAndGet();
+    return new Pod(name, ip, hash, container.get());
+  }
+
+  /**
+   * Starts the first container of a pod with address {@code ip}: its volumes written, its
+   * environment resolved; empty while a Secret or ConfigMap a volume needs does not exist. Its
+   * output goes to NAME.log in the work directory.
+   */
+  Optional<PodRuntime.Running> run(String namespace, String name, String ip, PodSpec spec)
+      throws IOException {
     Container container = spec.getContainers().get(0);
     Optional<Map<String, Path>> mounts = volumes.mount(namespace, name, spec, container);
     if (mounts.isEmpty()) {
-      return null;
+      return Optional.empty();
     }
-    String ip = "127.0.1." + nextIp.getAndIncrement();
-    Path log = workDir.resolve(name + ".log");
-    ProcessBuilder builder =
-        new ProcessBuilder(javaBinary(), "-Xmx256m", "-jar", serverJar.toString())
-            .redirectErrorStream(true)
-            .redirectOutput(log.toFile());
-    Map<String, String> env = builder.environment();
-    env.keySet()
-        .removeIf(
-            k -> k.startsWith("ACCORD_") || k.startsWith("PG") || k.startsWith("KUBERNETES_"));
-    env.remove("KUBECONFIG");
+    Map<String, String> env = new LinkedHashMap<>();
     for (EnvVar variable : container.getEnv()) {
-      String value = StandInVolumes.rewrite(resolve(namespace, name, variable), mounts.get());
+      String value = resolve(namespace, name, variable);
       // The pod's own address: what a pod network would give it.
       if (variable.getName().endsWith("LISTEN") && value.startsWith(":")) {
         value = ip + value;
       }
       env.put(variable.getName(), value);
     }
-    // The server's HTTP listener defaults to :9090 on every interface, which would clash between
-    // pods sharing this host's network: each gets its own address, as a pod network would.
-    env.putIfAbsent("ACCORD_HTTP_LISTEN", ip + ":9090");
     if (!Boolean.FALSE.equals(spec.getAutomountServiceAccountToken())) {
       // What the in-cluster configuration gives a pod with its token mounted: the API server.
       env.put("KUBERNETES_MASTER", apiServer);
@@ -210,9 +213,10 @@ final class StandInKubelet implements AutoCloseable {
       env.put("KUBERNETES_AUTH_TRYKUBECONFIG", "false");
       env.put("KUBERNETES_AUTH_TRYSERVICEACCOUNT", "false");
     }
-    Pod pod = new Pod(name, ip, hash, builder.start(), log);
-    everStarted.add(pod);
-    return pod;
+    return Optional.of(
+        runtime.start(
+            new PodRuntime.Launch(
+                name, ip, spec, container, env, mounts.get(), workDir.resolve(name + ".log"))));
   }
 
   private String resolve(String namespace, String podName, EnvVar variable) {
@@ -220,7 +224,13 @@ final class StandInKubelet implements AutoCloseable {
       return variable.getValue();
     }
     if (variable.getValueFrom().getFieldRef() != null) {
-      return podName;
+      String field = variable.getValueFrom().getFieldRef().getFieldPath();
+      return switch (field) {
+        case "metadata.name" -> podName;
+        case "metadata.namespace" -> namespace;
+        default ->
+            throw new IllegalStateException("the stand-in kubelet cannot give a pod " + field);
+      };
     }
     var ref = variable.getValueFrom().getSecretKeyRef();
     Secret secret = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
@@ -288,31 +298,13 @@ final class StandInKubelet implements AutoCloseable {
     }
   }
 
-  static String javaBinary() {
-    return ProcessHandle.current().info().command().orElse("java");
-  }
-
-  /** Every server process started, for the test's report on failure. */
-  List<Pod> everStarted() {
-    return List.copyOf(everStarted);
-  }
-
+  /** Stops the pods it runs (SIGTERM); the runtime waits for them and removes what is left. */
   @Override
   public synchronized void close() {
     loop.shutdownNow();
     for (List<Pod> list : pods.values()) {
       for (Pod pod : list) {
-        pod.process.destroy();
-      }
-    }
-    for (Pod pod : everStarted) {
-      try {
-        if (!pod.process.waitFor(10, TimeUnit.SECONDS)) {
-          pod.process.destroyForcibly();
-        }
-      } catch (InterruptedException e) {
-        pod.process.destroyForcibly();
-        Thread.currentThread().interrupt();
+        pod.container.stop();
       }
     }
   }
