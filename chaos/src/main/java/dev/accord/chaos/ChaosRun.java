@@ -24,7 +24,8 @@ public final class ChaosRun {
    * What to run.
    *
    * @param seed draws the fault schedule and every worker's choices
-   * @param length how long workers and faults run
+   * @param length how long workers and faults run at least (longer until every kind of fault was
+   *     injected once)
    * @param workers worker threads
    * @param names names contended for at any time
    * @param serverJar the shaded server jar
@@ -64,12 +65,16 @@ public final class ChaosRun {
       List<Violation> violations,
       List<String> workerFailures) {
 
-    /** Calls by {@code op outcome}, e.g. {@code acquire OK}. */
+    /**
+     * Calls by {@code op outcome [status]}, e.g. {@code acquire OK} or {@code renew REFUSED
+     * FAILED_PRECONDITION SUPERSEDED}.
+     */
     public Map<String, Integer> counts() {
       Map<String, Integer> counts = new TreeMap<>();
       for (Call call : calls) {
+        String error = call.error().isEmpty() ? "" : " " + call.error().split(":", 2)[0];
         counts.merge(
-            call.op().name().toLowerCase(java.util.Locale.ROOT) + " " + call.outcome(),
+            call.op().name().toLowerCase(java.util.Locale.ROOT) + " " + call.outcome() + error,
             1,
             Integer::sum);
       }
@@ -101,6 +106,7 @@ public final class ChaosRun {
           .append(nl);
       workerFailures.forEach(f -> text.append("worker failed: ").append(f).append(nl));
       text.append(violations.size()).append(" violation(s)").append(nl);
+      // Times in the report are seconds from the first call, as in history.txt.
       long origin = calls.isEmpty() ? 0 : calls.get(0).invokedAt();
       violations.forEach(v -> text.append(v.describe(origin)).append(nl));
       return text.toString();
@@ -168,7 +174,9 @@ public final class ChaosRun {
     nemesisThread.start();
 
     long end = started + settings.length().toNanos();
-    while (System.nanoTime() < end && nemesisThread.isAlive()) {
+    // A short run on a slow machine still meets every kind of fault once: restarts take their time.
+    while ((System.nanoTime() < end || nemesis.injected().size() < Fault.values().length)
+        && nemesisThread.isAlive()) {
       nemesisThread.join(Math.max(1, Math.min(10_000, (end - System.nanoTime()) / 1_000_000)));
       progress.accept(
           String.format(
@@ -184,6 +192,9 @@ public final class ChaosRun {
     heal(postgres, servers);
     Map<String, ResourceRow> rows = postgres.resources();
     List<Call> calls = history.calls();
+    Path historyFile = settings.workDir().resolve("history.txt");
+    writeHistory(calls, historyFile);
+    progress.accept("history of " + calls.size() + " calls in " + historyFile);
     List<Violation> violations = new HistoryChecker(1).check(calls, rows);
     List<String> failures = new ArrayList<>();
     if (nemesis.failure() != null) {
@@ -203,6 +214,17 @@ public final class ChaosRun {
         faults,
         violations,
         failures);
+  }
+
+  /** One line per call, for reading a violation in its context. */
+  private static void writeHistory(List<Call> calls, Path file) throws java.io.IOException {
+    long origin = calls.isEmpty() ? 0 : calls.get(0).invokedAt();
+    try (java.io.BufferedWriter out = Files.newBufferedWriter(file)) {
+      for (Call call : calls) {
+        out.write(call.describe(origin));
+        out.newLine();
+      }
+    }
   }
 
   /**

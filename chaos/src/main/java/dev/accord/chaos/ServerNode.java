@@ -55,6 +55,9 @@ public final class ServerNode implements AutoCloseable {
                 List.of(
                     java,
                     "-Xmx256m",
+                    // A restart after kill -9 is part of every fault: C1 alone starts the JVM
+                    // sooner on a busy machine, and what is tested does not depend on the JIT.
+                    "-XX:TieredStopAtLevel=1",
                     "-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"),
                     "-jar",
                     jar.toString()))

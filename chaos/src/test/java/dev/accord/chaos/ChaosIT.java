@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * schedule.
  */
 class ChaosIT {
-  private static final Duration LENGTH = Duration.ofSeconds(40);
+  private static final Duration LENGTH = Duration.ofSeconds(30);
 
   @TempDir Path workDir;
 
