@@ -37,6 +37,9 @@ public final class ChaosRun {
       if (workers < 1) {
         throw new IllegalArgumentException("workers must be >= 1, got " + workers);
       }
+      if (names < 1) {
+        throw new IllegalArgumentException("names must be >= 1, got " + names);
+      }
       if (length.isNegative() || length.isZero()) {
         throw new IllegalArgumentException("length must be positive, got " + length);
       }

@@ -208,16 +208,25 @@ public final class Worker implements Runnable {
 
   /**
    * Whether a failed call may have taken effect. UNAVAILABLE, DEADLINE_EXCEEDED and the like leave
-   * it open (the server may have committed before the answer was lost); INTERNAL and UNKNOWN are a
-   * bug by Accord's own contract and leave it open too; a refusal with a reason wrote nothing.
+   * it open (the server may have committed before the answer was lost); a refusal with a reason
+   * wrote nothing. INTERNAL or UNKNOWN sent by the server is a bug by Accord's own contract; the
+   * same codes made up by the client's own transport (it attaches the exception it met, such as
+   * grpc-netty's "UNKNOWN: channel closed" when a killed server's connection dies under a write)
+   * only say the answer was lost.
    */
   static Outcome classify(StatusRuntimeException e) {
     return switch (e.getStatus().getCode()) {
       case DEADLINE_EXCEEDED, UNAVAILABLE, CANCELLED, RESOURCE_EXHAUSTED, ABORTED ->
           Outcome.INDETERMINATE;
-      case INTERNAL, UNKNOWN, DATA_LOSS -> Outcome.UNEXPECTED;
+      case INTERNAL, UNKNOWN, DATA_LOSS ->
+          isFromClientTransport(e) ? Outcome.INDETERMINATE : Outcome.UNEXPECTED;
       default -> Outcome.REFUSED;
     };
+  }
+
+  /** A status read from the server's trailers carries no cause; one the client made up does. */
+  private static boolean isFromClientTransport(StatusRuntimeException e) {
+    return e.getStatus().getCause() != null;
   }
 
   /** The status code and, when the server gave one, its ErrorInfo reason. */
@@ -238,6 +247,9 @@ public final class Worker implements Runnable {
     if (e.getStatus().getCode() == io.grpc.Status.Code.INTERNAL
         || e.getStatus().getCode() == io.grpc.Status.Code.UNKNOWN) {
       text += ": " + e.getStatus().getDescription();
+      if (isFromClientTransport(e)) {
+        text += " (client transport: " + e.getStatus().getCause() + ")";
+      }
     }
     return text;
   }
