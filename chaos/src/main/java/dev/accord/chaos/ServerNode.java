@@ -138,7 +138,7 @@ public final class ServerNode implements AutoCloseable {
 
   /** Stops the process (SIGCONT first if it is stopped, so SIGTERM can run its hooks). */
   @Override
-  public synchronized void close() throws InterruptedException {
+  public synchronized void close() {
     channel.shutdownNow();
     if (process == null || !process.isAlive()) {
       return;
@@ -147,14 +147,16 @@ public final class ServerNode implements AutoCloseable {
       if (paused) {
         resume();
       }
+      process.destroy();
+      if (process.waitFor(30, TimeUnit.SECONDS)) {
+        return;
+      }
     } catch (IOException e) {
       System.err.println("could not resume server " + index + " before stopping it: " + e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // still killed below: no server outlives the run
     }
-    process.destroy();
-    if (!process.waitFor(30, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      process.waitFor();
-    }
+    process.destroyForcibly();
   }
 
   /**
