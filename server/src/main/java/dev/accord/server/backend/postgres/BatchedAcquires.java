@@ -18,8 +18,8 @@ import javax.sql.DataSource;
 
 /**
  * Acquires, answered in batches: alone through {@link Statements#ACQUIRE_SQL}, together through
- * {@link Statements#ACQUIRE_BATCH_SQL}. Either may find no row for a request that raced with a
- * concurrent insert; that request is tried again.
+ * {@link Statements#ACQUIRE_BATCH_SQL}. Either may find no row, or a stale one, for a request that
+ * raced with a concurrent insert or takeover; that request is tried again.
  */
 final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire> {
   record PendingAcquire(
@@ -101,7 +101,7 @@ final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire
         long start = System.nanoTime();
         try (ResultSet rows = statement.executeQuery()) {
           alone.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-          if (rows.next()) {
+          if (rows.next() && (!ResourceRows.isStale(rows, 1) || attempt == Retries.MAX_ATTEMPTS)) {
             pending.answer().complete(ResourceRows.readAcquireAnswer(rows, 1, schema.handleKey()));
             return;
           }
@@ -153,9 +153,14 @@ final class BatchedAcquires extends BatchedWrites<BatchedAcquires.PendingAcquire
     metadata.bind(connection, statement, 8);
   }
 
+  /** A stale row (see {@link Statements#ACQUIRE_SQL}) leaves the request for another batch. */
   @Override
-  void answerFrom(ResultSet row, PendingAcquire pending) throws SQLException {
+  boolean answerFrom(ResultSet row, PendingAcquire pending) throws SQLException {
+    if (ResourceRows.isStale(row, 2) && pending.attempt() < Retries.MAX_ATTEMPTS) {
+      return false;
+    }
     pending.answer().complete(ResourceRows.readAcquireAnswer(row, 2, schema.handleKey()));
+    return true;
   }
 
   @Override

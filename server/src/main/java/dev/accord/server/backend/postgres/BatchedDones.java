@@ -121,8 +121,9 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
   }
 
   @Override
-  void answerFrom(ResultSet row, PendingDone pending) {
+  boolean answerFrom(ResultSet row, PendingDone pending) {
     pending.answer().complete(null);
+    return true;
   }
 
   /** Refusals are rare: each is explained on its own. */

@@ -128,9 +128,9 @@ abstract class BatchedWrites<P extends BatchedWrites.Pending<P>> {
 
   /**
    * Answers {@code request} from its row of the batch statement (the index in column 1, the answer
-   * after it).
+   * after it); false leaves it unanswered, to be settled as a request without a row.
    */
-  abstract void answerFrom(ResultSet row, P request) throws SQLException;
+  abstract boolean answerFrom(ResultSet row, P request) throws SQLException;
 
   /**
    * Settles a request the batch statement returned no row for: answers it, or adds it to {@code
@@ -221,8 +221,7 @@ abstract class BatchedWrites<P extends BatchedWrites.Pending<P>> {
             int i = rows.getInt(1);
             // Marked only once answered: a row that cannot be read leaves its request to the error
             // path below.
-            answerFrom(rows, requests.get(i));
-            answered[i] = true;
+            answered[i] = answerFrom(rows, requests.get(i));
           }
         } finally {
           meters.together().record(System.nanoTime() - start, TimeUnit.NANOSECONDS);

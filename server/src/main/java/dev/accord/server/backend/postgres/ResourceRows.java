@@ -47,10 +47,19 @@ final class ResourceRows {
         outcome(rows.getString(first)), readResource(rows, first + 1, handles));
   }
 
+  /**
+   * Whether the acquire statement's row is stale: a lease that looked free, taken by another caller
+   * while the statement ran, which the snapshot shows only as its old grant (see {@link
+   * Statements#ACQUIRE_SQL}).
+   */
+  static boolean isStale(ResultSet rows, int first) throws SQLException {
+    return "S".equals(rows.getString(first));
+  }
+
   private static Outcome outcome(String code) {
     return switch (code) {
       case "G" -> Outcome.GRANTED;
-      case "H" -> Outcome.HELD;
+      case "H", "S" -> Outcome.HELD;
       default -> Outcome.DONE;
     };
   }

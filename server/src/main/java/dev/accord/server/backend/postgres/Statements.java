@@ -36,10 +36,11 @@ public final class Statements {
    * take over its expired lease (the upsert re-checks against the latest committed row). A resource
    * found held or done costs a read only: no row lock, no WAL, no commit flush. Reads see the
    * statement's snapshot, so a row inserted concurrently and committed after it is invisible to
-   * them and the statement can return nothing; the next attempt sees it. Likewise a free-looking
-   * lease another caller took meanwhile (the upsert re-checked and lost) returns nothing rather
-   * than the old, expired grant as HELD: the next attempt reads the winner's grant, whose expiry a
-   * loser schedules its retry by.
+   * them and the statement can return nothing; the next attempt sees it. A free-looking lease
+   * another caller took meanwhile (the upsert re-checked and lost) comes back as {@code S}, stale:
+   * the snapshot holds only the old, expired grant, so the caller runs the statement again to read
+   * the winner's, whose expiry a loser schedules its retry by (after {@link Retries#MAX_ATTEMPTS}
+   * such reads of a lease that keeps changing hands, the last one answers HELD).
    *
    * <p>Parameters: namespace, name, namespace, name, owner, grant nonce (int), ttl seconds (int),
    * metadata keys (text[]), metadata values (text[]), holder (empty with authentication off).
@@ -65,8 +66,9 @@ public final class Statements {
       ), o AS (
         SELECT 'G' AS outcome, g.* FROM granted g
         UNION ALL
-        SELECT CASE WHEN c.done_at IS NULL THEN 'H' ELSE 'D' END, c.* FROM current c
-         WHERE NOT EXISTS (SELECT 1 FROM granted) AND (c.done_at IS NOT NULL OR c.expires_at > now())
+        SELECT CASE WHEN c.done_at IS NOT NULL THEN 'D' WHEN c.expires_at > now() THEN 'H' ELSE 'S' END, c.*
+          FROM current c
+         WHERE NOT EXISTS (SELECT 1 FROM granted)
       )
       SELECT o.outcome, %s
         FROM o %s"""
@@ -152,11 +154,11 @@ public final class Statements {
         SELECT q.i, 'G' AS outcome, g.*
           FROM granted g JOIN req q ON q.namespace = g.namespace AND q.name = g.name
         UNION ALL
-        SELECT c.i, CASE WHEN c.done_at IS NULL THEN 'H' ELSE 'D' END, c.id, c.namespace, c.name, c.owner,
-               c.num_acquired, c.grant_nonce, c.expires_at, c.done_at, c.metadata, c.holder
+        SELECT c.i, CASE WHEN c.done_at IS NOT NULL THEN 'D' WHEN c.expires_at > now() THEN 'H' ELSE 'S' END,
+               c.id, c.namespace, c.name, c.owner, c.num_acquired, c.grant_nonce, c.expires_at, c.done_at,
+               c.metadata, c.holder
           FROM current c
          WHERE NOT EXISTS (SELECT 1 FROM granted g WHERE g.namespace = c.namespace AND g.name = c.name)
-           AND (c.done_at IS NOT NULL OR c.expires_at > now())
       )
       SELECT o.i, o.outcome, %s
         FROM o %s"""
