@@ -169,7 +169,7 @@ final class Sweep {
     for (String name; (name = heardDone.poll()) != null; ) {
       if (held.remove(name)) {
         revisits.forget(name);
-        skip(1);
+        tally.skipped(1);
       }
     }
     long now = System.nanoTime();
@@ -188,7 +188,7 @@ final class Sweep {
     while (candidates.size() < AccordClient.MAX_CLAIM && source.hasNext()) {
       String name = source.next();
       if (client.isKnownDone(name)) {
-        skip(1);
+        tally.skipped(1);
       } else {
         candidates.add(name);
       }
@@ -232,20 +232,9 @@ final class Sweep {
     }
   }
 
-  void succeeded() {
-    tally.succeeded();
-  }
-
-  private void skip(int names) {
-    tally.skipped(names);
-  }
-
-  private void fail(String name) {
-    tally.failed(name);
-  }
-
-  void gaveUp(String name) {
-    fail(name);
+  /** What became of the names so far, which a task's end adds to. */
+  SweepTally tally() {
+    return tally;
   }
 
   /** A task's lease was lost: another worker may hold the name now, so ask again. */
@@ -322,11 +311,11 @@ final class Sweep {
       notifyAll(); // releaseUnused may wait for this answer
       if (error != null) {
         Throwable cause = error instanceof CompletionException ? error.getCause() : error;
-        batch.forEach(this::fail);
+        batch.forEach(tally::failed);
         calls.listener().backgroundError("work loop: claim of " + batch.size() + " names", cause);
       } else {
         ahead.claimTook(nanos);
-        skip(result.done().size());
+        tally.skipped(result.done().size());
         for (String name : result.held()) {
           heldByOther(name, null);
         }
@@ -353,7 +342,7 @@ final class Sweep {
     }
     if (client.isKnownDone(name)) {
       resolved(name);
-      skip(1);
+      tally.skipped(1);
       return;
     }
     AcquireResult result;
@@ -361,7 +350,7 @@ final class Sweep {
       result = client.acquire(name);
     } catch (AccordException e) {
       resolved(name);
-      fail(name);
+      tally.failed(name);
       calls.listener().backgroundError("work loop: acquire of " + name, e);
       return;
     }
@@ -372,7 +361,7 @@ final class Sweep {
       }
       case DONE -> {
         resolved(name);
-        skip(1);
+        tally.skipped(1);
       }
       case HELD -> heldByOther(name, result.heldUntil().orElse(null));
     }
@@ -391,7 +380,7 @@ final class Sweep {
     VarHandle.fullFence();
     if (client.isKnownDone(name)) {
       resolved(name);
-      skip(1);
+      tally.skipped(1);
       return;
     }
     if (!revisitHeld) {

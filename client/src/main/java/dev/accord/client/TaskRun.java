@@ -63,7 +63,7 @@ final class TaskRun {
     if (attempts >= maxAttempts) {
       // Given up by an earlier run (or a loop with a lower maxAttempts): report it, do not retry.
       lease.discard(Map.of(WorkLoop.METADATA_FAILED, "true"));
-      sweep.gaveUp(lease.name());
+      sweep.tally().failed(lease.name());
       return false;
     }
     long started = System.nanoTime();
@@ -127,7 +127,7 @@ final class TaskRun {
   /** After the task returned: done, lost, or discarded by the task itself. */
   private void settle(Lease lease, int attempts) {
     if (lease.isDone()) {
-      sweep.succeeded();
+      sweep.tally().succeeded();
     } else if (lease.isLost()) {
       sweep.leaseLost(lease.name());
     } else {
@@ -189,7 +189,7 @@ final class TaskRun {
       lease.discard(Attempts.failure(attempts, error, givenUp));
     }
     if (givenUp) {
-      sweep.gaveUp(lease.name());
+      sweep.tally().failed(lease.name());
     } else {
       sweep.retryLater(lease.name(), attempts);
     }
