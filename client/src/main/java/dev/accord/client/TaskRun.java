@@ -41,9 +41,9 @@ final class TaskRun {
 
   /**
    * Runs the task on {@code lease} and settles what became of it: the lease is this run's to close.
-   * A task that returned with its lease valid has the lease marked done on a client thread, so its
-   * worker moves on to the next lease while the done travels; at most {@code finishSlots} such
-   * dones are under way, beyond which the worker waits here.
+   * A task that returned with its lease valid has the lease marked done with {@link
+   * Lease#doneAsync}, so its worker moves on to the next lease while the done travels; at most
+   * {@code finishSlots} such dones are under way, beyond which the worker waits here.
    */
   void run(Lease lease) {
     boolean handedOff = false;
