@@ -18,6 +18,9 @@ final class DoneRows {
    */
   static void insert(DataSource db, String namespace, int names) throws SQLException {
     try (Connection connection = db.getConnection()) {
+      // The pool's socket timeout is sized for the server's statements, not for a million-row
+      // insert on a busy disk.
+      connection.setNetworkTimeout(Runnable::run, 0);
       try (PreparedStatement insert =
           connection.prepareStatement(
               """

@@ -245,16 +245,22 @@ public final class Statements {
    * also carries the horizon, whether anything waits at or past it, and the latest removal
    * transaction forgotten; with no change, one row of those alone.
    *
+   * <p>{@code meta} is materialized so it is computed once, not for every row of the page; the
+   * namespace's newest done mark is read from the end of the done-stream index, where an {@code
+   * EXISTS} over the marks past the horizon is planned as a scan of the namespace's rows (the
+   * planner cannot know the horizon, and guesses a third of them qualify).
+   *
    * <p>Parameters: namespace × 2 (past the horizon), namespace, xid, tiebreak, limit (done marks),
    * namespace, xid, tiebreak, limit (removals), limit.
    */
   static final String DONES_AFTER_SQL =
       """
       WITH h AS (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS horizon),
-      meta AS (
+      meta AS MATERIALIZED (
         SELECT h.horizon,
-               EXISTS (SELECT 1 FROM accord_resource p
-                        WHERE p.namespace = ? AND p.done_xid IS NOT NULL AND p.done_xid >= h.horizon)
+               coalesce((SELECT p.done_xid FROM accord_resource p
+                          WHERE p.namespace = ? AND p.done_xid IS NOT NULL
+                          ORDER BY p.done_xid DESC LIMIT 1) >= h.horizon, false)
                OR EXISTS (SELECT 1 FROM accord_removal x WHERE x.namespace = ? AND x.removed_xid >= h.horizon)
                  AS past,
                (SELECT s.removals_pruned_xid FROM accord_store s) AS pruned
