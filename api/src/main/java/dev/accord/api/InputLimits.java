@@ -15,6 +15,7 @@ public final class InputLimits {
   /** Characters of {@code owner}; never empty. */
   public static final int MAX_OWNER_CHARS = 255;
 
+  /** Metadata entries (key and value pairs) one request may carry. */
   public static final int MAX_METADATA_ENTRIES = 64;
 
   /** Metadata keys and values together, UTF-8 encoded. */
