@@ -2,6 +2,7 @@ package dev.accord.operator;
 
 import dev.accord.crd.v1alpha1.AccordCluster;
 import dev.accord.crd.v1alpha1.AccordClusterStatus;
+import dev.accord.crd.v1alpha1.CloudNativePgPostgres;
 import dev.accord.crd.v1alpha1.ConditionTypes;
 import dev.accord.operator.ClusterStatus.Verdict;
 import dev.accord.operator.dependents.AccessConfigMap;
@@ -58,7 +59,8 @@ import java.util.stream.Collectors;
  * <p>The owned objects are JOSDK dependents whose {@code desired()} only computes, from a {@link
  * ClusterModel} made once per reconcile. The external database Secret is the user's, never owned:
  * an informer on Secrets, indexed by the clusters that name them, brings its changes here, so
- * fixing or rotating it is noticed at once.
+ * fixing or rotating it is noticed at once. The same goes for the application Secret of a
+ * CloudNativePG Cluster, whose readiness another informer brings ({@link CloudNativePgClusters}).
  */
 @Workflow(
     dependents = {
@@ -116,11 +118,14 @@ public class AccordClusterReconciler
     implements Reconciler<AccordCluster>,
         ContextInitializer<AccordCluster>,
         Cleaner<AccordCluster> {
-  /** The event source of the Secrets that external clusters name. */
+  /** The event source of the Secrets that external and CloudNativePG clusters read. */
   static final String EXTERNAL_SECRETS = "external-secrets";
 
   /** How soon a pending cert-manager certificate is looked at again. */
   static final java.time.Duration CERT_MANAGER_RECHECK = java.time.Duration.ofSeconds(15);
+
+  /** How soon a cluster naming a CloudNativePG Cluster looks again for CloudNativePG's CRD. */
+  static final java.time.Duration CNPG_INSTALL_RECHECK = java.time.Duration.ofSeconds(30);
 
   private static final String SECRET_INDEX = "accord.dev/external-secret";
 
@@ -131,6 +136,7 @@ public class AccordClusterReconciler
   private final Clock clock;
   private final CertificateExpiry certificates;
   private final ReconcileLog reconcileLog = new ReconcileLog();
+  private final CloudNativePgClusters cloudNativePgClusters = new CloudNativePgClusters();
 
   public AccordClusterReconciler(String defaultImage, Clock clock, CertificateExpiry certificates) {
     this.defaultImage = defaultImage;
@@ -141,12 +147,13 @@ public class AccordClusterReconciler
   @Override
   public List<EventSource<?, AccordCluster>> prepareEventSources(
       EventSourceContext<AccordCluster> context) {
+    cloudNativePgClusters.index(context);
     context
         .getPrimaryCache()
         .addIndexer(
             SECRET_INDEX,
             cluster ->
-                externalSecret(cluster)
+                databaseSecret(cluster)
                     .map(name -> List.of(indexKey(name, cluster.getMetadata().getNamespace())))
                     .orElse(List.of()));
     InformerEventSourceConfiguration<Secret> secrets =
@@ -166,7 +173,7 @@ public class AccordClusterReconciler
                         .collect(Collectors.toSet()))
             .withPrimaryToSecondaryMapper(
                 (AccordCluster cluster) ->
-                    externalSecret(cluster)
+                    databaseSecret(cluster)
                         .map(
                             name ->
                                 Set.of(new ResourceID(name, cluster.getMetadata().getNamespace())))
@@ -177,11 +184,16 @@ public class AccordClusterReconciler
     return sources;
   }
 
-  private static Optional<String> externalSecret(AccordCluster cluster) {
-    return Optional.ofNullable(cluster.getSpec())
-        .map(spec -> spec.getPostgres())
-        .map(postgres -> postgres.getExternal())
-        .map(external -> external.getSecretName());
+  /** The Secret the servers read the database settings from, when not the operator's own. */
+  private static Optional<String> databaseSecret(AccordCluster cluster) {
+    Optional<String> external =
+        Optional.ofNullable(cluster.getSpec())
+            .map(spec -> spec.getPostgres())
+            .map(postgres -> postgres.getExternal())
+            .map(ref -> ref.getSecretName());
+    return external.isPresent()
+        ? external
+        : CloudNativePgClusters.named(cluster).map(CloudNativePgPostgres::appSecretName);
   }
 
   private static String indexKey(String name, String namespace) {
@@ -201,6 +213,8 @@ public class AccordClusterReconciler
             cluster,
             defaultImage,
             context.getSecondaryResource(Secret.class, EXTERNAL_SECRETS),
+            CloudNativePgClusters.named(cluster)
+                .map(name -> cloudNativePgClusters.observe(cluster, name, context)),
             runningHash);
     context.managedWorkflowAndDependentResourceContext().put(ClusterModel.CONTEXT_KEY, model);
     context
@@ -278,6 +292,10 @@ public class AccordClusterReconciler
     // cert-manager's progress brings no event here: look again soon while it is pending.
     if (security.tls() == ClusterSecurity.TlsMode.CERT_MANAGER && security.tlsProblem() != null) {
       control.rescheduleAfter(CERT_MANAGER_RECHECK.toMillis());
+    }
+    // Nor does installing CloudNativePG: until its CRD exists no informer watches its Clusters.
+    if (model.cloudNativePg() != null && !model.cloudNativePg().installed()) {
+      control.rescheduleAfter(CNPG_INSTALL_RECHECK.toMillis());
     }
     return control;
   }

@@ -29,6 +29,7 @@ import java.util.TreeMap;
  * is wrong with that, and the hash of the server's effective configuration.
  *
  * @param backendProblem null when the database settings are usable, otherwise what to fix
+ * @param cloudNativePg the CloudNativePG Cluster as seen, when the backend is one (else null)
  */
 public record ClusterModel(
     AccordCluster cluster,
@@ -38,16 +39,25 @@ public record ClusterModel(
     Backend backend,
     List<EnvVar> backendEnv,
     Problem backendProblem,
+    CloudNativePgCluster cloudNativePg,
     String configHash) {
 
   /** Where the database is. */
   public enum Backend {
-    EXTERNAL,
-    MANAGED,
-    INVALID;
+    EXTERNAL(PostgresSpec.BACKEND_EXTERNAL),
+    MANAGED(PostgresSpec.BACKEND_MANAGED),
+    CLOUD_NATIVE_PG(PostgresSpec.BACKEND_CLOUD_NATIVE_PG),
+    INVALID("invalid");
 
+    private final String statusName;
+
+    Backend(String statusName) {
+      this.statusName = statusName;
+    }
+
+    /** The name in status.backend. */
     public String statusName() {
-      return name().toLowerCase();
+      return statusName;
     }
   }
 
@@ -65,14 +75,18 @@ public record ClusterModel(
   }
 
   /**
-   * @param externalSecret the Secret the spec names for an external database, when it exists
+   * @param databaseSecret the Secret the spec names for an external database, or CloudNativePG's
+   *     application Secret of the Cluster it names, when it exists
+   * @param cloudNativePg the CloudNativePG Cluster the spec names, as seen (empty when it names
+   *     none)
    * @param currentConfigHash the running Deployment's hash: kept while the Secret is unusable, so a
    *     missing Secret does not roll the servers into pods that cannot start
    */
   public static ClusterModel of(
       AccordCluster cluster,
       String defaultImage,
-      Optional<Secret> externalSecret,
+      Optional<Secret> databaseSecret,
+      Optional<CloudNativePgCluster> cloudNativePg,
       Optional<String> currentConfigHash) {
     AccordClusterSpec spec = cluster.getSpec();
     String image =
@@ -82,17 +96,32 @@ public record ClusterModel(
     PostgresSpec postgres = spec.getPostgres();
     boolean external = postgres != null && postgres.getExternal() != null;
     boolean managed = postgres != null && postgres.getManaged() != null;
+    boolean cnpg = postgres != null && postgres.getCloudNativePG() != null;
 
     Backend backend;
     List<EnvVar> env = new ArrayList<>();
     Problem problem = null;
     String secretDigest = "";
-    if (external == managed) {
+    if ((external ? 1 : 0) + (managed ? 1 : 0) + (cnpg ? 1 : 0) != 1) {
       backend = Backend.INVALID;
       problem =
           new Problem(
               INVALID_BACKEND,
-              "set exactly one of spec.postgres.external or spec.postgres.managed");
+              "set exactly one of spec.postgres.external, spec.postgres.managed or"
+                  + " spec.postgres.cloudNativePG");
+    } else if (cnpg && cloudNativePg.isEmpty()) {
+      backend = Backend.INVALID;
+      problem =
+          new Problem(
+              INVALID_BACKEND,
+              "set spec.postgres.cloudNativePG.cluster to the name of a CloudNativePG Cluster");
+    } else if (cnpg) {
+      backend = Backend.CLOUD_NATIVE_PG;
+      CloudNativePgBackend.Settings settings =
+          CloudNativePgBackend.of(cluster, cloudNativePg.get(), databaseSecret);
+      env.addAll(settings.env());
+      problem = settings.problem();
+      secretDigest = settings.secretDigest();
     } else if (managed) {
       backend = Backend.MANAGED;
       env.add(plain("ACCORD_BACKEND", "postgres"));
@@ -130,7 +159,7 @@ public record ClusterModel(
                 INVALID_BACKEND,
                 "set spec.postgres.external.secretName to the Secret that holds "
                     + "the database settings");
-      } else if (externalSecret.isEmpty()) {
+      } else if (databaseSecret.isEmpty()) {
         problem =
             new Problem(
                 SECRET_NOT_FOUND,
@@ -143,7 +172,7 @@ public record ClusterModel(
                         ? "key " + needed.get(0) + " (a postgres:// URL)"
                         : "keys " + String.join(", ", needed)));
       } else {
-        Map<String, String> data = secretData(externalSecret.get());
+        Map<String, String> data = secretData(databaseSecret.get());
         List<String> missing = needed.stream().filter(key -> !data.containsKey(key)).toList();
         if (!missing.isEmpty()) {
           problem =
@@ -180,10 +209,18 @@ public record ClusterModel(
               .substring(0, 16);
     }
     return new ClusterModel(
-        cluster, image, port, replicas, backend, List.copyOf(env), problem, hash);
+        cluster,
+        image,
+        port,
+        replicas,
+        backend,
+        List.copyOf(env),
+        problem,
+        backend == Backend.CLOUD_NATIVE_PG ? cloudNativePg.get() : null,
+        hash);
   }
 
-  private static Map<String, String> secretData(Secret secret) {
+  static Map<String, String> secretData(Secret secret) {
     Map<String, String> data = new TreeMap<>();
     if (secret.getData() != null) {
       data.putAll(secret.getData());
@@ -194,12 +231,12 @@ public record ClusterModel(
     return data;
   }
 
-  private static EnvVar plain(String name, String value) {
+  static EnvVar plain(String name, String value) {
     return new EnvVarBuilder().withName(name).withValue(value).build();
   }
 
   /** The value stays in the Secret: the pod references it, nothing copies it. */
-  private static EnvVar fromSecret(String name, String secret, String key, boolean optional) {
+  static EnvVar fromSecret(String name, String secret, String key, boolean optional) {
     return new EnvVarBuilder()
         .withName(name)
         .withNewValueFrom()

@@ -1,6 +1,8 @@
 package dev.accord.operator;
 
 import static dev.accord.operator.ConditionReasons.AS_EXPECTED;
+import static dev.accord.operator.ConditionReasons.CNPG_CLUSTER_NOT_READY;
+import static dev.accord.operator.ConditionReasons.CNPG_CLUSTER_READY;
 import static dev.accord.operator.ConditionReasons.CONFIGURED;
 import static dev.accord.operator.ConditionReasons.CREATING;
 import static dev.accord.operator.ConditionReasons.INVALID_BACKEND;
@@ -69,7 +71,7 @@ final class ClusterStatus {
             : 0L;
     String deploymentName = AccordResources.serverDeployment(cluster);
 
-    // BackendReady: usable settings, and for a managed database, PostgreSQL ready.
+    // BackendReady: usable settings, and for a managed or CloudNativePG database, PostgreSQL ready.
     Verdict backend;
     if (model.backendProblem() != null) {
       backend = Verdict.no(model.backendProblem().reason(), model.backendProblem().message());
@@ -86,6 +88,20 @@ final class ClusterStatus {
                   "waiting for the managed PostgreSQL StatefulSet "
                       + AccordResources.postgres(cluster)
                       + " to become ready");
+    } else if (model.backend() == ClusterModel.Backend.CLOUD_NATIVE_PG) {
+      CloudNativePgCluster pg = model.cloudNativePg();
+      backend =
+          pg.ready()
+              ? Verdict.yes(
+                  CNPG_CLUSTER_READY,
+                  "CloudNativePG Cluster " + pg.name() + " is ready (" + pg.describe() + ")")
+              : Verdict.no(
+                  CNPG_CLUSTER_NOT_READY,
+                  "waiting for CloudNativePG Cluster "
+                      + pg.name()
+                      + " to become ready ("
+                      + pg.describe()
+                      + ")");
     } else {
       backend =
           Verdict.yes(

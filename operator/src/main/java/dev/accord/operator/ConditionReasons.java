@@ -32,6 +32,15 @@ public final class ConditionReasons {
   /** The external database's Secret holds the keys the servers need (BackendReady=True). */
   public static final String CONFIGURED = "Configured";
 
+  /** The CloudNativePG Cluster reports itself ready (BackendReady=True). */
+  public static final String CNPG_CLUSTER_READY = "CNPGClusterReady";
+
+  /**
+   * The CloudNativePG Cluster exists but does not report itself ready (BackendReady=False, and
+   * Ready until then).
+   */
+  public static final String CNPG_CLUSTER_NOT_READY = "CNPGClusterNotReady";
+
   // Problems with the database settings: on BackendReady, Ready and Degraded alike
 
   /** The spec names no database, or both, or an external one without a Secret name. */
@@ -40,8 +49,19 @@ public final class ConditionReasons {
   /** The external database's Secret does not exist in the cluster's namespace. */
   public static final String SECRET_NOT_FOUND = "SecretNotFound";
 
-  /** The external database's Secret lacks a key the servers need. */
+  /**
+   * The external database's (or CloudNativePG's application) Secret lacks a key the servers need.
+   */
   public static final String SECRET_KEY_MISSING = "SecretKeyMissing";
+
+  /** spec.postgres.cloudNativePG is set but CloudNativePG's Cluster CRD does not exist. */
+  public static final String CNPG_NOT_INSTALLED = "CNPGNotInstalled";
+
+  /** The CloudNativePG Cluster spec.postgres.cloudNativePG names is not in the namespace. */
+  public static final String CNPG_CLUSTER_NOT_FOUND = "CNPGClusterNotFound";
+
+  /** The CloudNativePG Cluster's application Secret ({@code <cluster>-app}) does not exist. */
+  public static final String CNPG_SECRET_MISSING = "CNPGSecretMissing";
 
   // Progressing
 

@@ -566,7 +566,9 @@ class AccordOperatorTest {
     Condition both = awaitCondition("both", "Ready", "False", "InvalidBackend");
     awaitCondition("neither", "Ready", "False", "InvalidBackend");
     assertThat(both.getMessage())
-        .contains("exactly one of spec.postgres.external or spec.postgres.managed");
+        .contains(
+            "exactly one of spec.postgres.external, spec.postgres.managed or"
+                + " spec.postgres.cloudNativePG");
     assertThat(deployment("both")).isEmpty();
 
     editCluster("neither", spec -> spec.getPostgres().setManaged(new ManagedPostgres()));

@@ -65,12 +65,14 @@ class CrdAndSamplesManifestTest {
         .as("sample files")
         .contains(
             directory().resolve("samples/accordcluster-managed.yaml"),
-            directory().resolve("samples/accordcluster-external.yaml"));
+            directory().resolve("samples/accordcluster-external.yaml"),
+            directory().resolve("samples/accordcluster-cnpg.yaml"));
 
     // The YAML as written, not as a Java class reads it: a typed read could drop a misspelt field
     // unnoticed.
     Map<String, Map<String, Object>> clusters = new TreeMap<>();
     Map<String, Map<String, Object>> secrets = new TreeMap<>();
+    Map<String, Map<String, Object>> cnpgClusters = new TreeMap<>();
     for (Path file : files) {
       for (Map<String, Object> document : parseYamlDocuments(file)) {
         Object name = path(document, "metadata", "name");
@@ -91,11 +93,16 @@ class CrdAndSamplesManifestTest {
           clusters.put(String.valueOf(name), typed);
         } else if ("Secret".equals(document.get("kind"))) {
           secrets.put(String.valueOf(name), document);
+        } else if (CloudNativePgCluster.API_VERSION.equals(apiVersion)
+            && CloudNativePgCluster.KIND.equals(document.get("kind"))) {
+          cnpgClusters.put(String.valueOf(name), document);
         }
       }
     }
 
-    assertThat(clusters).as("AccordClusters in the samples").containsKeys("demo", "accord");
+    assertThat(clusters)
+        .as("AccordClusters in the samples")
+        .containsKeys("demo", "accord", "accord-cnpg");
     assertThat(clusters.get("demo")).as("sample demo spec").containsEntry("replicas", 2);
     assertThat(path(clusters.get("demo"), "postgres", "managed", "storageSize"))
         .as("sample demo spec.postgres.managed.storageSize")
@@ -112,6 +119,10 @@ class CrdAndSamplesManifestTest {
         .as("stringData.%s of Secret %s (sample accord reads that key)", urlKey, secretName)
         .asString()
         .startsWith("postgres://");
+    Object pgCluster = path(clusters.get("accord-cnpg"), "postgres", "cloudNativePG", "cluster");
+    assertThat(cnpgClusters)
+        .as("CloudNativePG Clusters in the samples (the one sample accord-cnpg names)")
+        .containsOnlyKeys(String.valueOf(pgCluster));
   }
 
   /**

@@ -53,6 +53,12 @@ final class Manifests {
     return item.getApiVersion() != null && item.getApiVersion().startsWith("accord.dev/");
   }
 
+  /** A CloudNativePG Cluster, which the CloudNativePG sample declares beside its AccordCluster. */
+  static boolean isCloudNativePgCluster(HasMetadata item) {
+    return CloudNativePgCluster.API_VERSION.equals(item.getApiVersion())
+        && CloudNativePgCluster.KIND.equals(item.getKind());
+  }
+
   static boolean isYaml(Path p) {
     String name = p.getFileName().toString();
     return Files.isRegularFile(p) && (name.endsWith(".yaml") || name.endsWith(".yml"));

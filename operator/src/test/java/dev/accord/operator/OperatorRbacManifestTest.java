@@ -80,8 +80,16 @@ class OperatorRbacManifestTest {
     // spec.tls.issuerRef: a cert-manager Certificate, once cert-manager's CRD is seen to exist.
     rules.put(
         "cert-manager.io/certificates", new TreeSet<>(List.of("get", "create", "update", "patch")));
+    // spec.postgres.cloudNativePG: the Clusters watched (read only), once their CRD is seen to
+    // exist.
     rules.put(
-        "apiextensions.k8s.io/customresourcedefinitions[" + CertManagerCertificate.CRD + "]",
+        CloudNativePgCluster.GROUP + "/clusters", new TreeSet<>(List.of("get", "list", "watch")));
+    rules.put(
+        "apiextensions.k8s.io/customresourcedefinitions["
+            + CertManagerCertificate.CRD
+            + ","
+            + CloudNativePgCluster.CRD
+            + "]",
         new TreeSet<>(List.of("get")));
     return rules;
   }

@@ -69,11 +69,15 @@ public class AccordClusterSpec {
 
   @Required
   @ValidationRule(
-      value = "has(self.external) != has(self.managed)",
-      message = "set exactly one of postgres.external or postgres.managed")
+      value =
+          "(has(self.external) ? 1 : 0) + (has(self.managed) ? 1 : 0)"
+              + " + (has(self.cloudNativePG) ? 1 : 0) == 1",
+      message = "set exactly one of postgres.external, postgres.managed or postgres.cloudNativePG")
   @JsonPropertyDescription(
       "The PostgreSQL database that stores leases: set exactly one of `external` (an existing"
-          + " database, reached with credentials from a Secret) or `managed` (a single PostgreSQL the operator runs).")
+          + " database, reached with credentials from a Secret), `managed` (a single PostgreSQL the"
+          + " operator runs) or `cloudNativePG` (a CloudNativePG Cluster, reached with its"
+          + " application Secret).")
   private PostgresSpec postgres;
 
   @JsonPropertyDescription(

@@ -47,7 +47,8 @@ public class AccordClusterStatus {
       "host:port that clients in the cluster connect to (the Service's DNS name and port).")
   private String endpoint;
 
-  @JsonPropertyDescription("Which PostgreSQL backs the cluster: external or managed.")
+  @JsonPropertyDescription(
+      "Which PostgreSQL backs the cluster: external, managed or cloudNativePG.")
   private String backend;
 
   @JsonPropertyDescription("The servers' certificate, while TLS is on.")

@@ -9,7 +9,7 @@ public final class ConditionTypes {
    */
   public static final String READY = "Ready";
 
-  /** The PostgreSQL backend (external or managed) is reachable. */
+  /** The PostgreSQL backend (external, managed or CloudNativePG) is reachable. */
   public static final String BACKEND_READY = "BackendReady";
 
   /** The operator is rolling out a change. */

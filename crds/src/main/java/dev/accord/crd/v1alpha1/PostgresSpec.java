@@ -1,16 +1,18 @@
 package dev.accord.crd.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.Objects;
 
 /**
- * Where the leases live: exactly one of {@link #getExternal() external} and {@link #getManaged()
- * managed} is set (a CEL rule on {@code spec.postgres} enforces it).
+ * Where the leases live: exactly one of {@link #getExternal() external}, {@link #getManaged()
+ * managed} and {@link #getCloudNativePG() cloudNativePG} is set (a CEL rule on {@code
+ * spec.postgres} enforces it).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-@JsonPropertyOrder({"external", "managed"})
+@JsonPropertyOrder({"external", "managed", "cloudNativePG"})
 public class PostgresSpec {
 
   /** {@code status.backend} when {@code external} is set. */
@@ -18,6 +20,9 @@ public class PostgresSpec {
 
   /** {@code status.backend} when {@code managed} is set. */
   public static final String BACKEND_MANAGED = "managed";
+
+  /** {@code status.backend} when {@code cloudNativePG} is set. */
+  public static final String BACKEND_CLOUD_NATIVE_PG = "cloudNativePG";
 
   @JsonPropertyDescription(
       "An existing PostgreSQL database, reached with credentials from a Secret.")
@@ -27,6 +32,12 @@ public class PostgresSpec {
       "A single-instance PostgreSQL (StatefulSet with one PersistentVolumeClaim) that the"
           + " operator runs next to the cluster.")
   private ManagedPostgres managed;
+
+  @JsonProperty("cloudNativePG")
+  @JsonPropertyDescription(
+      "A PostgreSQL cluster run by the CloudNativePG operator in the AccordCluster's namespace,"
+          + " reached with the credentials of its application Secret `<cluster>-app`.")
+  private CloudNativePgPostgres cloudNativePG;
 
   public ExternalPostgres getExternal() {
     return external;
@@ -44,6 +55,16 @@ public class PostgresSpec {
     this.managed = managed;
   }
 
+  @JsonProperty("cloudNativePG")
+  public CloudNativePgPostgres getCloudNativePG() {
+    return cloudNativePG;
+  }
+
+  @JsonProperty("cloudNativePG")
+  public void setCloudNativePG(CloudNativePgPostgres cloudNativePG) {
+    this.cloudNativePG = cloudNativePG;
+  }
+
   @Override
   public boolean equals(Object o) {
     if (this == o) {
@@ -53,16 +74,24 @@ public class PostgresSpec {
       return false;
     }
     PostgresSpec that = (PostgresSpec) o;
-    return Objects.equals(external, that.external) && Objects.equals(managed, that.managed);
+    return Objects.equals(external, that.external)
+        && Objects.equals(managed, that.managed)
+        && Objects.equals(cloudNativePG, that.cloudNativePG);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(external, managed);
+    return Objects.hash(external, managed, cloudNativePG);
   }
 
   @Override
   public String toString() {
-    return "PostgresSpec{external=" + external + ", managed=" + managed + '}';
+    return "PostgresSpec{external="
+        + external
+        + ", managed="
+        + managed
+        + ", cloudNativePG="
+        + cloudNativePG
+        + '}';
   }
 }

@@ -55,7 +55,7 @@ class CelRulesTest {
   }
 
   private static final String POSTGRES_RULE_MESSAGE =
-      "set exactly one of postgres.external or postgres.managed";
+      "set exactly one of postgres.external, postgres.managed or postgres.cloudNativePG";
   private static final String ACCESS_RULE_MESSAGE =
       "a rule needs at least one of serviceAccounts or groups";
 
@@ -72,6 +72,42 @@ class CelRulesTest {
                   secretName: accord-postgres
                 managed:
                   storageSize: 1Gi
+              """),
+          new BadSpec(
+              "postgres with external and cloudNativePG",
+              "spec.postgres",
+              POSTGRES_RULE_MESSAGE,
+              "spec.postgres",
+              """
+              postgres:
+                external:
+                  secretName: accord-postgres
+                cloudNativePG:
+                  cluster: pg
+              """),
+          new BadSpec(
+              "postgres with managed and cloudNativePG",
+              "spec.postgres",
+              POSTGRES_RULE_MESSAGE,
+              "spec.postgres",
+              """
+              postgres:
+                managed: {}
+                cloudNativePG:
+                  cluster: pg
+              """),
+          new BadSpec(
+              "postgres with all three backends",
+              "spec.postgres",
+              POSTGRES_RULE_MESSAGE,
+              "spec.postgres",
+              """
+              postgres:
+                external:
+                  secretName: accord-postgres
+                managed: {}
+                cloudNativePG:
+                  cluster: pg
               """),
           new BadSpec(
               "postgres with no backend",
@@ -215,6 +251,8 @@ class CelRulesTest {
         .hasMessageStartingWith("spec.replicas: expected an integer");
     assertThatThrownBy(() -> evaluator.evaluate(document("postgres: {external: {}}"), null))
         .hasMessage("spec.postgres.external.secretName: required");
+    assertThatThrownBy(() -> evaluator.evaluate(document("postgres: {cloudNativePG: {}}"), null))
+        .hasMessage("spec.postgres.cloudNativePG.cluster: required");
   }
 
   static Stream<BadSpec> badSpecs() {

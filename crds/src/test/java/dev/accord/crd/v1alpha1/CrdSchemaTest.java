@@ -91,15 +91,15 @@ class CrdSchemaTest {
   void postgresIsRequiredAndExactlyOneBackendIsSet() {
     assertThat(spec.getRequired()).containsExactly("postgres");
     JSONSchemaProps postgres = spec.getProperties().get("postgres");
-    assertThat(postgres.getProperties()).containsOnlyKeys("external", "managed");
+    assertThat(postgres.getProperties()).containsOnlyKeys("external", "managed", "cloudNativePG");
     assertThat(postgres.getXKubernetesValidations())
         .singleElement()
         .satisfies(
-            (ValidationRule rule) -> {
-              assertThat(rule.getRule()).isEqualTo("has(self.external) != has(self.managed)");
-              assertThat(rule.getMessage())
-                  .isEqualTo("set exactly one of postgres.external or postgres.managed");
-            });
+            (ValidationRule rule) ->
+                assertThat(rule.getMessage())
+                    .isEqualTo(
+                        "set exactly one of postgres.external, postgres.managed or"
+                            + " postgres.cloudNativePG"));
     JSONSchemaProps external = postgres.getProperties().get("external");
     assertThat(external.getRequired()).containsExactly("secretName");
     assertThat(external.getProperties()).containsOnlyKeys("secretName", "urlKey");
@@ -113,6 +113,19 @@ class CrdSchemaTest {
             ExternalPostgres.KEY_PASSWORD,
             ExternalPostgres.KEY_PORT,
             ExternalPostgres.KEY_SSLMODE);
+    JSONSchemaProps cnpg = postgres.getProperties().get("cloudNativePG");
+    assertThat(cnpg.getRequired()).containsExactly("cluster");
+    assertThat(cnpg.getProperties()).containsOnlyKeys("cluster");
+    assertThat(cnpg.getProperties().get("cluster").getDescription())
+        .as("names the Secret and every key the operator reads")
+        .contains(
+            "<cluster>" + CloudNativePgPostgres.APP_SECRET_SUFFIX,
+            CloudNativePgPostgres.KEY_URI,
+            CloudNativePgPostgres.KEY_HOST,
+            CloudNativePgPostgres.KEY_PORT,
+            CloudNativePgPostgres.KEY_DBNAME,
+            CloudNativePgPostgres.KEY_USER,
+            CloudNativePgPostgres.KEY_PASSWORD);
   }
 
   @Test
