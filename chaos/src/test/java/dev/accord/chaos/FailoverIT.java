@@ -70,6 +70,43 @@ class FailoverIT {
         .anyMatch(c -> c.op() == Op.DONE && c.isOk() && c.invokedAt() > result.followedAt());
   }
 
+  @Test
+  @Timeout(value = 5, unit = TimeUnit.MINUTES)
+  @DisplayName(
+      "asynchronous replication: what the primary acknowledged alone is lost with it, and the"
+          + " server says so to no one")
+  void asynchronousFailoverLosesWhatTheStandbyLacked() throws Exception {
+    AsyncLossRun.Result result =
+        AsyncLossRun.run(
+            image(), serverJar(), workDir, line -> System.out.println("failover: " + line));
+    String report = "work directory " + workDir + "\n" + result.report();
+    System.out.println(report);
+
+    assertThat(result.storeAfter()).as(report).isEqualTo(result.storeBefore());
+    assertThat(result.answers())
+        .as(report)
+        .containsEntry("acquire kept-done (done, replicated)", "DONE")
+        .containsEntry("acquire lost-done-0 (done acknowledged, not replicated)", "OK token 1")
+        .containsEntry(
+            "acquire kept-lease by another worker (granted replicated, its done not)", "HELD");
+    assertThat(result.answers().entrySet())
+        .as("the lost grant's token given again to another holder; %s", report)
+        .anyMatch(
+            e -> e.getKey().startsWith("acquire lost-lease") && e.getValue().equals("OK token 1"));
+    assertThat(result.violations())
+        .as("the checker sees the losses; %s", report)
+        .extracting(v -> v.rule() + " " + v.resource())
+        .contains(
+            "LOST failover/lost-done-0",
+            "LOST failover/kept-lease",
+            "OVERLAP failover/lost-lease",
+            "TOKEN_ORDER failover/lost-lease");
+    assertThat(result.watchedButNotDone()).as(report).contains("lost-done-0");
+    assertThat(result.watchRefused())
+        .as("a cursor of the lost history is refused, so the client lists again; %s", report)
+        .contains("ahead of this database");
+  }
+
   /** The image to run: -Dfailover.image, else the last of ACCORD_TEST_POSTGRES_IMAGES. */
   static String image() {
     String chosen = System.getProperty("failover.image");

@@ -178,7 +178,7 @@ final class FailoverRun {
 
     List<Call> calls = history.calls();
     List<Violation> violations = new HistoryChecker(1).check(calls, postgres.resources());
-    Set<String> unwatched = awaitWatched(watcher, acknowledgedDones(calls));
+    Set<String> unwatched = awaitWatched(watcher, acknowledgedDones(calls), WATCH_CATCH_UP);
     watcher.stop();
     watchThread.join();
     List<String> failures = new ArrayList<>();
@@ -238,9 +238,9 @@ final class FailoverRun {
   }
 
   /** Waits until the watcher has every name of {@code dones}; returns those it never got. */
-  static Set<String> awaitWatched(WatchFollower watcher, Set<String> dones)
+  static Set<String> awaitWatched(WatchFollower watcher, Set<String> dones, Duration limit)
       throws InterruptedException {
-    long deadline = System.nanoTime() + WATCH_CATCH_UP.toNanos();
+    long deadline = System.nanoTime() + limit.toNanos();
     Set<String> missing = new TreeSet<>(dones);
     while (true) {
       missing.removeAll(watcher.names());

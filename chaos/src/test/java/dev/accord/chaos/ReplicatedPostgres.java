@@ -241,6 +241,19 @@ final class ReplicatedPostgres implements AutoCloseable {
     }
   }
 
+  /**
+   * Commits {@code count} transactions with a transaction ID each on the primary, as other writers
+   * of a busy database do.
+   */
+  void commitOtherTransactions(int count) throws SQLException {
+    try (Connection connection = connect(primaryPort);
+        Statement statement = connection.createStatement()) {
+      for (int i = 0; i < count; i++) {
+        statement.execute("SELECT pg_current_xact_id()");
+      }
+    }
+  }
+
   /** The store id the server keeps in the current primary: Watch cursors carry it. */
   UUID storeId() throws SQLException {
     try (Connection connection = connect(currentPrimaryPort());
