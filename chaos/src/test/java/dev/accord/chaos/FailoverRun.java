@@ -156,6 +156,7 @@ final class FailoverRun {
     proberThread.start();
 
     stop.await(settings.before().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    awaitDoneAfter(history, 0);
     long killedAt = System.currentTimeMillis();
     postgres.killPrimary();
     progress.accept("primary killed after " + history.size() + " calls; promoting the standby");
@@ -169,6 +170,7 @@ final class FailoverRun {
             + (followed.completedAt() - killedAt)
             + " ms");
     stop.await(settings.after().toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+    awaitDoneAfter(history, followed.completedAt());
     stop.countDown();
     prober.stop();
     for (Thread thread : threads) {
@@ -215,6 +217,23 @@ final class FailoverRun {
       Thread.sleep(20);
     }
     throw new IllegalStateException("the server granted nothing within " + FOLLOW_LIMIT);
+  }
+
+  /**
+   * Waits until a done sent after {@code since} was acknowledged (on a busy machine the workers may
+   * need longer than the phase), so both sides of the failover have one.
+   */
+  private static void awaitDoneAfter(History history, long since) throws InterruptedException {
+    long deadline = System.nanoTime() + FOLLOW_LIMIT.toNanos();
+    while (System.nanoTime() < deadline) {
+      for (Call call : history.calls()) {
+        if (call.op() == Op.DONE && call.isOk() && call.invokedAt() > since) {
+          return;
+        }
+      }
+      Thread.sleep(50);
+    }
+    throw new IllegalStateException("no done acknowledged within " + FOLLOW_LIMIT);
   }
 
   /** Calls sent from {@code from} to {@code to}, by {@code op status} (OK, or the gRPC code). */
