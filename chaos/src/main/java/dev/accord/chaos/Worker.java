@@ -230,7 +230,7 @@ public final class Worker implements Runnable {
   }
 
   /** The status code and, when the server gave one, its ErrorInfo reason. */
-  private static String describe(StatusRuntimeException e) {
+  static String describe(StatusRuntimeException e) {
     String text = e.getStatus().getCode().name();
     com.google.rpc.Status status = StatusProto.fromThrowable(e);
     if (status != null) {

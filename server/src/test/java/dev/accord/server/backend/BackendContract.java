@@ -913,6 +913,19 @@ public abstract class BackendContract {
   }
 
   @Test
+  void aCursorAheadOfTheStoreIsRefusedSoTheClientListsAgain() {
+    markDone(ns, "first");
+    DoneCursor now = backend.currentDoneCursor();
+    // What a primary lost in a failover to an asynchronous standby had issued.
+    DoneCursor ahead = new DoneCursor(now.store(), now.position() + 1_000, 0);
+
+    assertThatThrownBy(() -> backend.donesAfter(ns, ahead, 10))
+        .isInstanceOf(CursorExpiredException.class)
+        .hasMessageContaining("ahead of this");
+    assertThat(backend.donesAfter(ns, now, 10).names()).isEmpty();
+  }
+
+  @Test
   void subscribersHearOfDoneMarksInTheirNamespace() throws Exception {
     List<String> heard = new java.util.concurrent.CopyOnWriteArrayList<>();
     try (AutoCloseable subscription = backend.subscribeDone(heard::add)) {

@@ -77,6 +77,11 @@ final class DoneLog {
     return pruned;
   }
 
+  /** Why a cursor past everything this store has issued is refused (see the PostgreSQL backend). */
+  static final String AHEAD =
+      "cursor is ahead of this store (it lost transactions, as a failover to an asynchronous"
+          + " standby does): list again";
+
   // A revision's key is (revision, 1): the horizon cursor (revision + 1, 0) is after every entry.
   synchronized DoneCursor current() {
     return new DoneCursor(store, revision + 1, 0);
@@ -98,6 +103,9 @@ final class DoneLog {
           "cursor is older than the removals this store keeps: list again");
     }
     DoneCursor horizon = new DoneCursor(store, revision + 1, 0);
+    if (after.position() > horizon.position()) {
+      throw new CursorExpiredException(AHEAD);
+    }
     NavigableMap<Long, Entry> log =
         byNamespace.getOrDefault(namespace, Collections.emptyNavigableMap());
     DonePageBuilder page = new DonePageBuilder();

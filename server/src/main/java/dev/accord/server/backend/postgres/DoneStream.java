@@ -88,6 +88,15 @@ final class DoneStream {
         horizon = rows.getLong(1);
         pendingPastHorizon = rows.getBoolean(2);
         long pruned = rows.getLong(3);
+        // Every position this database issued is below its next transaction ID. One above it was
+        // issued by a primary whose last transactions this database never received (a failover
+        // to an asynchronous standby): the IDs are being assigned again, to other transactions,
+        // and resuming there would skip their done marks without a word.
+        if (after.position() > rows.getLong(8)) {
+          throw new CursorExpiredException(
+              "cursor is ahead of this database (it lost transactions, as a failover to an"
+                  + " asynchronous standby does): list again");
+        }
         // The first cursor reads only what is stored now, which needs no forgotten removal.
         if (after.position() != 0 && pruned != 0 && pruned >= after.position()) {
           throw new CursorExpiredException(

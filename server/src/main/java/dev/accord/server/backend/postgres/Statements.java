@@ -242,8 +242,9 @@ public final class Statements {
    * than the snapshot's xmin: every transaction below it has ended, so nothing can still appear
    * before the returned cursor. A transaction either marks done or removes, never both, so done
    * marks (tie-broken by resource id) and removals (by removal id) merge on (xid, id). Each row
-   * also carries the horizon, whether anything waits at or past it, and the latest removal
-   * transaction forgotten; with no change, one row of those alone.
+   * also carries the horizon, whether anything waits at or past it, the latest removal transaction
+   * forgotten, and (last) the next transaction ID to be assigned; with no change, one row of those
+   * alone.
    *
    * <p>{@code meta} is materialized so it is computed once, not for every row of the page; the
    * namespace's newest done mark is read from the end of the done-stream index, where an {@code
@@ -278,7 +279,8 @@ public final class Statements {
           LIMIT ?)
       )
       SELECT meta.horizon::text::bigint, meta.past, coalesce(meta.pruned::text::bigint, 0),
-             c.kind, c.name, c.xid::text::bigint, c.id
+             c.kind, c.name, c.xid::text::bigint, c.id,
+             pg_snapshot_xmax(pg_current_snapshot())::text::bigint
         FROM meta LEFT JOIN LATERAL (SELECT * FROM changes ORDER BY xid, id LIMIT ?) c ON true
        ORDER BY c.xid, c.id""";
 
