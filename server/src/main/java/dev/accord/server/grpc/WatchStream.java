@@ -9,7 +9,6 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.micrometer.core.instrument.Counter;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
@@ -49,15 +48,6 @@ final class WatchStream {
     LEAVING
   }
 
-  /**
-   * Catching-up streams of this process that may hold a page read ahead at once: each holds at most
-   * one page (up to {@link #CATCH_UP_PAGE_SIZE} names), so the memory slow readers can pin this way
-   * stays bounded.
-   */
-  static final int READ_AHEAD_STREAMS = 16;
-
-  private static final Semaphore readAheadPermits = new Semaphore(READ_AHEAD_STREAMS);
-
   private static final long TIMER_MILLIS = 2_000;
   private static final long PENDING_RETRY_MILLIS = 25;
   private static final long BOOKMARK_EVERY_NANOS = TimeUnit.SECONDS.toNanos(10);
@@ -69,12 +59,6 @@ final class WatchStream {
   private final ScheduledExecutorService executor;
   private final AtomicBoolean lookScheduled = new AtomicBoolean();
   private DoneCursor cursor;
-
-  /**
-   * A catch-up page read while the client could take no more, sent first on the next look: the
-   * database reads the next page while the client takes in the last one, instead of after.
-   */
-  private DonePage ahead;
 
   /** Removals at or before this are reflected in what the stream reads, so it skips them. */
   private final DoneCursor removalsAfter;
@@ -161,7 +145,9 @@ final class WatchStream {
       boolean sent = false;
       boolean atPresent = false;
       while (call.isReady()) {
-        DonePage page = ahead != null ? takeAhead() : read();
+        DonePage page =
+            backend.donesAfter(
+                namespace, cursor, removalsAfter, owesCaughtUp ? CATCH_UP_PAGE_SIZE : PAGE_SIZE);
         cursor = page.next();
         atPresent = !page.morePending();
         if (!page.isEmpty() || (atPresent && owesCaughtUp)) {
@@ -179,15 +165,6 @@ final class WatchStream {
           break;
         }
       }
-      if (sent && !atPresent && owesCaughtUp && !call.isReady() && readAheadPermits.tryAcquire()) {
-        try {
-          ahead = read();
-        } finally {
-          if (ahead == null) {
-            readAheadPermits.release();
-          }
-        }
-      }
       if (!sent
           && call.isReady()
           && (!sentAny || System.nanoTime() - lastSentAt > BOOKMARK_EVERY_NANOS)) {
@@ -201,25 +178,6 @@ final class WatchStream {
     } catch (RuntimeException e) {
       fail(e);
     }
-  }
-
-  private DonePage read() {
-    return backend.donesAfter(
-        namespace, cursor, removalsAfter, owesCaughtUp ? CATCH_UP_PAGE_SIZE : PAGE_SIZE);
-  }
-
-  /** Waits for a look under way, which may be reading ahead. */
-  private synchronized void dropAhead() {
-    if (ahead != null) {
-      takeAhead();
-    }
-  }
-
-  private DonePage takeAhead() {
-    DonePage page = ahead;
-    ahead = null;
-    readAheadPermits.release();
-    return page;
   }
 
   /**
@@ -309,7 +267,6 @@ final class WatchStream {
 
   private void finish() {
     finished = true;
-    dropAhead();
     tails.leave(namespace, this);
     onFinish.run();
     if (timer != null) {

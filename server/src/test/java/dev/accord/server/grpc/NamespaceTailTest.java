@@ -21,9 +21,6 @@ import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,8 +37,7 @@ import org.junit.jupiter.api.TestInstance;
 /**
  * Many Watch streams of one namespace on one server, on PostgreSQL: once they follow the present
  * they share one look, so a done is read once and reaches them all; a stream that takes nothing
- * does not hold the others back and still gets every change, in order, once it takes again. A
- * stream catching up from the start has its next page read while the client takes in the last.
+ * does not hold the others back and still gets every change, in order, once it takes again.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class NamespaceTailTest {
@@ -155,47 +151,6 @@ class NamespaceTailTest {
     }
   }
 
-  @Test
-  void aStreamCatchingUpFromTheStartHasItsNextPageReadWhileItTakesTheLastOne() throws Exception {
-    int names = 2 * WatchStream.CATCH_UP_PAGE_SIZE + 500;
-    List<String> expected = insertDone(names);
-    Watcher reader = new Watcher(true);
-    V1Grpc.newStub(channel)
-        .watch(WatchRequest.newBuilder().setNamespace(ns).setFromStart(true).build(), reader);
-    watchers.add(reader);
-
-    await().atMost(WAIT).until(() -> reader.responses.get() == 1);
-    await().atMost(WAIT).until(() -> backend.reads(ns) == 2);
-    assertThat(reader.responses.get()).as("responses the client asked for").isEqualTo(1);
-
-    reader.call.request(10);
-    await().atMost(WAIT).until(() -> reader.changes.size() >= names);
-    assertThat(reader.changes).containsExactlyElementsOf(expected);
-  }
-
-  /** Marks {@code count} names done in one statement, as acquire then done leave them. */
-  private List<String> insertDone(int count) throws SQLException {
-    try (Connection connection = postgres.dataSource().getConnection();
-        PreparedStatement insert =
-            connection.prepareStatement(
-                """
-                INSERT INTO accord_resource
-                  (namespace, name, owner, num_acquired, grant_nonce, expires_at, done_at,
-                   done_xid, metadata)
-                SELECT ?, 'n' || lpad(i::text, 6, '0'), 'alice', 1, 1, now(), now(),
-                       pg_current_xact_id(), '{}'::jsonb
-                  FROM generate_series(0, ? - 1) AS i ORDER BY i""")) {
-      insert.setString(1, ns);
-      insert.setInt(2, count);
-      insert.executeUpdate();
-    }
-    List<String> names = new ArrayList<>();
-    for (int i = 0; i < count; i++) {
-      names.add(String.format("+n%06d", i));
-    }
-    return names;
-  }
-
   private List<Watcher> watchStarted(int count, boolean takesOnlyOne) {
     List<Watcher> started = new ArrayList<>();
     for (int i = 0; i < count; i++) {
@@ -276,10 +231,6 @@ class NamespaceTailTest {
       DonePage page = super.donesAfter(namespace, after, removalsAfter, limit);
       reads.add(new Read(namespace, page));
       return page;
-    }
-
-    long reads(String namespace) {
-      return reads.stream().filter(read -> read.namespace().equals(namespace)).count();
     }
 
     /** How many pages read for {@code namespace} carried {@code change} (+name or -name). */
