@@ -16,6 +16,7 @@ import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -110,6 +111,13 @@ public final class Abuse implements Callable<Integer> {
   @Option(names = "--namespace", description = "Namespace (default abuse-<epoch seconds>).")
   String namespace;
 
+  @Option(
+      names = "--metrics",
+      description =
+          "The server's Prometheus endpoint, e.g. http://127.0.0.1:9090/metrics: prints the Watch"
+              + " streams open and the names they were sent, at the end of the hold (default: none).")
+  URI metrics;
+
   private final List<String> memoryLog = new ArrayList<>();
   private volatile double peakMiB = Double.NaN;
 
@@ -161,10 +169,20 @@ public final class Abuse implements Callable<Integer> {
     List<ClientCall<WatchRequest, WatchResponse>> watches = new ArrayList<>();
     try {
       openConnections(channels);
+      double sentBefore = watchFigure("accord_watch_names_sent_total");
       openUnreadStreams(channels, watches);
       sendOversized(channels);
       phase("holding");
       TimeUnit.SECONDS.sleep(holdSeconds);
+      if (metrics != null) {
+        out.printf(
+            "# after the %d s hold: the server has %.0f Watch streams open and sent them %,.0f names"
+                + " (%,d if every stream had every name)%n",
+            holdSeconds,
+            watchFigure("accord_watch_streams"),
+            watchFigure("accord_watch_names_sent_total") - sentBefore,
+            (long) streams * seedDones);
+      }
       normalAcquire();
     } finally {
       for (ClientCall<WatchRequest, WatchResponse> watch : watches) {
@@ -367,6 +385,13 @@ public final class Abuse implements Callable<Integer> {
     } finally {
       channel.shutdownNow();
     }
+  }
+
+  private double watchFigure(String name) throws IOException, InterruptedException {
+    if (metrics == null) {
+      return Double.NaN;
+    }
+    return ServerProbe.sum(ServerProbe.scrape(metrics), name).orElse(Double.NaN);
   }
 
   private static Map<String, Integer> count(String[] answers) {

@@ -49,20 +49,20 @@ class AbuseAndSoakSmokeTest {
             .execute(
                 "--target", target,
                 "--pid", Long.toString(ProcessHandle.current().pid()),
-                "--connections", "20",
-                "--streams", "10",
-                "--big", "3",
+                "--connections", "4",
+                "--streams", "4",
+                "--big", "2",
                 "--big-mib", "2",
-                "--seed-dones", "50",
+                "--seed-dones", "20",
                 "--hold-seconds", "0",
                 "--settle-seconds", "0");
 
     String text = report.toString(StandardCharsets.UTF_8);
     assertThat(exit).as(text).isZero();
     assertThat(text)
-        .contains("20 of 20 connections ready")
-        .contains("3 Acquires of 2 MiB answered in")
-        .contains("{RESOURCE_EXHAUSTED=3}")
+        .contains("4 of 4 connections ready")
+        .contains("2 Acquires of 2 MiB answered in")
+        .contains("{RESOURCE_EXHAUSTED=2}")
         .contains("first (new connection) OK")
         .contains("next 10: {OK=10}")
         .containsPattern("\\| peak \\(1 s samples\\) \\| \\d+ \\|");
@@ -78,18 +78,18 @@ class AbuseAndSoakSmokeTest {
                 "--metrics", "off",
                 "--minutes", "2",
                 "--interval-seconds", "1",
-                "--leases", "40",
-                "--ttl", "3",
+                "--leases", "20",
+                "--ttl", "30",
                 "--rate", "20",
                 "--clients", "2");
 
     String text = report.toString(StandardCharsets.UTF_8);
     assertThat(exit).as(text).isZero();
     assertThat(text)
-        .contains("# 40 leases open in")
+        .contains("# 20 leases open in")
         .contains("(0 not granted)")
-        .containsPattern("\\| 1 \\| [\\d.]+ \\| - \\| - \\| - \\| - \\| 2 \\| 40 \\|")
-        .containsPattern("\\| 2 \\| [\\d.]+ \\| - \\| - \\| - \\| - \\| 2 \\| 40 \\|")
+        .containsPattern("\\| 1 \\| [\\d.]+ \\| - \\| - \\| - \\| - \\| 2 \\| 20 \\|")
+        .containsPattern("\\| 2 \\| [\\d.]+ \\| - \\| - \\| - \\| - \\| 2 \\| 20 \\|")
         .contains("| figure | first 2 | last 2 | change |");
   }
 }
