@@ -1,9 +1,6 @@
 package dev.accord.bench;
 
 import dev.accord.api.v1.AcquireRequest;
-import dev.accord.api.v1.AcquireResponse;
-import dev.accord.api.v1.DoneRequest;
-import dev.accord.api.v1.Status;
 import dev.accord.api.v1.V1Grpc;
 import dev.accord.api.v1.WatchRequest;
 import dev.accord.api.v1.WatchResponse;
@@ -28,9 +25,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -161,7 +156,7 @@ public final class Abuse implements Callable<Integer> {
         ServerProbe.loadAverage());
     double before = memory();
     ManagedChannel control = ManagedChannelBuilder.forTarget(target).usePlaintext().build();
-    seed(V1Grpc.newFutureStub(control));
+    phase(DoneSeed.seed(V1Grpc.newFutureStub(control), namespace, seedDones, nameLength));
     control.shutdownNow();
     ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
     sampler.scheduleWithFixedDelay(this::samplePeak, 0, 1, TimeUnit.SECONDS);
@@ -204,51 +199,6 @@ public final class Abuse implements Callable<Integer> {
     out.printf("%n# ended %s, load %.2f%n", Instant.now(), ServerProbe.loadAverage());
     out.println("# memory samples, 1 s apart (MiB): " + String.join(", ", memoryLog));
     return 0;
-  }
-
-  /** Acquires and marks done {@code seedDones} long names, 64 at a time. */
-  private void seed(V1Grpc.V1FutureStub stub) throws InterruptedException {
-    long began = System.nanoTime();
-    Semaphore inFlight = new Semaphore(64);
-    AtomicInteger failed = new AtomicInteger();
-    String padding = "x".repeat(nameLength);
-    for (int i = 0; i < seedDones; i++) {
-      String id = Integer.toString(i);
-      String name = id + padding.substring(id.length());
-      inFlight.acquire();
-      var acquired =
-          stub.acquire(
-              AcquireRequest.newBuilder()
-                  .setOwner("abuse")
-                  .setNamespace(namespace)
-                  .setName(name)
-                  .setTtl(60)
-                  .build());
-      acquired.addListener(
-          () -> {
-            try {
-              AcquireResponse grant = acquired.get();
-              if (grant.getStatus() != Status.OK) {
-                throw new IllegalStateException(name + ": " + grant.getStatus());
-              }
-              stub.done(
-                      DoneRequest.newBuilder()
-                          .setOwner("abuse")
-                          .setHandleId(grant.getHandle().getId())
-                          .build())
-                  .addListener(inFlight::release, Runnable::run);
-            } catch (Exception e) {
-              failed.incrementAndGet();
-              inFlight.release();
-            }
-          },
-          Runnable::run);
-    }
-    inFlight.acquire(64);
-    phase(
-        String.format(
-            "seeded %,d done names in %.1f s (%d failed)",
-            seedDones, (System.nanoTime() - began) / 1e9, failed.get()));
   }
 
   private void openConnections(List<ManagedChannel> channels) throws InterruptedException {
