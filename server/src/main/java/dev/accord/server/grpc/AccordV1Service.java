@@ -44,6 +44,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -76,11 +77,19 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
         }
       };
 
+  /**
+   * Watch streams one server serves at once; past it, RESOURCE_EXHAUSTED (the client library
+   * retries with backoff). With {@link WatchStream#MAX_RESPONSE_NAME_BYTES} this bounds what
+   * streams whose clients do not read can pin to about 1,000 × 160 KiB.
+   */
+  static final int MAX_WATCH_STREAMS = 1_000;
+
   private final Backend backend;
   private final ScheduledExecutorService watchExecutor;
   private final NamespaceTails tails;
   private final CallAccess access;
   private final Set<WatchStream> watches = ConcurrentHashMap.newKeySet();
+  private final Semaphore watchSlots = new Semaphore(MAX_WATCH_STREAMS);
   private final AccordMeters meters;
 
   /** A service with authentication off: every caller may do everything. */
@@ -296,6 +305,16 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
       response.onError(StatusErrors.toStatus("Watch", e));
       return;
     }
+    if (!watchSlots.tryAcquire()) {
+      response.onError(
+          io.grpc.Status.RESOURCE_EXHAUSTED
+              .withDescription(
+                  "this server already serves "
+                      + MAX_WATCH_STREAMS
+                      + " Watch streams: watch again later, or through another replica")
+              .asRuntimeException());
+      return;
+    }
     AtomicReference<WatchStream> self = new AtomicReference<>();
     WatchStream stream =
         new WatchStream(
@@ -307,7 +326,11 @@ public final class AccordV1Service extends V1Grpc.V1ImplBase {
             request.getFromStart(),
             (ServerCallStreamObserver<WatchResponse>) response,
             watchExecutor,
-            () -> watches.remove(self.get()),
+            () -> {
+              if (watches.remove(self.get())) {
+                watchSlots.release();
+              }
+            },
             meters.watchNamesSent());
     self.set(stream);
     watches.add(stream);

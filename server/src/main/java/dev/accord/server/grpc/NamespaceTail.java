@@ -107,7 +107,8 @@ final class NamespaceTail {
       try {
         while (true) {
           DoneCursor from = cursor;
-          DonePage page = backend.donesAfter(namespace, from, from, WatchStream.PAGE_SIZE);
+          DonePage page =
+              WatchStream.bounded(backend.donesAfter(namespace, from, from, WatchStream.PAGE_SIZE));
           cursor = page.next();
           TailPage read = TailPage.of(page, from);
           for (WatchStream stream : streams) {

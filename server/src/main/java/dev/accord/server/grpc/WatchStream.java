@@ -1,12 +1,14 @@
 package dev.accord.server.grpc;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.CodedOutputStream;
 import dev.accord.api.v1.WatchResponse;
 import dev.accord.server.backend.Backend;
 import dev.accord.server.backend.DoneCursor;
 import dev.accord.server.backend.DonePage;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.micrometer.core.instrument.Counter;
+import java.util.List;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -37,6 +39,14 @@ final class WatchStream {
    * default 4 MiB message limit.
    */
   static final int CATCH_UP_PAGE_SIZE = 3_000;
+
+  /**
+   * Bytes of names (as encoded in a response) one Watch response carries at most. A stream whose
+   * client does not read pins one response and gRPC's 32 KiB beyond it, so this bounds what an
+   * unread stream can hold whatever the names' lengths: 3,000 names of 255 four-byte characters
+   * would be 3 MB.
+   */
+  static final int MAX_RESPONSE_NAME_BYTES = 128 * 1024;
 
   /** What became of a stream the tail offered a page. */
   enum Delivery {
@@ -146,8 +156,12 @@ final class WatchStream {
       boolean atPresent = false;
       while (call.isReady()) {
         DonePage page =
-            backend.donesAfter(
-                namespace, cursor, removalsAfter, owesCaughtUp ? CATCH_UP_PAGE_SIZE : PAGE_SIZE);
+            bounded(
+                backend.donesAfter(
+                    namespace,
+                    cursor,
+                    removalsAfter,
+                    owesCaughtUp ? CATCH_UP_PAGE_SIZE : PAGE_SIZE));
         cursor = page.next();
         atPresent = !page.morePending();
         if (!page.isEmpty() || (atPresent && owesCaughtUp)) {
@@ -225,6 +239,38 @@ final class WatchStream {
       finish();
       call.onError(StatusErrors.toStatus("Watch", e));
     }
+  }
+
+  /**
+   * The first changes of {@code page} whose names fit in {@link #MAX_RESPONSE_NAME_BYTES} (one at
+   * least), ending at the last of them with more pending; the page itself when it fits. What is cut
+   * off is read again on the next look.
+   */
+  static DonePage bounded(DonePage page) {
+    int kept = page.removedAll() ? 1 : 0;
+    long bytes = 0;
+    for (List<String> names : List.of(page.removed(), page.names())) {
+      for (String name : names) {
+        bytes += CodedOutputStream.computeStringSize(1, name);
+        if (bytes > MAX_RESPONSE_NAME_BYTES && kept > 0) {
+          return prefix(page, kept);
+        }
+        kept++;
+      }
+    }
+    return page;
+  }
+
+  private static DonePage prefix(DonePage page, int changes) {
+    int removedAll = page.removedAll() ? 1 : 0;
+    int removed = Math.min(page.removed().size(), changes - removedAll);
+    return new DonePage(
+        page.names().subList(0, changes - removedAll - removed),
+        page.positions().get(changes - 1),
+        true,
+        page.removed().subList(0, removed),
+        page.removedAll(),
+        page.positions().subList(0, changes));
   }
 
   static WatchResponse.Builder responseOf(DonePage page, boolean caughtUp) {
