@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedPostgres implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgres.class);
 
+  /** zonky's system property naming where it extracts its binaries. */
+  private static final String WORKING_DIR = "ot.epg.working-dir";
+
   private final Path dataDir;
   private final FileChannel lockChannel;
   private final FileLock lock;
@@ -81,7 +84,7 @@ public final class EmbeddedPostgres implements AutoCloseable {
       // Named explicitly so the binaries can be found for single-user mode.
       File binaries = binariesDirectory(dataDir);
       var builder =
-          io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+          zonkyBuilder(binaries)
               .setDataDirectory(pgData)
               .setCleanDataDirectory(false)
               .setServerConfig("listen_addresses", "localhost")
@@ -145,9 +148,28 @@ public final class EmbeddedPostgres implements AutoCloseable {
    * Inside the data directory, so that everything the embedded backend writes is in one place the
    * user chose (not 58 MB under /tmp, and not where /tmp is mounted noexec).
    */
-  private static File binariesDirectory(Path dataDir) {
-    String shared = System.getProperty("ot.epg.working-dir");
+  private static synchronized File binariesDirectory(Path dataDir) {
+    String shared = System.getProperty(WORKING_DIR);
     return shared != null ? new File(shared) : dataDir.resolve("binaries").toFile();
+  }
+
+  /**
+   * zonky's builder creates (and sweeps) its default working directory, java.io.tmpdir/embedded-pg,
+   * even when told to use another: its default is pointed at {@code binaries} while it is made.
+   */
+  private static synchronized io.zonky.test.db.postgres.embedded.EmbeddedPostgres.Builder
+      zonkyBuilder(File binaries) {
+    String previous = System.getProperty(WORKING_DIR);
+    System.setProperty(WORKING_DIR, binaries.getPath());
+    try {
+      return io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder();
+    } finally {
+      if (previous == null) {
+        System.clearProperty(WORKING_DIR);
+      } else {
+        System.setProperty(WORKING_DIR, previous);
+      }
+    }
   }
 
   /**
