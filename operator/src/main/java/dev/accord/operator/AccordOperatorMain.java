@@ -47,6 +47,13 @@ public final class AccordOperatorMain {
       return;
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
+    // Before the informers start: theirs is a stack trace per informer, and a retry loop.
+    String unreachable = OperatorUsage.probe(client.getConfiguration());
+    if (unreachable != null) {
+      log.error("{}", unreachable);
+      System.exit(1);
+      return;
+    }
     OperatorMetrics metrics = new OperatorMetrics(Clock.systemUTC());
     AccordOperator operator =
         new AccordOperator(client, settings, Clock.systemUTC(), true, metrics);

@@ -36,7 +36,8 @@ final class Failures {
       if (t instanceof java.net.ConnectException
           || t instanceof java.net.UnknownHostException
           || t instanceof java.net.http.HttpConnectTimeoutException
-          || t instanceof java.net.NoRouteToHostException) {
+          || t instanceof java.net.NoRouteToHostException
+          || t instanceof java.nio.channels.UnresolvedAddressException) {
         return true;
       }
     }

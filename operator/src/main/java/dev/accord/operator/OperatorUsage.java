@@ -1,6 +1,10 @@
 package dev.accord.operator;
 
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
  * What {@code java -jar accord-operator.jar --help} prints, and the one line said when the
@@ -45,5 +49,21 @@ final class OperatorUsage {
         + "): "
         + reason
         + ". Set KUBECONFIG to a cluster's kubeconfig, or run the operator in a cluster (manifests/operator)";
+  }
+
+  /**
+   * Asks the API server its version once, without retries.
+   *
+   * @return null when it answered (or failed other than by not being reachable: RBAC and the like
+   *     are reported by the operator's start), else the line for {@link #unreachable}
+   */
+  static String probe(Config config) {
+    Config once = new ConfigBuilder(config).withRequestRetryBackoffLimit(0).build();
+    try (KubernetesClient client = new KubernetesClientBuilder().withConfig(once).build()) {
+      client.getKubernetesVersion();
+      return null;
+    } catch (KubernetesClientException e) {
+      return Failures.isConnectionFailure(e) ? unreachable(config, Failures.rootMessage(e)) : null;
+    }
   }
 }
