@@ -23,6 +23,18 @@ public final class AccordOperatorMain {
   private AccordOperatorMain() {}
 
   public static void main(String[] args) throws IOException {
+    if (args.length > 0) {
+      if (List.of("--help", "-h", "help").contains(args[0])) {
+        System.out.print(OperatorUsage.HELP);
+        return;
+      }
+      System.err.println(
+          "accord-operator: unknown argument \""
+              + args[0]
+              + "\": it takes none, its settings come from the environment (--help lists them)");
+      System.exit(2);
+      return;
+    }
     String version = ProjectVersion.of(AccordOperatorMain.class);
     OperatorSettings settings;
     WebhookSettings webhookSettings;
@@ -35,6 +47,13 @@ public final class AccordOperatorMain {
       return;
     }
     KubernetesClient client = new KubernetesClientBuilder().build();
+    // Before the informers start: theirs is a stack trace per informer, and a retry loop.
+    String unreachable = OperatorUsage.probe(client.getConfiguration());
+    if (unreachable != null) {
+      log.error("{}", unreachable);
+      System.exit(1);
+      return;
+    }
     OperatorMetrics metrics = new OperatorMetrics(Clock.systemUTC());
     AccordOperator operator =
         new AccordOperator(client, settings, Clock.systemUTC(), true, metrics);
@@ -95,11 +114,17 @@ public final class AccordOperatorMain {
     } catch (RuntimeException e) {
       // Without this the HTTP and informer threads would keep a process alive that never
       // reconciles.
-      log.error(
-          "The Accord operator could not start: {}. Check that the API server is reachable and that the "
-              + "operator's ServiceAccount has the RBAC of manifests/operator",
-          Failures.rootMessage(e),
-          e);
+      if (Failures.isConnectionFailure(e)) {
+        log.error(
+            "{}", OperatorUsage.unreachable(client.getConfiguration(), Failures.rootMessage(e)));
+        log.debug("Connection failure in full", e);
+      } else {
+        log.error(
+            "The Accord operator could not start: {}. Check that the API server is reachable and that"
+                + " the operator's ServiceAccount has the RBAC of manifests/operator",
+            Failures.rootMessage(e),
+            e);
+      }
       System.exit(1);
     }
   }

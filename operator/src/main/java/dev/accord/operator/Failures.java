@@ -29,4 +29,18 @@ final class Failures {
     String text = root.getMessage() != null ? root.getMessage() : root.toString();
     return text.lines().findFirst().orElse(text);
   }
+
+  /** Whether the API server could not be reached at all (refused, unknown host, timed out). */
+  static boolean isConnectionFailure(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+      if (t instanceof java.net.ConnectException
+          || t instanceof java.net.UnknownHostException
+          || t instanceof java.net.http.HttpConnectTimeoutException
+          || t instanceof java.net.NoRouteToHostException
+          || t instanceof java.nio.channels.UnresolvedAddressException) {
+        return true;
+      }
+    }
+    return false;
+  }
 }

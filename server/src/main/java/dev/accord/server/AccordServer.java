@@ -48,6 +48,10 @@ public final class AccordServer implements AutoCloseable {
   private final BackendHealthMonitor monitor;
   private final Duration shutdownGrace;
   private final AutoCloseable backendGauges;
+
+  /** The transport's own event loops; null when the transport is not Netty's (in-process). */
+  private final ServerEventLoops eventLoops;
+
   private volatile boolean stopped;
 
   private AccordServer(
@@ -57,8 +61,10 @@ public final class AccordServer implements AutoCloseable {
       HealthStatusManager health,
       BackendHealthMonitor monitor,
       Duration shutdownGrace,
-      AutoCloseable backendGauges) {
+      AutoCloseable backendGauges,
+      ServerEventLoops eventLoops) {
     this.backendGauges = backendGauges;
+    this.eventLoops = eventLoops;
     this.server = server;
     this.services = services;
     this.backend = backend;
@@ -188,12 +194,17 @@ public final class AccordServer implements AutoCloseable {
     if (security.reflection()) {
       transport.addService(ProtoReflectionServiceV1.newInstance());
     }
+    ServerEventLoops eventLoops =
+        transport instanceof NettyServerBuilder netty ? ServerEventLoops.installOn(netty) : null;
     Server server = transport.build();
     try {
       server.start();
     } catch (IOException e) {
       monitor.close();
       services.close();
+      if (eventLoops != null) {
+        eventLoops.close();
+      }
       throw e;
     }
     return new AccordServer(
@@ -203,7 +214,8 @@ public final class AccordServer implements AutoCloseable {
         health,
         monitor,
         shutdownGrace,
-        metrics.startBackendGauges(backend));
+        metrics.startBackendGauges(backend),
+        eventLoops);
   }
 
   /** The health service this server answers, to serve on another port as well. */
@@ -218,6 +230,20 @@ public final class AccordServer implements AutoCloseable {
 
   public Backend backend() {
     return backend;
+  }
+
+  /**
+   * Waits until the backend has answered a health check once.
+   *
+   * @return whether it did within {@code timeout}
+   */
+  public boolean awaitBackendAnswer(Duration timeout) throws InterruptedException {
+    return monitor.awaitFirstAnswer(timeout);
+  }
+
+  /** Why the backend's last failed health check failed. */
+  public String lastBackendProblem() {
+    return monitor.lastProblem();
   }
 
   /** Blocks until the server has shut down. */
@@ -259,6 +285,9 @@ public final class AccordServer implements AutoCloseable {
       Thread.currentThread().interrupt();
       server.shutdownNow();
       clean = false;
+    }
+    if (eventLoops != null) {
+      eventLoops.close();
     }
     services.close();
     backend.close();

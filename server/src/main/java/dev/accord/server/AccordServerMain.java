@@ -4,6 +4,7 @@ import dev.accord.server.cli.DemoCommand;
 import dev.accord.server.logging.LogFormat;
 import dev.accord.server.metrics.ServerMetrics;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.slf4j.bridge.SLF4JBridgeHandler;
@@ -22,12 +23,20 @@ import picocli.CommandLine.Spec;
     versionProvider = AccordServerMain.Version.class,
     description =
         "Accord: leases, fencing tokens and done marks for distributed workers, on PostgreSQL.",
-    subcommands = {DemoCommand.class},
+    subcommands = {DemoCommand.class, CommandLine.HelpCommand.class},
     footer = {
       "",
+      "From a checkout, the ./accord script also runs:",
+      "  bench   the load generator (bench/README.md; ./accord bench --help)",
+      "  chaos   the fault suite's long run (./accord chaos --minutes 30 [--seed N])",
+      "  images  builds the server and operator images into the local Docker engine",
+      "          (ACCORD_IMAGE_BASE: the JRE base image, e.g. docker://local/jre17:bookworm)",
+      "",
       "Every option can also be set by the environment variable named in its description.",
-      "ACCORD_LOG_FORMAT=text|json chooses the log format (default text); ACCORD_LOG_LEVEL the"
-          + " level (default INFO)."
+      "Logging: ACCORD_LOG_FORMAT=text|json (default text); ACCORD_LOG_LEVEL=ERROR|WARN|INFO|DEBUG"
+          + " (default INFO); ACCORD_REQUEST_LOG=DEBUG logs every call alone.",
+      "Tracing: the standard OTEL_ variables (e.g. OTEL_EXPORTER_OTLP_ENDPOINT) export spans.",
+      "Exit codes: 0 stopped, 1 could not run (port, database, data directory), 2 bad setting."
     })
 public final class AccordServerMain implements Callable<Integer> {
   @Spec CommandLine.Model.CommandSpec spec;
@@ -47,8 +56,15 @@ public final class AccordServerMain implements Callable<Integer> {
     System.exit(commandLine().execute(args));
   }
 
+  /**
+   * The command line, named as the user typed it: the ./accord script says so in the system
+   * property {@code accord.command}.
+   */
   static CommandLine commandLine() {
-    return new CommandLine(new AccordServerMain()).setCaseInsensitiveEnumValuesAllowed(true);
+    return new CommandLine(new AccordServerMain())
+        .setCommandName(System.getProperty("accord.command", "accord-server"))
+        .setCaseInsensitiveEnumValuesAllowed(true)
+        .setParameterExceptionHandler(new UsageErrors());
   }
 
   @Override
@@ -57,7 +73,9 @@ public final class AccordServerMain implements Callable<Integer> {
     InetSocketAddress health;
     Optional<InetSocketAddress> http;
     ServerMetrics metrics;
+    Optional<Duration> databaseWait;
     try {
+      databaseWait = options.databaseWait();
       health = options.healthListen();
       http = options.httpListen();
       config = options.config();
@@ -65,7 +83,7 @@ public final class AccordServerMain implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage(), e);
     }
-    return ServerProcess.serve(config, health, http, metrics);
+    return ServerProcess.serve(config, health, http, metrics, databaseWait);
   }
 
   /** The version Maven wrote into version.properties, or "dev" when run from unfiltered classes. */

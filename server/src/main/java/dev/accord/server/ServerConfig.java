@@ -156,6 +156,22 @@ public record ServerConfig(
     if (port < 0 || port > 65535) {
       throw new IllegalArgumentException(expected + ": port out of range");
     }
-    return host.isEmpty() ? new InetSocketAddress(port) : new InetSocketAddress(host, port);
+    if (host.isEmpty()) {
+      return new InetSocketAddress(port);
+    }
+    InetSocketAddress address = new InetSocketAddress(host, port);
+    if (address.isUnresolved()) {
+      throw new IllegalArgumentException(
+          field
+              + ": host \""
+              + host
+              + "\" does not resolve to an address: give an address of this machine (e.g."
+              + " 127.0.0.1:"
+              + port
+              + "), a name that resolves to one, or :"
+              + port
+              + " for every interface");
+    }
+    return address;
   }
 }

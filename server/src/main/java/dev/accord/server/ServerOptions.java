@@ -65,11 +65,22 @@ final class ServerOptions {
 
   @Option(
       names = "--data-dir",
-      defaultValue = "${env:ACCORD_DATA_DIR:-./accord-data}",
+      defaultValue = "${env:ACCORD_DATA_DIR}",
       paramLabel = "DIR",
       description =
-          "Where the embedded backend keeps its database (ACCORD_DATA_DIR, default ${DEFAULT-VALUE}).")
+          "Where the embedded backend keeps its database and binaries (ACCORD_DATA_DIR, default"
+              + " $XDG_DATA_HOME/accord, i.e. ~/.local/share/accord).")
   Path dataDir;
+
+  @Option(
+      names = "--database-wait",
+      defaultValue = "${env:ACCORD_DATABASE_WAIT:-off}",
+      paramLabel = "PERIOD|off",
+      description =
+          "Exit (code 1) when the database has not answered once within this period of the start:"
+              + " 30s, 5m, 1h or off, which keeps serving NOT_SERVING until it answers, as Kubernetes"
+              + " wants (ACCORD_DATABASE_WAIT, default ${DEFAULT-VALUE}).")
+  String databaseWait;
 
   @Option(
       names = "--pool-size",
@@ -172,7 +183,9 @@ final class ServerOptions {
         new ServerConfig(
             ServerConfig.parseListen(listen),
             backend,
-            dataDir,
+            dataDir == null || dataDir.toString().isEmpty()
+                ? defaultDataDir(System.getenv())
+                : dataDir,
             poolSize,
             Duration.ofSeconds(shutdownGraceSeconds),
             Duration.ofSeconds(2),
@@ -188,6 +201,28 @@ final class ServerOptions {
           "ACCORD_SHUTDOWN_GRACE_SECONDS (--shutdown-grace) must be 0 or more");
     }
     return config;
+  }
+
+  /**
+   * How long to wait for the database's first answer before giving up; empty: for ever.
+   *
+   * @throws IllegalArgumentException naming ACCORD_DATABASE_WAIT
+   */
+  Optional<Duration> databaseWait() {
+    return DatabaseWait.parse(databaseWait);
+  }
+
+  /**
+   * The XDG data directory's {@code accord}: outside any checkout, where a user's programs keep
+   * their data.
+   */
+  static Path defaultDataDir(java.util.Map<String, String> env) {
+    String xdg = env.get("XDG_DATA_HOME");
+    Path base =
+        xdg != null && !xdg.isBlank()
+            ? Path.of(xdg)
+            : Path.of(System.getProperty("user.home"), ".local", "share");
+    return base.resolve("accord");
   }
 
   /**

@@ -16,6 +16,7 @@ import io.grpc.ServerCredentials;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -39,12 +40,15 @@ final class ServerProcess {
    * @param httpListen where to serve {@code /metrics} and the progress page; empty: nowhere
    * @param metrics what the server records; its {@link ServerMetrics#scrape()} is the text for
    *     {@code /metrics}
+   * @param databaseWait how long the database may take to answer once before the process gives up
+   *     and exits 1; empty: for ever
    */
   static int serve(
       ServerConfig config,
       InetSocketAddress healthListen,
       Optional<InetSocketAddress> httpListen,
-      ServerMetrics metrics)
+      ServerMetrics metrics,
+      Optional<Duration> databaseWait)
       throws Exception {
     log.info("Starting Accord server {}", AccordServerMain.Version.version());
     List<Authenticator> authenticators = new ArrayList<>();
@@ -68,6 +72,11 @@ final class ServerProcess {
     }
     if (Tracing.configured(System.getenv())) {
       log.info("Tracing on: spans are exported as the OTEL_ variables say");
+    }
+    if (config.backend().equals("embedded")) {
+      log.info(
+          "Embedded PostgreSQL: data and binaries in {} (ACCORD_DATA_DIR chooses another directory)",
+          config.dataDir().toAbsolutePath().normalize());
     }
     Backend backend;
     try {
@@ -119,10 +128,7 @@ final class ServerProcess {
       backend.close();
       return 2;
     } catch (java.io.IOException e) {
-      log.error(
-          "cannot listen on {}: {} (is another server on that port? set ACCORD_LISTEN)",
-          config.listen(),
-          e.getMessage());
+      log.error("{}", BindFailure.describe("ACCORD_LISTEN (--listen)", config.listen(), e));
       stopReloaders(tls, access);
       backend.close();
       return 1;
@@ -133,9 +139,8 @@ final class ServerProcess {
         healthEndpoint = PlaintextHealthEndpoint.start(healthListen, server);
       } catch (java.io.IOException e) {
         log.error(
-            "cannot listen on {} for health checks: {} (set ACCORD_HEALTH_LISTEN)",
-            healthListen,
-            e.getMessage());
+            "{} (health checks)",
+            BindFailure.describe("ACCORD_HEALTH_LISTEN (--health-listen)", healthListen, e));
         server.shutdown();
         stopReloaders(tls, access);
         return 1;
@@ -151,9 +156,8 @@ final class ServerProcess {
         httpEndpoint = AccordHttp.start(httpListen.get(), backend, security, metrics::scrape);
       } catch (java.io.IOException e) {
         log.error(
-            "cannot listen on {} for HTTP: {} (set ACCORD_HTTP_LISTEN, or off)",
-            httpListen.get(),
-            e.getMessage());
+            "{} (HTTP; ACCORD_HTTP_LISTEN=off turns it off)",
+            BindFailure.describe("ACCORD_HTTP_LISTEN (--http-listen)", httpListen.get(), e));
         server.shutdown();
         if (health != null) {
           health.shutdownNow();
@@ -196,6 +200,16 @@ final class ServerProcess {
             },
             "accord-shutdown");
     Runtime.getRuntime().addShutdownHook(hook);
+    if (databaseWait.isPresent() && !server.awaitBackendAnswer(databaseWait.get())) {
+      // The exit runs the hook, which stops everything in order.
+      log.error(
+          "The database did not answer within {} s of the start (ACCORD_DATABASE_WAIT): {}."
+              + " Exiting; check that PostgreSQL is running and that ACCORD_BACKEND points at it with"
+              + " the right user and password, or unset ACCORD_DATABASE_WAIT to keep waiting",
+          databaseWait.get().toSeconds(),
+          server.lastBackendProblem());
+      return 1;
+    }
     server.awaitTermination();
     stopReloaders(tls, access);
     return 0;

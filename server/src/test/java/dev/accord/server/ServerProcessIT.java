@@ -1,6 +1,5 @@
 package dev.accord.server;
 
-import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -24,9 +23,6 @@ import io.grpc.health.v1.HealthCheckRequest;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.health.v1.HealthGrpc;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -44,7 +40,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DisplayName;
@@ -85,7 +80,7 @@ class ServerProcessIT {
 
   private static Path jar;
 
-  private final List<ServerProcess> processes = new ArrayList<>();
+  private final List<ServerJarProcess> processes = new ArrayList<>();
   private final List<ManagedChannel> channels = new ArrayList<>();
   private final List<Path> embeddedDataDirs = new ArrayList<>();
 
@@ -107,7 +102,7 @@ class ServerProcessIT {
   @AfterEach
   void stopEverything() {
     channels.forEach(ManagedChannel::shutdownNow);
-    for (ServerProcess process : processes) {
+    for (ServerJarProcess process : processes) {
       process.kill();
     }
     // A JVM killed outright cannot stop its embedded PostgreSQL, which pg_ctl detached from it:
@@ -125,7 +120,7 @@ class ServerProcessIT {
   void memoryBackendServesLeasesAndStopsCleanlyOnSigterm() throws Exception {
     int port = freePort();
     int httpPort = freePort();
-    ServerProcess server =
+    ServerJarProcess server =
         start(
             Map.of(
                 "ACCORD_BACKEND",
@@ -206,7 +201,7 @@ class ServerProcessIT {
     Path key = Files.writeString(workDir.resolve("tls.key"), issued.privateKeyPem());
     Path ca = Files.writeString(workDir.resolve("ca.crt"), issued.issuerPem());
     int port = freePort();
-    ServerProcess server =
+    ServerJarProcess server =
         start(
             Map.of(
                 "ACCORD_BACKEND",
@@ -241,7 +236,8 @@ class ServerProcessIT {
   @Test
   @DisplayName("an unreadable ACCORD_LISTEN is a usage error (exit 2) that names the variable")
   void badListenAddressExitsWithUsageErrorNamingTheVariable() throws Exception {
-    ServerProcess server = start(Map.of("ACCORD_BACKEND", "memory", "ACCORD_LISTEN", "nonsense"));
+    ServerJarProcess server =
+        start(Map.of("ACCORD_BACKEND", "memory", "ACCORD_LISTEN", "nonsense"));
 
     int exitCode = server.awaitExit(STOP);
     assertThat(exitCode).as(server.describe()).isEqualTo(EXIT_USAGE);
@@ -256,7 +252,7 @@ class ServerProcessIT {
   void unknownBackendExitsWithUsageErrorNamingTheVariable() throws Exception {
     // A listen address of our own, so that if the check were missing the server would not take
     // :7475.
-    ServerProcess server =
+    ServerJarProcess server =
         start(Map.of("ACCORD_BACKEND", "mysql://x", "ACCORD_LISTEN", "127.0.0.1:" + freePort()));
 
     int exitCode = server.awaitExit(STOP);
@@ -276,7 +272,7 @@ class ServerProcessIT {
 
     // No ACCORD_BACKEND: what an operator gets by default must be the durable backend.
     int firstPort = freePort();
-    ServerProcess first =
+    ServerJarProcess first =
         start(
             Map.of(
                 "ACCORD_DATA_DIR", dataDir.toString(), "ACCORD_LISTEN", "127.0.0.1:" + firstPort));
@@ -305,7 +301,7 @@ class ServerProcessIT {
         .doesNotExist();
 
     int secondPort = freePort();
-    ServerProcess second =
+    ServerJarProcess second =
         start(
             Map.of(
                 "ACCORD_DATA_DIR", dataDir.toString(), "ACCORD_LISTEN", "127.0.0.1:" + secondPort));
@@ -335,7 +331,7 @@ class ServerProcessIT {
   @Test
   @DisplayName("demo: 4 workers over 200 resources process each exactly once")
   void demoProcessesEveryResourceExactlyOnce() throws Exception {
-    ServerProcess demo = start(Map.of(), "demo", "-w", "4", "-r", "200");
+    ServerJarProcess demo = start(Map.of(), "demo", "-w", "4", "-r", "200");
 
     int exitCode = demo.awaitExit(EMBEDDED_STARTUP.plus(STOP));
     assertThat(exitCode).as(demo.describe()).isZero();
@@ -348,8 +344,8 @@ class ServerProcessIT {
 
   // ---------------------------------------------------------------------------------------------------------------
 
-  private ServerProcess start(Map<String, String> env, String... args) throws IOException {
-    ServerProcess process = ServerProcess.start(jar, workDir, env, args);
+  private ServerJarProcess start(Map<String, String> env, String... args) throws IOException {
+    ServerJarProcess process = ServerJarProcess.start(jar, workDir, env, args);
     processes.add(process);
     return process;
   }
@@ -361,7 +357,8 @@ class ServerProcessIT {
     return channel;
   }
 
-  private static void awaitServing(ManagedChannel channel, String service, ServerProcess server) {
+  private static void awaitServing(
+      ManagedChannel channel, String service, ServerJarProcess server) {
     HealthCheckRequest request = HealthCheckRequest.newBuilder().setService(service).build();
     await("health of \"" + service + "\"")
         .atMost(Duration.ofSeconds(30))
@@ -451,156 +448,6 @@ class ServerProcessIT {
           });
     } catch (IOException | RuntimeException e) {
       System.err.println("could not stop a leftover PostgreSQL on " + dataDir + ": " + e);
-    }
-  }
-
-  /**
-   * One {@code java -jar} process, its standard output and error drained continuously by background
-   * threads: a pipe nobody reads fills up and blocks the server mid-log line, which would look like
-   * a hang of the product.
-   */
-  private static final class ServerProcess {
-    private final List<String> command;
-    private final Process process;
-    private final StringBuffer stdout = new StringBuffer();
-    private final StringBuffer stderr = new StringBuffer();
-    private final Thread stdoutPump;
-    private final Thread stderrPump;
-
-    private ServerProcess(List<String> command, Process process) {
-      this.command = command;
-      this.process = process;
-      this.stdoutPump = pump(process.getInputStream(), stdout, "stdout-" + process.pid());
-      this.stderrPump = pump(process.getErrorStream(), stderr, "stderr-" + process.pid());
-    }
-
-    static ServerProcess start(Path jar, Path workDir, Map<String, String> env, String... args)
-        throws IOException {
-      String java =
-          ProcessHandle.current()
-              .info()
-              .command()
-              .orElseGet(() -> Path.of(System.getProperty("java.home"), "bin", "java").toString());
-      List<String> command = new ArrayList<>();
-      command.add(java);
-      // zonky extracts PostgreSQL under java.io.tmpdir: share the test JVM's (target/, per the
-      // parent pom), so the
-      // binaries are extracted once per build and never land in the machine's /tmp.
-      command.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
-      command.add("-jar");
-      command.add(jar.toString());
-      command.addAll(List.of(args));
-      ProcessBuilder builder = new ProcessBuilder(command).directory(workDir.toFile());
-      // Whatever ACCORD_* the developer's shell has must not change what is tested.
-      builder.environment().keySet().removeIf(name -> name.startsWith("ACCORD_"));
-      builder.environment().putAll(env);
-      // Not the default :9090: servers of one test, and of builds side by side, would clash there.
-      builder.environment().putIfAbsent("ACCORD_HTTP_LISTEN", "127.0.0.1:0");
-      return new ServerProcess(command, builder.start());
-    }
-
-    private static Thread pump(InputStream in, StringBuffer into, String name) {
-      Thread thread =
-          new Thread(
-              () -> {
-                char[] chunk = new char[8192];
-                try (Reader reader = new InputStreamReader(in, UTF_8)) {
-                  int n;
-                  while ((n = reader.read(chunk)) >= 0) {
-                    into.append(chunk, 0, n);
-                  }
-                } catch (IOException e) {
-                  into.append("\n[reading ").append(name).append(" failed: ").append(e).append(']');
-                }
-              },
-              "it-" + name);
-      thread.setDaemon(true);
-      thread.start();
-      return thread;
-    }
-
-    boolean isAlive() {
-      return process.isAlive();
-    }
-
-    String stdout() {
-      return stdout.toString();
-    }
-
-    String stderr() {
-      return stderr.toString();
-    }
-
-    String output() {
-      return stdout() + stderr();
-    }
-
-    /** Everything known about the process, for failure messages. */
-    String describe() {
-      String state = process.isAlive() ? "still running" : "exited with " + process.exitValue();
-      return String.format(
-          "process %d (%s) %s%n--- stdout ---%n%s%n--- stderr ---%n%s",
-          process.pid(),
-          command.stream().skip(2).collect(Collectors.joining(" ")),
-          state,
-          stdout(),
-          stderr());
-    }
-
-    void awaitStderr(String text, Duration timeout) {
-      await("\"" + text + "\" on stderr")
-          .atMost(timeout)
-          .pollInterval(Duration.ofMillis(100))
-          .failFast(
-              () ->
-                  assertThat(process.isAlive())
-                      .as(() -> "exited before logging \"" + text + "\"; " + describe())
-                      .isTrue())
-          .untilAsserted(() -> assertThat(stderr()).as(() -> describe()).contains(text));
-    }
-
-    /**
-     * Sends SIGTERM, as Kubernetes and systemd do, and waits for the exit. Through the
-     * ProcessHandle: on Linux {@link Process#destroy()} sends the same signal but also closes our
-     * ends of the pipes at once, which loses exactly the lines under test, those the shutdown hook
-     * logs on its way out.
-     */
-    int terminate(Duration timeout) throws InterruptedException {
-      assertThat(process.toHandle().destroy())
-          .as(() -> "could not send SIGTERM; " + describe())
-          .isTrue();
-      return awaitExit(timeout);
-    }
-
-    /** Waits for the exit and for the pumps to have read everything the process wrote. */
-    int awaitExit(Duration timeout) throws InterruptedException {
-      boolean exited = process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
-      assertThat(exited).as(() -> "did not exit within " + timeout + "; " + describe()).isTrue();
-      stdoutPump.join(TimeUnit.SECONDS.toMillis(10));
-      stderrPump.join(TimeUnit.SECONDS.toMillis(10));
-      return process.exitValue();
-    }
-
-    /**
-     * Gives the process a moment to run its shutdown hooks (which stop an embedded PostgreSQL),
-     * then kills it regardless, so no test can leak a server into the next.
-     */
-    void kill() {
-      try {
-        if (process.isAlive()) {
-          process.toHandle().destroy();
-          process.waitFor(15, TimeUnit.SECONDS);
-        }
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      } finally {
-        process.destroyForcibly();
-        try {
-          process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-        }
-      }
     }
   }
 }

@@ -35,6 +35,13 @@ public final class BackendHealthMonitor implements AutoCloseable {
   private Boolean
       serving; // null until the first check; only the scheduler thread touches it after start
 
+  /** Opened by the first check the backend answers. */
+  private final java.util.concurrent.CountDownLatch firstAnswer =
+      new java.util.concurrent.CountDownLatch(1);
+
+  /** Why the last failed check failed; null before any failed. */
+  private volatile String lastProblem;
+
   /** 1 while the backend answers, 0 while it does not ({@code accord_backend_up}). */
   private final AtomicInteger up = new AtomicInteger();
 
@@ -74,6 +81,7 @@ public final class BackendHealthMonitor implements AutoCloseable {
     try {
       backend.checkHealth();
       up.set(1);
+      firstAnswer.countDown();
       if (!Boolean.TRUE.equals(serving)) {
         if (serving != null) {
           log.info("Database reachable again: serving");
@@ -85,6 +93,7 @@ public final class BackendHealthMonitor implements AutoCloseable {
       up.set(0);
       if (!Boolean.FALSE.equals(serving)) {
         String problem = e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".";
+        lastProblem = e.getMessage();
         log.error(
             "{} Calls answer UNAVAILABLE and health NOT_SERVING until it answers again; check that "
                 + "PostgreSQL is running and that ACCORD_BACKEND points at it",
@@ -98,6 +107,21 @@ public final class BackendHealthMonitor implements AutoCloseable {
       setAll(ServingStatus.NOT_SERVING);
       serving = false;
     }
+  }
+
+  /**
+   * Waits until the backend has answered a check once.
+   *
+   * @return whether it did within {@code timeout}
+   */
+  public boolean awaitFirstAnswer(Duration timeout) throws InterruptedException {
+    return firstAnswer.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Why the last failed check failed, or "no check has failed yet". */
+  public String lastProblem() {
+    String problem = lastProblem;
+    return problem == null ? "no check has failed yet" : problem;
   }
 
   private void setAll(ServingStatus status) {

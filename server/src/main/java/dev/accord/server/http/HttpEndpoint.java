@@ -3,7 +3,6 @@ package dev.accord.server.http;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -21,10 +20,10 @@ public final class HttpEndpoint implements AutoCloseable {
   static final int THREADS = EventStreams.MAX_OPEN + 8;
 
   private final HttpServer server;
-  private final ExecutorService threads;
+  private final ThreadPoolExecutor threads;
   private final Runnable onClose;
 
-  private HttpEndpoint(HttpServer server, ExecutorService threads, Runnable onClose) {
+  private HttpEndpoint(HttpServer server, ThreadPoolExecutor threads, Runnable onClose) {
     this.server = server;
     this.threads = threads;
     this.onClose = onClose;
@@ -64,11 +63,22 @@ public final class HttpEndpoint implements AutoCloseable {
     return server.getAddress().getPort();
   }
 
-  /** Stops listening, ends open event streams and waits a moment for answers being written. */
+  /** Ends open event streams, waits up to a second for answers being written, and stops. */
   @Override
   public void close() {
     onClose.run();
-    server.stop(1);
+    // Java 17's HttpServer.stop(delay) waits its whole delay even with no exchange open (fixed in
+    // later JDKs), which held every shutdown for a second: wait only for handlers still running.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+    while (threads.getActiveCount() > 0 && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(10);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+    }
+    server.stop(0);
     threads.shutdownNow();
   }
 }

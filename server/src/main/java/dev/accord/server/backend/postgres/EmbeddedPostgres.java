@@ -32,6 +32,9 @@ import org.slf4j.LoggerFactory;
 public final class EmbeddedPostgres implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EmbeddedPostgres.class);
 
+  /** zonky's system property naming where it extracts its binaries. */
+  private static final String WORKING_DIR = "ot.epg.working-dir";
+
   private final Path dataDir;
   private final FileChannel lockChannel;
   private final FileLock lock;
@@ -54,12 +57,14 @@ public final class EmbeddedPostgres implements AutoCloseable {
   /**
    * Starts PostgreSQL on {@code dataDir}/postgres (created on first use), listening on localhost
    * only, on {@code port} (0: any free port), with the password in {@code
-   * dataDir}/postgres.password. Its own log goes to {@code dataDir}/postgres.log.
+   * dataDir}/postgres.password. Its own log goes to {@code dataDir}/postgres.log, its binaries are
+   * extracted under {@code dataDir}/binaries (or where the system property {@code
+   * ot.epg.working-dir} says, to share one extraction between data directories).
    *
    * @throws IOException when it cannot start, saying why
    */
   public static EmbeddedPostgres start(Path dataDir, int port) throws IOException {
-    Files.createDirectories(dataDir);
+    DataDirectory.prepare(dataDir);
     FileChannel lockChannel =
         FileChannel.open(
             dataDir.resolve("accord.lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -76,10 +81,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
       stopOrphan(pgData);
       Redirect logFile = Redirect.appendTo(dataDir.resolve("postgres.log").toFile());
       EmbeddedPostgresAuth.Password password = EmbeddedPostgresAuth.password(dataDir);
-      // Named explicitly (zonky's own default) so the binaries can be found for single-user mode.
-      File binaries = zonkyWorkingDirectory();
+      // Named explicitly so the binaries can be found for single-user mode.
+      File binaries = binariesDirectory(dataDir);
       var builder =
-          io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder()
+          zonkyBuilder(binaries)
               .setDataDirectory(pgData)
               .setCleanDataDirectory(false)
               .setServerConfig("listen_addresses", "localhost")
@@ -115,14 +120,56 @@ public final class EmbeddedPostgres implements AutoCloseable {
       if (e instanceof UncheckedIOException unchecked) {
         throw unchecked.getCause();
       }
-      throw e;
+      throw new IOException(
+          "PostgreSQL did not start in "
+              + dataDir.toAbsolutePath().normalize()
+              + ": "
+              + rootMessage(e)
+              + " (its own log: "
+              + dataDir.resolve("postgres.log").toAbsolutePath().normalize()
+              + "; the binaries are under "
+              + binariesDirectory(dataDir)
+              + ", whose file system must allow executing programs)",
+          e);
     }
   }
 
-  /** Where zonky extracts its binaries unless told otherwise. */
-  private static File zonkyWorkingDirectory() {
-    File fallback = new File(System.getProperty("java.io.tmpdir"), "embedded-pg");
-    return new File(System.getProperty("ot.epg.working-dir", fallback.getPath()));
+  /** zonky wraps what failed (initdb's exit, an unreadable binary) in exceptions of its own. */
+  private static String rootMessage(Throwable e) {
+    Throwable root = e;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    String message = root.getMessage() == null ? root.toString() : root.getMessage();
+    return root == e ? message : e.getMessage() + ": " + message;
+  }
+
+  /**
+   * Inside the data directory, so that everything the embedded backend writes is in one place the
+   * user chose (not 58 MB under /tmp, and not where /tmp is mounted noexec).
+   */
+  private static synchronized File binariesDirectory(Path dataDir) {
+    String shared = System.getProperty(WORKING_DIR);
+    return shared != null ? new File(shared) : dataDir.resolve("binaries").toFile();
+  }
+
+  /**
+   * zonky's builder creates (and sweeps) its default working directory, java.io.tmpdir/embedded-pg,
+   * even when told to use another: its default is pointed at {@code binaries} while it is made.
+   */
+  private static synchronized io.zonky.test.db.postgres.embedded.EmbeddedPostgres.Builder
+      zonkyBuilder(File binaries) {
+    String previous = System.getProperty(WORKING_DIR);
+    System.setProperty(WORKING_DIR, binaries.getPath());
+    try {
+      return io.zonky.test.db.postgres.embedded.EmbeddedPostgres.builder();
+    } finally {
+      if (previous == null) {
+        System.clearProperty(WORKING_DIR);
+      } else {
+        System.setProperty(WORKING_DIR, previous);
+      }
+    }
   }
 
   /**

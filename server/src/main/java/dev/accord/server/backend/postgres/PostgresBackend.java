@@ -331,7 +331,7 @@ public final class PostgresBackend implements Backend {
       statements.reached();
     } catch (SQLException e) {
       statements.failedToConnect(e);
-      throw new BackendUnavailableException("database unreachable: " + e.getMessage(), e);
+      throw new BackendUnavailableException("database unreachable: " + SqlErrors.describe(e), e);
     }
     schema.ensureMigrated();
   }

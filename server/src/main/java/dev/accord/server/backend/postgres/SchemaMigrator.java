@@ -61,27 +61,6 @@ final class SchemaMigrator {
         .load();
   }
 
-  /**
-   * Flyway's messages span several lines around the driver's own, which says best what is wrong.
-   */
-  private static String rootMessage(Throwable error) {
-    Throwable best = error;
-    for (Throwable cause = error;
-        cause != null && cause.getCause() != cause;
-        cause = cause.getCause()) {
-      if (cause instanceof java.sql.SQLException) {
-        best = cause;
-      }
-    }
-    String message = best.getMessage() != null ? best.getMessage() : best.toString();
-    return message
-        .lines()
-        .map(String::strip)
-        .filter(line -> !line.isEmpty() && !line.startsWith("---"))
-        .findFirst()
-        .orElse(message);
-  }
-
   void ensureMigrated() {
     if (migrated) {
       return;
@@ -109,7 +88,8 @@ final class SchemaMigrator {
       } catch (FlywayException | SQLException e) {
         lastFailureAt = now;
         lastFailure =
-            new BackendUnavailableException("database schema not ready: " + rootMessage(e), e);
+            new BackendUnavailableException(
+                "database schema not ready: " + SqlErrors.describe(e), e);
         throw lastFailure;
       }
     }

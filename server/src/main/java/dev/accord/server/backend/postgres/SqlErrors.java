@@ -46,4 +46,43 @@ final class SqlErrors {
         || state.equals("25006") // read-only transaction: we reached a standby during a failover
         || state.equals("55P03"); // lock not available
   }
+
+  /**
+   * What went wrong, in one line: the deepest SQL exception's message (the driver's, which says
+   * best what is wrong, where the pool's and Flyway's wrap it), followed by the network failure
+   * under it when there is one, e.g. {@code The connection attempt failed. (UnknownHostException:
+   * db.example)}.
+   */
+  static String describe(Throwable error) {
+    Throwable best = error;
+    for (Throwable cause = error;
+        cause != null && cause.getCause() != cause;
+        cause = cause.getCause()) {
+      if (cause instanceof SQLException) {
+        best = cause;
+      }
+    }
+    String message = firstLine(best.getMessage() != null ? best.getMessage() : best.toString());
+    Throwable below = best.getCause();
+    while (below != null && below.getCause() != null && below.getCause() != below) {
+      below = below.getCause();
+    }
+    if (below == null || below instanceof SQLException) {
+      return message;
+    }
+    return message
+        + " ("
+        + below.getClass().getSimpleName()
+        + (below.getMessage() == null ? "" : ": " + firstLine(below.getMessage()))
+        + ")";
+  }
+
+  private static String firstLine(String message) {
+    return message
+        .lines()
+        .map(String::strip)
+        .filter(line -> !line.isEmpty() && !line.startsWith("---"))
+        .findFirst()
+        .orElse(message);
+  }
 }
