@@ -28,6 +28,10 @@ public final class AccordOperatorMain {
         System.out.print(OperatorUsage.HELP);
         return;
       }
+      if (List.of("--version", "-V").contains(args[0])) {
+        System.out.println("Accord operator " + ProjectVersion.of(AccordOperatorMain.class));
+        return;
+      }
       System.err.println(
           "accord-operator: unknown argument \""
               + args[0]

@@ -15,7 +15,7 @@ final class OperatorUsage {
 
   static final String HELP =
       """
-      Usage: java -jar accord-operator.jar [--help]
+      Usage: java -jar accord-operator.jar [--help | --version]
       The Accord operator: runs AccordCluster resources (servers, their Service and PodDisruptionBudget,
       their database settings) and the webhook that gives annotated pods their Accord settings.
       It takes no arguments; it is configured by its environment:

@@ -49,6 +49,39 @@ class OperatorProcessIT {
   }
 
   @Test
+  void helpVersionAndAMissingClusterEachAnswerPlainly() throws Exception {
+    assertThat(runJar("--help")).startsWith("0:").contains("ACCORD_OPERATOR_NAMESPACES");
+    assertThat(runJar("--version"))
+        .isEqualTo("0:Accord operator " + ProjectVersion.of(AccordOperatorMain.class) + "\n");
+    assertThat(runJar("--frobnicate")).startsWith("2:").contains("--help lists them");
+    String noCluster = runJar("-Dkubernetes.master=https://127.0.0.1:1");
+    assertThat(noCluster)
+        .startsWith("1:")
+        .contains("Cannot reach the Kubernetes API server")
+        .contains("KUBECONFIG")
+        .doesNotContain("\tat ");
+  }
+
+  /** Runs the jar to its end: its exit code, a colon, and what it printed. */
+  private static String runJar(String argument) throws Exception {
+    String java = ProcessHandle.current().info().command().orElse("java");
+    List<String> command =
+        argument.startsWith("-D")
+            ? List.of(
+                java,
+                argument,
+                "-Dkubernetes.auth.tryKubeConfig=false",
+                "-Dkubernetes.auth.tryServiceAccount=false",
+                "-jar",
+                System.getProperty("accord.operator.jar"))
+            : List.of(java, "-jar", System.getProperty("accord.operator.jar"), argument);
+    Process run = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String printed = new String(run.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertThat(run.waitFor(60, TimeUnit.SECONDS)).as("exited").isTrue();
+    return run.exitValue() + ":" + printed;
+  }
+
+  @Test
   void theJarElectsItselfReconcilesAndStopsOnSigterm() throws Exception {
     // JOSDK asks the API server, before electing, whether it may use Leases; the mock does not
     // answer that
