@@ -35,6 +35,9 @@ public final class EmbeddedPostgres implements AutoCloseable {
   /** zonky's system property naming where it extracts its binaries. */
   private static final String WORKING_DIR = "ot.epg.working-dir";
 
+  /** Where zonky extracted its binaries in this process, once a start has succeeded. */
+  private static File extracted;
+
   private final Path dataDir;
   private final FileChannel lockChannel;
   private final FileLock lock;
@@ -113,7 +116,10 @@ public final class EmbeddedPostgres implements AutoCloseable {
       if (port != 0) {
         builder.setPort(port);
       }
-      return new EmbeddedPostgres(dataDir, lockChannel, lock, builder.start(), password.value());
+      EmbeddedPostgres started =
+          new EmbeddedPostgres(dataDir, lockChannel, lock, builder.start(), password.value());
+      rememberExtraction(binaries);
+      return started;
     } catch (IOException | RuntimeException e) {
       lock.release();
       lockChannel.close();
@@ -134,6 +140,12 @@ public final class EmbeddedPostgres implements AutoCloseable {
     }
   }
 
+  private static synchronized void rememberExtraction(File binaries) {
+    if (System.getProperty(WORKING_DIR) == null) {
+      extracted = binaries;
+    }
+  }
+
   /** zonky wraps what failed (initdb's exit, an unreadable binary) in exceptions of its own. */
   private static String rootMessage(Throwable e) {
     Throwable root = e;
@@ -146,11 +158,20 @@ public final class EmbeddedPostgres implements AutoCloseable {
 
   /**
    * Inside the data directory, so that everything the embedded backend writes is in one place the
-   * user chose (not 58 MB under /tmp, and not where /tmp is mounted noexec).
+   * user chose (not 58 MB under /tmp, and not where /tmp is mounted noexec). zonky extracts once
+   * per process and every later start in it uses that extraction while it exists, wherever it is
+   * told to look: so does this.
    */
   private static synchronized File binariesDirectory(Path dataDir) {
     String shared = System.getProperty(WORKING_DIR);
-    return shared != null ? new File(shared) : dataDir.resolve("binaries").toFile();
+    if (shared != null) {
+      return new File(shared);
+    }
+    File[] extractions =
+        extracted == null ? null : extracted.listFiles(f -> f.getName().startsWith("PG-"));
+    return extractions != null && extractions.length > 0
+        ? extracted
+        : dataDir.resolve("binaries").toFile();
   }
 
   /**
