@@ -102,6 +102,8 @@ final class Pgbench {
                 "-D",
                 "pos=-1",
                 "-D",
+                "namespaces={" + cell.namespace() + "}",
+                "-D",
                 "release_ttl=0",
                 "-D",
                 "holder=pgbench"));
@@ -148,17 +150,21 @@ final class Pgbench {
         firstError,
         Map.of(),
         latency,
-        statementLatencies(run.output()));
+        statementLatencies(run.output(), cell.workload()));
   }
 
-  /** pgbench's mean latency per statement ({@code -r}), named acquire, done, release. */
-  private static Map<String, Double> statementLatencies(String output) {
+  /**
+   * pgbench's mean latency per statement ({@code -r}), named acquire, done (release in workload b:
+   * both are an update of the row, with the same first line) and announce.
+   */
+  private static Map<String, Double> statementLatencies(String output, Workload workload) {
     Map<String, Double> means = new LinkedHashMap<>();
     Map<String, String> firstLines =
         Map.of(
             firstLine(Statements.ACQUIRE_SQL), "acquire",
-            firstLine(Statements.DONE_SQL), "done",
-            firstLine(Statements.RENEW_SQL), "release");
+            firstLine(workload == Workload.B ? Statements.RENEW_SQL : Statements.DONE_SQL),
+                workload == Workload.B ? "release" : "done",
+            firstLine(Statements.ANNOUNCE_SQL), "announce");
     boolean inSection = false;
     for (String line : output.split("\n")) {
       if (line.startsWith("statement latencies")) {

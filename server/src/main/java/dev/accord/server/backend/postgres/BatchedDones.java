@@ -17,7 +17,8 @@ import javax.sql.DataSource;
 /**
  * Done marks, answered in batches: alone through {@link GrantUpdates#done}, together through {@link
  * Statements#DONE_BATCH_SQL}. A request the batch statement did not mark is refused, or raced with
- * a change to its grant and is tried again.
+ * a change to its grant and is tried again. Each committed mark's namespace goes to the {@link
+ * DoneAnnouncer}.
  */
 final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
   record PendingDone(
@@ -35,11 +36,13 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
 
   private final GrantUpdates grants;
   private final SchemaMigrator schema;
+  private final DoneAnnouncer announcer;
 
   BatchedDones(
       DataSource pool,
       SchemaMigrator schema,
       GrantUpdates grants,
+      DoneAnnouncer announcer,
       int batchFrom,
       int runners,
       Executor executor,
@@ -47,6 +50,7 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
     super("done", Statements.DONE_BATCH_SQL, pool, schema, batchFrom, runners, executor, meters);
     this.grants = grants;
     this.schema = schema;
+    this.announcer = announcer;
   }
 
   /** Queues {@code command}; nothing here blocks. */
@@ -82,7 +86,7 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
   @Override
   void runAlone(PendingDone pending) {
     try {
-      grants.done(pending.command());
+      announcer.announce(grants.done(pending.command()));
       pending.answer().complete(null);
     } catch (RuntimeException e) {
       pending.answer().completeExceptionally(e);
@@ -121,7 +125,9 @@ final class BatchedDones extends BatchedWrites<BatchedDones.PendingDone> {
   }
 
   @Override
-  boolean answerFrom(ResultSet row, PendingDone pending) {
+  boolean answerFrom(ResultSet row, PendingDone pending) throws SQLException {
+    // The statement has committed: the driver reads every row before it returns.
+    announcer.announce(row.getString(2));
     pending.answer().complete(null);
     return true;
   }

@@ -100,11 +100,11 @@ final class GrantUpdates {
   }
 
   /**
-   * Marks one resource done with {@link Statements#DONE_SQL}; a batch of many uses the batch
-   * statement instead.
+   * Marks one resource done with {@link Statements#DONE_SQL} and returns its namespace; a batch of
+   * many uses the batch statement instead.
    */
-  void done(DoneCommand command) {
-    update(
+  String done(DoneCommand command) {
+    return update(
         "done",
         Statements.DONE_SQL,
         meters.done.alone(),
@@ -122,7 +122,8 @@ final class GrantUpdates {
     int bind(Connection connection, PreparedStatement statement) throws SQLException;
   }
 
-  private void update(
+  /** Runs an update of one grant; returns the namespace of the resource it changed. */
+  private String update(
       String operation,
       String sql,
       Timer timer,
@@ -143,10 +144,10 @@ final class GrantUpdates {
           statement.setString(where + 3, owner);
           statement.setString(where + 4, holder);
           long start = System.nanoTime();
-          boolean changed = changedOneRow(statement);
+          String namespace = changedNamespace(statement);
           timer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
-          if (changed) {
-            return;
+          if (namespace != null) {
+            return namespace;
           }
         }
         LeaseRejectedException refusal = explainRefusal(connection, handle, owner, holder);
@@ -160,13 +161,10 @@ final class GrantUpdates {
     }
   }
 
-  /** Counts the rows an UPDATE changed, or a statement returned (one row per changed row). */
-  private static boolean changedOneRow(PreparedStatement statement) throws SQLException {
-    if (!statement.execute()) {
-      return statement.getUpdateCount() == 1;
-    }
-    try (ResultSet rows = statement.getResultSet()) {
-      return rows.next();
+  /** The namespace an update returned for the row it changed, or null when it changed none. */
+  private static String changedNamespace(PreparedStatement statement) throws SQLException {
+    try (ResultSet rows = statement.executeQuery()) {
+      return rows.next() ? rows.getString(1) : null;
     }
   }
 

@@ -64,6 +64,7 @@ public final class PostgresBackend implements Backend {
   private final DoneStream doneStream;
   private final PostgresAdmin admin;
   private final DoneNotifier notifier;
+  private final DoneAnnouncer announcer;
   private final String description;
   private final AutoCloseable onClose;
   private final PostgresMeters meters;
@@ -90,10 +91,12 @@ public final class PostgresBackend implements Backend {
               return thread;
             });
     this.grants = new GrantUpdates(statements, schema, meters);
+    this.announcer = new DoneAnnouncer(statements);
     this.acquires =
         new BatchedAcquires(statements, schema, batchFrom, runners, batchThreads, meters.acquire);
     this.dones =
-        new BatchedDones(statements, schema, grants, batchFrom, runners, batchThreads, meters.done);
+        new BatchedDones(
+            statements, schema, grants, announcer, batchFrom, runners, batchThreads, meters.done);
     this.lists = new ListPages(statements, schema);
     this.doneStream = new DoneStream(statements, schema);
     this.admin = new PostgresAdmin(statements, schema);
@@ -344,6 +347,7 @@ public final class PostgresBackend implements Backend {
   @Override
   public void close() {
     notifier.close();
+    announcer.close();
     // Batches still running answer their callers (or fail them as the pool closes under them).
     batchThreads.shutdown();
     pool.close();

@@ -77,31 +77,40 @@ public final class Statements {
   /**
    * Parameters: ttl seconds (int; 0 releases), metadata keys (text[]), metadata values (text[]),
    * resource id (bigint), grant number (int), grant nonce (int), owner, holder (empty with
-   * authentication off: any holder).
+   * authentication off: any holder). Returns the resource's namespace, as {@link #DONE_SQL} does.
    */
   public static final String RENEW_SQL =
       """
       UPDATE accord_resource
          SET expires_at = now() + ? * interval '1 second', metadata = metadata || jsonb_object(?::text[], ?::text[])
        WHERE id = ? AND num_acquired = ? AND grant_nonce = ? AND owner = ? AND done_at IS NULL
-         AND ? IN ('', holder)""";
+         AND ? IN ('', holder)
+      RETURNING namespace""";
 
   /**
-   * Marks done and tells every replica's watchers, on commit, which namespace to look at.
-   * Parameters: metadata keys (text[]), metadata values (text[]), resource id (bigint), grant
-   * number (int), grant nonce (int), owner, holder (empty with authentication off: any holder).
+   * Marks done and returns the resource's namespace, which {@link DoneAnnouncer} hints to every
+   * replica's watchers once this has committed. Parameters: metadata keys (text[]), metadata values
+   * (text[]), resource id (bigint), grant number (int), grant nonce (int), owner, holder (empty
+   * with authentication off: any holder).
    */
   public static final String DONE_SQL =
       """
-      WITH marked AS (
-        UPDATE accord_resource
-           SET done_at = now(), done_xid = pg_current_xact_id(),
-               metadata = metadata || jsonb_object(?::text[], ?::text[])
-         WHERE id = ? AND num_acquired = ? AND grant_nonce = ? AND owner = ? AND done_at IS NULL
-           AND ? IN ('', holder)
-        RETURNING namespace
-      )
-      SELECT pg_notify('%s', namespace) FROM marked"""
+      UPDATE accord_resource
+         SET done_at = now(), done_xid = pg_current_xact_id(),
+             metadata = metadata || jsonb_object(?::text[], ?::text[])
+       WHERE id = ? AND num_acquired = ? AND grant_nonce = ? AND owner = ? AND done_at IS NULL
+         AND ? IN ('', holder)
+      RETURNING namespace""";
+
+  /**
+   * The {@link DoneAnnouncer}'s hints: one notification per namespace given as a text array. A hint
+   * needs no durability of its own, so its commit does not wait for the WAL flush ({@code
+   * synchronous_commit} off for this transaction only).
+   */
+  public static final String ANNOUNCE_SQL =
+      """
+      WITH relaxed AS MATERIALIZED (SELECT set_config('synchronous_commit', 'off', true))
+      SELECT count(pg_notify('%s', n)) FROM relaxed, unnest(?::text[]) AS n"""
           .formatted(DoneNotifier.CHANNEL);
 
   /**
@@ -165,27 +174,23 @@ public final class Statements {
           .formatted(BATCH_METADATA, RESOURCE_COLUMNS, METADATA_JOIN);
 
   /**
-   * {@link #DONE_SQL} for many grants at once (one per resource), returning the index of each
-   * request it marked, and one notification per namespace rather than per mark.
+   * {@link #DONE_SQL} for many grants at once (one per resource), returning the index and namespace
+   * of each request it marked.
    */
   static final String DONE_BATCH_SQL =
       """
       WITH req AS (
         SELECT * FROM unnest(?::int[], ?::bigint[], ?::bigint[], ?::int[], ?::text[], ?::text[])
             AS q(i, id, grant_number, nonce, owner, holder)
-      ), %s, marked AS (
-        UPDATE accord_resource r
-           SET done_at = now(), done_xid = pg_current_xact_id(),
-               metadata = r.metadata || coalesce(m.metadata, '{}'::jsonb)
-          FROM req q LEFT JOIN meta m ON m.i = q.i
-         WHERE r.id = q.id AND r.num_acquired = q.grant_number AND r.grant_nonce = q.nonce AND r.owner = q.owner
-           AND r.done_at IS NULL AND q.holder IN ('', r.holder)
-        RETURNING q.i, r.namespace
-      ), notified AS MATERIALIZED (
-        SELECT pg_notify('%s', d.namespace) FROM (SELECT DISTINCT namespace FROM marked) d
-      )
-      SELECT m.i FROM marked m WHERE (SELECT count(*) FROM notified) >= 0"""
-          .formatted(BATCH_METADATA, DoneNotifier.CHANNEL);
+      ), %s
+      UPDATE accord_resource r
+         SET done_at = now(), done_xid = pg_current_xact_id(),
+             metadata = r.metadata || coalesce(m.metadata, '{}'::jsonb)
+        FROM req q LEFT JOIN meta m ON m.i = q.i
+       WHERE r.id = q.id AND r.num_acquired = q.grant_number AND r.grant_nonce = q.nonce AND r.owner = q.owner
+         AND r.done_at IS NULL AND q.holder IN ('', r.holder)
+      RETURNING q.i, r.namespace"""
+          .formatted(BATCH_METADATA);
 
   /**
    * A claim in one statement: look at every candidate, grant up to max of the free ones (in the
