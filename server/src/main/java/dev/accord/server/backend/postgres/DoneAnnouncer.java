@@ -6,9 +6,10 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.LinkedHashSet;
 import java.util.Set;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,9 +20,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Why not in the Done's own statement: PostgreSQL serialises the commits of transactions that
  * notify (it holds its notify lock across the commit's WAL flush), so a notify per Done turned
- * every Done into one queue at 8 concurrent workers. Here one thread per server sends the hints,
- * one statement for every namespace marked since its last send, in a transaction that does not wait
- * for its own flush: while a send runs, marks only add their namespace to the next one.
+ * every Done into one queue at 8 concurrent workers. Here one thread per server sends the hints:
+ * one statement ({@link Statements#ANNOUNCE_SQL}) for every namespace marked since its last send,
+ * and at most one statement per {@link #MIN_INTERVAL_MILLIS}. A mark after a quiet spell is hinted
+ * at once; under a steady stream of marks a hint waits at most that long, and the database pays one
+ * small transaction per interval rather than one per mark.
  *
  * <p>A hint is not a record: a crash between a mark's commit and its hint, or a send that fails,
  * loses the hint, and watchers learn of the mark at their next timed look (they also look whenever
@@ -31,16 +34,22 @@ import org.slf4j.LoggerFactory;
 final class DoneAnnouncer implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(DoneAnnouncer.class);
 
+  /** The least time between two sends' starts. */
+  static final long MIN_INTERVAL_MILLIS = 20;
+
+  private static final long MIN_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(MIN_INTERVAL_MILLIS);
+
   private final DataSource pool;
-  private final ExecutorService sender;
+  private final ScheduledExecutorService sender;
   private final Set<String> pending = new LinkedHashSet<>();
-  private boolean sending;
+  private boolean scheduled;
+  private long lastSendNanos = System.nanoTime() - MIN_INTERVAL_NANOS;
   private boolean failing;
 
   DoneAnnouncer(DataSource pool) {
     this.pool = pool;
     this.sender =
-        Executors.newSingleThreadExecutor(
+        Executors.newSingleThreadScheduledExecutor(
             runnable -> {
               Thread thread = new Thread(runnable, "accord-done-announcer");
               thread.setDaemon(true);
@@ -50,37 +59,35 @@ final class DoneAnnouncer implements AutoCloseable {
 
   /** Queues a hint that {@code namespace} has a new done mark; never blocks on the database. */
   void announce(String namespace) {
+    long delay;
     synchronized (pending) {
       pending.add(namespace);
-      if (sending) {
+      if (scheduled) {
         return;
       }
-      sending = true;
+      scheduled = true;
+      delay = Math.max(0, lastSendNanos + MIN_INTERVAL_NANOS - System.nanoTime());
     }
     try {
-      sender.execute(this::sendPending);
+      sender.schedule(this::sendPending, delay, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException closed) {
       // Closing: the watchers this server had are gone, and other replicas look on their timer.
       synchronized (pending) {
-        sending = false;
+        scheduled = false;
         pending.clear();
       }
     }
   }
 
   private void sendPending() {
-    while (true) {
-      String[] namespaces;
-      synchronized (pending) {
-        if (pending.isEmpty()) {
-          sending = false;
-          return;
-        }
-        namespaces = pending.toArray(String[]::new);
-        pending.clear();
-      }
-      send(namespaces);
+    String[] namespaces;
+    synchronized (pending) {
+      namespaces = pending.toArray(String[]::new);
+      pending.clear();
+      scheduled = false;
+      lastSendNanos = System.nanoTime();
     }
+    send(namespaces);
   }
 
   private void send(String[] namespaces) {
