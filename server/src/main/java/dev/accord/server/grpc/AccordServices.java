@@ -75,6 +75,11 @@ public final class AccordServices implements AutoCloseable {
    * Adds the V1 and admin services to {@code builder}, with the executors they run on; a call whose
    * authentication may block ({@code authenticationMayBlock}) starts on the call threads even when
    * it would otherwise run on the network thread.
+   *
+   * <p>The server's own executor is the network thread, and every call that may block is sent to
+   * the call threads by the supplier: gRPC looks up each call's method on the server's executor
+   * before it asks the supplier, so with the call threads there every Acquire and Done would wake
+   * one of them just for that look-up.
    */
   public ServerBuilder<?> addTo(
       ServerBuilder<?> builder, Predicate<Metadata> authenticationMayBlock) {
@@ -82,13 +87,15 @@ public final class AccordServices implements AutoCloseable {
         new ServerCallExecutorSupplier() {
           @Override
           public <Q, R> Executor getExecutor(ServerCall<Q, R> call, Metadata headers) {
-            return authenticationMayBlock.test(headers)
-                ? null
-                : AccordV1Service.NON_BLOCKING_CALLS.getExecutor(call, headers);
+            Executor nonBlocking =
+                authenticationMayBlock.test(headers)
+                    ? null
+                    : AccordV1Service.NON_BLOCKING_CALLS.getExecutor(call, headers);
+            return nonBlocking != null ? nonBlocking : callThreads;
           }
         };
     return builder
-        .executor(callThreads)
+        .directExecutor()
         .callExecutor(executors)
         .addService(MalformedRequests.guard(service.bindService()))
         .addService(MalformedRequests.guard(admin.bindService()));
