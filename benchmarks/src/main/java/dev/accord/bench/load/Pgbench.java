@@ -102,8 +102,6 @@ final class Pgbench {
                 "-D",
                 "pos=-1",
                 "-D",
-                "namespaces={" + cell.namespace() + "}",
-                "-D",
                 "release_ttl=0",
                 "-D",
                 "holder=pgbench"));
@@ -154,17 +152,17 @@ final class Pgbench {
   }
 
   /**
-   * pgbench's mean latency per statement ({@code -r}), named acquire, done (release in workload b:
-   * both are an update of the row, with the same first line) and announce.
+   * pgbench's mean latency per statement ({@code -r}), named acquire and done (release in workload
+   * b: both are an update of the row, with the same first line).
    */
   private static Map<String, Double> statementLatencies(String output, Workload workload) {
     Map<String, Double> means = new LinkedHashMap<>();
     Map<String, String> firstLines =
         Map.of(
-            firstLine(Statements.ACQUIRE_SQL), "acquire",
+            firstLine(Statements.ACQUIRE_SQL),
+            "acquire",
             firstLine(workload == Workload.B ? Statements.RENEW_SQL : Statements.DONE_SQL),
-                workload == Workload.B ? "release" : "done",
-            firstLine(Statements.ANNOUNCE_SQL), "announce");
+            workload == Workload.B ? "release" : "done");
     boolean inSection = false;
     for (String line : output.split("\n")) {
       if (line.startsWith("statement latencies")) {

@@ -3,9 +3,11 @@ package dev.accord.bench.load;
 import dev.accord.server.backend.postgres.Statements;
 
 /**
- * pgbench's script of each workload: the very statements the server runs ({@link
- * Statements#ACQUIRE_SQL}, {@link Statements#DONE_SQL} and {@link Statements#ANNOUNCE_SQL}, {@link
- * Statements#RENEW_SQL}), each {@code ?} replaced in order by a pgbench variable.
+ * pgbench's script of each workload: the very statements the server runs for each item ({@link
+ * Statements#ACQUIRE_SQL}, {@link Statements#DONE_SQL}, {@link Statements#RENEW_SQL}), each {@code
+ * ?} replaced in order by a pgbench variable. Not the done hint ({@link Statements#ANNOUNCE_SQL}):
+ * a server sends it at most every 20 ms whatever the rate of items, where a script can only send it
+ * per item.
  */
 final class PgbenchScript {
   private PgbenchScript() {}
@@ -39,12 +41,11 @@ final class PgbenchScript {
   /**
    * The script of one workload. Variables: {@code ns}, {@code ttl}, {@code keys} and {@code values}
    * (empty metadata, {@code {}}), {@code names} and {@code pos} (workloads b and c), {@code
-   * release_ttl} (b, 0), {@code namespaces} (the namespace as a text array) and {@code holder} (a
-   * fixed name, as one authenticated caller) come from {@code -D}; the owner is pgbench's {@code
-   * client_id}; the acquire's row lands in {@code g_*} through {@code \gset}. The grant is
-   * recognised by its nonce: the row comes back with the nonce this script drew only when this
-   * acquire granted it (pgbench's {@code \if} compares numbers, not the text of the outcome
-   * column).
+   * release_ttl} (b, 0) and {@code holder} (a fixed name, as one authenticated caller) come from
+   * {@code -D}; the owner is pgbench's {@code client_id}; the acquire's row lands in {@code g_*}
+   * through {@code \gset}. The grant is recognised by its nonce: the row comes back with the nonce
+   * this script drew only when this acquire granted it (pgbench's {@code \if} compares numbers, not
+   * the text of the outcome column).
    */
   static String of(Workload workload) {
     String acquire =
@@ -81,7 +82,6 @@ final class PgbenchScript {
             "g_grant_nonce",
             "client_id",
             "holder");
-    String announce = substitute(Statements.ANNOUNCE_SQL, "namespaces");
     StringBuilder script = new StringBuilder();
     switch (workload) {
       case A -> script.append("\\set name random(1, 1000000000000000)\n");
@@ -99,13 +99,7 @@ final class PgbenchScript {
     script.append("\\set nonce random(-2147483648, 2147483647)\n");
     script.append(acquire).append("\n\\gset g_\n");
     script.append("\\if :g_grant_nonce = :nonce\n");
-    if (workload == Workload.B) {
-      script.append(release).append(";\n");
-    } else {
-      // The server sends its hint after the mark has committed, in a transaction of its own (one
-      // per batch of marks; here one per mark, the most it sends).
-      script.append(done).append(";\n").append(announce).append(";\n");
-    }
+    script.append(workload == Workload.B ? release : done).append(";\n");
     script.append("\\endif\n");
     return script.toString();
   }

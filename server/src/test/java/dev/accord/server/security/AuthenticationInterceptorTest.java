@@ -241,7 +241,8 @@ class AuthenticationInterceptorTest {
   }
 
   @Test
-  void anAuthenticationThatMayBlockRunsOnACallThreadNeverOnTheNetworkThread() throws Exception {
+  void anAuthenticationThatMayBlockRunsOnACallThreadAndOneThatCannotOnTheNetworkThread()
+      throws Exception {
     List<String> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     Authenticator slow =
         new Authenticator() {
@@ -270,8 +271,10 @@ class AuthenticationInterceptorTest {
     v1(null).acquire(acquire());
     v1("Bearer t").acquire(acquire());
 
-    // Without mayBlock grpc may run it on either thread: only the blocking case is promised.
+    // An Acquire that cannot block, look-up and authentication included, never waits for a call
+    // thread to wake.
     assertThat(threads).hasSize(2);
+    assertThat(threads.get(0)).startsWith("accord-netty-");
     assertThat(threads.get(1)).startsWith("accord-call-");
   }
 
